@@ -1,0 +1,98 @@
+//! `dlpick frameworks`, `dlpick criteria` and `dlpick check`: look at and
+//! validate the inputs.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::catalog::Catalog;
+use crate::cli::{CheckArgs, Cli, FrameworksArgs, ListArgs};
+use crate::error::{Diagnostic, Error, Location, Result, unknown_hint};
+use crate::profile::Profile;
+
+use super::{deliver, file_stem, load_catalog, read_input, report_options, toml_files};
+
+pub fn frameworks(cli: &Cli, args: &FrameworksArgs) -> Result<ExitCode> {
+    let mut catalog = load_catalog(cli)?;
+    if !args.ids.is_empty() {
+        for id in &args.ids {
+            if catalog.framework_index(id).is_none() {
+                return Err(Diagnostic::new(Location::file("command line"), format!("`{id}` is not a framework."))
+                    .hint(Some(unknown_hint(id, &catalog.framework_ids())))
+                    .into());
+            }
+        }
+        catalog.frameworks.retain(|f| args.ids.contains(&f.id));
+    }
+    let text = args.output.format.report().frameworks(&catalog, &report_options(cli, &args.output));
+    deliver(&text, &args.output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn criteria(cli: &Cli, args: &ListArgs) -> Result<ExitCode> {
+    let catalog = load_catalog(cli)?;
+    let text = args.output.format.report().criteria(&catalog, &report_options(cli, &args.output));
+    deliver(&text, &args.output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What a checked file turned out to be.
+enum Checked {
+    Weights { criteria: usize, frameworks: usize },
+    Profile { name: String, needs: usize },
+}
+
+pub fn check(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
+    let catalog = load_catalog(cli)?;
+    let mut files: Vec<PathBuf> = Vec::new();
+    for path in &args.files {
+        if path.is_dir() {
+            files.extend(toml_files(path)?);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut failed = 0;
+    for path in &files {
+        match check_file(path, &catalog) {
+            Ok(checked) => {
+                if !cli.quiet {
+                    match checked {
+                        Checked::Weights { criteria, frameworks } => {
+                            println!("ok  {}  (knowledge base: {criteria} criteria, {frameworks} frameworks)", path.display());
+                        }
+                        Checked::Profile { name, needs } => {
+                            println!("ok  {}  (profile `{name}`, {needs} needs)", path.display());
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("dlpick: error: {e}");
+            }
+        }
+    }
+    if files.is_empty() {
+        return Err(Error::Usage("no .toml files found to check.".to_string()));
+    }
+    if failed > 0 {
+        if !cli.quiet {
+            eprintln!("{failed} of {} files invalid", files.len());
+        }
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_file(path: &Path, catalog: &Catalog) -> Result<Checked> {
+    let (source, name) = read_input(path)?;
+    // A knowledge base has top-level [criteria] or [frameworks] tables.
+    let is_weights = toml::from_str::<toml::Table>(&source)
+        .is_ok_and(|t| t.contains_key("criteria") || t.contains_key("frameworks"));
+    if is_weights {
+        let c = Catalog::parse(&source, &name)?;
+        return Ok(Checked::Weights { criteria: c.criteria.len(), frameworks: c.frameworks.len() });
+    }
+    let profile = Profile::from_toml(&source, &name, &file_stem(path), catalog)?;
+    Ok(Checked::Profile { needs: profile.needs.iter().filter(|n| **n > 0.0).count(), name: profile.name })
+}

@@ -1,0 +1,91 @@
+//! The command-line application: reads files, runs the pure core, writes
+//! reports. This is the only layer that knows about paths, standard input
+//! and terminals.
+
+mod inspect;
+mod recommend;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::catalog::{BUILTIN_NAME, Catalog};
+use crate::cli::{Cli, Command, OutputArgs};
+use crate::error::{Error, Result};
+use crate::output;
+use crate::report::Options;
+
+/// Run the parsed command line.
+pub fn run(cli: &Cli) -> Result<ExitCode> {
+    match &cli.command {
+        Command::Recommend(args) => recommend::run(cli, args),
+        Command::Frameworks(args) => inspect::frameworks(cli, args),
+        Command::Criteria(args) => inspect::criteria(cli, args),
+        Command::Check(args) => inspect::check(cli, args),
+    }
+}
+
+/// The knowledge base: `--weights FILE` (or `DLPICK_WEIGHTS`), else built in.
+pub fn load_catalog(cli: &Cli) -> Result<Catalog> {
+    match &cli.weights {
+        Some(path) => {
+            let (source, name) = read_input(path)?;
+            Catalog::parse(&source, &name)
+        }
+        None => Catalog::builtin(),
+    }
+}
+
+/// Read a UTF-8 file (or standard input for `-`), returning its text and
+/// the name to use for it in messages.
+pub fn read_input(path: &Path) -> Result<(String, String)> {
+    if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(|e| Error::io("read", Path::new("standard input"), e))?;
+        return Ok((text, "<stdin>".to_string()));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+    Ok((text, path.display().to_string()))
+}
+
+/// The name a profile gets when it has none: its file stem.
+pub fn file_stem(path: &Path) -> String {
+    if path == Path::new("-") {
+        return "stdin".to_string();
+    }
+    path.file_stem().map_or_else(|| "profile".to_string(), |s| s.to_string_lossy().into_owned())
+}
+
+/// Every `*.toml` under `dir`, recursively, in sorted path order.
+pub fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).map_err(|e| Error::io("read folder", &d, e))?;
+        for entry in entries {
+            let path = entry.map_err(|e| Error::io("read folder", &d, e))?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|x| x == "toml") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Render options and destination shared by every reporting command.
+pub fn report_options(cli: &Cli, output: &OutputArgs) -> Options {
+    Options { color: output::use_color(cli.color, output.out.is_some()), ..Options::default() }
+}
+
+/// Write a finished report where the user asked.
+pub fn deliver(text: &str, output: &OutputArgs) -> Result<()> {
+    output::emit(text, output.out.as_deref(), output.force)
+}
+
+/// The catalog's display name for messages.
+pub fn catalog_name(cli: &Cli) -> String {
+    cli.weights.as_ref().map_or_else(|| BUILTIN_NAME.to_string(), |p| p.display().to_string())
+}

@@ -1,0 +1,106 @@
+//! `dlpick recommend`: profiles in, explained rankings out.
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, RecommendArgs};
+use crate::error::{Diagnostic, Error, Location, Result, unknown_hint};
+use crate::explain::{Advice, explain};
+use crate::profile::{Draft, Given, Profile};
+use crate::score::{Matrix, rank};
+use crate::catalog::Catalog;
+
+use super::{deliver, file_stem, load_catalog, read_input, report_options};
+
+pub fn run(cli: &Cli, args: &RecommendArgs) -> Result<ExitCode> {
+    let catalog = load_catalog(cli)?;
+    let overrides = args.needs.iter().map(|flag| parse_need_flag(flag, &catalog)).collect::<Result<Vec<_>>>()?;
+
+    let mut profiles = Vec::new();
+    if args.profiles.is_empty() {
+        if overrides.is_empty() {
+            return Err(Error::Usage(
+                "give a profile file, or at least one --need ID=N (see `dlpick criteria` for the ids).".to_string(),
+            ));
+        }
+        let mut draft = Draft { name: Some("command line".to_string()), ..Draft::default() };
+        for (id, value) in &overrides {
+            draft.set_need(Given::new(id.clone()), Given::new(*value));
+        }
+        profiles.push(draft.resolve(&catalog, "command line", &|_| Location::file("--need"))?);
+    } else {
+        if args.profiles.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+            return Err(Error::Usage("standard input (`-`) can be read only once.".to_string()));
+        }
+        for path in &args.profiles {
+            let (source, name) = read_input(path)?;
+            let mut draft = Draft::from_toml(&source, &name)?;
+            for (id, value) in &overrides {
+                draft.set_need(Given::new(id.clone()), Given::new(*value));
+            }
+            let at = |offset: Option<usize>| match offset {
+                Some(o) => Location::at(name.clone(), &source, o),
+                None => Location::file(name.clone()),
+            };
+            profiles.push(draft.resolve(&catalog, &file_stem(path), &at)?);
+        }
+    }
+
+    let advice = advise_all(&catalog, profiles, args);
+    let mut options = report_options(cli, &args.output);
+    options.top = args.top.map(usize::from);
+    options.explain = args.explain;
+    let text = args.output.format.report().advice(&catalog, &advice, &options);
+    deliver(&text, &args.output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn advise_all(catalog: &Catalog, profiles: Vec<Profile>, args: &RecommendArgs) -> Vec<Advice> {
+    let matrix = Matrix::new(catalog);
+    let method = args.method.method();
+    profiles
+        .into_iter()
+        .map(|mut profile| {
+            profile.require.active_only |= args.active_only;
+            let ranking = rank(catalog, &matrix, &profile, method);
+            explain(catalog, &matrix, profile, ranking)
+        })
+        .collect()
+}
+
+/// `ID=N` from `--need`, checked against the knowledge base.
+pub fn parse_need_flag(flag: &str, catalog: &Catalog) -> Result<(String, f64)> {
+    let location = || Location::file(format!("--need {flag}"));
+    let Some((id, value)) = flag.split_once('=') else {
+        return Err(Diagnostic::new(location(), "expected ID=N, for example `debuggability=4`.").into());
+    };
+    let id = id.trim();
+    if catalog.criterion_index(id).is_none() {
+        return Err(Diagnostic::new(location(), format!("`{id}` is not a criterion."))
+            .hint(Some(unknown_hint(id, &catalog.criterion_ids())))
+            .into());
+    }
+    let need: f64 = value.trim().parse().map_err(|_| {
+        Diagnostic::new(location(), format!("`{}` is not a number; a need lies between 0 and 5.", value.trim()))
+    })?;
+    if !need.is_finite() || !(0.0..=5.0).contains(&need) {
+        return Err(Diagnostic::new(location(), format!("need {need} is out of range; it must lie between 0 (irrelevant) and 5 (critical).")).into());
+    }
+    Ok((id.to_string(), need))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn need_flags_are_checked() {
+        let c = Catalog::builtin().unwrap();
+        assert_eq!(parse_need_flag("debuggability=4", &c).unwrap(), ("debuggability".to_string(), 4.0));
+        assert!(parse_need_flag("debuggability", &c).is_err());
+        assert!(parse_need_flag("debuggability=x", &c).is_err());
+        assert!(parse_need_flag("debuggability=NaN", &c).is_err());
+        assert!(parse_need_flag("debuggability=9", &c).is_err());
+        let Err(Error::Invalid(d)) = parse_need_flag("debugability=3", &c) else { panic!() };
+        assert!(d.hint.unwrap().contains("debuggability"));
+    }
+}

@@ -1,0 +1,202 @@
+//! Errors a user can act on.
+//!
+//! Every problem with an input file becomes a [`Diagnostic`]: one paragraph
+//! naming the file, the line and column, the field, what is wrong and, where
+//! a near miss is likely, a "did you mean". The binary maps every [`Error`]
+//! to exit code 2, so scripts can tell bad input from success.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where a problem sits in an input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file as the user named it (or `<stdin>`, `<built-in weights>`, `--need`).
+    pub file: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column in characters, when known.
+    pub column: Option<usize>,
+}
+
+impl Location {
+    /// A whole file, with no position inside it.
+    pub fn file(file: impl Into<String>) -> Self {
+        Self { file: file.into(), line: None, column: None }
+    }
+
+    /// The position of byte `offset` within `source`.
+    pub fn at(file: impl Into<String>, source: &str, offset: usize) -> Self {
+        let (line, column) = line_column(source, offset);
+        Self { file: file.into(), line: Some(line), column: Some(column) }
+    }
+
+    /// A line of a line-oriented input (CSV, JSON Lines, scripted answers).
+    pub fn line(file: impl Into<String>, line: usize) -> Self {
+        Self { file: file.into(), line: Some(line), column: None }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `source`.
+pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// One problem in one input, ready to show to a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub location: Location,
+    /// The dotted path of the field at fault, e.g. `needs.debuggability`.
+    pub field: Option<String>,
+    pub message: String,
+    /// A suggestion, usually "did you mean …".
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(location: Location, message: impl Into<String>) -> Self {
+        Self { location, field: None, message: message.into(), hint: None }
+    }
+
+    #[must_use]
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    #[must_use]
+    pub fn hint(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.location)?;
+        if let Some(field) = &self.field {
+            write!(f, "{field}: ")?;
+        }
+        f.write_str(&self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, " {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong in dlpick.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An input file, flag or answer is invalid.
+    #[error("{0}")]
+    Invalid(Box<Diagnostic>),
+    /// A file could not be read or written.
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io { action: &'static str, path: PathBuf, source: std::io::Error },
+    /// The command line asks for something that cannot be done.
+    #[error("{0}")]
+    Usage(String),
+    /// The person left an interactive session before it finished.
+    #[error("cancelled; nothing was written")]
+    Cancelled,
+}
+
+impl Error {
+    pub fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+        Self::Io { action, path: path.to_path_buf(), source }
+    }
+
+    /// The process exit code for this error: 130 when the person cancelled,
+    /// 2 for everything else (invalid input or usage).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Cancelled => 130,
+            _ => 2,
+        }
+    }
+
+    /// True when the error is a closed output pipe (`dlpick … | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Self::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl From<Diagnostic> for Error {
+    fn from(d: Diagnostic) -> Self {
+        Self::Invalid(Box::new(d))
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The closest of `candidates` to `input`, as a "did you mean" hint.
+pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let input_lower = input.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&input_lower, &c.to_lowercase()), c))
+        .filter(|(similarity, _)| *similarity > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| format!("Did you mean `{c}`?"))
+}
+
+/// A hint listing what is allowed, with a "did you mean" first when one is close.
+pub fn unknown_hint<'a>(input: &str, candidates: &[&'a str]) -> String {
+    let known = candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+    match did_you_mean(input, candidates.iter().copied()) {
+        Some(guess) => format!("{guess} Known: {known}."),
+        None => format!("Known: {known}."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_are_one_based_and_count_characters() {
+        let src = "a = 1\nbé = 2\n";
+        assert_eq!(line_column(src, 0), (1, 1));
+        assert_eq!(line_column(src, 6), (2, 1));
+        // 'é' is two bytes: the '=' after "bé " is the 4th character.
+        assert_eq!(line_column(src, 10), (2, 5));
+        assert_eq!(line_column(src, 999), (3, 1));
+    }
+
+    #[test]
+    fn suggests_the_closest_known_name() {
+        let known = ["debuggability", "distributed_training", "flexibility"];
+        assert_eq!(did_you_mean("debugability", known).as_deref(), Some("Did you mean `debuggability`?"));
+        assert_eq!(did_you_mean("zzz", known), None);
+    }
+
+    #[test]
+    fn diagnostic_reads_as_one_line() {
+        let d = Diagnostic::new(Location { file: "p.toml".into(), line: Some(3), column: Some(1) }, "unknown criterion")
+            .field("needs.x")
+            .hint(Some("Did you mean `y`?".into()));
+        assert_eq!(d.to_string(), "p.toml:3:1: needs.x: unknown criterion Did you mean `y`?");
+    }
+}

@@ -1,0 +1,20 @@
+//! dlpick: choose a deep-learning framework, with reasons you can check.
+//!
+//! Data flows one way: files become validated types ([`catalog`],
+//! [`profile`]), types become scores ([`score`]), scores become advice
+//! ([`explain`]) and advice becomes a report ([`report`]). Only [`app`] and
+//! [`output`] touch files and terminals; everything else is pure and can be
+//! used as a library.
+
+pub mod app;
+pub mod catalog;
+pub mod cli;
+pub mod error;
+pub mod explain;
+pub mod input;
+pub mod output;
+pub mod profile;
+pub mod report;
+pub mod score;
+
+pub use error::{Error, Result};

@@ -1,0 +1,113 @@
+//! Where output goes: standard output or a file written atomically, with
+//! colour and progress bars only when a person is watching a terminal.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use crate::cli::ColorChoice;
+use crate::error::{Error, Result};
+
+/// Whether to colour text bound for standard output.
+pub fn use_color(choice: ColorChoice, to_file: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+            !to_file && !no_color && !dumb && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Write `text` to `out`, or to standard output when `out` is `None`.
+pub fn emit(text: &str, out: Option<&Path>, force: bool) -> Result<()> {
+    match out {
+        Some(path) => write_atomic(path, text.as_bytes(), force),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+                .map_err(|e| Error::io("write to", Path::new("standard output"), e))
+        }
+    }
+}
+
+/// Replace `path` with `bytes` all at once: write a temporary file in the
+/// same folder, flush it to disk, then rename it over the target. A reader
+/// sees the old file or the new one, never half of one. Refuses to replace
+/// an existing file unless `overwrite`.
+pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
+    if !overwrite && path.exists() {
+        return Err(Error::Usage(format!(
+            "{} already exists; pass --force to replace it.",
+            path.display()
+        )));
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".dlpick-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io("create a temporary file in", dir, e))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| Error::io("write", tmp.path(), e))?;
+    // Keep the permissions an existing file had.
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
+    }
+    let persisted = if overwrite { tmp.persist(path) } else { tmp.persist_noclobber(path) };
+    persisted.map_err(|e| Error::io("write", path, e.error))?;
+    Ok(())
+}
+
+/// A progress bar on standard error, or a hidden one when nobody is
+/// watching (not a terminal) or `--quiet` asked for silence.
+pub fn progress(len: Option<u64>, quiet: bool, what: &str) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = match len {
+        Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()).with_style(
+            ProgressStyle::with_template("{spinner} {msg} {bar:30} {human_pos}/{human_len} ({per_sec}, ETA {eta})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ),
+        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
+            ProgressStyle::with_template("{spinner} {msg} {human_pos} ({per_sec})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ),
+    };
+    bar.with_message(what.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_refuses_to_clobber_without_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        write_atomic(&path, b"one", false).unwrap();
+        assert!(matches!(write_atomic(&path, b"two", false), Err(Error::Usage(_))));
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        write_atomic(&path, b"two", true).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        // No temporary files are left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_missing_folder_is_an_error_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("no/such/out.txt");
+        assert!(matches!(write_atomic(&path, b"x", false), Err(Error::Io { .. })));
+        assert!(!path.exists());
+    }
+}

@@ -1,0 +1,359 @@
+//! Requirement profiles: how much each criterion matters to someone, and the
+//! hard constraints a framework must meet.
+//!
+//! Profiles arrive from TOML files, `--need` flags, survey rows and
+//! questionnaire answers. Each source fills a [`Draft`]; [`Draft::resolve`]
+//! checks it against the knowledge base once, so everything downstream works
+//! with criterion and framework indices that are known to exist.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::catalog::{Catalog, SCALE_MAX, quoted};
+use crate::error::{Diagnostic, Location, Result, unknown_hint};
+use crate::input;
+
+/// A validated requirement profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    pub name: String,
+    pub description: Option<String>,
+    /// Importance of each criterion, 0–5, in the catalog's criterion order.
+    pub needs: Vec<f64>,
+    pub require: Require,
+    /// For past decisions: the framework the team actually chose.
+    pub chosen: Option<usize>,
+}
+
+/// Hard constraints: a framework failing one is excluded, with the reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Require {
+    /// Must offer an API in each of these (lower case).
+    pub languages: Vec<String>,
+    /// Exclude frameworks that are not actively developed.
+    pub active_only: bool,
+    /// Framework indices never to recommend, sorted.
+    pub exclude: Vec<usize>,
+    /// Attribute floors: (criterion index, minimum score).
+    pub min: Vec<(usize, f64)>,
+    /// Only deep-learning frameworks (the default).
+    pub deep_learning: bool,
+}
+
+impl Default for Require {
+    fn default() -> Self {
+        Self { languages: Vec::new(), active_only: false, exclude: Vec::new(), min: Vec::new(), deep_learning: true }
+    }
+}
+
+/// A value as written, with the byte offset where it was written when known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Given<T> {
+    pub value: T,
+    pub at: Option<usize>,
+}
+
+impl<T> Given<T> {
+    pub fn new(value: T) -> Self {
+        Self { value, at: None }
+    }
+}
+
+impl<T> From<Spanned<T>> for Given<T> {
+    fn from(s: Spanned<T>) -> Self {
+        let at = Some(s.span().start);
+        Self { value: s.into_inner(), at }
+    }
+}
+
+/// A profile as written, not yet checked against the knowledge base.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Draft {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub needs: Vec<(Given<String>, Given<f64>)>,
+    pub languages: Vec<Given<String>>,
+    pub active_only: Option<bool>,
+    pub exclude: Vec<Given<String>>,
+    pub min: Vec<(Given<String>, Given<f64>)>,
+    pub deep_learning: Option<bool>,
+    pub chosen: Option<Given<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    name: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    needs: IndexMap<Spanned<String>, Spanned<f64>>,
+    #[serde(default)]
+    require: RawRequire,
+    chosen: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRequire {
+    #[serde(default)]
+    languages: Vec<Spanned<String>>,
+    active_only: Option<bool>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    min: IndexMap<Spanned<String>, Spanned<f64>>,
+    deep_learning: Option<bool>,
+}
+
+impl Draft {
+    /// Parse a profile's TOML; `file` names it in errors.
+    pub fn from_toml(source: &str, file: &str) -> Result<Self> {
+        let raw: RawProfile = input::parse(source, file)?;
+        let pairs = |m: IndexMap<Spanned<String>, Spanned<f64>>| m.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        Ok(Self {
+            name: raw.name,
+            description: raw.description,
+            needs: pairs(raw.needs),
+            languages: raw.require.languages.into_iter().map(Given::from).collect(),
+            active_only: raw.require.active_only,
+            exclude: raw.require.exclude.into_iter().map(Given::from).collect(),
+            min: pairs(raw.require.min),
+            deep_learning: raw.require.deep_learning,
+            chosen: raw.chosen.map(Given::from),
+        })
+    }
+
+    /// Set a need, replacing an earlier value for the same criterion.
+    pub fn set_need(&mut self, id: Given<String>, value: Given<f64>) {
+        self.needs.retain(|(k, _)| k.value != id.value);
+        self.needs.push((id, value));
+    }
+
+    /// Check the draft against `catalog`. `default_name` is used when the
+    /// draft has none; `at` turns a byte offset into a location for errors.
+    pub fn resolve(self, catalog: &Catalog, default_name: &str, at: &dyn Fn(Option<usize>) -> Location) -> Result<Profile> {
+        let criterion_ids = catalog.criterion_ids();
+        let framework_ids = catalog.framework_ids();
+        let criterion = |id: &Given<String>, table: &str| -> Result<usize> {
+            catalog.criterion_index(&id.value).ok_or_else(|| {
+                Diagnostic::new(at(id.at), format!("`{}` is not a criterion.", id.value))
+                    .field(format!("{table}.{}", id.value))
+                    .hint(Some(unknown_hint(&id.value, &criterion_ids)))
+                    .into()
+            })
+        };
+        let framework = |id: &Given<String>, field: &str| -> Result<usize> {
+            catalog.framework_index(&id.value).ok_or_else(|| {
+                Diagnostic::new(at(id.at), format!("`{}` is not a framework.", id.value))
+                    .field(field.to_string())
+                    .hint(Some(unknown_hint(&id.value, &framework_ids)))
+                    .into()
+            })
+        };
+
+        let mut needs = vec![0.0; catalog.criteria.len()];
+        for (id, value) in &self.needs {
+            let index = criterion(id, "needs")?;
+            check_scale(value, &format!("needs.{}", id.value), "need", at)?;
+            needs[index] = value.value;
+        }
+
+        let known_languages = catalog.languages();
+        let mut languages = Vec::new();
+        for language in &self.languages {
+            let lower = language.value.trim().to_lowercase();
+            if !known_languages.contains(&lower.as_str()) {
+                return Err(Diagnostic::new(at(language.at), format!("no framework in the knowledge base offers an API in `{}`.", language.value))
+                    .field("require.languages")
+                    .hint(Some(unknown_hint(&lower, &known_languages)))
+                    .into());
+            }
+            if !languages.contains(&lower) {
+                languages.push(lower);
+            }
+        }
+        languages.sort();
+
+        let mut exclude = Vec::new();
+        for id in &self.exclude {
+            exclude.push(framework(id, "require.exclude")?);
+        }
+        exclude.sort_unstable();
+        exclude.dedup();
+
+        let mut min = Vec::new();
+        for (id, value) in &self.min {
+            let index = criterion(id, "require.min")?;
+            check_scale(value, &format!("require.min.{}", id.value), "minimum", at)?;
+            min.retain(|(c, _)| *c != index);
+            min.push((index, value.value));
+        }
+        min.sort_by_key(|(c, _)| *c);
+
+        let chosen = self.chosen.as_ref().map(|id| framework(id, "chosen")).transpose()?;
+        let name = self.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| default_name.to_string());
+
+        let profile = Profile {
+            name,
+            description: self.description,
+            needs,
+            require: Require {
+                languages,
+                active_only: self.active_only.unwrap_or(false),
+                exclude,
+                min,
+                deep_learning: self.deep_learning.unwrap_or(true),
+            },
+            chosen,
+        };
+        profile.check_states_needs(catalog, &at(None))?;
+        Ok(profile)
+    }
+}
+
+fn check_scale(value: &Given<f64>, field: &str, what: &str, at: &dyn Fn(Option<usize>) -> Location) -> Result<()> {
+    let v = value.value;
+    if v.is_finite() && (0.0..=SCALE_MAX).contains(&v) {
+        return Ok(());
+    }
+    let problem = if v.is_nan() { format!("{what} is not a number") } else { format!("{what} {v} is out of range") };
+    Err(Diagnostic::new(at(value.at), format!("{problem}; it must lie between 0 (irrelevant) and 5 (critical)."))
+        .field(field.to_string())
+        .into())
+}
+
+impl Profile {
+    /// A profile must give the scoring something to work with.
+    fn check_states_needs(&self, catalog: &Catalog, location: &Location) -> Result<()> {
+        if self.needs.iter().all(|&n| n == 0.0) {
+            return Err(Diagnostic::new(
+                location.clone(),
+                format!("profile `{}` states no needs: rate at least one criterion above 0 under [needs].", self.name),
+            )
+            .field("needs")
+            .into());
+        }
+        let counted = self.needs.iter().zip(&catalog.criteria).any(|(&n, c)| n * c.weight > 0.0);
+        if !counted {
+            let rated: Vec<&str> =
+                self.needs.iter().zip(&catalog.criteria).filter(|(n, _)| **n > 0.0).map(|(_, c)| c.id.as_str()).collect();
+            return Err(Diagnostic::new(
+                location.clone(),
+                format!(
+                    "profile `{}` states no needs that count: {} {} weight 0 in the knowledge base.",
+                    self.name,
+                    quoted(&rated),
+                    if rated.len() == 1 { "has" } else { "all have" }
+                ),
+            )
+            .field("needs")
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Load a profile from TOML text.
+    pub fn from_toml(source: &str, file: &str, default_name: &str, catalog: &Catalog) -> Result<Self> {
+        let draft = Draft::from_toml(source, file)?;
+        draft.resolve(catalog, default_name, &|offset| match offset {
+            Some(o) => Location::at(file, source, o),
+            None => Location::file(file),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+
+    fn catalog() -> Catalog {
+        Catalog::builtin().unwrap()
+    }
+
+    fn load(src: &str) -> Result<Profile> {
+        Profile::from_toml(src, "p.toml", "p", &catalog())
+    }
+
+    fn diagnostic(src: &str) -> Diagnostic {
+        match load(src) {
+            Err(Error::Invalid(d)) => *d,
+            other => panic!("expected a diagnostic, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_documented_shape_loads() {
+        let p = load(
+            r#"
+name = "mobile-startup"
+description = "Two engineers"
+[needs]
+mobile_deployment = 5
+beginner_friendliness = 3
+[require]
+languages = ["Python"]
+active_only = true
+exclude = ["theano"]
+min = { mobile_deployment = 3 }
+deep_learning = true
+"#,
+        )
+        .unwrap();
+        let c = catalog();
+        assert_eq!(p.name, "mobile-startup");
+        assert!((p.needs[c.criterion_index("mobile_deployment").unwrap()] - 5.0).abs() < f64::EPSILON);
+        assert_eq!(p.require.languages, ["python"]);
+        assert_eq!(p.require.exclude, [c.framework_index("theano").unwrap()]);
+        assert_eq!(p.require.min, [(c.criterion_index("mobile_deployment").unwrap(), 3.0)]);
+        assert!(p.require.active_only && p.require.deep_learning);
+    }
+
+    #[test]
+    fn name_defaults_to_the_given_stem() {
+        assert_eq!(load("[needs]\ndebuggability = 2\n").unwrap().name, "p");
+    }
+
+    #[test]
+    fn unknown_criterion_is_located_with_a_hint() {
+        let d = diagnostic("[needs]\ndebugability = 4\n");
+        assert_eq!((d.location.line, d.location.column), (Some(2), Some(1)));
+        assert_eq!(d.field.as_deref(), Some("needs.debugability"));
+        assert!(d.hint.unwrap().starts_with("Did you mean `debuggability`?"));
+    }
+
+    #[test]
+    fn needs_out_of_range_or_nan_are_rejected() {
+        assert!(diagnostic("[needs]\ndebuggability = 6\n").message.contains("out of range"));
+        assert!(diagnostic("[needs]\ndebuggability = -1\n").message.contains("out of range"));
+        assert!(diagnostic("[needs]\ndebuggability = nan\n").message.contains("not a number"));
+        assert!(diagnostic("[needs]\ndebuggability = inf\n").message.contains("out of range"));
+    }
+
+    #[test]
+    fn a_profile_without_needs_says_so() {
+        assert!(diagnostic("").message.contains("states no needs"));
+        assert!(diagnostic("[needs]\ndebuggability = 0\n").message.contains("states no needs"));
+    }
+
+    #[test]
+    fn unknown_framework_language_and_key_are_rejected() {
+        let d = diagnostic("[needs]\ndebuggability = 3\n[require]\nexclude = [\"pytroch\"]\n");
+        assert!(d.hint.unwrap().starts_with("Did you mean `pytorch`?"));
+        let d = diagnostic("[needs]\ndebuggability = 3\n[require]\nlanguages = [\"pyhton\"]\n");
+        assert!(d.hint.unwrap().starts_with("Did you mean `python`?"));
+        let d = diagnostic("[needs]\ndebuggability = 3\n[require]\nactive = true\n");
+        assert_eq!(d.hint.as_deref(), Some("Did you mean `active_only`?"));
+        let d = diagnostic("[need]\ndebuggability = 3\n");
+        assert_eq!(d.hint.as_deref(), Some("Did you mean `needs`?"));
+    }
+
+    #[test]
+    fn wrong_types_are_rejected() {
+        let d = diagnostic("[needs]\ndebuggability = \"high\"\n");
+        assert_eq!(d.field.as_deref(), Some("needs.debuggability"));
+        let d = diagnostic("[needs]\ndebuggability = 3\n[require]\nactive_only = \"yes\"\n");
+        assert_eq!(d.field.as_deref(), Some("require.active_only"));
+    }
+}

@@ -1,0 +1,62 @@
+//! CSV for spreadsheets: one row per framework per profile, excluded
+//! frameworks included with an empty rank and their reason.
+
+use super::{Options, Report};
+use crate::catalog::Catalog;
+use crate::explain::{Advice, num};
+use crate::score::round1;
+
+pub struct Csv;
+
+fn finish(writer: csv::Writer<Vec<u8>>) -> String {
+    // Writing to memory cannot fail, and every field is UTF-8.
+    writer.into_inner().map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default()
+}
+
+impl Report for Csv {
+    fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record(["profile", "rank", "framework", "name", "match", "status", "excluded", "explanation"]);
+        for a in advice {
+            for e in &a.ranking[..options.shown(a.ranking.len())] {
+                let f = &catalog.frameworks[e.framework];
+                let _ = w.write_record([
+                    a.profile.name.as_str(),
+                    &e.rank.to_string(),
+                    &f.id,
+                    &f.name,
+                    &format!("{:.1}", round1(e.score)),
+                    f.status.as_str(),
+                    "",
+                    &e.explanation,
+                ]);
+            }
+            for (f, reason) in &a.excluded {
+                let f = &catalog.frameworks[*f];
+                let _ = w.write_record([a.profile.name.as_str(), "", &f.id, &f.name, "", f.status.as_str(), reason, ""]);
+            }
+        }
+        finish(w)
+    }
+
+    fn frameworks(&self, catalog: &Catalog, _options: &Options) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record(["framework", "name", "status", "languages", "criterion", "score", "evidence", "source"]);
+        for f in &catalog.frameworks {
+            let languages = f.languages.join(";");
+            for (c, a) in catalog.criteria.iter().zip(&f.attributes) {
+                let _ = w.write_record([&f.id, &f.name, f.status.as_str(), &languages, &c.id, &num(a.score), &a.evidence, &a.source]);
+            }
+        }
+        finish(w)
+    }
+
+    fn criteria(&self, catalog: &Catalog, _options: &Options) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record(["criterion", "name", "weight", "question", "description"]);
+        for c in &catalog.criteria {
+            let _ = w.write_record([&c.id, &c.name, &num(c.weight), &c.question, &c.description]);
+        }
+        finish(w)
+    }
+}

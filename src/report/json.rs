@@ -1,0 +1,198 @@
+//! JSON for scripts. The shape is documented in the README; keys keep the
+//! order written here.
+
+use serde::Serialize;
+
+use super::{Options, Report};
+use crate::catalog::{Catalog, Criterion, Framework};
+use crate::explain::{Advice, Explained, Point, evidence_phrase};
+use crate::score::round1;
+
+pub struct Json;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    profiles: Vec<ProfileView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProfileView<'a> {
+    profile: &'a str,
+    description: Option<&'a str>,
+    method: &'a str,
+    needs: serde_json::Map<String, serde_json::Value>,
+    ranking: Vec<RankedView<'a>>,
+    excluded: Vec<ExcludedView<'a>>,
+    verdict: Option<VerdictView<'a>>,
+}
+
+#[derive(Serialize)]
+struct RankedView<'a> {
+    rank: usize,
+    framework: &'a str,
+    name: &'a str,
+    status: &'a str,
+    score: f64,
+    contributions: Vec<ContributionView<'a>>,
+    reasons: Vec<PointView<'a>>,
+    concerns: Vec<PointView<'a>>,
+    warnings: &'a [String],
+    explanation: &'a str,
+}
+
+#[derive(Serialize)]
+struct ContributionView<'a> {
+    criterion: &'a str,
+    need: f64,
+    weight: f64,
+    score: f64,
+    points: f64,
+    share: f64,
+}
+
+#[derive(Serialize)]
+struct PointView<'a> {
+    criterion: &'a str,
+    need: f64,
+    score: f64,
+    points: f64,
+    evidence: &'a str,
+    source: &'a str,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct ExcludedView<'a> {
+    framework: &'a str,
+    name: &'a str,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct VerdictView<'a> {
+    winner: &'a str,
+    runner_up: Option<&'a str>,
+    margin: f64,
+    decided_by: Option<&'a str>,
+}
+
+fn round(x: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (x * f).round() / f
+}
+
+fn point<'a>(catalog: &'a Catalog, framework: usize, p: &Point) -> PointView<'a> {
+    let a = &catalog.frameworks[framework].attributes[p.criterion];
+    PointView {
+        criterion: &catalog.criteria[p.criterion].id,
+        need: p.need,
+        score: p.score,
+        points: round(p.points, 2),
+        evidence: &a.evidence,
+        source: &a.source,
+        text: evidence_phrase(catalog, framework, p),
+    }
+}
+
+fn ranked<'a>(catalog: &'a Catalog, e: &'a Explained) -> RankedView<'a> {
+    let f = &catalog.frameworks[e.framework];
+    RankedView {
+        rank: e.rank,
+        framework: &f.id,
+        name: &f.name,
+        status: f.status.as_str(),
+        score: round1(e.score),
+        contributions: e
+            .contributions
+            .iter()
+            .map(|c| ContributionView {
+                criterion: &catalog.criteria[c.criterion].id,
+                need: c.need,
+                weight: c.weight,
+                score: c.score,
+                points: round(c.points, 2),
+                share: round(c.share, 4),
+            })
+            .collect(),
+        reasons: e.reasons.iter().map(|p| point(catalog, e.framework, p)).collect(),
+        concerns: e.concerns.iter().map(|p| point(catalog, e.framework, p)).collect(),
+        warnings: &e.warnings,
+        explanation: &e.explanation,
+    }
+}
+
+fn to_string<T: Serialize>(value: &T) -> String {
+    // Serialising plain structs of strings and finite numbers cannot fail.
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+impl Report for Json {
+    fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> String {
+        let profiles = advice
+            .iter()
+            .map(|a| ProfileView {
+                profile: &a.profile.name,
+                description: a.profile.description.as_deref(),
+                method: a.method,
+                needs: catalog
+                    .criteria
+                    .iter()
+                    .zip(&a.profile.needs)
+                    .filter(|(_, n)| **n > 0.0)
+                    .map(|(c, n)| (c.id.clone(), serde_json::json!(n)))
+                    .collect(),
+                ranking: a.ranking[..options.shown(a.ranking.len())].iter().map(|e| ranked(catalog, e)).collect(),
+                excluded: a
+                    .excluded
+                    .iter()
+                    .map(|(f, reason)| ExcludedView {
+                        framework: &catalog.frameworks[*f].id,
+                        name: &catalog.frameworks[*f].name,
+                        reason,
+                    })
+                    .collect(),
+                verdict: a.verdict.as_ref().map(|v| VerdictView {
+                    winner: &catalog.frameworks[v.winner].id,
+                    runner_up: v.runner_up.map(|r| catalog.frameworks[r].id.as_str()),
+                    margin: v.margin,
+                    decided_by: v.decided_by.map(|c| catalog.criteria[c].id.as_str()),
+                }),
+            })
+            .collect();
+        to_string(&Document { profiles })
+    }
+
+    fn frameworks(&self, catalog: &Catalog, _options: &Options) -> String {
+        #[derive(Serialize)]
+        struct FrameworkView<'a> {
+            #[serde(flatten)]
+            framework: &'a Framework,
+            attributes: serde_json::Map<String, serde_json::Value>,
+        }
+        #[derive(Serialize)]
+        struct Kb<'a> {
+            criteria: &'a [Criterion],
+            frameworks: Vec<FrameworkView<'a>>,
+        }
+        let frameworks = catalog
+            .frameworks
+            .iter()
+            .map(|f| FrameworkView {
+                framework: f,
+                attributes: catalog
+                    .criteria
+                    .iter()
+                    .zip(&f.attributes)
+                    .map(|(c, a)| (c.id.clone(), serde_json::json!({"score": a.score, "evidence": a.evidence, "source": a.source})))
+                    .collect(),
+            })
+            .collect();
+        to_string(&Kb { criteria: &catalog.criteria, frameworks })
+    }
+
+    fn criteria(&self, catalog: &Catalog, _options: &Options) -> String {
+        to_string(&catalog.criteria)
+    }
+}

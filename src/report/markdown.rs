@@ -1,0 +1,100 @@
+//! Markdown for wikis, issues and pull requests.
+
+use std::fmt::Write as _;
+
+use super::{Options, Report};
+use crate::catalog::Catalog;
+use crate::explain::{Advice, num};
+use crate::score::round1;
+
+pub struct Markdown;
+
+/// Keep table cells from breaking the table.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+impl Report for Markdown {
+    fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> String {
+        let mut out = String::new();
+        for (i, a) in advice.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "## {}\n", cell(&a.profile.name));
+            if let Some(d) = &a.profile.description {
+                let _ = writeln!(out, "{d}\n");
+            }
+            let needs: Vec<String> = catalog
+                .criteria
+                .iter()
+                .zip(&a.profile.needs)
+                .filter(|(_, n)| **n > 0.0)
+                .map(|(c, n)| format!("{} {}", c.name, num(*n)))
+                .collect();
+            let _ = writeln!(out, "Needs: {}. Method: {}.\n", needs.join(", "), a.method);
+            let shown = &a.ranking[..options.shown(a.ranking.len())];
+            if shown.is_empty() {
+                out.push_str("No framework meets every requirement.\n");
+            } else {
+                out.push_str("| # | Framework | Match | Status |\n|--:|---|--:|---|\n");
+                for e in shown {
+                    let f = &catalog.frameworks[e.framework];
+                    let _ = writeln!(out, "| {} | {} | {:.1} | {} |", e.rank, cell(&f.name), round1(e.score), f.status.as_str());
+                }
+                out.push('\n');
+                for e in shown {
+                    let _ = writeln!(out, "- **{}**: {}", cell(&catalog.frameworks[e.framework].name), e.explanation);
+                }
+            }
+            if !a.excluded.is_empty() {
+                out.push_str("\n**Excluded**\n\n");
+                for (f, reason) in &a.excluded {
+                    let _ = writeln!(out, "- {}: {reason}", catalog.frameworks[*f].name);
+                }
+            }
+        }
+        out
+    }
+
+    fn frameworks(&self, catalog: &Catalog, _options: &Options) -> String {
+        let mut out = String::from("| Criterion |");
+        for f in &catalog.frameworks {
+            let _ = write!(out, " {} |", cell(&f.name));
+        }
+        out.push_str("\n|---|");
+        out.push_str(&"--:|".repeat(catalog.frameworks.len()));
+        out.push('\n');
+        for (c, criterion) in catalog.criteria.iter().enumerate() {
+            let _ = write!(out, "| {} |", cell(&criterion.name));
+            for f in &catalog.frameworks {
+                let _ = write!(out, " {} |", num(f.attributes[c].score));
+            }
+            out.push('\n');
+        }
+        for f in &catalog.frameworks {
+            let _ = writeln!(out, "\n### {} (`{}`)\n", f.name, f.id);
+            let _ = writeln!(
+                out,
+                "Backed by {}. Languages: {}. Status: {} ({}).\n",
+                f.backer,
+                f.languages.join(", "),
+                f.status.as_str(),
+                f.status_note
+            );
+            out.push_str("| Criterion | Score | Evidence | Source |\n|---|--:|---|---|\n");
+            for (c, a) in catalog.criteria.iter().zip(&f.attributes) {
+                let _ = writeln!(out, "| {} | {} | {} | {} |", cell(&c.name), num(a.score), cell(&a.evidence), cell(&a.source));
+            }
+        }
+        out
+    }
+
+    fn criteria(&self, catalog: &Catalog, _options: &Options) -> String {
+        let mut out = String::from("| Id | Name | Weight | Question |\n|---|---|--:|---|\n");
+        for c in &catalog.criteria {
+            let _ = writeln!(out, "| `{}` | {} | {} | {} |", c.id, cell(&c.name), num(c.weight), cell(&c.question));
+        }
+        out
+    }
+}

@@ -1,0 +1,71 @@
+//! Reports: advice and the knowledge base rendered for people and scripts.
+//!
+//! One file per output format, each implementing [`Report`]. Reports get
+//! finished [`Advice`] and return text; they never read files or decide
+//! anything, so every format says the same thing.
+
+mod csv;
+mod json;
+mod markdown;
+mod text;
+
+use crate::catalog::Catalog;
+use crate::explain::Advice;
+
+pub use self::csv::Csv;
+pub use self::json::Json;
+pub use self::markdown::Markdown;
+pub use self::text::Text;
+
+/// The output formats of `recommend`, `frameworks` and `criteria`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned tables with bars, for people.
+    #[default]
+    Text,
+    /// One JSON document, for scripts.
+    Json,
+    /// Comma-separated values, one row per framework.
+    Csv,
+    /// A Markdown document, for wikis and pull requests.
+    Markdown,
+}
+
+impl Format {
+    pub fn report(self) -> &'static dyn Report {
+        match self {
+            Self::Text => &Text,
+            Self::Json => &Json,
+            Self::Csv => &Csv,
+            Self::Markdown => &Markdown,
+        }
+    }
+}
+
+/// How a report should look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    /// Show at most this many ranked frameworks.
+    pub top: Option<usize>,
+    /// Include every framework's contribution table.
+    pub explain: bool,
+    /// Use ANSI colours (text only).
+    pub color: bool,
+}
+
+impl Options {
+    /// How many of `n` ranked frameworks to show.
+    pub fn shown(&self, n: usize) -> usize {
+        self.top.map_or(n, |t| t.min(n))
+    }
+}
+
+/// One output format.
+pub trait Report: Sync {
+    /// Ranked, explained recommendations for one or more profiles.
+    fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> String;
+    /// The frameworks with their attribute scores, evidence and sources.
+    fn frameworks(&self, catalog: &Catalog, options: &Options) -> String;
+    /// The criteria with their questions and weights.
+    fn criteria(&self, catalog: &Catalog, options: &Options) -> String;
+}

@@ -1,0 +1,169 @@
+//! Scoring: from a profile's needs to a ranked list of frameworks.
+//!
+//! Each aggregation method lives in its own file behind [`Method`], so a new
+//! method is one file and one line in [`MethodId`]. This module owns what all
+//! methods share: the knowledge base as a dense [`Matrix`], hard constraints,
+//! and a deterministic ranking (ties broken by framework id).
+
+mod weighted_sum;
+
+pub use weighted_sum::WeightedSum;
+
+use crate::catalog::{Catalog, Status};
+use crate::profile::{Profile, Require};
+
+/// The knowledge base as numbers, laid out for fast scoring.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matrix {
+    pub frameworks: usize,
+    pub criteria: usize,
+    /// Attribute scores, row-major: `scores[f * criteria + c]`.
+    pub scores: Vec<f64>,
+    /// Global criterion weights from the knowledge base.
+    pub weights: Vec<f64>,
+}
+
+impl Matrix {
+    pub fn new(catalog: &Catalog) -> Self {
+        let scores = catalog.frameworks.iter().flat_map(|f| f.attributes.iter().map(|a| a.score)).collect();
+        Self {
+            frameworks: catalog.frameworks.len(),
+            criteria: catalog.criteria.len(),
+            scores,
+            weights: catalog.criteria.iter().map(|c| c.weight).collect(),
+        }
+    }
+
+    /// The attribute scores of framework `f`.
+    pub fn row(&self, f: usize) -> &[f64] {
+        &self.scores[f * self.criteria..(f + 1) * self.criteria]
+    }
+
+    /// need × global weight for each criterion.
+    pub fn effective_weights(&self, needs: &[f64]) -> Vec<f64> {
+        needs.iter().zip(&self.weights).map(|(n, w)| n * w).collect()
+    }
+}
+
+/// An aggregation method: how attribute scores and weights become a match.
+pub trait Method: Send + Sync {
+    /// The name used on the command line and in reports.
+    fn id(&self) -> &'static str;
+
+    /// The match (0–100) of each of `candidates`, in the same order.
+    /// `effective` is need × weight per criterion; its sum is positive.
+    fn matches(&self, matrix: &Matrix, effective: &[f64], candidates: &[usize]) -> Vec<f64>;
+}
+
+/// The methods dlpick offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum MethodId {
+    /// 100 · Σ need·weight·score / Σ need·weight·5.
+    #[default]
+    WeightedSum,
+}
+
+impl MethodId {
+    pub fn method(self) -> &'static dyn Method {
+        match self {
+            Self::WeightedSum => &WeightedSum,
+        }
+    }
+}
+
+/// A framework that made it into the ranking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    pub framework: usize,
+    /// 0–100, unrounded.
+    pub score: f64,
+}
+
+/// A framework a hard constraint ruled out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exclusion {
+    pub framework: usize,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// One profile's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranking {
+    pub method: &'static str,
+    /// need × weight per criterion.
+    pub effective: Vec<f64>,
+    /// Best first.
+    pub ranked: Vec<Ranked>,
+    /// In framework-id order.
+    pub excluded: Vec<Exclusion>,
+}
+
+/// Score `profile` against the knowledge base.
+pub fn rank(catalog: &Catalog, matrix: &Matrix, profile: &Profile, method: &dyn Method) -> Ranking {
+    let effective = matrix.effective_weights(&profile.needs);
+    let mut candidates = Vec::with_capacity(matrix.frameworks);
+    let mut excluded = Vec::new();
+    for f in 0..matrix.frameworks {
+        match exclusion_reason(catalog, f, &profile.require) {
+            Some(reason) => excluded.push(Exclusion { framework: f, reason }),
+            None => candidates.push(f),
+        }
+    }
+    let scores = if candidates.is_empty() { Vec::new() } else { method.matches(matrix, &effective, &candidates) };
+    let mut ranked: Vec<Ranked> =
+        candidates.into_iter().zip(scores).map(|(framework, score)| Ranked { framework, score }).collect();
+    sort_ranking(&mut ranked);
+    Ranking { method: method.id(), effective, ranked, excluded }
+}
+
+/// Best first; scores equal to within 1e-6 count as a tie, broken by id
+/// (frameworks are stored in id order, so by index).
+pub fn sort_ranking(ranked: &mut [Ranked]) {
+    ranked.sort_by_key(|r| (std::cmp::Reverse(tie_key(r.score)), r.framework));
+}
+
+/// Scores as integers in millionths, so ties compare as a total order.
+#[allow(clippy::cast_possible_truncation)]
+pub fn tie_key(score: f64) -> i64 {
+    (score * 1e6).round() as i64
+}
+
+/// Round to one decimal, as matches are shown.
+pub fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// Why `require` rules out framework `f`, or `None` when it passes.
+pub fn exclusion_reason(catalog: &Catalog, f: usize, require: &Require) -> Option<String> {
+    let framework = &catalog.frameworks[f];
+    let mut reasons = Vec::new();
+    if require.exclude.contains(&f) {
+        reasons.push("excluded by the profile (require.exclude)".to_string());
+    }
+    if require.deep_learning && !framework.deep_learning {
+        reasons.push(
+            "not a deep-learning framework, as the article itself says; set require.deep_learning = false to rank it"
+                .to_string(),
+        );
+    }
+    if require.active_only && framework.status != Status::Active {
+        reasons.push(format!("not actively developed ({}): {}", framework.status.as_str(), framework.status_note));
+    }
+    let missing: Vec<&str> =
+        require.languages.iter().filter(|l| !framework.languages.contains(l)).map(String::as_str).collect();
+    if !missing.is_empty() {
+        reasons.push(format!(
+            "offers no API in {} (it has {})",
+            missing.join(", "),
+            framework.languages.join(", ")
+        ));
+    }
+    for &(c, floor) in &require.min {
+        let score = framework.attributes[c].score;
+        if score < floor {
+            reasons.push(format!("{} {score}/5 is below the required minimum of {floor}", catalog.criteria[c].name));
+        }
+    }
+    (!reasons.is_empty()).then(|| reasons.join("; "))
+}
