@@ -51,6 +51,15 @@ impl Status {
             Self::Discontinued => "discontinued",
         }
     }
+
+    /// How the status reads in a sentence: "MXNet is discontinued".
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Self::Active => "actively developed",
+            Self::Maintenance => "in maintenance mode",
+            Self::Discontinued => "discontinued",
+        }
+    }
 }
 
 /// One framework's rating on one criterion, with the evidence for it.
@@ -358,7 +367,7 @@ source = "s"
     fn a_score_out_of_range_is_located() {
         let d = diagnostic(&SMALL.replace("score = 2.5", "score = 7"));
         assert_eq!(d.field.as_deref(), Some("frameworks.b.attributes.ease.score"));
-        assert_eq!(d.location.line, Some(26));
+        assert_eq!(d.location.line, Some(25));
         assert!(d.message.contains("out of range"));
     }
 

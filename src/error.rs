@@ -180,8 +180,8 @@ mod tests {
         let src = "a = 1\nbé = 2\n";
         assert_eq!(line_column(src, 0), (1, 1));
         assert_eq!(line_column(src, 6), (2, 1));
-        // 'é' is two bytes: the '=' after "bé " is the 4th character.
-        assert_eq!(line_column(src, 10), (2, 5));
+        // 'é' is two bytes: the '=' at byte 10 is the 4th character of "bé = 2".
+        assert_eq!(line_column(src, 10), (2, 4));
         assert_eq!(line_column(src, 999), (3, 1));
     }
 

@@ -65,6 +65,9 @@ pub struct Verdict {
     pub margin: f64,
     /// The criterion on which the winner gains most over the runner-up.
     pub decided_by: Option<usize>,
+    /// When the winner is not actively developed: the best-ranked framework
+    /// that is.
+    pub active_alternative: Option<usize>,
 }
 
 /// A profile's whole result, ready for a report.
@@ -82,7 +85,7 @@ pub struct Advice {
 pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ranking) -> Advice {
     let effective = &ranking.effective;
     let contributions: Vec<Vec<Contribution>> =
-        ranking.ranked.iter().map(|r| contributions(catalog, matrix, &profile, effective, r.framework, r.score)).collect();
+        ranking.ranked.iter().map(|r| contributions(catalog, matrix, &profile, effective, r.framework)).collect();
 
     let verdict = ranking.ranked.first().map(|first| {
         let second = ranking.ranked.get(1);
@@ -98,10 +101,15 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
             runner_up: second.map(|s| s.framework),
             margin: second.map_or(0.0, |s| round1(round1(first.score) - round1(s.score))),
             decided_by,
+            active_alternative: if catalog.frameworks[first.framework].status == Status::Active {
+                None
+            } else {
+                ranking.ranked.iter().map(|r| r.framework).find(|&f| catalog.frameworks[f].status == Status::Active)
+            },
         }
     });
 
-    let ranking_explained = ranking
+    let mut ranking_explained: Vec<Explained> = ranking
         .ranked
         .iter()
         .zip(contributions)
@@ -121,7 +129,7 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
                 .collect();
             let mut warnings = Vec::new();
             if framework.status != Status::Active {
-                warnings.push(format!("{} is {}: {}", framework.name, framework.status.as_str(), framework.status_note));
+                warnings.push(format!("{} is {}. {}", framework.name, framework.status.phrase(), framework.status_note));
             }
             if !framework.deep_learning {
                 warnings.push(format!(
@@ -129,7 +137,7 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
                     framework.name
                 ));
             }
-            let mut explained = Explained {
+            Explained {
                 rank: i + 1,
                 framework: r.framework,
                 score: r.score,
@@ -138,11 +146,14 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
                 concerns,
                 warnings,
                 explanation: String::new(),
-            };
-            explained.explanation = sentences(catalog, &explained, ranking.ranked.first().map(|w| (w.framework, w.score)), verdict.as_ref());
-            explained
+            }
         })
         .collect();
+    let texts: Vec<String> =
+        ranking_explained.iter().map(|e| sentences(catalog, e, &ranking_explained, verdict.as_ref())).collect();
+    for (e, text) in ranking_explained.iter_mut().zip(texts) {
+        e.explanation = text;
+    }
 
     Advice {
         method: ranking.method,
@@ -159,7 +170,6 @@ fn contributions(
     profile: &Profile,
     effective: &[f64],
     f: usize,
-    score: f64,
 ) -> Vec<Contribution> {
     let points = WeightedSum::contributions(matrix, effective, f);
     let total: f64 = points.iter().sum();
@@ -174,7 +184,6 @@ fn contributions(
             share: if total > 0.0 { points[c] / total } else { 0.0 },
         })
         .collect();
-    let _ = score;
     out.sort_by(|a, b| b.points.total_cmp(&a.points).then(a.criterion.cmp(&b.criterion)));
     out
 }
@@ -207,17 +216,22 @@ fn capitalise(s: &str) -> String {
 }
 
 /// Lower the first letter of evidence so it reads on after a colon, unless
-/// the first word is a name.
-fn lower_first(s: &str) -> String {
+/// the first word is a name (one of `names`, or a few common ones).
+fn lower_first(s: &str, names: &[&str]) -> String {
     const NAMES: [&str; 8] = ["Python", "Facebook", "Keras", "Gluon", "Torch", "Google", "Microsoft", "Amazon"];
     let first_word = s.split([' ', ',', ';', '\'']).next().unwrap_or("");
     let plain = first_word.chars().skip(1).all(|c| c.is_ascii_lowercase() || c == '-');
-    if plain && !NAMES.contains(&first_word) {
+    if plain && !NAMES.contains(&first_word) && !names.contains(&first_word) {
         let mut chars = s.chars();
         chars.next().map_or_else(String::new, |first| first.to_lowercase().chain(chars).collect())
     } else {
         s.to_string()
     }
+}
+
+/// The first word of every framework's name: names, not sentence starts.
+fn first_words(catalog: &Catalog) -> Vec<&str> {
+    catalog.frameworks.iter().filter_map(|f| f.name.split_whitespace().next()).collect()
 }
 
 /// "beginner-friendliness 5/5: built for … [4 Comparison: Keras]"
@@ -227,13 +241,14 @@ pub fn evidence_phrase(catalog: &Catalog, framework: usize, p: &Point) -> String
         "{} {}/5: {} [{}]",
         catalog.criteria[p.criterion].name,
         num(p.score),
-        lower_first(attribute.evidence.trim_end_matches('.')),
+        lower_first(attribute.evidence.trim_end_matches('.'), &first_words(catalog)),
         attribute.source
     )
 }
 
-fn sentences(catalog: &Catalog, e: &Explained, winner: Option<(usize, f64)>, verdict: Option<&Verdict>) -> String {
+fn sentences(catalog: &Catalog, e: &Explained, all: &[Explained], verdict: Option<&Verdict>) -> String {
     let framework = &catalog.frameworks[e.framework];
+    let winner = all.first().map(|w| (w.framework, w.score));
     let mut out = Vec::new();
     let is_winner = e.rank == 1;
     if is_winner {
@@ -260,12 +275,12 @@ fn sentences(catalog: &Catalog, e: &Explained, winner: Option<(usize, f64)>, ver
             e.reasons.iter().map(|r| format!("{} {}/5", catalog.criteria[r.criterion].name, num(r.score))).collect();
         out.push(format!("Strong on {}.", join_and(&strengths)));
     }
-    for c in &e.concerns {
-        out.push(format!("Watch out: {}.", evidence_phrase(catalog, e.framework, c)));
+    if !e.concerns.is_empty() {
+        let concerns: Vec<String> = e.concerns.iter().map(|c| evidence_phrase(catalog, e.framework, c)).collect();
+        out.push(format!("Watch out: {}.", concerns.join("; ")));
     }
     for w in &e.warnings {
-        let w = w.trim_end_matches('.');
-        out.push(format!("Note: {w}."));
+        out.push(format!("Note: {}.", w.trim_end_matches('.')));
     }
     if is_winner {
         match verdict {
@@ -280,6 +295,18 @@ fn sentences(catalog: &Catalog, e: &Explained, winner: Option<(usize, f64)>, ver
                 }
             }
             _ => out.push("It is the only framework that meets your requirements.".to_string()),
+        }
+    }
+    if let (true, Some(Verdict { active_alternative: Some(alt), runner_up, .. })) = (is_winner, verdict) {
+        if *runner_up == Some(*alt) {
+            out.push(format!("{} is the best actively developed choice.", catalog.frameworks[*alt].name));
+        } else {
+            let score = all.iter().find(|x| x.framework == *alt).map_or(0.0, |x| x.score);
+            out.push(format!(
+                "The best actively developed choice is {} (match {:.1}).",
+                catalog.frameworks[*alt].name,
+                round1(score)
+            ));
         }
     }
     out.join(" ")
@@ -313,10 +340,11 @@ mod tests {
 
     #[test]
     fn evidence_reads_on_after_a_colon() {
-        assert_eq!(lower_first("Heavy encapsulation hides"), "heavy encapsulation hides");
-        assert_eq!(lower_first("TensorBoard monitors"), "TensorBoard monitors");
-        assert_eq!(lower_first("Python only"), "Python only");
-        assert_eq!(lower_first("APIs in R"), "APIs in R");
+        assert_eq!(lower_first("Heavy encapsulation hides", &[]), "heavy encapsulation hides");
+        assert_eq!(lower_first("TensorBoard monitors", &[]), "TensorBoard monitors");
+        assert_eq!(lower_first("Python only", &[]), "Python only");
+        assert_eq!(lower_first("APIs in R", &[]), "APIs in R");
+        assert_eq!(lower_first("Yak is good", &["Yak"]), "Yak is good");
     }
 
     #[test]

@@ -30,7 +30,11 @@ fn diagnose(error: &toml::de::Error, source: &str, file: &str) -> Diagnostic {
 
 /// serde's messages start lower case and have no full stop.
 fn sentence(message: &str) -> String {
-    let mut s = message.replace('\n', " ");
+    let mut s = message
+        .replace('\n', " ")
+        .replace("expected f64", "expected a number")
+        .replace("expected a sequence", "expected a list such as [\"a\", \"b\"]")
+        .replace("expected a map", "expected a table");
     if !s.ends_with('.') {
         s.push('.');
     }
@@ -50,35 +54,37 @@ fn unknown_name_hint(message: &str) -> Option<String> {
 pub fn key_path_at(source: &str, offset: usize) -> Option<String> {
     let document = DeTable::parse(source).ok()?;
     let mut path = Vec::new();
-    walk(document.get_ref(), offset, &mut path);
-    (!path.is_empty()).then(|| path.join("."))
+    find_in_table(document.get_ref(), offset, &mut path).then(|| path.join("."))
 }
 
-fn walk(table: &DeTable<'_>, offset: usize, path: &mut Vec<String>) {
+/// Table headers span only the header, not the keys below them, so every
+/// nested table is searched, not only those whose span covers `offset`.
+fn find_in_table(table: &DeTable<'_>, offset: usize, path: &mut Vec<String>) -> bool {
     for (key, value) in table {
-        let key_span = key.span();
-        let value_span = value.span();
-        let covers = key_span.contains(&offset) || value_span.contains(&offset) || offset == value_span.end;
-        if !covers {
-            continue;
-        }
         path.push(key.get_ref().to_string());
-        match value.get_ref() {
-            DeValue::Table(inner) => walk(inner, offset, path),
-            DeValue::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    if item.span().contains(&offset) {
-                        path.push(i.to_string());
-                        if let DeValue::Table(inner) = item.get_ref() {
-                            walk(inner, offset, path);
-                        }
-                        break;
-                    }
-                }
-            }
-            _ => {}
+        let covers = key.span().contains(&offset) || value.span().contains(&offset);
+        if find_in_value(value.get_ref(), offset, path) || covers {
+            return true;
         }
-        return;
+        path.pop();
+    }
+    false
+}
+
+fn find_in_value(value: &DeValue<'_>, offset: usize, path: &mut Vec<String>) -> bool {
+    match value {
+        DeValue::Table(inner) => find_in_table(inner, offset, path),
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(i.to_string());
+                if find_in_value(item.get_ref(), offset, path) || item.span().contains(&offset) {
+                    return true;
+                }
+                path.pop();
+            }
+            false
+        }
+        _ => false,
     }
 }
 

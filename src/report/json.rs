@@ -74,6 +74,7 @@ struct VerdictView<'a> {
     runner_up: Option<&'a str>,
     margin: f64,
     decided_by: Option<&'a str>,
+    active_alternative: Option<&'a str>,
 }
 
 fn round(x: f64, places: i32) -> f64 {
@@ -158,6 +159,7 @@ impl Report for Json {
                     runner_up: v.runner_up.map(|r| catalog.frameworks[r].id.as_str()),
                     margin: v.margin,
                     decided_by: v.decided_by.map(|c| catalog.criteria[c].id.as_str()),
+                    active_alternative: v.active_alternative.map(|f| catalog.frameworks[f].id.as_str()),
                 }),
             })
             .collect();

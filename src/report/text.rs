@@ -171,7 +171,7 @@ fn render_one(out: &mut String, catalog: &Catalog, a: &Advice, options: &Options
         rated.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         rated.iter().map(|(c, n)| format!("{} {}", catalog.criteria[*c].name, num(*n))).collect()
     };
-    out.push_str(&paint.dim(wrap(&format!("needs: {} · method: {}", needs.join(", "), a.method), "", WIDTH).trim_end()));
+    out.push_str(&paint.dim(wrap(&format!("{} · needs: {}", a.method, needs.join(", ")), "", WIDTH).trim_end()));
     out.push_str("\n\n");
 
     let shown = options.shown(a.ranking.len());

@@ -1,0 +1,325 @@
+//! End-to-end tests of the `dlpick` binary: real processes, real files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Stdio};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn dlpick() -> Command {
+    let mut cmd = Command::cargo_bin("dlpick").unwrap();
+    cmd.env_remove("DLPICK_WEIGHTS").env_remove("NO_COLOR");
+    cmd
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn shipped_profiles() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn json_of(args: &[&str]) -> Value {
+    let out = dlpick().args(args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn every_shipped_profile_gets_an_explained_recommendation() {
+    let profiles = shipped_profiles();
+    assert!(profiles.len() >= 6, "ship at least six example profiles");
+    for p in profiles {
+        dlpick()
+            .arg("recommend")
+            .arg(&p)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("fits best (match"))
+            .stderr(predicate::str::is_empty());
+    }
+}
+
+#[test]
+fn personas_get_the_answer_the_article_makes_plain() {
+    let winner = |file: &str| {
+        let v = json_of(&["recommend", &format!("profiles/{file}"), "--format", "json"]);
+        v["profiles"][0]["ranking"][0]["framework"].as_str().unwrap().to_string()
+    };
+    assert_eq!(winner("beginner.toml"), "keras");
+    assert_eq!(winner("research-lab.toml"), "pytorch");
+    assert_eq!(winner("distributed-team.toml"), "tensorflow");
+    assert_eq!(winner("polyglot-shop.toml"), "mxnet");
+    assert_eq!(winner("tabular-analyst.toml"), "scikit_learn");
+}
+
+#[test]
+fn the_tiny_knowledge_base_gives_hand_computed_matches_and_text() {
+    // needs alpha 4, beta 3; weights alpha 1, beta 2 → effective 4, 6 (sum 10, best 50).
+    // Yak: 4·3 + 6·4 = 36 → 72.0; Xeno: 4·5 + 6·2 = 32 → 64.0; Zed: 4 + 6 = 10 → 20.0.
+    let weights = fixture("tiny-weights.toml");
+    let profile = fixture("tiny-profile.toml");
+    let v = json_of(&["--weights", weights.to_str().unwrap(), "recommend", profile.to_str().unwrap(), "--format", "json"]);
+    let ranking = v["profiles"][0]["ranking"].as_array().unwrap();
+    let got: Vec<(&str, f64)> =
+        ranking.iter().map(|r| (r["framework"].as_str().unwrap(), r["score"].as_f64().unwrap())).collect();
+    assert_eq!(got, [("yak", 72.0), ("xeno", 64.0), ("zed", 20.0)]);
+    // Yak's points: alpha 100·4·3/50 = 24, beta 100·6·4/50 = 48.
+    let contributions = &ranking[0]["contributions"];
+    assert_eq!(contributions[0]["criterion"], "beta");
+    assert_eq!(contributions[0]["points"], 48.0);
+    assert_eq!(contributions[1]["points"], 24.0);
+    assert_eq!(v["profiles"][0]["verdict"]["margin"], 8.0);
+    assert_eq!(v["profiles"][0]["verdict"]["decided_by"], "beta");
+    assert_eq!(
+        ranking[0]["explanation"],
+        "Yak fits best (match 72.0). Beta 4/5: Yak handles beta well [2 Test]. \
+         Alpha 3/5: Yak does alpha well enough [1 Test]. Xeno is 8.0 behind, mainly on beta."
+    );
+    assert_eq!(
+        ranking[1]["explanation"],
+        "Xeno ranks 2nd (match 64.0), 8.0 behind Yak. Strong on alpha 5/5. \
+         Watch out: beta 2/5: Xeno struggles with beta [2 Test]."
+    );
+    assert_eq!(
+        ranking[2]["explanation"],
+        "Zed ranks 3rd (match 20.0), 52.0 behind Yak. None of the criteria you rate is a clear strength of it. \
+         Watch out: beta 1/5: Zed barely does beta [2 Test]; alpha 1/5: Zed barely does alpha [1 Test]. \
+         Note: Zed is discontinued. Abandoned in 2001."
+    );
+    assert_eq!(ranking[2]["warnings"][0], "Zed is discontinued. Abandoned in 2001.");
+}
+
+#[test]
+fn constraints_exclude_with_reasons() {
+    let weights = fixture("tiny-weights.toml");
+    let w = weights.to_str().unwrap();
+    let v = json_of(&["--weights", w, "recommend", "--need", "alpha=3", "--active-only", "--format", "json"]);
+    let excluded = &v["profiles"][0]["excluded"];
+    assert_eq!(excluded[0]["framework"], "zed");
+    assert!(excluded[0]["reason"].as_str().unwrap().contains("not actively developed"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("p.toml");
+    std::fs::write(&p, "[needs]\nalpha = 3\n[require]\nlanguages = [\"r\"]\nmin = { beta = 3 }\nexclude = [\"xeno\"]\n").unwrap();
+    let v = json_of(&["--weights", w, "recommend", p.to_str().unwrap(), "--format", "json"]);
+    let ranked: Vec<&str> =
+        v["profiles"][0]["ranking"].as_array().unwrap().iter().map(|r| r["framework"].as_str().unwrap()).collect();
+    assert_eq!(ranked, ["yak"]);
+    let reasons: Vec<&str> =
+        v["profiles"][0]["excluded"].as_array().unwrap().iter().map(|e| e["reason"].as_str().unwrap()).collect();
+    assert!(reasons[0].contains("excluded by the profile"), "{reasons:?}");
+    assert!(reasons[1].contains("offers no API in r") && reasons[1].contains("below the required minimum of 3"), "{reasons:?}");
+}
+
+#[test]
+fn scikit_learn_is_excluded_unless_asked_for() {
+    let v = json_of(&["recommend", "--need", "beginner_friendliness=5", "--format", "json"]);
+    let excluded = v["profiles"][0]["excluded"].as_array().unwrap();
+    assert!(excluded.iter().any(|e| e["framework"] == "scikit_learn"));
+}
+
+#[test]
+fn need_flags_override_a_profile() {
+    let v = json_of(&["recommend", "profiles/beginner.toml", "--need", "beginner_friendliness=0", "--need", "distributed_training=5", "--format", "json"]);
+    let needs = &v["profiles"][0]["needs"];
+    assert!(needs.get("beginner_friendliness").is_none());
+    assert_eq!(needs["distributed_training"], 5.0);
+}
+
+#[test]
+fn top_limits_the_ranking() {
+    let v = json_of(&["recommend", "profiles/beginner.toml", "--top", "2", "--format", "json"]);
+    assert_eq!(v["profiles"][0]["ranking"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn output_is_deterministic_in_every_format() {
+    for format in ["text", "json", "csv", "markdown"] {
+        let run = || dlpick().args(["recommend", "profiles/research-lab.toml", "profiles/beginner.toml", "--format", format]).output().unwrap().stdout;
+        assert_eq!(run(), run(), "{format}");
+    }
+}
+
+#[test]
+fn csv_and_markdown_have_one_row_per_framework() {
+    let out = dlpick().args(["recommend", "profiles/beginner.toml", "--format", "csv"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), ["profile", "rank", "framework", "name", "match", "status", "excluded", "explanation"]);
+    assert_eq!(reader.records().count(), 8);
+    dlpick()
+        .args(["recommend", "profiles/beginner.toml", "--format", "markdown"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("| 1 | Keras |"));
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let plain = dlpick().args(["recommend", "profiles/beginner.toml"]).output().unwrap().stdout;
+    assert!(!plain.contains(&0x1b), "no escape codes when stdout is not a terminal");
+    let coloured = dlpick().args(["recommend", "profiles/beginner.toml", "--color", "always"]).output().unwrap().stdout;
+    assert!(coloured.contains(&0x1b));
+    let never = dlpick().args(["recommend", "profiles/beginner.toml", "--color", "never"]).env("NO_COLOR", "1").output().unwrap().stdout;
+    assert_eq!(never, plain);
+}
+
+#[test]
+fn out_is_written_atomically_and_never_clobbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("advice.json");
+    dlpick().args(["recommend", "profiles/beginner.toml", "--format", "json", "--out"]).arg(&out).assert().success().stdout("");
+    let first = std::fs::read_to_string(&out).unwrap();
+    assert!(serde_json::from_str::<Value>(&first).is_ok());
+
+    std::fs::write(&out, "mine").unwrap();
+    dlpick()
+        .args(["recommend", "profiles/beginner.toml", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists").and(predicate::str::contains("--force")));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine");
+
+    dlpick().args(["recommend", "profiles/beginner.toml", "--force", "--out"]).arg(&out).assert().success();
+    assert!(std::fs::read_to_string(&out).unwrap().contains("Keras fits best"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary files left");
+}
+
+#[test]
+fn a_failed_run_leaves_no_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("advice.txt");
+    dlpick().arg("recommend").arg(fixture("bad/nan.toml")).arg("--out").arg(&out).assert().code(2);
+    assert!(!out.exists());
+}
+
+#[test]
+fn bad_profiles_exit_2_naming_the_file() {
+    let cases = [
+        ("empty.toml", "states no needs"),
+        ("not-toml.toml", "not-toml.toml:2"),
+        ("wrong-type.toml", "needs.debuggability"),
+        ("unknown-criterion.toml", "Did you mean `debuggability`?"),
+        ("unknown-key.toml", "Did you mean `active_only`?"),
+        ("out-of-range.toml", "out of range"),
+        ("nan.toml", "not a number"),
+        ("inf.toml", "out of range"),
+        ("no-needs.toml", "states no needs"),
+        ("unknown-framework.toml", "Did you mean `pytorch`?"),
+        ("not-utf8.toml", "not-utf8.toml"),
+        ("missing.toml", "missing.toml"),
+    ];
+    for (file, expected) in cases {
+        let out = dlpick().arg("recommend").arg(fixture(&format!("bad/{file}"))).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{file}: {stderr}");
+        assert!(stderr.contains(file), "{file}: error should name the file: {stderr}");
+        assert!(stderr.contains(expected), "{file}: expected {expected:?} in {stderr}");
+        assert!(!stderr.contains("panicked"), "{file}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{file}: one paragraph: {stderr}");
+        assert!(out.stdout.is_empty(), "{file}");
+    }
+}
+
+#[test]
+fn bad_flags_and_bad_weights_exit_2() {
+    dlpick().args(["recommend"]).assert().code(2).stderr(predicate::str::contains("--need"));
+    dlpick().args(["recommend", "--need", "debugability=3"]).assert().code(2).stderr(predicate::str::contains("debuggability"));
+    dlpick().args(["recommend", "--need", "debuggability=high"]).assert().code(2);
+    dlpick().args(["recommend", "--need", "debuggability=-1"]).assert().code(2);
+    dlpick().args(["recommend", "--top", "0", "--need", "debuggability=1"]).assert().code(2);
+    dlpick().args(["recommend", "--format", "yaml", "--need", "debuggability=1"]).assert().code(2);
+
+    let dir = tempfile::tempdir().unwrap();
+    let weights = dir.path().join("w.toml");
+    let good = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("weights.toml")).unwrap();
+    std::fs::write(&weights, good.replacen("score = 5", "score = 5.5", 1)).unwrap();
+    dlpick()
+        .args(["recommend", "--need", "debuggability=1", "--weights"])
+        .arg(&weights)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("w.toml:").and(predicate::str::contains("out of range")));
+    // The environment variable works the same way.
+    dlpick()
+        .env("DLPICK_WEIGHTS", &weights)
+        .args(["recommend", "--need", "debuggability=1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("w.toml:"));
+}
+
+#[test]
+fn weights_from_the_environment_replace_the_builtin_ones() {
+    dlpick()
+        .env("DLPICK_WEIGHTS", fixture("tiny-weights.toml"))
+        .args(["recommend", "--need", "alpha=1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Xeno fits best"));
+}
+
+#[test]
+fn profiles_can_come_from_standard_input() {
+    dlpick()
+        .args(["recommend", "-"])
+        .write_stdin("[needs]\ndebuggability = 5\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("PyTorch fits best"));
+}
+
+#[test]
+fn check_validates_folders_and_files() {
+    dlpick().args(["check", "profiles", "weights.toml"]).assert().success().stdout(predicate::str::contains("ok  weights.toml"));
+    dlpick()
+        .arg("check")
+        .arg(fixture("bad/nan.toml"))
+        .arg("profiles/beginner.toml")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nan.toml"));
+}
+
+#[test]
+fn frameworks_and_criteria_list_the_knowledge_base() {
+    let v = json_of(&["frameworks", "--format", "json"]);
+    assert_eq!(v["frameworks"].as_array().unwrap().len(), 8);
+    assert!(v["frameworks"][0]["attributes"]["debuggability"]["source"].is_string());
+    dlpick().args(["frameworks", "pytorch"]).assert().success().stdout(predicate::str::contains("PyTorch (pytorch)"));
+    dlpick().args(["frameworks", "pytroch"]).assert().code(2).stderr(predicate::str::contains("`pytorch`"));
+    dlpick().args(["criteria"]).assert().success().stdout(predicate::str::contains("mobile_deployment"));
+}
+
+#[test]
+fn help_has_examples() {
+    dlpick().arg("--help").assert().success().stdout(predicate::str::contains("Examples:"));
+    dlpick().args(["recommend", "--help"]).assert().success().stdout(predicate::str::contains("Examples:"));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let many: Vec<String> = std::iter::repeat_n("profiles/polyglot-shop.toml".to_string(), 200).collect();
+    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_dlpick"))
+        .arg("recommend")
+        .args(&many)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
