@@ -166,7 +166,8 @@ impl Catalog {
             check_id(key, "criteria", id.span().start, &at)?;
             let weight = *c.weight.get_ref();
             if !weight.is_finite() || weight < 0.0 {
-                let location = if c.weight.span().is_empty() { Location::file(file) } else { at(c.weight.span().start) };
+                let location =
+                    if c.weight.span().is_empty() { Location::file(file) } else { at(c.weight.span().start) };
                 return Err(Diagnostic::new(location, format!("weight {weight} must be a finite number ≥ 0."))
                     .field(format!("criteria.{key}.weight"))
                     .into());
@@ -194,16 +195,22 @@ impl Catalog {
             for (cid, a) in f.attributes {
                 let field = format!("frameworks.{fid}.attributes.{}", cid.get_ref());
                 let Some(index) = criterion_ids.iter().position(|c| c == cid.get_ref()) else {
-                    return Err(Diagnostic::new(at(cid.span().start), format!("`{}` is not a criterion.", cid.get_ref()))
-                        .field(field)
-                        .hint(Some(unknown_hint(cid.get_ref(), &criterion_ids)))
-                        .into());
+                    return Err(Diagnostic::new(
+                        at(cid.span().start),
+                        format!("`{}` is not a criterion.", cid.get_ref()),
+                    )
+                    .field(field)
+                    .hint(Some(unknown_hint(cid.get_ref(), &criterion_ids)))
+                    .into());
                 };
                 let score = *a.score.get_ref();
                 if !score.is_finite() || !(0.0..=SCALE_MAX).contains(&score) {
-                    return Err(Diagnostic::new(at(a.score.span().start), format!("score {score} is out of range; scores run from 0 to 5."))
-                        .field(format!("{field}.score"))
-                        .into());
+                    return Err(Diagnostic::new(
+                        at(a.score.span().start),
+                        format!("score {score} is out of range; scores run from 0 to 5."),
+                    )
+                    .field(format!("{field}.score"))
+                    .into());
                 }
                 attributes[index] = Some(Attribute { score, evidence: a.evidence, source: a.source });
             }
@@ -212,7 +219,10 @@ impl Catalog {
             if !missing.is_empty() {
                 return Err(Diagnostic::new(
                     at(id.span().start),
-                    format!("framework `{fid}` does not score {}; every framework must score every criterion.", quoted(&missing)),
+                    format!(
+                        "framework `{fid}` does not score {}; every framework must score every criterion.",
+                        quoted(&missing)
+                    ),
                 )
                 .field(format!("frameworks.{fid}.attributes"))
                 .into());
@@ -338,7 +348,9 @@ source = "s"
     #[test]
     fn the_builtin_knowledge_base_is_valid_and_complete() {
         let catalog = Catalog::builtin().unwrap();
-        for id in ["debuggability", "distributed_training", "beginner_friendliness", "multi_language", "mobile_deployment"] {
+        for id in
+            ["debuggability", "distributed_training", "beginner_friendliness", "multi_language", "mobile_deployment"]
+        {
             assert!(catalog.criterion_index(id).is_some(), "missing criterion {id}");
         }
         assert_eq!(
@@ -392,7 +404,9 @@ source = "s"
     fn unknown_attribute_and_key_get_hints() {
         let d = diagnostic(&SMALL.replace("[frameworks.a.attributes.speed]", "[frameworks.a.attributes.sped]"));
         assert!(d.hint.as_deref().unwrap().starts_with("Did you mean `speed`?"), "{d}");
-        let d = diagnostic(&SMALL.replace("backer = \"x\"\nlanguages = [\"python\"]", "backr = \"x\"\nlanguages = [\"python\"]"));
+        let d = diagnostic(
+            &SMALL.replace("backer = \"x\"\nlanguages = [\"python\"]", "backr = \"x\"\nlanguages = [\"python\"]"),
+        );
         assert_eq!(d.hint.as_deref(), Some("Did you mean `backer`?"), "{d}");
         let d = diagnostic(&SMALL.replace("status = \"active\"", "status = \"activ\""));
         assert_eq!(d.hint.as_deref(), Some("Did you mean `active`?"), "{d}");

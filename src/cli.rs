@@ -65,14 +65,18 @@ Examples:
     Recommend(RecommendArgs),
 
     /// Show the knowledge base: frameworks, scores, evidence and sources.
-    #[command(after_help = "Examples:\n  dlpick frameworks\n  dlpick frameworks pytorch --format markdown\n  dlpick frameworks --format json > kb.json")]
+    #[command(
+        after_help = "Examples:\n  dlpick frameworks\n  dlpick frameworks pytorch --format markdown\n  dlpick frameworks --format json > kb.json"
+    )]
     Frameworks(FrameworksArgs),
 
     /// List the criteria, their questions and global weights.
     Criteria(ListArgs),
 
     /// Validate knowledge-base and profile files (or folders of them).
-    #[command(after_help = "Examples:\n  dlpick check profiles/\n  dlpick check weights.toml my-team.toml\n\nExit code 0 when every file is valid, 2 otherwise.")]
+    #[command(
+        after_help = "Examples:\n  dlpick check profiles/\n  dlpick check weights.toml my-team.toml\n\nExit code 0 when every file is valid, 2 otherwise."
+    )]
     Check(CheckArgs),
 }
 

@@ -163,7 +163,7 @@ pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a st
 }
 
 /// A hint listing what is allowed, with a "did you mean" first when one is close.
-pub fn unknown_hint<'a>(input: &str, candidates: &[&'a str]) -> String {
+pub fn unknown_hint(input: &str, candidates: &[&str]) -> String {
     let known = candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
     match did_you_mean(input, candidates.iter().copied()) {
         Some(guess) => format!("{guess} Known: {known}."),
@@ -194,9 +194,10 @@ mod tests {
 
     #[test]
     fn diagnostic_reads_as_one_line() {
-        let d = Diagnostic::new(Location { file: "p.toml".into(), line: Some(3), column: Some(1) }, "unknown criterion")
-            .field("needs.x")
-            .hint(Some("Did you mean `y`?".into()));
+        let d =
+            Diagnostic::new(Location { file: "p.toml".into(), line: Some(3), column: Some(1) }, "unknown criterion")
+                .field("needs.x")
+                .hint(Some("Did you mean `y`?".into()));
         assert_eq!(d.to_string(), "p.toml:3:1: needs.x: unknown criterion Did you mean `y`?");
     }
 }

@@ -7,15 +7,15 @@
 
 use crate::catalog::{Catalog, Status};
 use crate::profile::Profile;
-use crate::score::{Ranking, WeightedSum, round1};
 use crate::score::Matrix;
+use crate::score::{Ranking, WeightedSum, round1};
 
 /// A criterion the profile rates ≥ this …
 pub const CONCERN_NEED: f64 = 3.0;
 /// … where the framework scores ≤ this is a concern.
 pub const CONCERN_SCORE: f64 = 2.0;
 /// A criterion counts as a strength from this score up.
-pub const STRENGTH_SCORE: f64 = 3.0;
+pub const STRENGTH_SCORE: f64 = 3.5;
 /// At most this many reasons per framework.
 pub const MAX_REASONS: usize = 3;
 
@@ -116,12 +116,8 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
         .enumerate()
         .map(|(i, (r, contributions))| {
             let framework = &catalog.frameworks[r.framework];
-            let reasons: Vec<Point> = contributions
-                .iter()
-                .filter(|c| c.score >= STRENGTH_SCORE)
-                .take(MAX_REASONS)
-                .map(point)
-                .collect();
+            let reasons: Vec<Point> =
+                contributions.iter().filter(|c| c.score >= STRENGTH_SCORE).take(MAX_REASONS).map(point).collect();
             let concerns: Vec<Point> = contributions
                 .iter()
                 .filter(|c| c.need >= CONCERN_NEED && c.score <= CONCERN_SCORE)
@@ -129,7 +125,12 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
                 .collect();
             let mut warnings = Vec::new();
             if framework.status != Status::Active {
-                warnings.push(format!("{} is {}. {}", framework.name, framework.status.phrase(), framework.status_note));
+                warnings.push(format!(
+                    "{} is {}. {}",
+                    framework.name,
+                    framework.status.phrase(),
+                    framework.status_note
+                ));
             }
             if !framework.deep_learning {
                 warnings.push(format!(

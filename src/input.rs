@@ -8,11 +8,11 @@
 use serde::de::DeserializeOwned;
 use toml::de::{DeTable, DeValue};
 
-use crate::error::{Diagnostic, Location, did_you_mean};
+use crate::error::{Diagnostic, Location, Result, did_you_mean};
 
 /// Parse `source` (shown to the user as `file`) into `T`.
-pub fn parse<T: DeserializeOwned>(source: &str, file: &str) -> Result<T, Diagnostic> {
-    toml::from_str(source).map_err(|e| diagnose(&e, source, file))
+pub fn parse<T: DeserializeOwned>(source: &str, file: &str) -> Result<T> {
+    toml::from_str(source).map_err(|e| diagnose(&e, source, file).into())
 }
 
 fn diagnose(error: &toml::de::Error, source: &str, file: &str) -> Diagnostic {
@@ -106,10 +106,17 @@ mod tests {
         inner: Inner,
     }
 
+    fn diagnostic<T: DeserializeOwned + std::fmt::Debug>(src: &str) -> Diagnostic {
+        match parse::<T>(src, "x.toml") {
+            Err(crate::Error::Invalid(d)) => *d,
+            other => panic!("expected a diagnostic, got {other:?}"),
+        }
+    }
+
     #[test]
     fn a_wrong_type_names_line_column_and_key_path() {
         let src = "[inner]\nscore = \"high\"\n";
-        let d = parse::<Outer>(src, "x.toml").unwrap_err();
+        let d = diagnostic::<Outer>(src);
         assert_eq!(d.location.line, Some(2));
         assert_eq!(d.location.column, Some(9));
         assert_eq!(d.field.as_deref(), Some("inner.score"));
@@ -119,14 +126,14 @@ mod tests {
     #[test]
     fn an_unknown_key_gets_a_did_you_mean() {
         let src = "[inner]\nscroe = 1\n";
-        let d = parse::<Outer>(src, "x.toml").unwrap_err();
+        let d = diagnostic::<Outer>(src);
         assert_eq!(d.location.line, Some(2));
         assert_eq!(d.hint.as_deref(), Some("Did you mean `score`?"));
     }
 
     #[test]
     fn broken_toml_is_located() {
-        let d = parse::<Outer>("[inner\n", "x.toml").unwrap_err();
+        let d = diagnostic::<Outer>("[inner\n");
         assert_eq!(d.location.file, "x.toml");
         assert_eq!(d.location.line, Some(1));
     }

@@ -22,16 +22,14 @@ pub fn use_color(choice: ColorChoice, to_file: bool) -> bool {
 
 /// Write `text` to `out`, or to standard output when `out` is `None`.
 pub fn emit(text: &str, out: Option<&Path>, force: bool) -> Result<()> {
-    match out {
-        Some(path) => write_atomic(path, text.as_bytes(), force),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-                .map_err(|e| Error::io("write to", Path::new("standard output"), e))
-        }
+    if let Some(path) = out {
+        return write_atomic(path, text.as_bytes(), force);
     }
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| Error::io("write to", Path::new("standard output"), e))
 }
 
 /// Replace `path` with `bytes` all at once: write a temporary file in the
@@ -40,10 +38,7 @@ pub fn emit(text: &str, out: Option<&Path>, force: bool) -> Result<()> {
 /// an existing file unless `overwrite`.
 pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
     if !overwrite && path.exists() {
-        return Err(Error::Usage(format!(
-            "{} already exists; pass --force to replace it.",
-            path.display()
-        )));
+        return Err(Error::Usage(format!("{} already exists; pass --force to replace it.", path.display())));
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -54,9 +49,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| Error::io("create a temporary file in", dir, e))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| Error::io("write", tmp.path(), e))?;
+    tmp.write_all(bytes).and_then(|()| tmp.as_file().sync_all()).map_err(|e| Error::io("write", tmp.path(), e))?;
     // Keep the permissions an existing file had.
     if let Ok(meta) = std::fs::metadata(path) {
         let _ = std::fs::set_permissions(tmp.path(), meta.permissions());

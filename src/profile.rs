@@ -110,7 +110,8 @@ impl Draft {
     /// Parse a profile's TOML; `file` names it in errors.
     pub fn from_toml(source: &str, file: &str) -> Result<Self> {
         let raw: RawProfile = input::parse(source, file)?;
-        let pairs = |m: IndexMap<Spanned<String>, Spanned<f64>>| m.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let pairs =
+            |m: IndexMap<Spanned<String>, Spanned<f64>>| m.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
         Ok(Self {
             name: raw.name,
             description: raw.description,
@@ -132,7 +133,12 @@ impl Draft {
 
     /// Check the draft against `catalog`. `default_name` is used when the
     /// draft has none; `at` turns a byte offset into a location for errors.
-    pub fn resolve(self, catalog: &Catalog, default_name: &str, at: &dyn Fn(Option<usize>) -> Location) -> Result<Profile> {
+    pub fn resolve(
+        self,
+        catalog: &Catalog,
+        default_name: &str,
+        at: &dyn Fn(Option<usize>) -> Location,
+    ) -> Result<Profile> {
         let criterion_ids = catalog.criterion_ids();
         let framework_ids = catalog.framework_ids();
         let criterion = |id: &Given<String>, table: &str| -> Result<usize> {
@@ -164,10 +170,13 @@ impl Draft {
         for language in &self.languages {
             let lower = language.value.trim().to_lowercase();
             if !known_languages.contains(&lower.as_str()) {
-                return Err(Diagnostic::new(at(language.at), format!("no framework in the knowledge base offers an API in `{}`.", language.value))
-                    .field("require.languages")
-                    .hint(Some(unknown_hint(&lower, &known_languages)))
-                    .into());
+                return Err(Diagnostic::new(
+                    at(language.at),
+                    format!("no framework in the knowledge base offers an API in `{}`.", language.value),
+                )
+                .field("require.languages")
+                .hint(Some(unknown_hint(&lower, &known_languages)))
+                .into());
             }
             if !languages.contains(&lower) {
                 languages.push(lower);
@@ -236,8 +245,13 @@ impl Profile {
         }
         let counted = self.needs.iter().zip(&catalog.criteria).any(|(&n, c)| n * c.weight > 0.0);
         if !counted {
-            let rated: Vec<&str> =
-                self.needs.iter().zip(&catalog.criteria).filter(|(n, _)| **n > 0.0).map(|(_, c)| c.id.as_str()).collect();
+            let rated: Vec<&str> = self
+                .needs
+                .iter()
+                .zip(&catalog.criteria)
+                .filter(|(n, _)| **n > 0.0)
+                .map(|(_, c)| c.id.as_str())
+                .collect();
             return Err(Diagnostic::new(
                 location.clone(),
                 format!(

@@ -68,7 +68,8 @@ fn the_tiny_knowledge_base_gives_hand_computed_matches_and_text() {
     // Yak: 4·3 + 6·4 = 36 → 72.0; Xeno: 4·5 + 6·2 = 32 → 64.0; Zed: 4 + 6 = 10 → 20.0.
     let weights = fixture("tiny-weights.toml");
     let profile = fixture("tiny-profile.toml");
-    let v = json_of(&["--weights", weights.to_str().unwrap(), "recommend", profile.to_str().unwrap(), "--format", "json"]);
+    let v =
+        json_of(&["--weights", weights.to_str().unwrap(), "recommend", profile.to_str().unwrap(), "--format", "json"]);
     let ranking = v["profiles"][0]["ranking"].as_array().unwrap();
     let got: Vec<(&str, f64)> =
         ranking.iter().map(|r| (r["framework"].as_str().unwrap(), r["score"].as_f64().unwrap())).collect();
@@ -82,8 +83,7 @@ fn the_tiny_knowledge_base_gives_hand_computed_matches_and_text() {
     assert_eq!(v["profiles"][0]["verdict"]["decided_by"], "beta");
     assert_eq!(
         ranking[0]["explanation"],
-        "Yak fits best (match 72.0). Beta 4/5: Yak handles beta well [2 Test]. \
-         Alpha 3/5: Yak does alpha well enough [1 Test]. Xeno is 8.0 behind, mainly on beta."
+        "Yak fits best (match 72.0). Beta 4/5: Yak handles beta well [2 Test]. Xeno is 8.0 behind, mainly on beta."
     );
     assert_eq!(
         ranking[1]["explanation"],
@@ -110,7 +110,11 @@ fn constraints_exclude_with_reasons() {
 
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("p.toml");
-    std::fs::write(&p, "[needs]\nalpha = 3\n[require]\nlanguages = [\"r\"]\nmin = { beta = 3 }\nexclude = [\"xeno\"]\n").unwrap();
+    std::fs::write(
+        &p,
+        "[needs]\nalpha = 3\n[require]\nlanguages = [\"r\"]\nmin = { beta = 3 }\nexclude = [\"xeno\"]\n",
+    )
+    .unwrap();
     let v = json_of(&["--weights", w, "recommend", p.to_str().unwrap(), "--format", "json"]);
     let ranked: Vec<&str> =
         v["profiles"][0]["ranking"].as_array().unwrap().iter().map(|r| r["framework"].as_str().unwrap()).collect();
@@ -118,7 +122,10 @@ fn constraints_exclude_with_reasons() {
     let reasons: Vec<&str> =
         v["profiles"][0]["excluded"].as_array().unwrap().iter().map(|e| e["reason"].as_str().unwrap()).collect();
     assert!(reasons[0].contains("excluded by the profile"), "{reasons:?}");
-    assert!(reasons[1].contains("offers no API in r") && reasons[1].contains("below the required minimum of 3"), "{reasons:?}");
+    assert!(
+        reasons[1].contains("offers no API in r") && reasons[1].contains("below the required minimum of 3"),
+        "{reasons:?}"
+    );
 }
 
 #[test]
@@ -130,7 +137,16 @@ fn scikit_learn_is_excluded_unless_asked_for() {
 
 #[test]
 fn need_flags_override_a_profile() {
-    let v = json_of(&["recommend", "profiles/beginner.toml", "--need", "beginner_friendliness=0", "--need", "distributed_training=5", "--format", "json"]);
+    let v = json_of(&[
+        "recommend",
+        "profiles/beginner.toml",
+        "--need",
+        "beginner_friendliness=0",
+        "--need",
+        "distributed_training=5",
+        "--format",
+        "json",
+    ]);
     let needs = &v["profiles"][0]["needs"];
     assert!(needs.get("beginner_friendliness").is_none());
     assert_eq!(needs["distributed_training"], 5.0);
@@ -145,7 +161,13 @@ fn top_limits_the_ranking() {
 #[test]
 fn output_is_deterministic_in_every_format() {
     for format in ["text", "json", "csv", "markdown"] {
-        let run = || dlpick().args(["recommend", "profiles/research-lab.toml", "profiles/beginner.toml", "--format", format]).output().unwrap().stdout;
+        let run = || {
+            dlpick()
+                .args(["recommend", "profiles/research-lab.toml", "profiles/beginner.toml", "--format", format])
+                .output()
+                .unwrap()
+                .stdout
+        };
         assert_eq!(run(), run(), "{format}");
     }
 }
@@ -155,7 +177,10 @@ fn csv_and_markdown_have_one_row_per_framework() {
     let out = dlpick().args(["recommend", "profiles/beginner.toml", "--format", "csv"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), ["profile", "rank", "framework", "name", "match", "status", "excluded", "explanation"]);
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["profile", "rank", "framework", "name", "match", "status", "excluded", "explanation"]
+    );
     assert_eq!(reader.records().count(), 8);
     dlpick()
         .args(["recommend", "profiles/beginner.toml", "--format", "markdown"])
@@ -170,7 +195,12 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(!plain.contains(&0x1b), "no escape codes when stdout is not a terminal");
     let coloured = dlpick().args(["recommend", "profiles/beginner.toml", "--color", "always"]).output().unwrap().stdout;
     assert!(coloured.contains(&0x1b));
-    let never = dlpick().args(["recommend", "profiles/beginner.toml", "--color", "never"]).env("NO_COLOR", "1").output().unwrap().stdout;
+    let never = dlpick()
+        .args(["recommend", "profiles/beginner.toml", "--color", "never"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+        .stdout;
     assert_eq!(never, plain);
 }
 
@@ -178,7 +208,12 @@ fn colour_only_when_asked_or_on_a_terminal() {
 fn out_is_written_atomically_and_never_clobbers() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("advice.json");
-    dlpick().args(["recommend", "profiles/beginner.toml", "--format", "json", "--out"]).arg(&out).assert().success().stdout("");
+    dlpick()
+        .args(["recommend", "profiles/beginner.toml", "--format", "json", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("");
     let first = std::fs::read_to_string(&out).unwrap();
     assert!(serde_json::from_str::<Value>(&first).is_ok());
 
@@ -235,7 +270,11 @@ fn bad_profiles_exit_2_naming_the_file() {
 #[test]
 fn bad_flags_and_bad_weights_exit_2() {
     dlpick().args(["recommend"]).assert().code(2).stderr(predicate::str::contains("--need"));
-    dlpick().args(["recommend", "--need", "debugability=3"]).assert().code(2).stderr(predicate::str::contains("debuggability"));
+    dlpick()
+        .args(["recommend", "--need", "debugability=3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("debuggability"));
     dlpick().args(["recommend", "--need", "debuggability=high"]).assert().code(2);
     dlpick().args(["recommend", "--need", "debuggability=-1"]).assert().code(2);
     dlpick().args(["recommend", "--top", "0", "--need", "debuggability=1"]).assert().code(2);
@@ -282,7 +321,11 @@ fn profiles_can_come_from_standard_input() {
 
 #[test]
 fn check_validates_folders_and_files() {
-    dlpick().args(["check", "profiles", "weights.toml"]).assert().success().stdout(predicate::str::contains("ok  weights.toml"));
+    dlpick()
+        .args(["check", "profiles", "weights.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok  weights.toml"));
     dlpick()
         .arg("check")
         .arg(fixture("bad/nan.toml"))

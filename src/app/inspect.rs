@@ -58,7 +58,10 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
                 if !cli.quiet {
                     match checked {
                         Checked::Weights { criteria, frameworks } => {
-                            println!("ok  {}  (knowledge base: {criteria} criteria, {frameworks} frameworks)", path.display());
+                            println!(
+                                "ok  {}  (knowledge base: {criteria} criteria, {frameworks} frameworks)",
+                                path.display()
+                            );
                         }
                         Checked::Profile { name, needs } => {
                             println!("ok  {}  (profile `{name}`, {needs} needs)", path.display());

@@ -2,12 +2,12 @@
 
 use std::process::ExitCode;
 
+use crate::catalog::Catalog;
 use crate::cli::{Cli, RecommendArgs};
 use crate::error::{Diagnostic, Error, Location, Result, unknown_hint};
 use crate::explain::{Advice, explain};
 use crate::profile::{Draft, Given, Profile};
 use crate::score::{Matrix, rank};
-use crate::catalog::Catalog;
 
 use super::{deliver, file_stem, load_catalog, read_input, report_options};
 
@@ -83,7 +83,11 @@ pub fn parse_need_flag(flag: &str, catalog: &Catalog) -> Result<(String, f64)> {
         Diagnostic::new(location(), format!("`{}` is not a number; a need lies between 0 and 5.", value.trim()))
     })?;
     if !need.is_finite() || !(0.0..=5.0).contains(&need) {
-        return Err(Diagnostic::new(location(), format!("need {need} is out of range; it must lie between 0 (irrelevant) and 5 (critical).")).into());
+        return Err(Diagnostic::new(
+            location(),
+            format!("need {need} is out of range; it must lie between 0 (irrelevant) and 5 (critical)."),
+        )
+        .into());
     }
     Ok((id.to_string(), need))
 }

@@ -33,7 +33,8 @@ impl Report for Csv {
             }
             for (f, reason) in &a.excluded {
                 let f = &catalog.frameworks[*f];
-                let _ = w.write_record([a.profile.name.as_str(), "", &f.id, &f.name, "", f.status.as_str(), reason, ""]);
+                let _ =
+                    w.write_record([a.profile.name.as_str(), "", &f.id, &f.name, "", f.status.as_str(), reason, ""]);
             }
         }
         finish(w)
@@ -41,11 +42,21 @@ impl Report for Csv {
 
     fn frameworks(&self, catalog: &Catalog, _options: &Options) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record(["framework", "name", "status", "languages", "criterion", "score", "evidence", "source"]);
+        let _ =
+            w.write_record(["framework", "name", "status", "languages", "criterion", "score", "evidence", "source"]);
         for f in &catalog.frameworks {
             let languages = f.languages.join(";");
             for (c, a) in catalog.criteria.iter().zip(&f.attributes) {
-                let _ = w.write_record([&f.id, &f.name, f.status.as_str(), &languages, &c.id, &num(a.score), &a.evidence, &a.source]);
+                let _ = w.write_record([
+                    &f.id,
+                    &f.name,
+                    f.status.as_str(),
+                    &languages,
+                    &c.id,
+                    &num(a.score),
+                    &a.evidence,
+                    &a.source,
+                ]);
             }
         }
         finish(w)

@@ -187,7 +187,12 @@ impl Report for Json {
                     .criteria
                     .iter()
                     .zip(&f.attributes)
-                    .map(|(c, a)| (c.id.clone(), serde_json::json!({"score": a.score, "evidence": a.evidence, "source": a.source})))
+                    .map(|(c, a)| {
+                        (
+                            c.id.clone(),
+                            serde_json::json!({"score": a.score, "evidence": a.evidence, "source": a.source}),
+                        )
+                    })
                     .collect(),
             })
             .collect();

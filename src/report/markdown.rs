@@ -40,7 +40,14 @@ impl Report for Markdown {
                 out.push_str("| # | Framework | Match | Status |\n|--:|---|--:|---|\n");
                 for e in shown {
                     let f = &catalog.frameworks[e.framework];
-                    let _ = writeln!(out, "| {} | {} | {:.1} | {} |", e.rank, cell(&f.name), round1(e.score), f.status.as_str());
+                    let _ = writeln!(
+                        out,
+                        "| {} | {} | {:.1} | {} |",
+                        e.rank,
+                        cell(&f.name),
+                        round1(e.score),
+                        f.status.as_str()
+                    );
                 }
                 out.push('\n');
                 for e in shown {
@@ -84,7 +91,14 @@ impl Report for Markdown {
             );
             out.push_str("| Criterion | Score | Evidence | Source |\n|---|--:|---|---|\n");
             for (c, a) in catalog.criteria.iter().zip(&f.attributes) {
-                let _ = writeln!(out, "| {} | {} | {} | {} |", cell(&c.name), num(a.score), cell(&a.evidence), cell(&a.source));
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    cell(&c.name),
+                    num(a.score),
+                    cell(&a.evidence),
+                    cell(&a.source)
+                );
             }
         }
         out

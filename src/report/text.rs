@@ -40,10 +40,11 @@ impl Paint {
 /// A bar of `BAR_WIDTH` cells for 0–100, in eighths of a cell.
 pub fn bar(score: f64) -> String {
     const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    const CELLS: f64 = 25.0 * 8.0;
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let eighths = ((score.clamp(0.0, 100.0) / 100.0) * (BAR_WIDTH * 8) as f64).round() as usize;
+    let eighths = ((score.clamp(0.0, 100.0) / 100.0) * CELLS).round() as usize;
     let mut s = "█".repeat(eighths / 8);
-    if eighths % 8 > 0 {
+    if !eighths.is_multiple_of(8) {
         s.push(PARTS[eighths % 8]);
     }
     let len = s.chars().count();
@@ -112,9 +113,20 @@ impl Report for Text {
         let mut out = String::new();
         let name_w = catalog.frameworks.iter().map(|f| f.name.chars().count()).max().unwrap_or(0).max(9);
         let id_w = catalog.frameworks.iter().map(|f| f.id.len()).max().unwrap_or(0).max(2);
-        let _ = writeln!(out, "{}", paint.bold(&format!("{}  {}  {:<12}  languages", pad("id", id_w), pad("framework", name_w), "status")));
+        let _ = writeln!(
+            out,
+            "{}",
+            paint.bold(&format!("{}  {}  {:<12}  languages", pad("id", id_w), pad("framework", name_w), "status"))
+        );
         for f in &catalog.frameworks {
-            let _ = writeln!(out, "{}  {}  {:<12}  {}", pad(&f.id, id_w), pad(&f.name, name_w), f.status.as_str(), f.languages.join(", "));
+            let _ = writeln!(
+                out,
+                "{}  {}  {:<12}  {}",
+                pad(&f.id, id_w),
+                pad(&f.name, name_w),
+                f.status.as_str(),
+                f.languages.join(", ")
+            );
         }
 
         out.push('\n');
@@ -138,7 +150,13 @@ impl Report for Text {
             out.push_str(&wrap(&format!("Status: {}. {}", f.status.as_str(), f.status_note), "  ", WIDTH));
             for (c, criterion) in catalog.criteria.iter().enumerate() {
                 let a = &f.attributes[c];
-                let line = format!("{} {}/5: {} [{}]", criterion.name, num(a.score), a.evidence.trim_end_matches('.'), a.source);
+                let line = format!(
+                    "{} {}/5: {} [{}]",
+                    criterion.name,
+                    num(a.score),
+                    a.evidence.trim_end_matches('.'),
+                    a.source
+                );
                 out.push_str(&wrap(&line, "  ", WIDTH).replacen("  ", "  - ", 1).replace("\n  ", "\n    "));
             }
         }
@@ -167,7 +185,8 @@ fn render_one(out: &mut String, catalog: &Catalog, a: &Advice, options: &Options
     };
     let _ = writeln!(out, "{}", paint.bold(&title));
     let needs: Vec<String> = {
-        let mut rated: Vec<(usize, f64)> = a.profile.needs.iter().copied().enumerate().filter(|(_, n)| *n > 0.0).collect();
+        let mut rated: Vec<(usize, f64)> =
+            a.profile.needs.iter().copied().enumerate().filter(|(_, n)| *n > 0.0).collect();
         rated.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         rated.iter().map(|(c, n)| format!("{} {}", catalog.criteria[*c].name, num(*n))).collect()
     };
@@ -178,7 +197,12 @@ fn render_one(out: &mut String, catalog: &Catalog, a: &Advice, options: &Options
     if a.ranking.is_empty() {
         let _ = writeln!(out, "No framework meets every requirement.");
     } else {
-        let name_w = a.ranking[..shown].iter().map(|e| catalog.frameworks[e.framework].name.chars().count()).max().unwrap_or(0).max(9);
+        let name_w = a.ranking[..shown]
+            .iter()
+            .map(|e| catalog.frameworks[e.framework].name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(9);
         let _ = writeln!(out, "{}", paint.bold(&format!("{:>2}  {}  {:>5}", "#", pad("framework", name_w), "match")));
         for e in &a.ranking[..shown] {
             let f = &catalog.frameworks[e.framework];
@@ -186,12 +210,17 @@ fn render_one(out: &mut String, catalog: &Catalog, a: &Advice, options: &Options
             let b = bar(e.score);
             let b = if e.rank == 1 { paint.green(&b) } else { b };
             let mark = status_mark(f.status);
-            let mark = if mark.is_empty() { String::new() } else { format!("  {}", paint.yellow(&format!("! {mark}"))) };
+            let mark =
+                if mark.is_empty() { String::new() } else { format!("  {}", paint.yellow(&format!("! {mark}"))) };
             let line = format!("{:>2}  {name}  {:>5.1}  {b}{mark}", e.rank, round1(e.score));
             let _ = writeln!(out, "{}", line.trim_end());
         }
         if shown < a.ranking.len() {
-            let _ = writeln!(out, "{}", paint.dim(&format!("    … {} more (use --top to show them)", a.ranking.len() - shown)));
+            let _ = writeln!(
+                out,
+                "{}",
+                paint.dim(&format!("    … {} more (use --top to show them)", a.ranking.len() - shown))
+            );
         }
     }
 
@@ -219,11 +248,20 @@ fn render_one(out: &mut String, catalog: &Catalog, a: &Advice, options: &Options
 }
 
 fn contribution_table(out: &mut String, catalog: &Catalog, e: &Explained, paint: Paint) {
-    let crit_w = e.contributions.iter().map(|c| catalog.criteria[c.criterion].name.chars().count()).max().unwrap_or(0).max(9);
+    let crit_w =
+        e.contributions.iter().map(|c| catalog.criteria[c.criterion].name.chars().count()).max().unwrap_or(0).max(9);
     let _ = writeln!(
         out,
         "{}",
-        paint.dim(&format!("  {}  {:>4}  {:>6}  {:>5}  {:>6}  {:>5}", pad("criterion", crit_w), "need", "weight", "score", "points", "share"))
+        paint.dim(&format!(
+            "  {}  {:>4}  {:>6}  {:>5}  {:>6}  {:>5}",
+            pad("criterion", crit_w),
+            "need",
+            "weight",
+            "score",
+            "points",
+            "share"
+        ))
     );
     for c in &e.contributions {
         let _ = writeln!(

@@ -153,11 +153,7 @@ pub fn exclusion_reason(catalog: &Catalog, f: usize, require: &Require) -> Optio
     let missing: Vec<&str> =
         require.languages.iter().filter(|l| !framework.languages.contains(l)).map(String::as_str).collect();
     if !missing.is_empty() {
-        reasons.push(format!(
-            "offers no API in {} (it has {})",
-            missing.join(", "),
-            framework.languages.join(", ")
-        ));
+        reasons.push(format!("offers no API in {} (it has {})", missing.join(", "), framework.languages.join(", ")));
     }
     for &(c, floor) in &require.min {
         let score = framework.attributes[c].score;
