@@ -7,7 +7,7 @@
 
 use crate::catalog::{Catalog, Status};
 use crate::profile::Profile;
-use crate::score::Matrix;
+use crate::score::{Detail, Matrix};
 use crate::score::{Ranking, WeightedSum, round1};
 
 /// A criterion the profile rates ≥ this …
@@ -48,6 +48,8 @@ pub struct Explained {
     pub framework: usize,
     /// 0–100, unrounded.
     pub score: f64,
+    /// What the scoring method says beyond the match.
+    pub detail: Detail,
     /// Criteria the profile rates above 0, largest first.
     pub contributions: Vec<Contribution>,
     pub reasons: Vec<Point>,
@@ -142,6 +144,7 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
                 rank: i + 1,
                 framework: r.framework,
                 score: r.score,
+                detail: r.detail,
                 contributions,
                 reasons,
                 concerns,
@@ -265,6 +268,9 @@ fn sentences(catalog: &Catalog, e: &Explained, all: &[Explained], verdict: Optio
             catalog.frameworks[w].name
         ));
     }
+    if let Some(s) = method_sentence(catalog, e, is_winner) {
+        out.push(s);
+    }
     if e.reasons.is_empty() {
         out.push("None of the criteria you rate is a clear strength of it.".to_string());
     } else if is_winner {
@@ -311,6 +317,36 @@ fn sentences(catalog: &Catalog, e: &Explained, all: &[Explained], verdict: Optio
         }
     }
     out.join(" ")
+}
+
+/// What drives the result under methods other than the weighted sum.
+fn method_sentence(catalog: &Catalog, e: &Explained, is_winner: bool) -> Option<String> {
+    let name = |c: usize| catalog.criteria[c].name.as_str();
+    let score = |c: usize| num(catalog.frameworks[e.framework].attributes[c].score);
+    match e.detail {
+        Detail::None => None,
+        Detail::Topsis { to_ideal, to_anti_ideal, largest_gap } => {
+            let gap = largest_gap.map_or_else(String::new, |c| format!(" Its largest gap to the ideal is {} ({}/5).", name(c), score(c)));
+            Some(if is_winner {
+                format!(
+                    "Under TOPSIS it comes closest to an ideal framework that has the best score on everything you rate: distance {to_ideal:.3} from the ideal and {to_anti_ideal:.3} from the worst.{gap}"
+                )
+            } else {
+                format!("TOPSIS distance {to_ideal:.3} from the ideal and {to_anti_ideal:.3} from the worst.{gap}")
+            })
+        }
+        Detail::Product { weakest } => weakest.map(|c| {
+            if is_winner {
+                format!(
+                    "Under the weighted product a weak score on something you rate costs more than in a sum; what holds it back most is {} ({}/5).",
+                    name(c),
+                    score(c)
+                )
+            } else {
+                format!("Held back most by {} ({}/5) under the weighted product.", name(c), score(c))
+            }
+        }),
+    }
 }
 
 /// "a", "a and b", "a, b and c".

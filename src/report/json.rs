@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{Options, Report};
 use crate::catalog::{Catalog, Criterion, Framework};
 use crate::explain::{Advice, Explained, Point, evidence_phrase};
-use crate::score::round1;
+use crate::score::{Detail, round1};
 
 pub struct Json;
 
@@ -38,6 +38,23 @@ struct RankedView<'a> {
     concerns: Vec<PointView<'a>>,
     warnings: &'a [String],
     explanation: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    topsis: Option<TopsisView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product: Option<ProductView<'a>>,
+}
+
+#[derive(Serialize)]
+struct TopsisView<'a> {
+    closeness: f64,
+    distance_to_ideal: f64,
+    distance_to_anti_ideal: f64,
+    largest_gap: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ProductView<'a> {
+    weakest: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -119,6 +136,21 @@ fn ranked<'a>(catalog: &'a Catalog, e: &'a Explained) -> RankedView<'a> {
         concerns: e.concerns.iter().map(|p| point(catalog, e.framework, p)).collect(),
         warnings: &e.warnings,
         explanation: &e.explanation,
+        topsis: match e.detail {
+            Detail::Topsis { to_ideal, to_anti_ideal, largest_gap } => Some(TopsisView {
+                closeness: round(e.score / 100.0, 4),
+                distance_to_ideal: round(to_ideal, 6),
+                distance_to_anti_ideal: round(to_anti_ideal, 6),
+                largest_gap: largest_gap.map(|c| catalog.criteria[c].id.as_str()),
+            }),
+            _ => None,
+        },
+        product: match e.detail {
+            Detail::Product { weakest } => {
+                Some(ProductView { weakest: weakest.map(|c| catalog.criteria[c].id.as_str()) })
+            }
+            _ => None,
+        },
     }
 }
 

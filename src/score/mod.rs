@@ -5,8 +5,12 @@
 //! methods share: the knowledge base as a dense [`Matrix`], hard constraints,
 //! and a deterministic ranking (ties broken by framework id).
 
+mod topsis;
+mod weighted_product;
 mod weighted_sum;
 
+pub use topsis::{Topsis, TopsisResult};
+pub use weighted_product::WeightedProduct;
 pub use weighted_sum::WeightedSum;
 
 use crate::catalog::{Catalog, Status};
@@ -50,9 +54,34 @@ pub trait Method: Send + Sync {
     /// The name used on the command line and in reports.
     fn id(&self) -> &'static str;
 
-    /// The match (0–100) of each of `candidates`, in the same order.
-    /// `effective` is need × weight per criterion; its sum is positive.
-    fn matches(&self, matrix: &Matrix, effective: &[f64], candidates: &[usize]) -> Vec<f64>;
+    /// The match (0–100) of each of `candidates`, in the same order, with
+    /// what the method can say about it. `effective` is need × weight per
+    /// criterion; its sum is positive.
+    fn evaluate(&self, matrix: &Matrix, effective: &[f64], candidates: &[usize]) -> Vec<(f64, Detail)>;
+
+    /// Only the matches.
+    fn matches(&self, matrix: &Matrix, effective: &[f64], candidates: &[usize]) -> Vec<f64> {
+        self.evaluate(matrix, effective, candidates).into_iter().map(|(score, _)| score).collect()
+    }
+}
+
+/// What a method adds to a framework's explanation beyond its match.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum Detail {
+    /// The weighted sum's contributions say it all.
+    #[default]
+    None,
+    /// TOPSIS: Euclidean distances to the ideal and anti-ideal points, and
+    /// the criterion with the largest gap to the ideal.
+    Topsis { to_ideal: f64, to_anti_ideal: f64, largest_gap: Option<usize> },
+    /// Weighted product: the rated criterion that holds the product down most.
+    Product { weakest: Option<usize> },
+}
+
+/// Effective weights scaled to sum to 1.
+pub fn normalised(effective: &[f64]) -> Vec<f64> {
+    let total: f64 = effective.iter().sum();
+    effective.iter().map(|e| e / total).collect()
 }
 
 /// The methods dlpick offers.
@@ -61,12 +90,18 @@ pub enum MethodId {
     /// 100 · Σ need·weight·score / Σ need·weight·5.
     #[default]
     WeightedSum,
+    /// 100 · Π ((score + 1) / 6) ^ normalised weight: weak scores cost more.
+    WeightedProduct,
+    /// Closeness to the ideal framework (TOPSIS, vector normalisation).
+    Topsis,
 }
 
 impl MethodId {
     pub fn method(self) -> &'static dyn Method {
         match self {
             Self::WeightedSum => &WeightedSum,
+            Self::WeightedProduct => &WeightedProduct,
+            Self::Topsis => &Topsis,
         }
     }
 }
@@ -77,6 +112,7 @@ pub struct Ranked {
     pub framework: usize,
     /// 0–100, unrounded.
     pub score: f64,
+    pub detail: Detail,
 }
 
 /// A framework a hard constraint ruled out.
@@ -110,9 +146,12 @@ pub fn rank(catalog: &Catalog, matrix: &Matrix, profile: &Profile, method: &dyn 
             None => candidates.push(f),
         }
     }
-    let scores = if candidates.is_empty() { Vec::new() } else { method.matches(matrix, &effective, &candidates) };
-    let mut ranked: Vec<Ranked> =
-        candidates.into_iter().zip(scores).map(|(framework, score)| Ranked { framework, score }).collect();
+    let scores = if candidates.is_empty() { Vec::new() } else { method.evaluate(matrix, &effective, &candidates) };
+    let mut ranked: Vec<Ranked> = candidates
+        .into_iter()
+        .zip(scores)
+        .map(|(framework, (score, detail))| Ranked { framework, score, detail })
+        .collect();
     sort_ranking(&mut ranked);
     Ranking { method: method.id(), effective, ranked, excluded }
 }

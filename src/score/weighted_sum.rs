@@ -1,7 +1,7 @@
 //! The weighted sum: the share of the best possible score a framework earns,
 //! each criterion counting by need × global weight.
 
-use super::{Matrix, Method};
+use super::{Detail, Matrix, Method};
 use crate::catalog::SCALE_MAX;
 
 /// match(f) = 100 · Σ_c e_c·s_fc / Σ_c e_c·5, where e_c = need_c · weight_c.
@@ -21,11 +21,11 @@ impl Method for WeightedSum {
         "weighted-sum"
     }
 
-    fn matches(&self, matrix: &Matrix, effective: &[f64], candidates: &[usize]) -> Vec<f64> {
+    fn evaluate(&self, matrix: &Matrix, effective: &[f64], candidates: &[usize]) -> Vec<(f64, Detail)> {
         let scale = 100.0 / (effective.iter().sum::<f64>() * SCALE_MAX);
         candidates
             .iter()
-            .map(|&f| scale * matrix.row(f).iter().zip(effective).map(|(s, e)| s * e).sum::<f64>())
+            .map(|&f| (scale * matrix.row(f).iter().zip(effective).map(|(s, e)| s * e).sum::<f64>(), Detail::None))
             .collect()
     }
 }
