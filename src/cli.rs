@@ -73,6 +73,27 @@ Examples:
     /// List the criteria, their questions and global weights.
     Criteria(ListArgs),
 
+    /// Score many respondents at once: a folder of profiles, a survey CSV or JSON Lines.
+    #[command(after_help = "\
+Examples:
+  dlpick batch --template > survey.csv          # a header to fill in a spreadsheet
+  dlpick batch survey.csv                       # one row per respondent, CSV
+  dlpick batch survey.csv --by-team             # each team's combined, explained pick
+  dlpick batch profiles/ --format text --top 2
+  cat export.csv | dlpick batch - --format jsonl --out scored.jsonl
+
+Inputs: a folder (every *.toml profile inside, recursively; a profile's team is
+its `team` key or its sub-folder), a .csv survey export (header `name`, optional
+`team`, one column per criterion id holding 0-5, optional `languages` such as
+`python;r`, `active_only` yes/no, `exclude` such as `theano;cntk`), a .jsonl file
+(one profile object per line, the TOML fields plus `team`), or `-` for CSV on
+standard input.
+
+Exit codes: 0 every row scored; 1 some rows rejected (each reported on stderr
+with file and line; the others are scored and written); 2 nothing could be read
+(a missing file, a bad header, a bad command line).")]
+    Batch(BatchArgs),
+
     /// Validate knowledge-base and profile files (or folders of them).
     #[command(
         after_help = "Examples:\n  dlpick check profiles/\n  dlpick check weights.toml my-team.toml\n\nExit code 0 when every file is valid, 2 otherwise."
@@ -140,6 +161,66 @@ pub struct FrameworksArgs {
 pub struct ListArgs {
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// How to read a batch input whose extension does not say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    Csv,
+    Jsonl,
+    Toml,
+}
+
+#[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // independent command-line switches
+pub struct BatchArgs {
+    /// Folders, .csv, .jsonl or .toml files; `-` reads CSV from standard input.
+    #[arg(value_name = "INPUT", required_unless_present = "template")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Read every input as this format instead of guessing from its extension.
+    #[arg(long, value_enum)]
+    pub input_format: Option<InputFormat>,
+
+    /// Frameworks to show per respondent.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..))]
+    pub top: u16,
+
+    /// Combine the members of each team and report how much they agree.
+    #[arg(long)]
+    pub by_team: bool,
+
+    /// Skip CSV columns that are not criteria or known fields instead of failing.
+    #[arg(long)]
+    pub ignore_unknown_columns: bool,
+
+    /// Aggregation method.
+    #[arg(long, value_enum, default_value_t = MethodId::WeightedSum)]
+    pub method: MethodId,
+
+    /// Output format [default: csv, or text with --by-team].
+    #[arg(long, short, value_enum)]
+    pub format: Option<crate::batch::BatchFormat>,
+
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Allow --out to replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print an empty survey CSV (the header, in the right order) and exit.
+    #[arg(long, conflicts_with_all = ["inputs", "by_team"])]
+    pub template: bool,
+
+    /// With --template: add each column's question as a comment row.
+    #[arg(long, requires = "template")]
+    pub with_questions: bool,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, hide = true, default_value_t = 0)]
+    pub threads: usize,
 }
 
 #[derive(Debug, Args)]

@@ -59,24 +59,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
     Ok(())
 }
 
-/// A progress bar on standard error, or a hidden one when nobody is
-/// watching (not a terminal) or `--quiet` asked for silence.
-pub fn progress(len: Option<u64>, quiet: bool, what: &str) -> indicatif::ProgressBar {
+/// A progress bar on standard error drawn with `template` (indicatif's
+/// syntax), or a hidden one when nobody is watching (not a terminal) or
+/// `--quiet` asked for silence.
+pub fn progress(len: Option<u64>, quiet: bool, template: &str) -> indicatif::ProgressBar {
     use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = match len {
-        Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()).with_style(
-            ProgressStyle::with_template("{spinner} {msg} {bar:30} {human_pos}/{human_len} ({per_sec}, ETA {eta})")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        ),
-        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
-            ProgressStyle::with_template("{spinner} {msg} {human_pos} ({per_sec})")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        ),
-    };
-    bar.with_message(what.to_string())
+    let style = ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar());
+    ProgressBar::with_draw_target(len, ProgressDrawTarget::stderr_with_hz(10)).with_style(style)
 }
 
 #[cfg(test)]

@@ -71,6 +71,8 @@ impl<T> From<Spanned<T>> for Given<T> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Draft {
     pub name: Option<String>,
+    /// The team a respondent belongs to (batch input only).
+    pub team: Option<String>,
     pub description: Option<String>,
     pub needs: Vec<(Given<String>, Given<f64>)>,
     pub languages: Vec<Given<String>>,
@@ -85,6 +87,7 @@ pub struct Draft {
 #[serde(deny_unknown_fields)]
 struct RawProfile {
     name: Option<String>,
+    team: Option<String>,
     description: Option<String>,
     #[serde(default)]
     needs: IndexMap<Spanned<String>, Spanned<f64>>,
@@ -114,6 +117,7 @@ impl Draft {
             |m: IndexMap<Spanned<String>, Spanned<f64>>| m.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
         Ok(Self {
             name: raw.name,
+            team: raw.team,
             description: raw.description,
             needs: pairs(raw.needs),
             languages: raw.require.languages.into_iter().map(Given::from).collect(),

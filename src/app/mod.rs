@@ -2,6 +2,7 @@
 //! reports. This is the only layer that knows about paths, standard input
 //! and terminals.
 
+mod batch;
 mod inspect;
 mod recommend;
 
@@ -22,6 +23,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Frameworks(args) => inspect::frameworks(cli, args),
         Command::Criteria(args) => inspect::criteria(cli, args),
         Command::Check(args) => inspect::check(cli, args),
+        Command::Batch(args) => batch::run(cli, args),
     }
 }
 

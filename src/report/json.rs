@@ -154,6 +154,43 @@ fn ranked<'a>(catalog: &'a Catalog, e: &'a Explained) -> RankedView<'a> {
     }
 }
 
+fn profile_view<'a>(catalog: &'a Catalog, a: &'a Advice, options: &Options) -> ProfileView<'a> {
+    ProfileView {
+        profile: &a.profile.name,
+        description: a.profile.description.as_deref(),
+        method: a.method,
+        needs: catalog
+            .criteria
+            .iter()
+            .zip(&a.profile.needs)
+            .filter(|(_, n)| **n > 0.0)
+            .map(|(c, n)| (c.id.clone(), serde_json::json!(n)))
+            .collect(),
+        ranking: a.ranking[..options.shown(a.ranking.len())].iter().map(|e| ranked(catalog, e)).collect(),
+        excluded: a
+            .excluded
+            .iter()
+            .map(|(f, reason)| ExcludedView {
+                framework: &catalog.frameworks[*f].id,
+                name: &catalog.frameworks[*f].name,
+                reason,
+            })
+            .collect(),
+        verdict: a.verdict.as_ref().map(|v| VerdictView {
+            winner: &catalog.frameworks[v.winner].id,
+            runner_up: v.runner_up.map(|r| catalog.frameworks[r].id.as_str()),
+            margin: v.margin,
+            decided_by: v.decided_by.map(|c| catalog.criteria[c].id.as_str()),
+            active_alternative: v.active_alternative.map(|f| catalog.frameworks[f].id.as_str()),
+        }),
+    }
+}
+
+/// One profile's advice as a JSON value (the elements of `profiles`).
+pub fn advice_value(catalog: &Catalog, advice: &Advice, options: &Options) -> serde_json::Value {
+    serde_json::to_value(profile_view(catalog, advice, options)).unwrap_or_default()
+}
+
 fn to_string<T: Serialize>(value: &T) -> String {
     // Serialising plain structs of strings and finite numbers cannot fail.
     let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
@@ -163,38 +200,7 @@ fn to_string<T: Serialize>(value: &T) -> String {
 
 impl Report for Json {
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> String {
-        let profiles = advice
-            .iter()
-            .map(|a| ProfileView {
-                profile: &a.profile.name,
-                description: a.profile.description.as_deref(),
-                method: a.method,
-                needs: catalog
-                    .criteria
-                    .iter()
-                    .zip(&a.profile.needs)
-                    .filter(|(_, n)| **n > 0.0)
-                    .map(|(c, n)| (c.id.clone(), serde_json::json!(n)))
-                    .collect(),
-                ranking: a.ranking[..options.shown(a.ranking.len())].iter().map(|e| ranked(catalog, e)).collect(),
-                excluded: a
-                    .excluded
-                    .iter()
-                    .map(|(f, reason)| ExcludedView {
-                        framework: &catalog.frameworks[*f].id,
-                        name: &catalog.frameworks[*f].name,
-                        reason,
-                    })
-                    .collect(),
-                verdict: a.verdict.as_ref().map(|v| VerdictView {
-                    winner: &catalog.frameworks[v.winner].id,
-                    runner_up: v.runner_up.map(|r| catalog.frameworks[r].id.as_str()),
-                    margin: v.margin,
-                    decided_by: v.decided_by.map(|c| catalog.criteria[c].id.as_str()),
-                    active_alternative: v.active_alternative.map(|f| catalog.frameworks[f].id.as_str()),
-                }),
-            })
-            .collect();
+        let profiles = advice.iter().map(|a| profile_view(catalog, a, options)).collect();
         to_string(&Document { profiles })
     }
 

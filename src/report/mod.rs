@@ -13,9 +13,9 @@ use crate::catalog::Catalog;
 use crate::explain::Advice;
 
 pub use self::csv::Csv;
-pub use self::json::Json;
+pub use self::json::{Json, advice_value};
 pub use self::markdown::Markdown;
-pub use self::text::Text;
+pub use self::text::{Text, bar, wrap};
 
 /// The output formats of `recommend`, `frameworks` and `criteria`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

@@ -1,0 +1,272 @@
+//! One output row per respondent, in each batch format.
+//!
+//! Rows are formatted by the worker threads into byte buffers; the writer
+//! only concatenates them in input order, adding a header and footer.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::scorer::Pick;
+use crate::catalog::Catalog;
+use crate::score::round1;
+
+/// Output formats of `dlpick batch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum BatchFormat {
+    /// Comma-separated values (the default): easy to open in a spreadsheet.
+    #[default]
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+    /// One JSON array.
+    Json,
+    /// A Markdown table.
+    Markdown,
+    /// An aligned text table.
+    Text,
+}
+
+/// Formats rows for one run.
+pub struct RowFormatter {
+    pub format: BatchFormat,
+    pub top: usize,
+    ids: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JsonRow<'a> {
+    name: &'a str,
+    team: &'a str,
+    top: Vec<JsonPick<'a>>,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonPick<'a> {
+    framework: &'a str,
+    #[serde(rename = "match")]
+    score: f64,
+}
+
+const NAME_WIDTH: usize = 22;
+const TEAM_WIDTH: usize = 12;
+const PICK_WIDTH: usize = 18;
+
+/// What a row says when constraints rule out every framework.
+pub const NO_MATCH: &str = "no framework meets every requirement";
+
+fn fit(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n > width {
+        let mut t: String = s.chars().take(width - 1).collect();
+        t.push('…');
+        t
+    } else {
+        format!("{s}{}", " ".repeat(width - n))
+    }
+}
+
+/// Write one CSV field (RFC 4180): quoted, with quotes doubled, when it
+/// holds a comma, a quote or a line break; as is otherwise.
+fn push_csv_field(buf: &mut Vec<u8>, field: &str) {
+    let bytes = field.as_bytes();
+    if bytes.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        buf.push(b'"');
+        for &b in bytes {
+            if b == b'"' {
+                buf.push(b'"');
+            }
+            buf.push(b);
+        }
+        buf.push(b'"');
+    } else {
+        buf.extend_from_slice(bytes);
+    }
+}
+
+/// `x` rounded to one decimal, as ASCII digits in `buf` ("92.7"); the same
+/// text as `format!("{:.1}", round1(x))` for matches (0–100), without the
+/// general float formatter.
+pub fn one_decimal(x: f64, buf: &mut [u8; 24]) -> &[u8] {
+    let tenths = crate::score::round_half_away(x * 10.0);
+    let negative = tenths < 0;
+    let mut t = tenths.unsigned_abs();
+    let mut i = buf.len();
+    i -= 1;
+    buf[i] = b'0' + u8::try_from(t % 10).unwrap_or(0);
+    t /= 10;
+    i -= 1;
+    buf[i] = b'.';
+    loop {
+        i -= 1;
+        buf[i] = b'0' + u8::try_from(t % 10).unwrap_or(0);
+        t /= 10;
+        if t == 0 {
+            break;
+        }
+    }
+    if negative {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    &buf[i..]
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+impl RowFormatter {
+    pub fn new(format: BatchFormat, top: usize, catalog: &Catalog) -> Self {
+        Self { format, top, ids: catalog.frameworks.iter().map(|f| f.id.clone()).collect() }
+    }
+
+    fn column_names(&self) -> Vec<String> {
+        let mut h = vec!["name".to_string(), "team".to_string()];
+        for i in 1..=self.top {
+            h.push(format!("top{i}"));
+            h.push(format!("match{i}"));
+        }
+        h.push("reason".to_string());
+        h
+    }
+
+    /// Written once before the rows.
+    pub fn header(&self) -> Vec<u8> {
+        match self.format {
+            BatchFormat::Csv => {
+                let mut w = csv::Writer::from_writer(Vec::new());
+                let _ = w.write_record(self.column_names());
+                w.into_inner().unwrap_or_default()
+            }
+            BatchFormat::Json => b"[".to_vec(),
+            BatchFormat::Jsonl => Vec::new(),
+            BatchFormat::Markdown => {
+                let names = self.column_names();
+                let mut s = format!("| {} |\n|", names.join(" | "));
+                for n in &names {
+                    s.push_str(if n.starts_with("match") { "--:|" } else { "---|" });
+                }
+                s.push('\n');
+                s.into_bytes()
+            }
+            BatchFormat::Text => {
+                let mut s = format!("{}  {}", fit("name", NAME_WIDTH), fit("team", TEAM_WIDTH));
+                for i in 1..=self.top {
+                    s.push_str("  ");
+                    s.push_str(&fit(&format!("top {i}"), PICK_WIDTH));
+                }
+                s.push_str("  reason\n");
+                s.into_bytes()
+            }
+        }
+    }
+
+    /// Written once after the rows; `any` says whether any row was written.
+    pub fn footer(&self, any: bool) -> Vec<u8> {
+        match self.format {
+            BatchFormat::Json if any => b"\n]\n".to_vec(),
+            BatchFormat::Json => b"]\n".to_vec(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Append one respondent's row to `buf`. JSON rows start with ",\n";
+    /// the writer drops the comma before the first row.
+    pub fn row(&self, buf: &mut Vec<u8>, name: &str, team: &str, picks: &[Pick], reason: &str) {
+        let shown = &picks[..picks.len().min(self.top)];
+        let reason = if picks.is_empty() { NO_MATCH } else { reason };
+        match self.format {
+            BatchFormat::Csv => {
+                // The hot path: straight into the buffer, no allocation.
+                push_csv_field(buf, name);
+                buf.push(b',');
+                push_csv_field(buf, team);
+                let mut digits = [0u8; 24];
+                for i in 0..self.top {
+                    buf.push(b',');
+                    if let Some(p) = shown.get(i) {
+                        push_csv_field(buf, &self.ids[p.framework]);
+                        buf.push(b',');
+                        buf.extend_from_slice(one_decimal(p.score, &mut digits));
+                    } else {
+                        buf.push(b',');
+                    }
+                }
+                buf.push(b',');
+                push_csv_field(buf, reason);
+                buf.push(b'\n');
+            }
+            BatchFormat::Jsonl | BatchFormat::Json => {
+                if self.format == BatchFormat::Json {
+                    buf.extend_from_slice(b",\n  ");
+                }
+                let row = JsonRow {
+                    name,
+                    team,
+                    top: shown
+                        .iter()
+                        .map(|p| JsonPick { framework: &self.ids[p.framework], score: round1(p.score) })
+                        .collect(),
+                    reason,
+                };
+                let _ = serde_json::to_writer(&mut *buf, &row);
+                if self.format == BatchFormat::Jsonl {
+                    buf.push(b'\n');
+                }
+            }
+            BatchFormat::Markdown => {
+                let mut s = format!("| {} | {} |", md_cell(name), md_cell(team));
+                for i in 0..self.top {
+                    match shown.get(i) {
+                        Some(p) => {
+                            let _ = write!(s, " {} | {:.1} |", self.ids[p.framework], round1(p.score));
+                        }
+                        None => s.push_str("  |  |"),
+                    }
+                }
+                let _ = writeln!(s, " {} |", md_cell(reason));
+                buf.extend_from_slice(s.as_bytes());
+            }
+            BatchFormat::Text => {
+                let mut s = format!("{}  {}", fit(name, NAME_WIDTH), fit(team, TEAM_WIDTH));
+                for i in 0..self.top {
+                    s.push_str("  ");
+                    let cell = shown
+                        .get(i)
+                        .map_or_else(String::new, |p| format!("{} {:.1}", self.ids[p.framework], round1(p.score)));
+                    s.push_str(&fit(&cell, PICK_WIDTH));
+                }
+                s.push_str("  ");
+                s.push_str(reason);
+                s.push('\n');
+                buf.extend_from_slice(s.as_bytes());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        let mut buf = Vec::new();
+        for f in ["plain", "a,b", "say \"hi\"", "two\nlines", ""] {
+            push_csv_field(&mut buf, f);
+            buf.push(b'|');
+        }
+        assert_eq!(String::from_utf8(buf).unwrap(), "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"||");
+    }
+
+    #[test]
+    fn one_decimal_matches_the_formatter() {
+        let mut buf = [0u8; 24];
+        for x in [0.0, 0.04, 0.05, 9.95, 33.333, 66.666_666, 72.0, 99.96, 100.0, 12.25, 87.35] {
+            let want = format!("{:.1}", round1(x));
+            assert_eq!(std::str::from_utf8(one_decimal(x, &mut buf)).unwrap(), want, "{x}");
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! Scoring one respondent after another, fast.
+//!
+//! Everything that depends only on the knowledge base is computed once:
+//! the attribute matrix, bit masks for languages, status and kind, and the
+//! short "main reason" phrase for every framework and criterion. Scoring a
+//! row is then a few dozen multiply-adds with no allocation. The weighted
+//! sum is computed with exactly the arithmetic of
+//! [`WeightedSum`](crate::score::WeightedSum), so a row scores the same here
+//! as through `dlpick recommend`.
+
+use crate::catalog::{Catalog, SCALE_MAX, Status};
+use crate::error::{Error, Result};
+use crate::explain::{STRENGTH_SCORE, num};
+use crate::score::{Matrix, MethodId, tie_key};
+
+/// Hard constraints of one respondent, as bit masks over frameworks and
+/// languages.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RowRequire {
+    /// Bit per language (catalog language order) that must be offered.
+    pub languages: u64,
+    /// Bit per framework never to recommend.
+    pub exclude: u64,
+    pub active_only: bool,
+    pub deep_learning: bool,
+    /// (criterion, floor).
+    pub min: Vec<(usize, f64)>,
+}
+
+/// One scored framework of a row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pick {
+    pub framework: usize,
+    pub score: f64,
+    /// [`tie_key`] of the score, computed once.
+    pub key: i64,
+}
+
+/// The knowledge base, precomputed for row-by-row scoring.
+pub struct Scorer {
+    pub method: MethodId,
+    pub matrix: Matrix,
+    /// The attribute scores criterion-major: `columns[c * frameworks + f]`.
+    columns: Vec<f64>,
+    /// Frameworks offering each catalog language.
+    language_masks: Vec<u64>,
+    /// Languages each framework offers.
+    framework_languages: Vec<u64>,
+    all: u64,
+    active: u64,
+    deep: u64,
+    /// "beginner-friendliness 5/5" for framework f, criterion c at f·C + c.
+    reason_phrases: Vec<String>,
+}
+
+impl Scorer {
+    pub fn new(catalog: &Catalog, method: MethodId) -> Result<Self> {
+        let languages = catalog.languages();
+        if catalog.frameworks.len() > 64 || languages.len() > 64 {
+            return Err(Error::Usage(
+                "batch scoring supports at most 64 frameworks and 64 API languages in the knowledge base.".to_string(),
+            ));
+        }
+        let bit = |i: usize| 1u64 << i;
+        let framework_languages: Vec<u64> = catalog
+            .frameworks
+            .iter()
+            .map(|f| {
+                f.languages.iter().filter_map(|l| languages.iter().position(|k| k == l)).fold(0, |m, i| m | bit(i))
+            })
+            .collect();
+        let language_masks = (0..languages.len())
+            .map(|l| {
+                framework_languages.iter().enumerate().filter(|(_, m)| *m & bit(l) != 0).fold(0, |m, (f, _)| m | bit(f))
+            })
+            .collect();
+        let mask = |keep: &dyn Fn(usize) -> bool| {
+            (0..catalog.frameworks.len()).filter(|&f| keep(f)).fold(0, |m, f| m | bit(f))
+        };
+        let reason_phrases = catalog
+            .frameworks
+            .iter()
+            .flat_map(|f| {
+                catalog.criteria.iter().zip(&f.attributes).map(|(c, a)| format!("{} {}/5", c.name, num(a.score)))
+            })
+            .collect();
+        Ok(Self {
+            method,
+            columns: {
+                let m = Matrix::new(catalog);
+                (0..m.criteria).flat_map(|c| (0..m.frameworks).map(move |f| (c, f))).map(|(c, f)| m.row(f)[c]).collect()
+            },
+            matrix: Matrix::new(catalog),
+            language_masks,
+            framework_languages,
+            all: mask(&|_| true),
+            active: mask(&|f| catalog.frameworks[f].status == Status::Active),
+            deep: mask(&|f| catalog.frameworks[f].deep_learning),
+            reason_phrases,
+        })
+    }
+
+    pub fn criteria(&self) -> usize {
+        self.matrix.criteria
+    }
+
+    /// Bit of catalog language `index`.
+    pub fn language_bit(index: usize) -> u64 {
+        1u64 << index
+    }
+
+    /// The frameworks that pass `require`.
+    pub fn candidates(&self, require: &RowRequire) -> u64 {
+        let mut m = self.all & !require.exclude;
+        if require.active_only {
+            m &= self.active;
+        }
+        if require.deep_learning {
+            m &= self.deep;
+        }
+        if require.languages != 0 {
+            for (f, langs) in self.framework_languages.iter().enumerate() {
+                if langs & require.languages != require.languages {
+                    m &= !(1u64 << f);
+                }
+            }
+        }
+        for &(c, floor) in &require.min {
+            for f in 0..self.matrix.frameworks {
+                if self.matrix.row(f)[c] < floor {
+                    m &= !(1u64 << f);
+                }
+            }
+        }
+        m
+    }
+
+    /// Frameworks offering every language in `mask` (for messages and tests).
+    pub fn offering(&self, languages: u64) -> u64 {
+        self.language_masks
+            .iter()
+            .enumerate()
+            .filter(|(l, _)| languages & (1u64 << l) != 0)
+            .fold(self.all, |m, (_, fm)| m & fm)
+    }
+
+    /// Score `needs` over the frameworks in `candidates`, best first, into
+    /// `picks` (cleared first). `effective` is scratch space. Returns false
+    /// when the needs carry no weight at all.
+    pub fn rank_into(&self, needs: &[f64], candidates: u64, effective: &mut Vec<f64>, picks: &mut Vec<Pick>) -> bool {
+        picks.clear();
+        effective.clear();
+        effective.extend(needs.iter().zip(&self.matrix.weights).map(|(n, w)| n * w));
+        let total: f64 = effective.iter().sum();
+        if total <= 0.0 || !total.is_finite() {
+            return false;
+        }
+        if candidates == 0 {
+            return true;
+        }
+        match self.method {
+            MethodId::WeightedSum => {
+                // Criterion by criterion over all frameworks at once (this
+                // vectorises). Each framework's sum still adds its terms in
+                // criterion order from 0.0, and skipped zero terms add
+                // nothing, so every score is bit-for-bit the weighted sum's.
+                let n = self.matrix.frameworks;
+                let mut dots = [0.0f64; 64];
+                for (c, e) in effective.iter().enumerate() {
+                    if *e != 0.0 {
+                        let column = &self.columns[c * n..(c + 1) * n];
+                        for (dot, s) in dots[..n].iter_mut().zip(column) {
+                            *dot += s * e;
+                        }
+                    }
+                }
+                let scale = 100.0 / (total * SCALE_MAX);
+                // Best first, ties by id: one u64 per framework (tie key
+                // above the inverted index) sorted by insertion, as there
+                // are only a handful.
+                let mut order = [0u64; 64];
+                let mut len = 0;
+                let mut m = candidates;
+                while m != 0 {
+                    let f = m.trailing_zeros();
+                    m &= m - 1;
+                    let key = u64::try_from(tie_key(scale * dots[f as usize])).unwrap_or(0);
+                    order[len] = (key << 8) | u64::from(255 - f);
+                    len += 1;
+                }
+                let order = &mut order[..len];
+                for i in 1..len {
+                    let mut j = i;
+                    while j > 0 && order[j] > order[j - 1] {
+                        order.swap(j, j - 1);
+                        j -= 1;
+                    }
+                }
+                for packed in order.iter() {
+                    #[allow(clippy::cast_possible_truncation)]
+                    let framework = 255 - (packed & 0xff) as usize;
+                    #[allow(clippy::cast_possible_wrap)]
+                    let key = (packed >> 8) as i64;
+                    picks.push(Pick { framework, score: scale * dots[framework], key });
+                }
+                return true;
+            }
+            other => {
+                let list: Vec<usize> = (0..self.matrix.frameworks).filter(|f| candidates & (1u64 << f) != 0).collect();
+                let scores = other.method().matches(&self.matrix, effective, &list);
+                picks.extend(list.into_iter().zip(scores).map(|(framework, score)| Pick {
+                    framework,
+                    score,
+                    key: tie_key(score),
+                }));
+            }
+        }
+        picks.sort_unstable_by_key(|p| (std::cmp::Reverse(p.key), p.framework));
+        true
+    }
+
+    /// The winner's main reason in a few words: its largest contribution
+    /// among its strengths (or its largest contribution when it has none).
+    pub fn main_reason(&self, framework: usize, effective: &[f64]) -> &str {
+        let row = self.matrix.row(framework);
+        // One pass: the best strength, and the best of all as a fallback.
+        let (mut strong, mut any) = ((usize::MAX, f64::NEG_INFINITY), (usize::MAX, f64::NEG_INFINITY));
+        for (c, (s, e)) in row.iter().zip(effective).enumerate() {
+            if *e <= 0.0 {
+                continue;
+            }
+            let points = s * e;
+            if points > any.1 {
+                any = (c, points);
+            }
+            if *s >= STRENGTH_SCORE && points > strong.1 {
+                strong = (c, points);
+            }
+        }
+        let c = if strong.0 == usize::MAX { any.0 } else { strong.0 };
+        self.reason_phrases.get(framework * self.matrix.criteria + c).map_or("", String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explain::explain;
+    use crate::profile::{Profile, Require};
+    use crate::score::rank;
+
+    #[test]
+    fn rows_score_exactly_as_recommend_does() {
+        let catalog = Catalog::builtin().unwrap();
+        let scorer = Scorer::new(&catalog, MethodId::WeightedSum).unwrap();
+        let needs: Vec<f64> = (0..catalog.criteria.len()).map(|c| f64::from(u8::try_from(c % 6).unwrap())).collect();
+        let profile = Profile {
+            name: "p".into(),
+            description: None,
+            needs: needs.clone(),
+            require: Require::default(),
+            chosen: None,
+        };
+        let matrix = Matrix::new(&catalog);
+        let ranking = rank(&catalog, &matrix, &profile, MethodId::WeightedSum.method());
+        let advice = explain(&catalog, &matrix, profile, ranking.clone());
+
+        let mut effective = Vec::new();
+        let mut picks = Vec::new();
+        let require = RowRequire { deep_learning: true, ..RowRequire::default() };
+        assert!(scorer.rank_into(&needs, scorer.candidates(&require), &mut effective, &mut picks));
+        let fast: Vec<(usize, u64)> = picks.iter().map(|p| (p.framework, p.score.to_bits())).collect();
+        let slow: Vec<(usize, u64)> = ranking.ranked.iter().map(|r| (r.framework, r.score.to_bits())).collect();
+        assert_eq!(fast, slow);
+
+        let first_reason = &advice.ranking[0].reasons[0];
+        let expected = format!("{} {}/5", catalog.criteria[first_reason.criterion].name, num(first_reason.score));
+        assert_eq!(scorer.main_reason(picks[0].framework, &effective), expected);
+    }
+
+    #[test]
+    fn constraints_become_masks() {
+        let catalog = Catalog::builtin().unwrap();
+        let scorer = Scorer::new(&catalog, MethodId::WeightedSum).unwrap();
+        let r = catalog.languages().iter().position(|l| *l == "r").unwrap();
+        let only_r = scorer.candidates(&RowRequire { languages: Scorer::language_bit(r), ..RowRequire::default() });
+        assert_eq!(only_r, 1 << catalog.framework_index("mxnet").unwrap());
+        assert_eq!(scorer.offering(Scorer::language_bit(r)), only_r);
+        let active = scorer.candidates(&RowRequire { active_only: true, deep_learning: true, ..RowRequire::default() });
+        let ids: Vec<&str> = (0..catalog.frameworks.len())
+            .filter(|f| active & (1 << f) != 0)
+            .map(|f| catalog.frameworks[f].id.as_str())
+            .collect();
+        assert_eq!(ids, ["keras", "pytorch", "tensorflow"]);
+    }
+}

@@ -1,0 +1,480 @@
+//! Reading respondents: survey CSV, JSON Lines, and folders of TOML profiles.
+//!
+//! A CSV header is checked once, up front, and turned into a [`Layout`] so
+//! that each row is parsed by column position with no lookups. A bad header
+//! stops the run before anything is written; a bad row is only that row's
+//! problem.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::scorer::{RowRequire, Scorer};
+use crate::catalog::{Catalog, SCALE_MAX};
+use crate::error::{Diagnostic, Location, Result, did_you_mean, unknown_hint};
+use crate::profile::{Draft, Given, Profile};
+
+/// What a CSV column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Name,
+    Team,
+    Description,
+    Need(usize),
+    Languages,
+    ActiveOnly,
+    Exclude,
+    DeepLearning,
+    Chosen,
+    Ignored,
+}
+
+/// The optional columns after the needs, in template order.
+pub const EXTRA_COLUMNS: [&str; 3] = ["languages", "active_only", "exclude"];
+/// Columns a survey may also carry.
+const OTHER_COLUMNS: [&str; 4] = ["team", "description", "deep_learning", "chosen"];
+
+/// A checked CSV header.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub file: String,
+    pub columns: Vec<Column>,
+    pub names: Vec<String>,
+    /// The knowledge base's API languages, looked up once.
+    languages: Vec<String>,
+}
+
+impl Layout {
+    /// Check a header row against the knowledge base.
+    pub fn new(file: &str, header: &csv::StringRecord, catalog: &Catalog, ignore_unknown: bool) -> Result<Self> {
+        let mut columns = Vec::with_capacity(header.len());
+        let mut known: Vec<&str> = vec!["name"];
+        known.extend(OTHER_COLUMNS);
+        known.extend(EXTRA_COLUMNS);
+        known.extend(catalog.criterion_ids());
+        for (i, raw) in header.iter().enumerate() {
+            let name = raw.trim();
+            let column = match name {
+                "name" => Column::Name,
+                "team" => Column::Team,
+                "description" => Column::Description,
+                "languages" => Column::Languages,
+                "active_only" => Column::ActiveOnly,
+                "exclude" => Column::Exclude,
+                "deep_learning" => Column::DeepLearning,
+                "chosen" => Column::Chosen,
+                _ => match catalog.criterion_index(name) {
+                    Some(c) => Column::Need(c),
+                    None if ignore_unknown => Column::Ignored,
+                    None => {
+                        let hint = did_you_mean(name, known.iter().copied()).unwrap_or_else(|| {
+                            "Pass --ignore-unknown-columns to skip it; `dlpick batch --template` prints the expected header."
+                                .to_string()
+                        });
+                        return Err(Diagnostic::new(
+                            Location { file: file.to_string(), line: Some(1), column: Some(i + 1) },
+                            format!("unknown column `{name}`."),
+                        )
+                        .field(format!("header column {}", i + 1))
+                        .hint(Some(hint))
+                        .into());
+                    }
+                },
+            };
+            if column != Column::Ignored && columns.contains(&column) {
+                return Err(Diagnostic::new(
+                    Location { file: file.to_string(), line: Some(1), column: Some(i + 1) },
+                    format!("column `{name}` appears twice."),
+                )
+                .into());
+            }
+            columns.push(column);
+        }
+        if !columns.contains(&Column::Name) {
+            return Err(Diagnostic::new(Location::line(file, 1), "the header has no `name` column.")
+                .hint(Some("`dlpick batch --template` prints the expected header.".to_string()))
+                .into());
+        }
+        if !columns.iter().any(|c| matches!(c, Column::Need(_))) {
+            return Err(Diagnostic::new(Location::line(file, 1), "the header has no criterion columns.")
+                .hint(Some(format!("Expected some of: {}.", catalog.criterion_ids().join(", "))))
+                .into());
+        }
+        Ok(Self {
+            file: file.to_string(),
+            columns,
+            names: header.iter().map(|h| h.trim().to_string()).collect(),
+            languages: catalog.languages().into_iter().map(String::from).collect(),
+        })
+    }
+}
+
+/// A respondent parsed from any source, in reusable buffers.
+#[derive(Debug, Clone, Default)]
+pub struct Respondent {
+    pub name: String,
+    pub team: String,
+    pub needs: Vec<f64>,
+    pub require: RowRequire,
+    pub chosen: Option<usize>,
+}
+
+impl Respondent {
+    fn reset(&mut self, criteria: usize) {
+        self.name.clear();
+        self.team.clear();
+        self.needs.clear();
+        self.needs.resize(criteria, 0.0);
+        self.require = RowRequire { deep_learning: true, ..RowRequire::default() };
+        self.chosen = None;
+    }
+
+    /// The respondent as a core [`Profile`].
+    pub fn to_profile(&self, catalog: &Catalog) -> Profile {
+        let languages = catalog.languages();
+        Profile {
+            name: self.name.clone(),
+            description: None,
+            needs: self.needs.clone(),
+            require: crate::profile::Require {
+                languages: (0..languages.len())
+                    .filter(|l| self.require.languages & Scorer::language_bit(*l) != 0)
+                    .map(|l| languages[l].to_string())
+                    .collect(),
+                active_only: self.require.active_only,
+                exclude: (0..catalog.frameworks.len()).filter(|f| self.require.exclude & (1 << f) != 0).collect(),
+                min: self.require.min.clone(),
+                deep_learning: self.require.deep_learning,
+            },
+            chosen: self.chosen,
+        }
+    }
+
+    /// Fill from a validated core profile.
+    pub fn from_profile(&mut self, profile: &Profile, team: &str, catalog: &Catalog) {
+        let languages = catalog.languages();
+        self.name.clear();
+        self.name.push_str(&profile.name);
+        self.team.clear();
+        self.team.push_str(team);
+        self.needs.clear();
+        self.needs.extend_from_slice(&profile.needs);
+        self.require = RowRequire {
+            languages: profile
+                .require
+                .languages
+                .iter()
+                .filter_map(|l| languages.iter().position(|k| k == l))
+                .fold(0, |m, l| m | Scorer::language_bit(l)),
+            exclude: profile.require.exclude.iter().fold(0, |m, f| m | (1 << f)),
+            active_only: profile.require.active_only,
+            deep_learning: profile.require.deep_learning,
+            min: profile.require.min.clone(),
+        };
+        self.chosen = profile.chosen;
+    }
+}
+
+/// Parse a yes/no cell.
+fn parse_bool(cell: &str) -> Option<bool> {
+    match cell.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" => Some(true),
+        "false" | "no" | "n" | "0" | "" => Some(false),
+        _ => None,
+    }
+}
+
+/// Parse a need cell: empty is 0; the common single digits skip the float parser.
+fn parse_need(cell: &[u8]) -> Option<f64> {
+    match cell {
+        [] => Some(0.0),
+        [d @ b'0'..=b'5'] => Some(f64::from(d - b'0')),
+        _ => {
+            let text = std::str::from_utf8(cell).ok()?.trim();
+            if text.is_empty() {
+                return Some(0.0);
+            }
+            text.parse::<f64>().ok()
+        }
+    }
+}
+
+/// A row's result: errors are boxed to keep the hot path's `Ok` small.
+pub type RowResult = std::result::Result<(), Box<Diagnostic>>;
+
+fn fail<T>(d: Diagnostic) -> std::result::Result<T, Box<Diagnostic>> {
+    Err(Box::new(d))
+}
+
+/// Parse one CSV record into `out`. Errors name the file, line and column.
+pub fn parse_csv_row(
+    layout: &Layout,
+    record: &csv::ByteRecord,
+    line: u64,
+    catalog: &Catalog,
+    out: &mut Respondent,
+) -> RowResult {
+    let criteria = catalog.criteria.len();
+    out.reset(criteria);
+    #[allow(clippy::cast_possible_truncation)]
+    let at = || Location::line(layout.file.clone(), line as usize);
+    if record.len() != layout.columns.len() {
+        return fail(Diagnostic::new(
+            at(),
+            format!("the row has {} fields but the header has {}.", record.len(), layout.columns.len()),
+        ));
+    }
+    let problem =
+        |i: usize, message: String| Diagnostic::new(at(), message).field(format!("column `{}`", layout.names[i]));
+    let utf8 = |i: usize| move || problem(i, "the cell is not valid UTF-8.".to_string());
+    for (i, (column, cell)) in layout.columns.iter().zip(record.iter()).enumerate() {
+        match column {
+            Column::Need(c) => {
+                let value = parse_need(cell).ok_or_else(|| {
+                    problem(
+                        i,
+                        format!(
+                            "`{}` is not a number; needs lie between 0 and 5.",
+                            String::from_utf8_lossy(cell).trim()
+                        ),
+                    )
+                })?;
+                if !value.is_finite() || !(0.0..=SCALE_MAX).contains(&value) {
+                    return fail(problem(
+                        i,
+                        format!("need {value} is out of range; it must lie between 0 (irrelevant) and 5 (critical)."),
+                    ));
+                }
+                out.needs[*c] = value;
+            }
+            Column::Name => out.name.push_str(text(cell, utf8(i))?.trim()),
+            Column::Team => out.team.push_str(text(cell, utf8(i))?.trim()),
+            Column::Languages => {
+                for item in list_items(text(cell, utf8(i))?) {
+                    let lower = item.to_lowercase();
+                    let Some(l) = layout.languages.iter().position(|k| *k == lower) else {
+                        let known: Vec<&str> = layout.languages.iter().map(String::as_str).collect();
+                        return fail(
+                            problem(i, format!("no framework offers an API in `{item}`."))
+                                .hint(Some(unknown_hint(&lower, &known))),
+                        );
+                    };
+                    out.require.languages |= Scorer::language_bit(l);
+                }
+            }
+            Column::Exclude => {
+                for item in list_items(text(cell, utf8(i))?) {
+                    let Some(f) = catalog.framework_index(item) else {
+                        return fail(
+                            problem(i, format!("`{item}` is not a framework."))
+                                .hint(Some(unknown_hint(item, &catalog.framework_ids()))),
+                        );
+                    };
+                    out.require.exclude |= 1 << f;
+                }
+            }
+            Column::ActiveOnly => {
+                out.require.active_only = parse_bool(text(cell, utf8(i))?)
+                    .ok_or_else(|| problem(i, format!("`{}` is not yes or no.", String::from_utf8_lossy(cell))))?;
+            }
+            Column::DeepLearning => {
+                let cell = text(cell, utf8(i))?;
+                out.require.deep_learning = if cell.trim().is_empty() {
+                    true
+                } else {
+                    parse_bool(cell).ok_or_else(|| problem(i, format!("`{cell}` is not yes or no.")))?
+                };
+            }
+            Column::Chosen => {
+                let id = text(cell, utf8(i))?.trim();
+                if !id.is_empty() {
+                    out.chosen = Some(catalog.framework_index(id).ok_or_else(|| {
+                        problem(i, format!("`{id}` is not a framework."))
+                            .hint(Some(unknown_hint(id, &catalog.framework_ids())))
+                    })?);
+                }
+            }
+            Column::Description | Column::Ignored => {}
+        }
+    }
+    if out.name.is_empty() {
+        out.name = format!("line {line}");
+    }
+    check_states_needs(out, catalog, &at)
+}
+
+fn text(cell: &[u8], problem: impl Fn() -> Diagnostic) -> std::result::Result<&str, Box<Diagnostic>> {
+    std::str::from_utf8(cell).map_err(|_| Box::new(problem()))
+}
+
+/// `python;r` (also `,` or `|` separated) into trimmed, non-empty items.
+fn list_items(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split([';', ',', '|']).map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn check_states_needs(out: &Respondent, catalog: &Catalog, at: &dyn Fn() -> Location) -> RowResult {
+    if out.needs.iter().all(|n| *n == 0.0) {
+        return fail(Diagnostic::new(at(), format!("`{}` states no needs: every criterion is 0 or empty.", out.name)));
+    }
+    if !out.needs.iter().zip(&catalog.criteria).any(|(n, c)| n * c.weight > 0.0) {
+        return fail(Diagnostic::new(
+            at(),
+            format!("`{}` states no needs that count: every criterion it rates has weight 0.", out.name),
+        ));
+    }
+    Ok(())
+}
+
+/// One JSON Lines object: the TOML profile's fields, plus `team`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonProfile {
+    name: Option<String>,
+    team: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    needs: BTreeMap<String, f64>,
+    #[serde(default)]
+    require: JsonRequire,
+    chosen: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct JsonRequire {
+    #[serde(default)]
+    languages: Vec<String>,
+    active_only: Option<bool>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    min: BTreeMap<String, f64>,
+    deep_learning: Option<bool>,
+}
+
+/// Parse one JSON Lines line into `out`.
+pub fn parse_json_row(file: &str, text: &str, line: u64, catalog: &Catalog, out: &mut Respondent) -> RowResult {
+    #[allow(clippy::cast_possible_truncation)]
+    let line = line as usize;
+    let raw: JsonProfile = serde_json::from_str(text).map_err(|e| {
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        let hint = message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split_once('`'))
+            .and_then(|(unknown, expected)| did_you_mean(unknown, expected.split('`').skip(1).step_by(2)));
+        Diagnostic::new(
+            Location { file: file.to_string(), line: Some(line), column: Some(e.column()) },
+            format!("{message}."),
+        )
+        .hint(hint)
+    })?;
+    let draft = Draft {
+        name: raw.name,
+        team: None,
+        description: raw.description,
+        needs: raw.needs.into_iter().map(|(k, v)| (Given::new(k), Given::new(v))).collect(),
+        languages: raw.require.languages.into_iter().map(Given::new).collect(),
+        active_only: raw.require.active_only,
+        exclude: raw.require.exclude.into_iter().map(Given::new).collect(),
+        min: raw.require.min.into_iter().map(|(k, v)| (Given::new(k), Given::new(v))).collect(),
+        deep_learning: raw.require.deep_learning,
+        chosen: raw.chosen.map(Given::new),
+    };
+    let profile =
+        draft.resolve(catalog, &format!("line {line}"), &|_| Location::line(file, line)).map_err(into_diagnostic)?;
+    out.from_profile(&profile, raw.team.as_deref().unwrap_or("").trim(), catalog);
+    Ok(())
+}
+
+/// Parse a TOML profile file into `out`; `team` is used when the file names none.
+pub fn parse_toml_file(
+    file: &str,
+    text: &str,
+    default_name: &str,
+    team: &str,
+    catalog: &Catalog,
+    out: &mut Respondent,
+) -> RowResult {
+    let mut draft = Draft::from_toml(text, file).map_err(into_diagnostic)?;
+    let team = draft.team.take().unwrap_or_else(|| team.to_string());
+    let at = |offset: Option<usize>| match offset {
+        Some(o) => Location::at(file, text, o),
+        None => Location::file(file),
+    };
+    let profile = draft.resolve(catalog, default_name, &at).map_err(into_diagnostic)?;
+    out.from_profile(&profile, team.trim(), catalog);
+    Ok(())
+}
+
+fn into_diagnostic(e: crate::Error) -> Diagnostic {
+    match e {
+        crate::Error::Invalid(d) => *d,
+        other => Diagnostic::new(Location::file("input"), other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout(header: &[&str]) -> Result<Layout> {
+        Layout::new("s.csv", &csv::StringRecord::from(header.to_vec()), &Catalog::builtin().unwrap(), false)
+    }
+
+    #[test]
+    fn a_header_with_a_typo_gets_a_hint() {
+        let Err(crate::Error::Invalid(d)) = layout(&["name", "debugability"]) else { panic!() };
+        assert_eq!(d.location.column, Some(2));
+        assert_eq!(d.hint.as_deref(), Some("Did you mean `debuggability`?"));
+        assert!(layout(&["debuggability"]).is_err(), "name is required");
+        assert!(layout(&["name", "debuggability", "debuggability"]).is_err());
+    }
+
+    #[test]
+    fn rows_parse_into_needs_and_masks() {
+        let catalog = Catalog::builtin().unwrap();
+        let l = layout(&["name", "team", "debuggability", "languages", "active_only", "exclude"]).unwrap();
+        let mut r = Respondent::default();
+        let record = csv::ByteRecord::from(vec!["Ana", "lab", "4.5", "python; R", "yes", "theano"]);
+        parse_csv_row(&l, &record, 2, &catalog, &mut r).unwrap();
+        assert_eq!((r.name.as_str(), r.team.as_str()), ("Ana", "lab"));
+        assert!((r.needs[catalog.criterion_index("debuggability").unwrap()] - 4.5).abs() < f64::EPSILON);
+        assert!(r.require.active_only);
+        assert_eq!(r.require.exclude, 1 << catalog.framework_index("theano").unwrap());
+        assert_eq!(r.require.languages.count_ones(), 2);
+    }
+
+    #[test]
+    fn bad_cells_name_line_and_column() {
+        let catalog = Catalog::builtin().unwrap();
+        let l = layout(&["name", "debuggability", "active_only"]).unwrap();
+        let mut r = Respondent::default();
+        for (cells, expected) in [
+            (vec!["a", "9", "no"], "out of range"),
+            (vec!["a", "NaN", "no"], "out of range"),
+            (vec!["a", "x", "no"], "not a number"),
+            (vec!["a", "3", "maybe"], "not yes or no"),
+            (vec!["a", "0", "no"], "states no needs"),
+            (vec!["a", "3"], "2 fields"),
+        ] {
+            let d = parse_csv_row(&l, &csv::ByteRecord::from(cells), 7, &catalog, &mut r).unwrap_err();
+            assert_eq!(d.location.line, Some(7));
+            assert!(d.to_string().contains(expected), "{d}");
+        }
+    }
+
+    #[test]
+    fn json_lines_use_the_profile_fields() {
+        let catalog = Catalog::builtin().unwrap();
+        let mut r = Respondent::default();
+        let line = r#"{"name":"Bo","team":"ops","needs":{"distributed_training":5},"require":{"active_only":true}}"#;
+        parse_json_row("s.jsonl", line, 3, &catalog, &mut r).unwrap();
+        assert_eq!((r.name.as_str(), r.team.as_str()), ("Bo", "ops"));
+        assert!(r.require.active_only);
+        let d = parse_json_row("s.jsonl", r#"{"nmae":"x"}"#, 4, &catalog, &mut r).unwrap_err();
+        assert_eq!(d.hint.as_deref(), Some("Did you mean `name`?"));
+        let d = parse_json_row("s.jsonl", r#"{"needs":{"debuggability":7}}"#, 5, &catalog, &mut r).unwrap_err();
+        assert!(d.to_string().contains("s.jsonl:5"), "{d}");
+    }
+}
