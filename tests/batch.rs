@@ -1,0 +1,291 @@
+//! End-to-end tests of `dlpick batch`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn dlpick() -> Command {
+    let mut cmd = Command::cargo_bin("dlpick").unwrap();
+    cmd.env_remove("DLPICK_WEIGHTS").env_remove("NO_COLOR");
+    cmd
+}
+
+fn tiny_weights() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-weights.toml")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn template() -> String {
+    String::from_utf8(dlpick().args(["batch", "--template"]).output().unwrap().stdout).unwrap()
+}
+
+#[test]
+fn the_template_header_has_every_criterion_in_order() {
+    let header = template();
+    assert_eq!(
+        header.trim(),
+        "name,team,beginner_friendliness,debuggability,flexibility,dynamic_graphs,rapid_prototyping,\
+         distributed_training,gpu_support,mobile_deployment,multi_language,visualization,api_stability,\
+         languages,active_only,exclude"
+    );
+    let with_questions =
+        String::from_utf8(dlpick().args(["batch", "--template", "--with-questions"]).output().unwrap().stdout).unwrap();
+    let second = with_questions.lines().nth(1).unwrap();
+    assert!(second.starts_with('#') && second.contains("How much does easy debugging"), "{second}");
+}
+
+#[test]
+fn a_filled_template_scores_every_row_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut survey =
+        String::from_utf8(dlpick().args(["batch", "--template", "--with-questions"]).output().unwrap().stdout).unwrap();
+    survey.push_str("Ana,lab,1,5,5,4,3,0,3,0,0,0,0,,yes,\n");
+    survey.push_str("Ben,lab,5,0,0,0,5,0,0,0,0,0,2,python,,\n");
+    survey.push_str("Cleo,ops,0,0,0,0,0,5,4,0,0,3,2,,yes,theano;cntk\n");
+    let path = write(dir.path(), "survey.csv", &survey);
+    let out = dlpick().arg("batch").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    let picks: Vec<(&str, &str)> = rows.iter().map(|r| (r[0].as_str(), r[2].as_str())).collect();
+    assert_eq!(picks, [("Ana", "pytorch"), ("Ben", "keras"), ("Cleo", "tensorflow")]);
+    assert_eq!(String::from_utf8(out.stderr).unwrap().trim(), "3 scored, 0 rejected");
+}
+
+#[test]
+fn rows_score_as_recommend_scores_the_same_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut survey = template();
+    survey.push_str("x,,4,2,0,0,5,0,0,3,0,0,1,,,\n");
+    let path = write(dir.path(), "s.csv", &survey);
+    let batch = dlpick().args(["batch", "--format", "json"]).arg(&path).output().unwrap();
+    let rows: Value = serde_json::from_slice(&batch.stdout).unwrap();
+    let rec = dlpick()
+        .args([
+            "recommend",
+            "--need",
+            "beginner_friendliness=4",
+            "--need",
+            "debuggability=2",
+            "--need",
+            "rapid_prototyping=5",
+        ])
+        .args(["--need", "mobile_deployment=3", "--need", "api_stability=1", "--format", "json"])
+        .output()
+        .unwrap();
+    let rec: Value = serde_json::from_slice(&rec.stdout).unwrap();
+    for i in 0..3 {
+        assert_eq!(rows[0]["top"][i]["framework"], rec["profiles"][0]["ranking"][i]["framework"]);
+        assert_eq!(rows[0]["top"][i]["match"], rec["profiles"][0]["ranking"][i]["score"]);
+    }
+}
+
+#[test]
+fn bad_rows_are_reported_with_their_line_and_the_rest_scored() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut survey = template();
+    survey.push_str("ok1,,3,,,,,,,,,,,,,\n"); // line 2
+    survey.push_str("bad-range,,7,,,,,,,,,,,,,\n"); // line 3
+    survey.push_str("ok2,,,4,,,,,,,,,,,,\n"); // line 4
+    survey.push_str("bad-lang,,1,,,,,,,,,,,pyhton,,\n"); // line 5
+    survey.push_str("bad-fields,,1,2\n"); // line 6
+    survey.push_str("no-needs,,0,0,,,,,,,,,,,,\n"); // line 7
+    survey.push_str("ok3,,,,,,,,,,,,5,,,\n"); // line 8
+    let path = write(dir.path(), "survey.csv", &survey);
+    let out = dlpick().arg("batch").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 5, "{stderr}");
+    assert!(
+        lines[0].contains("survey.csv:3")
+            && lines[0].contains("beginner_friendliness")
+            && lines[0].contains("out of range")
+    );
+    assert!(lines[1].contains("survey.csv:5") && lines[1].contains("Did you mean `python`?"), "{}", lines[1]);
+    assert!(lines[2].contains("survey.csv:6") && lines[2].contains("4 fields"), "{}", lines[2]);
+    assert!(lines[3].contains("survey.csv:7") && lines[3].contains("states no needs"), "{}", lines[3]);
+    assert_eq!(lines[4], "3 scored, 4 rejected");
+    let names: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["ok1", "ok2", "ok3"]);
+}
+
+#[test]
+fn byte_order_mark_and_crlf_are_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "\u{feff}name,team,debuggability,flexibility\r\nAna,lab,5,5\r\nBen,lab,4,\r\n";
+    let path = write(dir.path(), "excel.csv", text);
+    let out = dlpick().arg("batch").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.lines().nth(1).unwrap().starts_with("Ana,lab,pytorch,"), "{stdout}");
+    assert!(stdout.lines().nth(2).unwrap().starts_with("Ben,lab,pytorch,"), "{stdout}");
+}
+
+#[test]
+fn unknown_columns_fail_unless_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "s.csv", "name,debugability,timestamp\nA,3,x\n");
+    dlpick()
+        .arg("batch")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("s.csv:1:2").and(predicate::str::contains("Did you mean `debuggability`?")));
+    let path = write(dir.path(), "t.csv", "name,debuggability,timestamp\nA,3,x\n");
+    dlpick().arg("batch").arg(&path).arg("--ignore-unknown-columns").assert().success();
+}
+
+#[test]
+fn json_lines_folders_and_stdin_are_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = write(
+        dir.path(),
+        "s.jsonl",
+        "{\"name\":\"a\",\"team\":\"x\",\"needs\":{\"debuggability\":5}}\n\n{\"name\":\"b\",\"needs\":{\"beginner_friendliness\":5}}\n",
+    );
+    let out = dlpick().args(["batch", "--format", "jsonl"]).arg(&jsonl).output().unwrap();
+    assert!(out.status.success());
+    let rows: Vec<Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows[0]["top"][0]["framework"], "pytorch");
+    assert_eq!(rows[0]["team"], "x");
+    assert_eq!(rows[1]["top"][0]["framework"], "keras");
+
+    let out = dlpick().args(["batch", "profiles", "--format", "json"]).output().unwrap();
+    assert!(out.status.success());
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    assert_eq!(names, sorted, "folder profiles in sorted path order");
+    assert!(names.contains(&"research-lab"));
+
+    dlpick()
+        .args(["batch", "-"])
+        .write_stdin("name,mobile_deployment\nm,5\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("m,,caffe2,100.0"));
+}
+
+#[test]
+fn a_missing_input_writes_nothing_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("scored.csv");
+    dlpick().arg("batch").arg(dir.path().join("nope.csv")).arg("--out").arg(&out).assert().code(2);
+    assert!(!out.exists());
+    // An existing output is left alone, even with --force, when the input is bad.
+    std::fs::write(&out, "keep").unwrap();
+    let bad = write(dir.path(), "bad.csv", "nme,debuggability\n");
+    dlpick().arg("batch").arg(&bad).arg("--out").arg(&out).arg("--force").assert().code(2);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary file left");
+}
+
+#[test]
+fn out_is_written_atomically_and_needs_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("scored.csv");
+    dlpick().args(["batch", "profiles", "--out"]).arg(&out).assert().success().stdout("");
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with("name,team,top1"));
+    dlpick()
+        .args(["batch", "profiles", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+    dlpick().args(["batch", "profiles", "--force", "--out"]).arg(&out).assert().success();
+}
+
+#[test]
+fn order_is_preserved_under_parallelism() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut survey = String::from("name,debuggability,mobile_deployment,multi_language\n");
+    for i in 0..30_000 {
+        writeln!(survey, "r{i},{},{},{}", i % 6, (i / 6) % 6, (i / 36) % 5 + 1).unwrap();
+    }
+    let path = write(dir.path(), "big.csv", &survey);
+    let one = dlpick().arg("batch").arg(&path).args(["--threads", "1"]).output().unwrap().stdout;
+    let many = dlpick().arg("batch").arg(&path).args(["--threads", "4"]).output().unwrap().stdout;
+    assert_eq!(one, many);
+    let names: Vec<String> =
+        String::from_utf8(many).unwrap().lines().skip(1).map(|l| l.split(',').next().unwrap().to_string()).collect();
+    assert_eq!(names.len(), 30_000);
+    assert!(names.iter().enumerate().all(|(i, n)| *n == format!("r{i}")));
+}
+
+#[test]
+fn teams_combine_and_report_agreement() {
+    // Knowledge base: alpha (weight 1), beta (weight 2); Xeno 5/2, Yak 3/4, Zed 1/1.
+    // A: alpha 5 → Xeno 100, Yak 60, Zed 20.      B: beta 5 → Yak 80, Xeno 40, Zed 20.
+    // C: alpha 4, beta 3 → Yak 72, Xeno 64, Zed 20.
+    // Team: alpha 3, beta 8/3 → e = (3, 16/3), best 125/3:
+    //   Yak (9 + 64/3)/(125/3) = 91/125 = 72.8; Xeno 77/125 = 61.6; Zed 25/125 = 20.0.
+    // Own picks: Xeno, Yak, Yak → share 2/3.
+    // Ranks (Xeno, Yak, Zed): A 1 2 3, B 2 1 3, C 2 1 3 → totals 5 4 9, mean 6,
+    //   S = 1 + 4 + 9 = 14, W = 12·14 / (3²·(3³ − 3)) = 168/216 = 0.7778.
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "t.csv", "name,team,alpha,beta\nA,t,5,0\nB,t,0,5\nC,t,4,3\n");
+    let out = dlpick()
+        .arg("--weights")
+        .arg(tiny_weights())
+        .args(["batch", "--by-team", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let team = &v["teams"][0];
+    assert_eq!(team["team"], "t");
+    assert_eq!(team["members"], 3);
+    let ranking: Vec<(&str, f64)> = team["ranking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["framework"].as_str().unwrap(), r["score"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(ranking, [("yak", 72.8), ("xeno", 61.6), ("zed", 20.0)]);
+    assert_eq!(team["agreement"]["top_pick_share"], 0.6667);
+    assert_eq!(team["agreement"]["kendall_w"], 0.7778);
+    assert_eq!(team["agreement"]["dissenters"][0]["name"], "A");
+    assert_eq!(team["agreement"]["dissenters"][0]["pick"], "xeno");
+    assert_eq!(team["agreement"]["dissenters"][0]["behind"], 40.0);
+
+    // The default team report is text, with the explanation and the figure.
+    let out = dlpick().arg("--weights").arg(tiny_weights()).args(["batch", "--by-team"]).arg(&path).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Yak fits best (match 72.8)"), "{text}");
+    assert!(text.contains("2 of 3 members (67%)") && text.contains("Kendall's W = 0.78"), "{text}");
+}
+
+#[test]
+fn folder_profiles_take_their_team_from_the_subfolder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("lab")).unwrap();
+    std::fs::create_dir_all(dir.path().join("ops")).unwrap();
+    write(&dir.path().join("lab"), "a.toml", "[needs]\ndebuggability = 5\n");
+    write(&dir.path().join("lab"), "b.toml", "[needs]\nflexibility = 5\n");
+    write(&dir.path().join("ops"), "c.toml", "team = \"platform\"\n[needs]\ndistributed_training = 5\n");
+    let out = dlpick().args(["batch", "--by-team", "--format", "csv"]).arg(dir.path()).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let teams: Vec<&str> = text.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(teams, ["lab", "platform"]);
+}
