@@ -94,6 +94,10 @@ with file and line; the others are scored and written); 2 nothing could be read
 (a missing file, a bad header, a bad command line).")]
     Batch(BatchArgs),
 
+    /// How stable a recommendation is, and weights learned from past decisions.
+    #[command(subcommand)]
+    Tune(TuneCommand),
+
     /// Validate knowledge-base and profile files (or folders of them).
     #[command(
         after_help = "Examples:\n  dlpick check profiles/\n  dlpick check weights.toml my-team.toml\n\nExit code 0 when every file is valid, 2 otherwise."
@@ -228,4 +232,112 @@ pub struct CheckArgs {
     /// Files or folders (searched for *.toml) to validate.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TuneCommand {
+    /// Exact weight ranges over which the winner stays first (weighted sum).
+    #[command(after_help = "\
+Examples:
+  dlpick tune sensitivity profiles/beginner.toml
+  dlpick tune sensitivity profiles/mobile-app.toml --format json
+
+For each criterion the profile rates: the range of its global weight over which
+the winner stays first (every other weight held), and the smallest change up or
+down that hands first place to another framework, which is named.")]
+    Sensitivity(SensitivityArgs),
+
+    /// Rank acceptability under uncertain weights (SMAA), for a seed.
+    #[command(after_help = "\
+Examples:
+  dlpick tune robustness profiles/research-lab.toml
+  dlpick tune robustness profiles/polyglot-shop.toml --samples 1000000 --spread 0.5 --seed 7
+  dlpick tune robustness profiles/beginner.toml --spread full --format json
+
+Each sample multiplies every effective weight by a factor uniform in
+[1 - S, 1 + S] (--spread S, default 0.3), or with --spread full draws weights
+uniformly over all weight vectors of the criteria the profile rates. Results
+are the same for a seed whatever the number of cores.")]
+    Robustness(RobustnessArgs),
+
+    /// Learn global criterion weights from past decisions (dry run unless --write).
+    #[command(after_help = "\
+Examples:
+  dlpick tune fit profiles/decisions
+  dlpick tune fit profiles/decisions --holdout 0.3 --seed 7
+  dlpick tune fit decisions.csv --weights weights.toml --write
+
+DECISIONS: a folder of profiles that carry `chosen = \"<framework id>\"`, or a CSV /
+JSON Lines file in the batch formats with a `chosen` column or field. Without
+--weights the file is ./weights.toml when there is one, else the built-in one.
+--write changes only the `weight` numbers in that file, atomically, and only
+when the held-out agreement does not get worse.")]
+    Fit(FitArgs),
+}
+
+/// Output formats of `dlpick tune`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum TuneFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// A profile file (TOML).
+    pub profile: PathBuf,
+
+    #[arg(long, short, value_enum, default_value_t = TuneFormat::Text)]
+    pub format: TuneFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct RobustnessArgs {
+    /// A profile file (TOML).
+    pub profile: PathBuf,
+
+    /// Number of weight samples.
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub samples: u64,
+
+    /// How far weights vary: a fraction S in [0, 1) (each weight × U[1 − S, 1 + S]) or `full`.
+    #[arg(long, default_value = "0.3", value_name = "S|full")]
+    pub spread: String,
+
+    /// Seed of the random weights.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// Aggregation method.
+    #[arg(long, value_enum, default_value_t = MethodId::WeightedSum)]
+    pub method: MethodId,
+
+    #[arg(long, short, value_enum, default_value_t = TuneFormat::Text)]
+    pub format: TuneFormat,
+
+    /// Worker threads (default: one per core); results do not depend on it.
+    #[arg(long, hide = true, default_value_t = 0)]
+    pub threads: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// Past decisions: a folder of profiles with `chosen`, or a CSV / JSON Lines file.
+    pub decisions: PathBuf,
+
+    /// Share of decisions held out to check the learned weights.
+    #[arg(long, default_value_t = 0.25)]
+    pub holdout: f64,
+
+    /// Seed of the train/held-out split.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// Write the learned weights into the weights file.
+    #[arg(long)]
+    pub write: bool,
+
+    #[arg(long, short, value_enum, default_value_t = TuneFormat::Text)]
+    pub format: TuneFormat,
 }

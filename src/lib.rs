@@ -17,5 +17,6 @@ pub mod output;
 pub mod profile;
 pub mod report;
 pub mod score;
+pub mod tune;
 
 pub use error::{Error, Result};

@@ -89,6 +89,19 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_rename_leaves_the_target_and_no_temporary_file() {
+        // Renaming a file over a non-empty folder fails after the temporary
+        // file is written: the folder and its contents must survive.
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("inside"), "old").unwrap();
+        assert!(write_atomic(&target, b"new", true).is_err());
+        assert_eq!(std::fs::read_to_string(target.join("inside")).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
     fn a_missing_folder_is_an_error_and_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("no/such/out.txt");

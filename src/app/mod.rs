@@ -5,6 +5,7 @@
 mod batch;
 mod inspect;
 mod recommend;
+mod tune;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Criteria(args) => inspect::criteria(cli, args),
         Command::Check(args) => inspect::check(cli, args),
         Command::Batch(args) => batch::run(cli, args),
+        Command::Tune(command) => tune::run(cli, command),
     }
 }
 

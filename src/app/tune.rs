@@ -1,0 +1,340 @@
+//! `dlpick tune sensitivity|robustness|fit`: load inputs, run the analysis,
+//! print it, and for `fit --write` rewrite the weights file atomically.
+
+use std::fmt::Write as _;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::batch::source::{Layout, Respondent, parse_csv_row, parse_json_row};
+use crate::catalog::{BUILTIN_NAME, Catalog};
+use crate::cli::{Cli, FitArgs, RobustnessArgs, SensitivityArgs, TuneCommand, TuneFormat};
+use crate::error::{Diagnostic, Error, Location, Result};
+use crate::profile::Profile;
+use crate::report::wrap;
+use crate::score::{Matrix, rank};
+use crate::tune::fit::{self, Agreement, Decision};
+use crate::tune::robustness::{self, Settings, Spread};
+use crate::tune::{self as analysis, sensitivity, write};
+
+use super::{file_stem, load_catalog, read_input, toml_files};
+
+pub fn run(cli: &Cli, command: &TuneCommand) -> Result<ExitCode> {
+    match command {
+        TuneCommand::Sensitivity(args) => sensitivity_cmd(cli, args),
+        TuneCommand::Robustness(args) => robustness_cmd(cli, args),
+        TuneCommand::Fit(args) => fit_cmd(cli, args),
+    }
+}
+
+fn load_profile(path: &Path, catalog: &Catalog) -> Result<Profile> {
+    let (source, name) = read_input(path)?;
+    Profile::from_toml(&source, &name, &file_stem(path), catalog)
+}
+
+fn print(text: &str) -> Result<()> {
+    crate::output::emit(text, None, false)
+}
+
+fn json_text(value: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn nothing_ranked(profile: &Profile) -> Error {
+    Error::Usage(format!(
+        "no framework meets every requirement of `{}`, so there is no winner to analyse.",
+        profile.name
+    ))
+}
+
+fn sensitivity_cmd(cli: &Cli, args: &SensitivityArgs) -> Result<ExitCode> {
+    let catalog = load_catalog(cli)?;
+    let profile = load_profile(&args.profile, &catalog)?;
+    let s = sensitivity::analyse(&catalog, &profile).ok_or_else(|| nothing_ranked(&profile))?;
+    let text = match args.format {
+        TuneFormat::Text => analysis::sensitivity_text(&catalog, &profile.name, &s),
+        TuneFormat::Json => json_text(&analysis::sensitivity_json(&catalog, &profile.name, &s)),
+    };
+    print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_spread(text: &str) -> Result<Spread> {
+    if text.eq_ignore_ascii_case("full") {
+        return Ok(Spread::Full);
+    }
+    match text.trim().parse::<f64>() {
+        Ok(s) if (0.0..1.0).contains(&s) => Ok(Spread::Around(s)),
+        _ => Err(Diagnostic::new(
+            Location::file(format!("--spread {text}")),
+            "the spread must be a number at least 0 and below 1 (such as 0.3), or `full`.",
+        )
+        .into()),
+    }
+}
+
+fn robustness_cmd(cli: &Cli, args: &RobustnessArgs) -> Result<ExitCode> {
+    let catalog = load_catalog(cli)?;
+    let profile = load_profile(&args.profile, &catalog)?;
+    let spread = parse_spread(&args.spread)?;
+    let matrix = Matrix::new(&catalog);
+    let winner = rank(&catalog, &matrix, &profile, args.method.method())
+        .ranked
+        .first()
+        .map(|r| r.framework)
+        .ok_or_else(|| nothing_ranked(&profile))?;
+    let settings =
+        Settings { method: args.method, samples: args.samples, spread, seed: args.seed, threads: args.threads };
+    let bar = if args.samples >= 2_000_000 {
+        crate::output::progress(
+            Some(args.samples),
+            cli.quiet,
+            "{bar:30} {percent:>3}% · {human_pos}/{human_len} samples · ETA {eta}",
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let done = AtomicU64::new(0);
+    let r = robustness::analyse(&catalog, &profile, &settings, &|n| {
+        bar.set_position(done.fetch_add(n, Ordering::Relaxed) + n);
+    })
+    .ok_or_else(|| nothing_ranked(&profile))?;
+    bar.finish_and_clear();
+    let text = match args.format {
+        TuneFormat::Text => analysis::robustness_text(&catalog, &profile.name, &r, winner),
+        TuneFormat::Json => json_text(&analysis::robustness_json(&catalog, &profile.name, &r, winner, args.seed)),
+    };
+    print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The weights file `tune fit` reads and may write: `--weights`, else
+/// `./weights.toml` when present, else the built-in one (read only).
+fn fit_weights(cli: &Cli) -> Result<(Catalog, Option<(PathBuf, String)>)> {
+    let path = cli.weights.clone().or_else(|| Some(PathBuf::from("weights.toml")).filter(|p| p.is_file()));
+    match path {
+        Some(path) => {
+            let (source, name) = read_input(&path)?;
+            Ok((Catalog::parse(&source, &name)?, Some((path, source))))
+        }
+        None => Ok((Catalog::builtin()?, None)),
+    }
+}
+
+/// Decisions from a folder of TOML profiles, a CSV or a JSON Lines file.
+fn load_decisions(path: &Path, catalog: &Catalog, quiet: bool) -> Result<Vec<Decision>> {
+    let mut profiles: Vec<Profile> = Vec::new();
+    let name = path.display().to_string();
+    if path.is_dir() {
+        for file in toml_files(path)? {
+            profiles.push(load_profile(&file, catalog)?);
+        }
+    } else {
+        let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        let mut respondent = Respondent::default();
+        let boxed = |d: Box<Diagnostic>| Error::Invalid(d);
+        if matches!(extension.as_deref(), Some("jsonl" | "ndjson")) {
+            let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+            for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+                let line = line.map_err(|e| Error::io("read", path, e))?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                parse_json_row(&name, &line, i as u64 + 1, catalog, &mut respondent).map_err(boxed)?;
+                profiles.push(respondent.to_profile(catalog));
+            }
+        } else if matches!(extension.as_deref(), Some("toml")) {
+            profiles.push(load_profile(path, catalog)?);
+        } else {
+            let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+            let mut reader = csv::ReaderBuilder::new().flexible(true).comment(Some(b'#')).from_reader(file);
+            let header =
+                reader.headers().map_err(|e| Error::Usage(format!("{name}: cannot read the CSV header: {e}")))?.clone();
+            let layout = Layout::new(&name, &header, catalog, false)?;
+            let mut record = csv::ByteRecord::new();
+            loop {
+                match reader.read_byte_record(&mut record) {
+                    Ok(true) => {
+                        let line = record.position().map_or(0, csv::Position::line);
+                        parse_csv_row(&layout, &record, line, catalog, &mut respondent).map_err(boxed)?;
+                        let mut profile = respondent.to_profile(catalog);
+                        profile.name.clone_from(&respondent.name);
+                        profiles.push(profile);
+                    }
+                    Ok(false) => break,
+                    Err(e) => return Err(Error::Usage(format!("{name}: cannot read the CSV: {e}"))),
+                }
+            }
+        }
+    }
+    let mut decisions = Vec::new();
+    for profile in &profiles {
+        match Decision::from_profile(catalog, profile) {
+            Ok(d) => decisions.push(d),
+            Err(why) if !quiet => eprintln!("dlpick: skipped: {why}"),
+            Err(_) => {}
+        }
+    }
+    if decisions.is_empty() {
+        return Err(Error::Usage(format!("{name}: no decisions found: each needs `chosen = \"<framework id>\"`.")));
+    }
+    Ok(decisions)
+}
+
+fn agreement_line(label: &str, before: Agreement, after: Agreement) -> String {
+    format!(
+        "{label:<9} {:>3} decisions   top-1 agreement {:>4.0}% → {:>4.0}%   mean rank of the chosen {:.2} → {:.2}",
+        before.decisions,
+        before.top1 * 100.0,
+        after.top1 * 100.0,
+        before.mean_rank,
+        after.mean_rank
+    )
+}
+
+fn agreement_json(a: Agreement) -> serde_json::Value {
+    serde_json::json!({ "decisions": a.decisions, "top1": a.top1, "mean_rank": a.mean_rank })
+}
+
+#[allow(clippy::too_many_lines)]
+fn fit_cmd(cli: &Cli, args: &FitArgs) -> Result<ExitCode> {
+    if !(0.0..1.0).contains(&args.holdout) {
+        return Err(Diagnostic::new(
+            Location::file(format!("--holdout {}", args.holdout)),
+            "the held-out share must be at least 0 and below 1 (such as 0.25).",
+        )
+        .into());
+    }
+    let (catalog, file) = fit_weights(cli)?;
+    if args.write && file.is_none() {
+        return Err(Error::Usage(
+            "--write needs a weights file: pass --weights FILE, or run where ./weights.toml is (the built-in knowledge base cannot be rewritten)."
+                .to_string(),
+        ));
+    }
+    let decisions = fit::shuffled(load_decisions(&args.decisions, &catalog, cli.quiet)?, args.seed);
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+    let held = ((decisions.len() as f64) * args.holdout).round() as usize;
+    if held >= decisions.len() {
+        return Err(Error::Usage(format!(
+            "{} decisions leave nothing to train on with --holdout {}.",
+            decisions.len(),
+            args.holdout
+        )));
+    }
+    let (holdout, train) = decisions.split_at(held);
+    let matrix = Matrix::new(&catalog);
+    let before_weights: Vec<f64> = catalog.criteria.iter().map(|c| c.weight).collect();
+    let (learned, ridge) = fit::fit(&matrix, &before_weights, train);
+    let after_weights: Vec<f64> = learned.iter().map(|w| write::rounded(*w)).collect();
+    let train_before = fit::agreement(&matrix, &before_weights, train);
+    let train_after = fit::agreement(&matrix, &after_weights, train);
+    let hold_before = fit::agreement(&matrix, &before_weights, holdout);
+    let hold_after = fit::agreement(&matrix, &after_weights, holdout);
+    let (judge_before, judge_after) =
+        if holdout.is_empty() { (train_before, train_after) } else { (hold_before, hold_after) };
+    // Same decisions before and after: compare counts, not ratios.
+    let key = |a: Agreement| (a.hits, std::cmp::Reverse(a.rank_sum));
+    let better = key(judge_after) > key(judge_before);
+    let worse = key(judge_after) < key(judge_before);
+    let set = if holdout.is_empty() { "training" } else { "held-out" };
+    let verdict = if better {
+        format!(
+            "The learned weights improve {set} agreement from {:.0}% to {:.0}% (mean rank {:.2} → {:.2}).",
+            judge_before.top1 * 100.0,
+            judge_after.top1 * 100.0,
+            judge_before.mean_rank,
+            judge_after.mean_rank
+        )
+    } else if worse {
+        format!(
+            "The learned weights do worse on the {set} decisions ({:.0}% → {:.0}%): the current weights explain them better, so they are kept.",
+            judge_before.top1 * 100.0,
+            judge_after.top1 * 100.0
+        )
+    } else if !holdout.is_empty() && train_after.hits > train_before.hits {
+        format!(
+            "The learned weights keep held-out agreement at {:.0}% and raise training agreement from {:.0}% to {:.0}%.",
+            judge_before.top1 * 100.0,
+            train_before.top1 * 100.0,
+            train_after.top1 * 100.0
+        )
+    } else {
+        format!("The learned weights cannot improve {set} agreement ({:.0}% either way).", judge_before.top1 * 100.0)
+    };
+
+    let changes: Vec<(usize, f64, f64)> = before_weights
+        .iter()
+        .zip(&after_weights)
+        .enumerate()
+        .filter(|(_, (b, a))| (*b - *a).abs() > 1e-9)
+        .map(|(c, (b, a))| (c, *b, *a))
+        .collect();
+    let file_name = file.as_ref().map_or_else(|| BUILTIN_NAME.to_string(), |(p, _)| p.display().to_string());
+    let will_write = args.write && !worse && !changes.is_empty();
+
+    let text = match args.format {
+        TuneFormat::Json => json_text(&serde_json::json!({
+            "weights_file": file_name,
+            "decisions": decisions.len(),
+            "train": { "before": agreement_json(train_before), "after": agreement_json(train_after) },
+            "holdout": { "before": agreement_json(hold_before), "after": agreement_json(hold_after) },
+            "weights": catalog.criteria.iter().zip(before_weights.iter().zip(&after_weights)).map(|(c, (b, a))| {
+                serde_json::json!({ "criterion": c.id, "before": b, "after": a })
+            }).collect::<Vec<_>>(),
+            "ridge": ridge,
+            "improved": better,
+            "written": will_write,
+            "summary": verdict,
+        })),
+        TuneFormat::Text => {
+            let mut out = String::new();
+            let _ = writeln!(
+                out,
+                "Weights from {file_name}, fitted to {} of {} decisions (pull towards the current weights {ridge}, chosen by cross-validation):\n",
+                train.len(),
+                decisions.len()
+            );
+            let name_w = catalog.criteria.iter().map(|c| c.name.chars().count()).max().unwrap_or(9).max(9);
+            let _ = writeln!(out, "{:<name_w$}  {:>7}  {:>7}  {:>7}", "criterion", "before", "after", "change");
+            for (c, (b, a)) in catalog.criteria.iter().zip(before_weights.iter().zip(&after_weights)) {
+                let _ = writeln!(out, "{:<name_w$}  {b:>7.3}  {a:>7.3}  {:>+7.3}", c.name, a - b);
+            }
+            out.push('\n');
+            let _ = writeln!(out, "{}", agreement_line("training", train_before, train_after));
+            if !holdout.is_empty() {
+                let _ = writeln!(out, "{}", agreement_line("held out", hold_before, hold_after));
+            }
+            out.push('\n');
+            out.push_str(&wrap(&verdict, "", 88));
+            if !args.write && !worse && !changes.is_empty() {
+                out.push_str("This was a dry run; add --write to save these weights.\n");
+            }
+            out
+        }
+    };
+    print(&text)?;
+
+    if args.write {
+        let Some((path, source)) = file else { return Ok(ExitCode::SUCCESS) };
+        if !will_write {
+            eprintln!("dlpick: {} left unchanged.", path.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        let pairs: Vec<(String, f64)> = changes.iter().map(|(c, _, a)| (catalog.criteria[*c].id.clone(), *a)).collect();
+        let updated = write::set_weights(&source, &file_name, &pairs)?;
+        // Never write a file dlpick itself would reject.
+        Catalog::parse(&updated, &file_name)?;
+        crate::output::write_atomic(&path, updated.as_bytes(), true)?;
+        if !cli.quiet {
+            for (c, b, a) in &changes {
+                eprintln!("dlpick: {}: weight {b:.3} → {a:.3}", catalog.criteria[*c].id);
+            }
+            eprintln!("dlpick: wrote {}", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
