@@ -60,6 +60,11 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
     let summary = batch::run(&catalog, sources, &options, &mut sink.writer, &progress, &STOP)?;
     progress.bar.finish_and_clear();
 
+    if format == BatchFormat::Html && !args.by_team {
+        let page =
+            crate::report::html::batch_page(&catalog, summary.scored, &summary.top_picks, &[], &Options::default());
+        sink.writer.write_all(page.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
+    }
     if args.by_team {
         let scorer = batch::scorer::Scorer::new(&catalog, args.method)?;
         let teams: Vec<team::TeamResult> =
@@ -69,7 +74,7 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
             color: crate::output::use_color(cli.color, args.out.is_some()),
             ..Options::default()
         };
-        let text = batch::report::render(&catalog, &teams, format, &report_options);
+        let text = batch::report::render(&catalog, &teams, &summary.top_picks, format, &report_options);
         sink.writer.write_all(text.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
     }
     sink.finish()?;

@@ -63,6 +63,8 @@ pub struct Options {
 pub struct Summary {
     pub scored: u64,
     pub rejected: u64,
+    /// How many respondents each framework fits best.
+    pub top_picks: Vec<u64>,
     /// Members by team, when `by_team`.
     pub teams: BTreeMap<String, Vec<Member>>,
 }
@@ -97,6 +99,7 @@ struct Done {
     scored: u64,
     rejected: u64,
     bytes: u64,
+    top_picks: Vec<u64>,
     members: Vec<(String, Member)>,
 }
 
@@ -264,6 +267,7 @@ fn process(
         scored: 0,
         rejected: 0,
         bytes: work.bytes,
+        top_picks: vec![0; scorer.matrix.frameworks],
         members: Vec::new(),
     };
     let mut respondent = Respondent::default();
@@ -283,6 +287,9 @@ fn process(
             return;
         }
         done.scored += 1;
+        if let Some(first) = picks.first() {
+            done.top_picks[first.framework] += 1;
+        }
         if by_team {
             done.members.push((
                 r.team.clone(),
@@ -356,6 +363,12 @@ fn write_in_order(
             }
             summary.scored += d.scored;
             summary.rejected += d.rejected;
+            if summary.top_picks.len() < d.top_picks.len() {
+                summary.top_picks.resize(d.top_picks.len(), 0);
+            }
+            for (sum, n) in summary.top_picks.iter_mut().zip(&d.top_picks) {
+                *sum += n;
+            }
             observer.progress(d.scored + d.rejected, d.bytes);
             for (team, member) in d.members {
                 summary.teams.entry(team).or_default().push(member);

@@ -102,7 +102,13 @@ fn team_value(catalog: &Catalog, t: &TeamResult, options: &Options) -> serde_jso
 }
 
 /// Render team results.
-pub fn render(catalog: &Catalog, teams: &[TeamResult], format: BatchFormat, options: &Options) -> String {
+pub fn render(
+    catalog: &Catalog,
+    teams: &[TeamResult],
+    top_picks: &[u64],
+    format: BatchFormat,
+    options: &Options,
+) -> String {
     match format {
         BatchFormat::Json => {
             let teams: Vec<serde_json::Value> = teams.iter().map(|t| team_value(catalog, t, options)).collect();
@@ -151,6 +157,19 @@ pub fn render(catalog: &Catalog, teams: &[TeamResult], format: BatchFormat, opti
                 let _ = writeln!(out, "\n{}\n", agreement_sentence(catalog, t));
             }
             out
+        }
+        BatchFormat::Html => {
+            let sections: Vec<(String, usize, crate::explain::Advice, String)> = teams
+                .iter()
+                .map(|t| (t.team.clone(), t.members, t.advice.clone(), agreement_sentence(catalog, t)))
+                .collect();
+            report::html::batch_page(
+                catalog,
+                teams.iter().map(|t| t.members as u64).sum(),
+                top_picks,
+                &sections,
+                options,
+            )
         }
         BatchFormat::Text => {
             let mut out = String::new();

@@ -25,6 +25,9 @@ pub enum BatchFormat {
     Markdown,
     /// An aligned text table.
     Text,
+    /// A self-contained HTML report: the distribution of top picks, and
+    /// with --by-team one section per team.
+    Html,
 }
 
 /// Formats rows for one run.
@@ -141,7 +144,7 @@ impl RowFormatter {
                 w.into_inner().unwrap_or_default()
             }
             BatchFormat::Json => b"[".to_vec(),
-            BatchFormat::Jsonl => Vec::new(),
+            BatchFormat::Jsonl | BatchFormat::Html => Vec::new(),
             BatchFormat::Markdown => {
                 let names = self.column_names();
                 let mut s = format!("| {} |\n|", names.join(" | "));
@@ -178,6 +181,7 @@ impl RowFormatter {
         let shown = &picks[..picks.len().min(self.top)];
         let reason = if picks.is_empty() { NO_MATCH } else { reason };
         match self.format {
+            BatchFormat::Html => {}
             BatchFormat::Csv => {
                 // The hot path: straight into the buffer, no allocation.
                 push_csv_field(buf, name);

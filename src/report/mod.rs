@@ -5,14 +5,17 @@
 //! anything, so every format says the same thing.
 
 mod csv;
+pub mod html;
 mod json;
 mod markdown;
+pub mod svg;
 mod text;
 
 use crate::catalog::Catalog;
 use crate::explain::Advice;
 
 pub use self::csv::Csv;
+pub use self::html::Html;
 pub use self::json::{Json, advice_value};
 pub use self::markdown::Markdown;
 pub use self::text::{Text, bar, wrap};
@@ -29,6 +32,8 @@ pub enum Format {
     Csv,
     /// A Markdown document, for wikis and pull requests.
     Markdown,
+    /// A self-contained HTML page with charts (no scripts, no network).
+    Html,
 }
 
 impl Format {
@@ -38,6 +43,7 @@ impl Format {
             Self::Json => &Json,
             Self::Csv => &Csv,
             Self::Markdown => &Markdown,
+            Self::Html => &Html,
         }
     }
 }

@@ -196,7 +196,11 @@ pub fn exclusion_reason(catalog: &Catalog, f: usize, require: &Require) -> Optio
         );
     }
     if require.active_only && framework.status != Status::Active {
-        reasons.push(format!("not actively developed ({}). {}", framework.status.phrase(), framework.status_note));
+        reasons.push(format!(
+            "not actively developed ({}). {}",
+            framework.status.phrase(),
+            framework.status_note.trim_end_matches('.')
+        ));
     }
     let missing: Vec<&str> =
         require.languages.iter().filter(|l| !framework.languages.contains(l)).map(String::as_str).collect();
