@@ -54,6 +54,23 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Answer a questionnaire and get explained advice (and a profile to keep).
+    #[command(after_help = "\
+Examples:
+  dlpick ask                                   # at a terminal: one question at a time
+  dlpick ask --save my-team.toml               # save the answers as a profile
+  dlpick ask --answers my-team.toml            # edit: current answers are the defaults
+  dlpick ask --pairwise                        # compare criteria two at a time (AHP)
+  dlpick ask --print-questions                 # the questions in order, for scripts
+  printf '5\n4\n\n' | dlpick ask --save p.toml  # scripted: one answer per line
+
+When standard input is not a terminal the answers are read one per line in
+question order (see --print-questions); a blank line keeps the default. With
+--answers only the questions the file does not answer are read. Pairwise
+scripts give lines such as `debuggability mobile_deployment 3` or `... 1/3`.
+Esc or Ctrl-C leaves a terminal session without writing anything (exit 130).")]
+    Ask(AskArgs),
+
     /// Rank frameworks for one or more requirement profiles, with reasons.
     #[command(after_help = "\
 Examples:
@@ -340,4 +357,44 @@ pub struct FitArgs {
 
     #[arg(long, short, value_enum, default_value_t = TuneFormat::Text)]
     pub format: TuneFormat,
+}
+
+#[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // independent command-line switches
+pub struct AskArgs {
+    /// Pre-fill answers from an existing profile.
+    #[arg(long, value_name = "PROFILE")]
+    pub answers: Option<PathBuf>,
+
+    /// Save the answers as a profile (atomically; see --force).
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+
+    /// Allow --save to replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+
+    /// The profile's name [default: the --answers profile's, else the --save file's stem, else my-profile].
+    #[arg(long)]
+    pub name: Option<String>,
+
+    /// Compare criteria two at a time instead of rating them (AHP).
+    #[arg(long)]
+    pub pairwise: bool,
+
+    /// Print the questions in order and exit.
+    #[arg(long)]
+    pub print_questions: bool,
+
+    /// Show only the best N frameworks.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub top: Option<u16>,
+
+    /// Aggregation method.
+    #[arg(long, value_enum, default_value_t = MethodId::WeightedSum)]
+    pub method: MethodId,
+
+    /// Format of the recommendation.
+    #[arg(long, short, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }

@@ -7,6 +7,7 @@
 //! used as a library.
 
 pub mod app;
+pub mod ask;
 pub mod batch;
 pub mod catalog;
 pub mod cli;

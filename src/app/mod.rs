@@ -2,6 +2,7 @@
 //! reports. This is the only layer that knows about paths, standard input
 //! and terminals.
 
+mod ask;
 mod batch;
 mod inspect;
 mod recommend;
@@ -20,6 +21,7 @@ use crate::report::Options;
 /// Run the parsed command line.
 pub fn run(cli: &Cli) -> Result<ExitCode> {
     match &cli.command {
+        Command::Ask(args) => ask::run(cli, args),
         Command::Recommend(args) => recommend::run(cli, args),
         Command::Frameworks(args) => inspect::frameworks(cli, args),
         Command::Criteria(args) => inspect::criteria(cli, args),

@@ -55,12 +55,22 @@ pub fn run(cli: &Cli, args: &RecommendArgs) -> Result<ExitCode> {
 }
 
 fn advise_all(catalog: &Catalog, profiles: Vec<Profile>, args: &RecommendArgs) -> Vec<Advice> {
+    advise(catalog, profiles, args.method, args.active_only)
+}
+
+/// Rank and explain each profile.
+pub fn advise(
+    catalog: &Catalog,
+    profiles: Vec<Profile>,
+    method: crate::score::MethodId,
+    active_only: bool,
+) -> Vec<Advice> {
     let matrix = Matrix::new(catalog);
-    let method = args.method.method();
+    let method = method.method();
     profiles
         .into_iter()
         .map(|mut profile| {
-            profile.require.active_only |= args.active_only;
+            profile.require.active_only |= active_only;
             let ranking = rank(catalog, &matrix, &profile, method);
             explain(catalog, &matrix, profile, ranking)
         })

@@ -1,0 +1,215 @@
+//! The questionnaire at a terminal (prompts on standard error, with
+//! inquire). Esc or Ctrl-C at any prompt leaves with nothing written.
+
+use std::path::PathBuf;
+
+use inquire::validator::Validation;
+use inquire::{Confirm, InquireError, MultiSelect, Select, Text};
+
+use super::ahp::{self, SCALE};
+use super::scripted::{Pairwise, conclude};
+use super::{Answers, Prefill, Question, parse_need, question_text, scale_hint};
+use crate::catalog::Catalog;
+use crate::error::{Error, Result};
+use crate::explain::num;
+
+fn fail(e: InquireError) -> Error {
+    match e {
+        InquireError::OperationCanceled | InquireError::OperationInterrupted => Error::Cancelled,
+        other => Error::Usage(format!("the questionnaire could not continue: {other}")),
+    }
+}
+
+fn ask_needs(catalog: &Catalog, defaults: &[f64]) -> Result<Vec<f64>> {
+    let total = catalog.criteria.len();
+    let hint = scale_hint();
+    let mut needs = defaults.to_vec();
+    loop {
+        for (i, c) in catalog.criteria.iter().enumerate() {
+            let message = format!("({}/{total}) {}", i + 1, c.question);
+            let default = num(needs[i]);
+            let answer = Text::new(&message)
+                .with_help_message(&hint)
+                .with_default(&default)
+                .with_validator(|s: &str| {
+                    Ok(match parse_need(s) {
+                        Ok(_) => Validation::Valid,
+                        Err(reason) => Validation::Invalid(reason.into()),
+                    })
+                })
+                .prompt()
+                .map_err(fail)?;
+            if let Ok(Some(v)) = parse_need(&answer) {
+                needs[i] = v;
+            }
+        }
+        if needs.iter().any(|n| *n > 0.0) {
+            return Ok(needs);
+        }
+        eprintln!("Rate at least one criterion above 0, so there is something to compare. Once more:");
+    }
+}
+
+fn ask_constraints(catalog: &Catalog, prefill: &Prefill, answers: &mut Answers) -> Result<()> {
+    let languages: Vec<String> = catalog.languages().into_iter().map(String::from).collect();
+    let chosen: Vec<usize> =
+        prefill.languages.iter().flatten().filter_map(|l| languages.iter().position(|k| k == l)).collect();
+    let picked = MultiSelect::new(&question_text(catalog, Question::Languages), languages.clone())
+        .with_help_message("space selects, enter confirms; select none for no requirement")
+        .with_default(&chosen)
+        .raw_prompt()
+        .map_err(fail)?;
+    answers.languages = picked.into_iter().map(|o| languages[o.index].clone()).collect();
+
+    answers.active_only = Confirm::new(&question_text(catalog, Question::ActiveOnly))
+        .with_default(prefill.active_only.unwrap_or(false))
+        .with_help_message("yes drops frameworks no longer developed (Theano, CNTK, Caffe2, MXNet)")
+        .prompt()
+        .map_err(fail)?;
+
+    let options: Vec<String> = catalog.frameworks.iter().map(|f| format!("{} ({})", f.name, f.id)).collect();
+    let chosen: Vec<usize> = prefill.exclude.iter().flatten().filter_map(|id| catalog.framework_index(id)).collect();
+    let picked = MultiSelect::new(&question_text(catalog, Question::Exclude), options)
+        .with_help_message("space selects, enter confirms; select none to keep them all")
+        .with_default(&chosen)
+        .raw_prompt()
+        .map_err(fail)?;
+    answers.exclude = picked.into_iter().map(|o| catalog.frameworks[o.index].id.clone()).collect();
+    Ok(())
+}
+
+fn blank(catalog: &Catalog, prefill: &Prefill, name: &str) -> Answers {
+    Answers {
+        name: name.to_string(),
+        description: prefill.description.clone(),
+        needs: vec![0.0; catalog.criteria.len()],
+        languages: Vec::new(),
+        active_only: false,
+        exclude: Vec::new(),
+        note: None,
+    }
+}
+
+/// The plain questionnaire; `prefill` supplies the defaults shown.
+pub fn answers(catalog: &Catalog, prefill: &Prefill, name: &str) -> Result<Answers> {
+    eprintln!("Answer each question from 0 (doesn't matter) to 5 (critical); Enter keeps the value shown.");
+    eprintln!("Esc or Ctrl-C leaves at any time without writing anything.\n");
+    let mut answers = blank(catalog, prefill, name);
+    let defaults: Vec<f64> = prefill.needs.iter().map(|n| n.unwrap_or(0.0)).collect();
+    answers.needs = ask_needs(catalog, &defaults)?;
+    ask_constraints(catalog, prefill, &mut answers)?;
+    Ok(answers)
+}
+
+/// The 17 answers to "a or b, and by how much?", strongest for `a` first.
+fn pair_options(a: &str, b: &str) -> Vec<String> {
+    let mut options: Vec<String> =
+        SCALE.iter().rev().filter(|(v, _)| *v > 1).map(|(v, words)| format!("{a} is {words} ({v})")).collect();
+    options.push("both are equally important (1)".to_string());
+    options.extend(SCALE.iter().filter(|(v, _)| *v > 1).map(|(v, words)| format!("{b} is {words} ({v})")));
+    options
+}
+
+/// The judgment "a over b" for option `index` of [`pair_options`].
+fn judgment(index: usize) -> f64 {
+    match index {
+        0..=7 => f64::from(9 - u8::try_from(index).unwrap_or(0)),
+        8 => 1.0,
+        _ => 1.0 / f64::from(u8::try_from(index).unwrap_or(9) - 7),
+    }
+}
+
+fn ask_pair(catalog: &Catalog, a: usize, b: usize) -> Result<f64> {
+    let (an, bn) = (&catalog.criteria[a].name, &catalog.criteria[b].name);
+    let message = format!("{an} vs {bn}: which matters more, and how much?");
+    let picked = Select::new(&message, pair_options(an, bn)).with_starting_cursor(8).raw_prompt().map_err(fail)?;
+    Ok(judgment(picked.index))
+}
+
+/// AHP: pick the criteria that matter, compare them in pairs, revise the
+/// most contradictory judgment while the set is inconsistent.
+pub fn pairwise(catalog: &Catalog, prefill: &Prefill, name: &str) -> Result<Pairwise> {
+    eprintln!("Pairwise mode: choose the criteria that matter, then compare them two at a time.");
+    eprintln!("Esc or Ctrl-C leaves at any time without writing anything.\n");
+    let names: Vec<String> = catalog.criteria.iter().map(|c| c.name.clone()).collect();
+    let picked = MultiSelect::new("Which criteria matter to you?", names)
+        .with_help_message("space selects, enter confirms; choose at least two")
+        .with_validator(|chosen: &[inquire::list_option::ListOption<&String>]| {
+            Ok(if chosen.len() >= 2 {
+                Validation::Valid
+            } else {
+                Validation::Invalid("Choose at least two criteria.".into())
+            })
+        })
+        .raw_prompt()
+        .map_err(fail)?;
+    let criteria: Vec<usize> = picked.into_iter().map(|o| o.index).collect();
+    let mut matrix = ahp::Matrix::new(criteria.len());
+    for i in 0..criteria.len() {
+        for j in i + 1..criteria.len() {
+            matrix.set(i, j, ask_pair(catalog, criteria[i], criteria[j])?);
+        }
+    }
+    loop {
+        let p = ahp::priorities(&matrix);
+        if p.is_consistent() {
+            break;
+        }
+        let Some((i, j)) = ahp::most_inconsistent(&matrix, &p) else { break };
+        let (an, bn) = (&catalog.criteria[criteria[i]].name, &catalog.criteria[criteria[j]].name);
+        eprintln!(
+            "Your judgments contradict each other (consistency ratio {:.2}, above 0.10). The one that disagrees most with the rest is {an} vs {bn}.",
+            p.cr
+        );
+        let revise = Confirm::new(&format!("Revise {an} vs {bn}?")).with_default(true).prompt().map_err(fail)?;
+        if !revise {
+            break;
+        }
+        matrix.set(i, j, ask_pair(catalog, criteria[i], criteria[j])?);
+    }
+    let mut answers = blank(catalog, prefill, name);
+    ask_constraints(catalog, prefill, &mut answers)?;
+    Ok(conclude(catalog, answers, criteria, &matrix))
+}
+
+/// After the advice: offer to save the answers; returns the chosen path.
+pub fn offer_save(default_file: &str) -> Result<Option<PathBuf>> {
+    let save = Confirm::new("Save your answers as a profile?").with_default(true).prompt().map_err(fail)?;
+    if !save {
+        return Ok(None);
+    }
+    let path = Text::new("File name:")
+        .with_default(default_file)
+        .with_validator(|s: &str| {
+            let p = std::path::Path::new(s.trim());
+            Ok(if s.trim().is_empty() {
+                Validation::Invalid("Give a file name.".into())
+            } else if p.exists() {
+                Validation::Invalid(format!("{} already exists; choose another name.", p.display()).into())
+            } else {
+                Validation::Valid
+            })
+        })
+        .prompt()
+        .map_err(fail)?;
+    Ok(Some(PathBuf::from(path.trim())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pair_options_map_to_saaty_judgments() {
+        let options = pair_options("a", "b");
+        assert_eq!(options.len(), 17);
+        assert_eq!(options[0], "a is extremely more important (9)");
+        assert_eq!(options[8], "both are equally important (1)");
+        assert_eq!(options[16], "b is extremely more important (9)");
+        assert!((judgment(0) - 9.0).abs() < 1e-12);
+        assert!((judgment(6) - 3.0).abs() < 1e-12);
+        assert!((judgment(8) - 1.0).abs() < 1e-12);
+        assert!((judgment(10) - 1.0 / 3.0).abs() < 1e-12);
+        assert!((judgment(16) - 1.0 / 9.0).abs() < 1e-12);
+    }
+}

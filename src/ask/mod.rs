@@ -1,0 +1,315 @@
+//! `dlpick ask`: the questionnaire.
+//!
+//! The questions come from the knowledge base (each criterion's `question`)
+//! followed by three about constraints. Answers arrive interactively
+//! ([`interactive`]) or as lines on standard input ([`scripted`]); both end
+//! as [`Answers`], written out by [`profile_toml`] so that a piped session
+//! and a typed one with the same answers save the same bytes.
+
+pub mod ahp;
+pub mod interactive;
+pub mod scripted;
+
+use std::fmt::Write as _;
+
+use crate::catalog::Catalog;
+use crate::error::Result;
+use crate::profile::{Draft, Profile};
+
+/// What each step of the 0–5 scale means.
+pub const NEED_LABELS: [&str; 6] =
+    ["doesn't matter", "nice to have", "somewhat important", "important", "very important", "critical"];
+
+/// The scale in one line, for prompts and printed questions.
+pub fn scale_hint() -> String {
+    NEED_LABELS.iter().enumerate().map(|(i, l)| format!("{i} {l}")).collect::<Vec<_>>().join(" · ")
+}
+
+/// The questionnaire's answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answers {
+    pub name: String,
+    pub description: Option<String>,
+    /// One per criterion, 0–5.
+    pub needs: Vec<f64>,
+    pub languages: Vec<String>,
+    pub active_only: bool,
+    pub exclude: Vec<String>,
+    /// A note on how the needs were found (the AHP consistency), written as
+    /// a comment in the saved profile.
+    pub note: Option<String>,
+}
+
+/// Answers known before asking, from `--answers FILE`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Prefill {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub needs: Vec<Option<f64>>,
+    pub languages: Option<Vec<String>>,
+    pub active_only: Option<bool>,
+    pub exclude: Option<Vec<String>>,
+}
+
+impl Prefill {
+    /// Nothing known.
+    pub fn empty(catalog: &Catalog) -> Self {
+        Self { needs: vec![None; catalog.criteria.len()], ..Self::default() }
+    }
+
+    /// From a profile's TOML, checked against the knowledge base; only keys
+    /// the file actually has count as answered.
+    pub fn from_toml(source: &str, file: &str, catalog: &Catalog) -> Result<Self> {
+        let draft = Draft::from_toml(source, file)?;
+        // Validate ids and ranges (an all-zero profile is fine to start from).
+        let mut probe = draft.clone();
+        if let Some(first) = catalog.criteria.first().filter(|_| probe.needs.iter().all(|(_, v)| v.value == 0.0)) {
+            probe.set_need(crate::profile::Given::new(first.id.clone()), crate::profile::Given::new(1.0));
+        }
+        let at = |offset: Option<usize>| match offset {
+            Some(o) => crate::error::Location::at(file, source, o),
+            None => crate::error::Location::file(file),
+        };
+        probe.resolve(catalog, "answers", &at)?;
+        let mut needs = vec![None; catalog.criteria.len()];
+        for (id, value) in &draft.needs {
+            if let Some(c) = catalog.criterion_index(&id.value) {
+                needs[c] = Some(value.value);
+            }
+        }
+        let list = |items: &[crate::profile::Given<String>]| {
+            (!items.is_empty()).then(|| items.iter().map(|g| g.value.trim().to_lowercase()).collect())
+        };
+        Ok(Self {
+            name: draft.name.clone(),
+            description: draft.description.clone(),
+            needs,
+            languages: list(&draft.languages),
+            active_only: draft.active_only,
+            exclude: list(&draft.exclude),
+        })
+    }
+}
+
+/// One question of the questionnaire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Question {
+    Need(usize),
+    Languages,
+    ActiveOnly,
+    Exclude,
+}
+
+/// Every question, in the order they are asked.
+pub fn questions(catalog: &Catalog) -> Vec<Question> {
+    let mut q: Vec<Question> = (0..catalog.criteria.len()).map(Question::Need).collect();
+    q.extend([Question::Languages, Question::ActiveOnly, Question::Exclude]);
+    q
+}
+
+/// The text of a question.
+pub fn question_text(catalog: &Catalog, q: Question) -> String {
+    match q {
+        Question::Need(c) => catalog.criteria[c].question.clone(),
+        Question::Languages => "Which API languages must the framework offer?".to_string(),
+        Question::ActiveOnly => "Only actively maintained frameworks?".to_string(),
+        Question::Exclude => "Which frameworks should never be recommended?".to_string(),
+    }
+}
+
+/// The short id of what a question sets, for messages ("question 3 (flexibility)").
+pub fn question_key(catalog: &Catalog, q: Question) -> String {
+    match q {
+        Question::Need(c) => catalog.criteria[c].id.clone(),
+        Question::Languages => "languages".to_string(),
+        Question::ActiveOnly => "active_only".to_string(),
+        Question::Exclude => "exclude".to_string(),
+    }
+}
+
+/// How a question is answered on a line.
+pub fn answer_format(catalog: &Catalog, q: Question) -> String {
+    match q {
+        Question::Need(_) => format!("a number from 0 to 5 ({})", scale_hint()),
+        Question::Languages => format!("names separated by `;`, from: {}", catalog.languages().join(", ")),
+        Question::ActiveOnly => "yes or no".to_string(),
+        Question::Exclude => format!("framework ids separated by `;`, from: {}", catalog.framework_ids().join(", ")),
+    }
+}
+
+/// `dlpick ask --print-questions`.
+pub fn print_questions(catalog: &Catalog, pairwise: bool) -> String {
+    let mut out = String::new();
+    if pairwise {
+        out.push_str(
+            "Pairwise mode reads one comparison per line, `<criterion> <criterion> <judgment>`,\n\
+             where the judgment is how many times more the first matters than the second on\n\
+             Saaty's scale 1-9 (1 equal, 3 moderately, 5 strongly, 7 very strongly,\n\
+             9 extremely), or its reciprocal such as 1/3 when the second matters more. Every\n\
+             pair of the criteria you mention must be compared once. The constraint answers\n\
+             (questions L, A and X below) follow on the next lines.\n\nCriteria:\n",
+        );
+        for c in &catalog.criteria {
+            let _ = writeln!(out, "  {:<22} {}", c.id, c.question);
+        }
+        out.push('\n');
+    }
+    for (i, q) in questions(catalog).into_iter().enumerate() {
+        let label = match (pairwise, q) {
+            (true, Question::Need(_)) => continue,
+            (true, Question::Languages) => "L".to_string(),
+            (true, Question::ActiveOnly) => "A".to_string(),
+            (true, Question::Exclude) => "X".to_string(),
+            _ => (i + 1).to_string(),
+        };
+        let _ = writeln!(out, "{label}. [{}] {}", question_key(catalog, q), question_text(catalog, q));
+        let _ = writeln!(out, "   answer: {}; a blank line keeps the default", answer_format(catalog, q));
+    }
+    out
+}
+
+/// Parse a need: blank keeps the default (`None`).
+pub fn parse_need(text: &str) -> std::result::Result<Option<f64>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=5.0).contains(&v) => Ok(Some(v)),
+        Ok(_) => Err(format!("`{t}` is out of range: answer from 0 (doesn't matter) to 5 (critical).")),
+        Err(_) => Err(format!("`{t}` is not a number: answer from 0 (doesn't matter) to 5 (critical).")),
+    }
+}
+
+/// Parse yes/no: blank keeps the default.
+pub fn parse_yes_no(text: &str) -> std::result::Result<Option<bool>, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" => Ok(None),
+        "y" | "yes" | "true" | "1" => Ok(Some(true)),
+        "n" | "no" | "false" | "0" => Ok(Some(false)),
+        other => Err(format!("`{other}` is not yes or no.")),
+    }
+}
+
+/// Parse a `;`-separated list of allowed names (lower case): blank keeps the
+/// default, `-` or `none` empties it.
+pub fn parse_list(text: &str, allowed: &[&str], what: &str) -> std::result::Result<Option<Vec<String>>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if t == "-" || t.eq_ignore_ascii_case("none") {
+        return Ok(Some(Vec::new()));
+    }
+    let mut items = Vec::new();
+    for item in t.split([';', ',']).map(str::trim).filter(|s| !s.is_empty()) {
+        let lower = item.to_lowercase();
+        if !allowed.contains(&lower.as_str()) {
+            return Err(format!("`{item}` is not {what}. {}", crate::error::unknown_hint(&lower, allowed)));
+        }
+        if !items.contains(&lower) {
+            items.push(lower);
+        }
+    }
+    Ok(Some(items))
+}
+
+/// A TOML string literal.
+fn quote(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+fn list(items: &[String]) -> String {
+    format!("[{}]", items.iter().map(|i| quote(i)).collect::<Vec<_>>().join(", "))
+}
+
+/// The answers as a profile file, with each question as a comment.
+pub fn profile_toml(catalog: &Catalog, a: &Answers) -> String {
+    let mut out =
+        String::from("# Answers to `dlpick ask`. Check with `dlpick check FILE`; use with `dlpick recommend FILE`.\n");
+    if let Some(note) = &a.note {
+        let _ = writeln!(out, "# {note}");
+    }
+    let _ = writeln!(out, "name = {}", quote(&a.name));
+    if let Some(d) = &a.description {
+        let _ = writeln!(out, "description = {}", quote(d));
+    }
+    let _ = writeln!(out, "\n[needs]\n# 0 {} … 5 {}", NEED_LABELS[0], NEED_LABELS[5]);
+    for (c, need) in catalog.criteria.iter().zip(&a.needs) {
+        let _ = writeln!(out, "# {}\n{} = {}", c.question, c.id, num_toml(*need));
+    }
+    let _ = writeln!(out, "\n[require]");
+    let _ = writeln!(out, "# {}\nlanguages = {}", question_text(catalog, Question::Languages), list(&a.languages));
+    let _ = writeln!(out, "# {}\nactive_only = {}", question_text(catalog, Question::ActiveOnly), a.active_only);
+    let _ = writeln!(out, "# {}\nexclude = {}", question_text(catalog, Question::Exclude), list(&a.exclude));
+    out
+}
+
+/// Needs as TOML numbers: "5", "2.5", "3.217".
+fn num_toml(x: f64) -> String {
+    let r = (x * 1000.0).round() / 1000.0;
+    if r.fract() == 0.0 { format!("{r:.0}") } else { format!("{r}") }
+}
+
+/// The profile the answers describe (validated as any profile file is).
+pub fn to_profile(catalog: &Catalog, a: &Answers) -> Result<Profile> {
+    Profile::from_toml(&profile_toml(catalog, a), "<answers>", &a.name, catalog)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answers(catalog: &Catalog) -> Answers {
+        let mut needs = vec![0.0; catalog.criteria.len()];
+        needs[0] = 5.0;
+        needs[1] = 2.5;
+        needs[2] = 3.2174;
+        Answers {
+            name: "team \"a\"".into(),
+            description: None,
+            needs,
+            languages: vec!["python".into()],
+            active_only: true,
+            exclude: vec!["theano".into()],
+            note: None,
+        }
+    }
+
+    #[test]
+    fn the_saved_profile_round_trips() {
+        let c = Catalog::builtin().unwrap();
+        let a = answers(&c);
+        let text = profile_toml(&c, &a);
+        assert!(
+            text.contains("# How much does an easy start for newcomers matter?\nbeginner_friendliness = 5\n"),
+            "{text}"
+        );
+        assert!(text.contains("flexibility = 3.217\n"), "{text}");
+        let p = to_profile(&c, &a).unwrap();
+        assert_eq!(p.name, "team \"a\"");
+        assert!((p.needs[1] - 2.5).abs() < 1e-12);
+        assert!(p.require.active_only);
+        // Prefilling from the saved file gives back every answer.
+        let pre = Prefill::from_toml(&text, "saved.toml", &c).unwrap();
+        assert_eq!(pre.needs[0], Some(5.0));
+        assert_eq!(pre.languages, Some(vec!["python".to_string()]));
+        assert_eq!(pre.exclude, Some(vec!["theano".to_string()]));
+    }
+
+    #[test]
+    fn answers_parse_with_reasons() {
+        assert_eq!(parse_need(" 4 "), Ok(Some(4.0)));
+        assert_eq!(parse_need(""), Ok(None));
+        assert!(parse_need("7").unwrap_err().contains("out of range"));
+        assert!(parse_need("lots").unwrap_err().contains("not a number"));
+        assert_eq!(parse_yes_no("Yes"), Ok(Some(true)));
+        assert!(parse_yes_no("maybe").is_err());
+        assert_eq!(
+            parse_list("Python; r", &["python", "r"], "a language"),
+            Ok(Some(vec!["python".into(), "r".into()]))
+        );
+        assert_eq!(parse_list("none", &["python"], "a language"), Ok(Some(vec![])));
+        assert!(parse_list("pyhton", &["python"], "a language").unwrap_err().contains("Did you mean `python`?"));
+    }
+}
