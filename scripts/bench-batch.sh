@@ -3,40 +3,13 @@
 # (scripts/baseline_batch.py) on the same seeded surveys, in one run.
 #
 #   scripts/bench-batch.sh            # 100k and 1M respondents
-#   ROWS="1000000" RUNS=5 scripts/bench-batch.sh
+#   ROWS="1000000" RUNS=3 scripts/bench-batch.sh   (RUNS: best of, default 5)
 #
 # Sets up a local virtualenv (.venv) with pandas and numpy on first use and
 # writes generated data to bench-data/ (both ignored by git).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-
 ROWS="${ROWS:-100000 1000000}"
-RUNS="${RUNS:-3}"
 SEED="${SEED:-42}"
-
-cargo build --release --quiet
-DLPICK=target/release/dlpick
-
-if [ ! -x .venv/bin/python ]; then
-    python3 -m venv .venv
-    .venv/bin/pip install --quiet pandas numpy
-fi
-PY=.venv/bin/python
-
-mkdir -p bench-data
-"$DLPICK" frameworks --format json > bench-data/kb.json
-
-best() { # best wall time and its RSS over $RUNS runs: best OUT CMD...
-    local out=$1; shift
-    local best_wall="" best_rss=""
-    for _ in $(seq "$RUNS"); do
-        read -r wall rss < <(python3 scripts/measure.py "$out" "$@")
-        if [ -z "$best_wall" ] || python3 -c "import sys; sys.exit(not $wall < $best_wall)"; then
-            best_wall=$wall; best_rss=$rss
-        fi
-    done
-    echo "$best_wall $best_rss"
-}
+source "$(dirname "$0")/bench-common.sh"
 
 printf '%-10s %-16s %10s %14s %10s\n' rows implementation "time (s)" "rows/s" "peak MiB"
 for n in $ROWS; do

@@ -38,9 +38,7 @@ fn print(text: &str) -> Result<()> {
 }
 
 fn json_text(value: &serde_json::Value) -> String {
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
-    s.push('\n');
-    s
+    crate::report::pretty(value)
 }
 
 fn nothing_ranked(profile: &Profile) -> Error {

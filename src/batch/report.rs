@@ -112,9 +112,7 @@ pub fn render(
     match format {
         BatchFormat::Json => {
             let teams: Vec<serde_json::Value> = teams.iter().map(|t| team_value(catalog, t, options)).collect();
-            let mut s = serde_json::to_string_pretty(&serde_json::json!({ "teams": teams })).unwrap_or_default();
-            s.push('\n');
-            s
+            report::pretty(&serde_json::json!({ "teams": teams }))
         }
         BatchFormat::Jsonl => teams.iter().fold(String::new(), |mut out, t| {
             let _ = writeln!(out, "{}", serde_json::to_string(&team_value(catalog, t, options)).unwrap_or_default());

@@ -79,6 +79,19 @@ fn page(title: &str, body: &str) -> String {
     )
 }
 
+/// A table row of (class, already escaped HTML) cells.
+fn row(out: &mut String, cells: &[(&str, String)]) {
+    out.push_str("<tr>");
+    for (class, html) in cells {
+        if class.is_empty() {
+            let _ = write!(out, "<td>{html}</td>");
+        } else {
+            let _ = write!(out, "<td class=\"{class}\">{html}</td>");
+        }
+    }
+    out.push_str("</tr>");
+}
+
 /// The ranking as a bar chart, one `rect.bar` per ranked framework.
 pub fn ranking_chart(catalog: &Catalog, ranking: &[Explained]) -> String {
     let bars: Vec<Bar> = ranking
@@ -138,13 +151,16 @@ fn points_table(catalog: &Catalog, e: &Explained) -> String {
     );
     for (kind, p) in rows {
         let a = &catalog.frameworks[e.framework].attributes[p.criterion];
-        let _ = write!(
-            s,
-            "<tr><td class=\"kind-{kind}\">{kind}</td><td>{}</td><td class=\"num\">{}/5</td><td>{}</td><td>{}</td></tr>",
-            escape(&catalog.criteria[p.criterion].name),
-            num(p.score),
-            escape(&a.evidence),
-            escape(&a.source)
+        let kind_class = format!("kind-{kind}");
+        row(
+            &mut s,
+            &[
+                (&kind_class, kind.to_string()),
+                ("", escape(&catalog.criteria[p.criterion].name)),
+                ("num", format!("{}/5", num(p.score))),
+                ("", escape(&a.evidence)),
+                ("", escape(&a.source)),
+            ],
         );
     }
     s.push_str("</tbody></table>");
@@ -243,13 +259,9 @@ impl Report for Html {
                 escape(&f.languages.join(", "))
             );
             for (c, a) in catalog.criteria.iter().zip(&f.attributes) {
-                let _ = write!(
-                    body,
-                    "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
-                    escape(&c.name),
-                    num(a.score),
-                    escape(&a.evidence),
-                    escape(&a.source)
+                row(
+                    &mut body,
+                    &[("", escape(&c.name)), ("num", num(a.score)), ("", escape(&a.evidence)), ("", escape(&a.source))],
                 );
             }
             body.push_str("</tbody></table></section>");
@@ -262,13 +274,10 @@ impl Report for Html {
             "<header><h1>dlpick criteria</h1></header><table><thead><tr><th>Id</th><th>Weight</th><th>Question</th><th>Description</th></tr></thead><tbody>",
         );
         for c in &catalog.criteria {
-            let _ = write!(
-                body,
-                "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&c.id),
-                num(c.weight),
-                escape(&c.question),
-                escape(&c.description)
+            let id = format!("<code>{}</code>", escape(&c.id));
+            row(
+                &mut body,
+                &[("", id), ("num", num(c.weight)), ("", escape(&c.question)), ("", escape(&c.description))],
             );
         }
         body.push_str("</tbody></table>");

@@ -191,8 +191,9 @@ pub fn advice_value(catalog: &Catalog, advice: &Advice, options: &Options) -> se
     serde_json::to_value(profile_view(catalog, advice, options)).unwrap_or_default()
 }
 
-fn to_string<T: Serialize>(value: &T) -> String {
-    // Serialising plain structs of strings and finite numbers cannot fail.
+/// Pretty JSON with a final newline. Serialising plain structs of strings
+/// and finite numbers cannot fail.
+pub fn pretty<T: Serialize>(value: &T) -> String {
     let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
     s.push('\n');
     s
@@ -201,7 +202,7 @@ fn to_string<T: Serialize>(value: &T) -> String {
 impl Report for Json {
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> String {
         let profiles = advice.iter().map(|a| profile_view(catalog, a, options)).collect();
-        to_string(&Document { profiles })
+        pretty(&Document { profiles })
     }
 
     fn frameworks(&self, catalog: &Catalog, _options: &Options) -> String {
@@ -234,10 +235,10 @@ impl Report for Json {
                     .collect(),
             })
             .collect();
-        to_string(&Kb { criteria: &catalog.criteria, frameworks })
+        pretty(&Kb { criteria: &catalog.criteria, frameworks })
     }
 
     fn criteria(&self, catalog: &Catalog, _options: &Options) -> String {
-        to_string(&catalog.criteria)
+        pretty(&catalog.criteria)
     }
 }

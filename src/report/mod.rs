@@ -16,7 +16,7 @@ use crate::explain::Advice;
 
 pub use self::csv::Csv;
 pub use self::html::Html;
-pub use self::json::{Json, advice_value};
+pub use self::json::{Json, advice_value, pretty};
 pub use self::markdown::Markdown;
 pub use self::text::{Text, bar, wrap};
 

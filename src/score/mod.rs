@@ -182,6 +182,11 @@ pub fn round_half_away(x: f64) -> i64 {
     if x >= 0.0 { (x + 0.5) as i64 } else { (x - 0.5) as i64 }
 }
 
+/// The frameworks that pass `require`, in id order.
+pub fn candidates(catalog: &Catalog, require: &Require) -> Vec<usize> {
+    (0..catalog.frameworks.len()).filter(|&f| exclusion_reason(catalog, f, require).is_none()).collect()
+}
+
 /// Why `require` rules out framework `f`, or `None` when it passes.
 pub fn exclusion_reason(catalog: &Catalog, f: usize, require: &Require) -> Option<String> {
     let framework = &catalog.frameworks[f];

@@ -12,7 +12,7 @@
 
 use crate::catalog::Catalog;
 use crate::profile::Profile;
-use crate::score::{Matrix, exclusion_reason, tie_key};
+use crate::score::{Matrix, candidates, exclusion_reason, tie_key};
 
 /// Temperature of the logistic loss, in match points.
 const TAU: f64 = 0.5;
@@ -44,9 +44,7 @@ impl Decision {
                 profile.name, catalog.frameworks[chosen].id
             ));
         }
-        let candidates = (0..catalog.frameworks.len())
-            .filter(|&f| exclusion_reason(catalog, f, &profile.require).is_none())
-            .collect();
+        let candidates = candidates(catalog, &profile.require);
         Ok(Self { name: profile.name.clone(), needs: profile.needs.clone(), candidates, chosen })
     }
 }

@@ -14,7 +14,7 @@ use rand_xoshiro::rand_core::{Rng, SeedableRng};
 
 use crate::catalog::Catalog;
 use crate::profile::Profile;
-use crate::score::{Matrix, MethodId, exclusion_reason};
+use crate::score::{Matrix, MethodId};
 
 /// Samples per chunk: the unit of work and of reproducibility.
 pub const CHUNK: u64 = 1 << 14;
@@ -81,8 +81,7 @@ pub fn analyse(
         return None;
     }
     let matrix = Matrix::new(catalog);
-    let candidates: Vec<usize> =
-        (0..matrix.frameworks).filter(|&f| exclusion_reason(catalog, f, &profile.require).is_none()).collect();
+    let candidates = crate::score::candidates(catalog, &profile.require);
     if candidates.is_empty() {
         return None;
     }

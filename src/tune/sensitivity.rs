@@ -8,7 +8,7 @@
 
 use crate::catalog::Catalog;
 use crate::profile::Profile;
-use crate::score::{Matrix, exclusion_reason, tie_key};
+use crate::score::{Matrix, tie_key};
 
 /// What happens at one end of the interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -95,8 +95,7 @@ pub fn winner(matrix: &Matrix, e: &[f64], candidates: &[usize]) -> Option<usize>
 /// Analyse `profile`; `None` when no framework passes its constraints.
 pub fn analyse(catalog: &Catalog, profile: &Profile) -> Option<Sensitivity> {
     let matrix = Matrix::new(catalog);
-    let candidates: Vec<usize> =
-        (0..matrix.frameworks).filter(|&f| exclusion_reason(catalog, f, &profile.require).is_none()).collect();
+    let candidates = crate::score::candidates(catalog, &profile.require);
     let e = matrix.effective_weights(&profile.needs);
     let w = winner(&matrix, &e, &candidates)?;
     let criteria = (0..matrix.criteria)
