@@ -22,7 +22,9 @@ fn diagnose(error: &toml::de::Error, source: &str, file: &str) -> Diagnostic {
     };
     let location = Location::at(file, source, span.start);
     let mut diagnostic = Diagnostic::new(location, sentence(&message));
-    if let Some(path) = key_path_at(source, span.start) {
+    // An error about the whole document (a missing top-level key) has no field.
+    let whole_document = span.start == 0 && (span.end == 0 || span.end + 1 >= source.trim_end().len());
+    if let Some(path) = key_path_at(source, span.start).filter(|_| !whole_document) {
         diagnostic = diagnostic.field(path);
     }
     diagnostic.hint(unknown_name_hint(&message))
