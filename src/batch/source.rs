@@ -450,7 +450,7 @@ mod tests {
         let mut r = Respondent::default();
         for (cells, expected) in [
             (vec!["a", "9", "no"], "out of range"),
-            (vec!["a", "NaN", "no"], "out of range"),
+            (vec!["a", "NaN", "no"], "not a number"),
             (vec!["a", "x", "no"], "not a number"),
             (vec!["a", "3", "maybe"], "not yes or no"),
             (vec!["a", "0", "no"], "states no needs"),
