@@ -9,14 +9,17 @@ use crate::score::MethodId;
 
 const EXAMPLES: &str = "\
 Examples:
+  dlpick ask                                         # answer questions, get advice
   dlpick recommend profiles/beginner.toml
   dlpick recommend --need debuggability=5 --need dynamic_graphs=4 --active-only
-  dlpick recommend profiles/*.toml --format json --out advice.json
+  dlpick recommend profiles/mobile-app.toml --format html --out report.html
+  dlpick batch survey.csv --by-team                  # a team survey, combined per team
+  dlpick tune sensitivity profiles/mobile-app.toml   # how safe is the advice?
   dlpick frameworks pytorch keras
-  dlpick criteria
   dlpick check profiles/ weights.toml
 
-Exit codes: 0 success, 2 invalid input or usage.";
+Exit codes: 0 success; 1 batch rows rejected; 2 invalid input or usage; 130 a
+questionnaire left with Esc or Ctrl-C.";
 
 /// Choose a deep-learning framework, with reasons you can check.
 ///
@@ -88,6 +91,7 @@ Examples:
     Frameworks(FrameworksArgs),
 
     /// List the criteria, their questions and global weights.
+    #[command(after_help = "Examples:\n  dlpick criteria\n  dlpick criteria --format json")]
     Criteria(ListArgs),
 
     /// Score many respondents at once: a folder of profiles, a survey CSV or JSON Lines.
