@@ -240,7 +240,11 @@ pub fn parse_csv_row(
                     )
                 })?;
                 if !value.is_finite() || !(0.0..=SCALE_MAX).contains(&value) {
-                    let what = if value.is_nan() { "need is not a number".to_string() } else { format!("need {value} is out of range") };
+                    let what = if value.is_nan() {
+                        "need is not a number".to_string()
+                    } else {
+                        format!("need {value} is out of range")
+                    };
                     return fail(problem(i, format!("{what}; it must lie between 0 (irrelevant) and 5 (critical).")));
                 }
                 out.needs[*c] = value;

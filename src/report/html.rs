@@ -66,8 +66,9 @@ footer { margin-top: 40px; color: var(--muted); font-size: .85rem; }
 @media print {
   body { background: #fff; font-size: 11pt; }
   main { max-width: none; padding: 0; }
-  section.profile, article { break-inside: avoid-page; }
-  h2 { break-before: auto; }
+  h2, h3, h4 { break-after: avoid-page; }
+  svg.chart, .legend, article, tr, .lead { break-inside: avoid-page; }
+  .radar { max-width: 440px; }
   .lead { background: none; }
 }
 ";
