@@ -204,3 +204,53 @@ fn escape_leaves_with_nothing_written_and_exit_130() {
     assert!(!dir.path().join("never.toml").exists());
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn a_terminal_pairwise_session_flags_contradictions_and_offers_a_revision() {
+    const DOWN: &str = "\x1b[B";
+    const UP: &str = "\x1b[A";
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(dir.path(), &["--pairwise", "--save", "ahp.toml"]);
+    s.exp_string("Which criteria matter to you?").unwrap();
+    // beginner-friendliness, debuggability, flexibility.
+    s.send(" ").unwrap();
+    s.send(DOWN).unwrap();
+    s.send(" ").unwrap();
+    s.send(DOWN).unwrap();
+    s.send(" ").unwrap();
+    type_line(&mut s, "");
+    // A cycle: beginner > debugging, debugging > flexibility, flexibility > beginner,
+    // each "extremely" (the first option for the left-hand criterion, the last for the right).
+    s.exp_string("beginner-friendliness vs debuggability").unwrap();
+    s.send(&UP.repeat(8)).unwrap();
+    type_line(&mut s, "");
+    s.exp_string("beginner-friendliness vs flexibility").unwrap();
+    s.send(&DOWN.repeat(8)).unwrap();
+    type_line(&mut s, "");
+    s.exp_string("debuggability vs flexibility").unwrap();
+    s.send(&UP.repeat(8)).unwrap();
+    type_line(&mut s, "");
+    s.exp_string("contradict each other").unwrap();
+    s.exp_string("Revise").unwrap();
+    type_line(&mut s, "y");
+    // Make the revised judgment "equal": consistent enough or asked again; decline further revisions.
+    s.exp_string("which matters more").unwrap();
+    type_line(&mut s, "");
+    loop {
+        match s.exp_regex("Revise|Which API languages") {
+            Ok((_, m)) if m == "Revise" => type_line(&mut s, "n"),
+            Ok(_) => break,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    type_line(&mut s, "");
+    s.exp_string("Only actively maintained").unwrap();
+    type_line(&mut s, "");
+    s.exp_string("never be recommended").unwrap();
+    type_line(&mut s, "");
+    s.exp_string("saved ahp.toml").unwrap();
+    s.exp_eof().unwrap();
+    let text = std::fs::read_to_string(dir.path().join("ahp.toml")).unwrap();
+    assert!(text.contains("consistency ratio"), "{text}");
+    dlpick().arg("check").arg(dir.path().join("ahp.toml")).assert().success();
+}
