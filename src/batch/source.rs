@@ -228,6 +228,10 @@ pub fn parse_csv_row(
         |i: usize, message: String| Diagnostic::new(at(), message).field(format!("column `{}`", layout.names[i]));
     let utf8 = |i: usize| move || problem(i, "the cell is not valid UTF-8.".to_string());
     for (i, (column, cell)) in layout.columns.iter().zip(record.iter()).enumerate() {
+        // Empty cells keep the defaults set by `reset` (need 0, no constraint).
+        if cell.is_empty() {
+            continue;
+        }
         match column {
             Column::Need(c) => {
                 let value = parse_need(cell).ok_or_else(|| {
