@@ -20,6 +20,7 @@ best() {
     local out=$1; shift
     local best_wall="" best_rss=""
     for _ in $(seq "$RUNS"); do
+        sync # flush the previous run's output, so write-back does not land in this one
         read -r wall rss < <(python3 scripts/measure.py "$out" "$@")
         if [ -z "$best_wall" ] || python3 -c "import sys; sys.exit(not $wall < $best_wall)"; then
             best_wall=$wall; best_rss=$rss
