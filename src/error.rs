@@ -31,6 +31,15 @@ impl Location {
         Self { file: file.into(), line: Some(line), column: Some(column) }
     }
 
+    /// Turns an optional byte offset in `source` into a location: the
+    /// position when known, else the whole file. Profile resolution takes it.
+    pub fn resolver<'a>(file: &'a str, source: &'a str) -> impl Fn(Option<usize>) -> Location + 'a {
+        move |offset| match offset {
+            Some(o) => Self::at(file, source, o),
+            None => Self::file(file),
+        }
+    }
+
     /// A line of a line-oriented input (CSV, JSON Lines, scripted answers).
     pub fn line(file: impl Into<String>, line: usize) -> Self {
         Self { file: file.into(), line: Some(line), column: None }

@@ -2,7 +2,7 @@
 //! colour and progress bars only when a person is watching a terminal.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::cli::ColorChoice;
 use crate::error::{Error, Result};
@@ -32,31 +32,64 @@ pub fn emit(text: &str, out: Option<&Path>, force: bool) -> Result<()> {
         .map_err(|e| Error::io("write to", Path::new("standard output"), e))
 }
 
-/// Replace `path` with `bytes` all at once: write a temporary file in the
-/// same folder, flush it to disk, then rename it over the target. A reader
-/// sees the old file or the new one, never half of one. Refuses to replace
-/// an existing file unless `overwrite`.
+/// A file that replaces its target all at once: everything is written to a
+/// temporary file in the same folder, which [`commit`](Self::commit) flushes
+/// to disk and renames over the target. A reader sees the old file or the new
+/// one, never half of one; dropped without `commit`, it leaves no trace.
+pub struct AtomicFile {
+    temp: tempfile::NamedTempFile,
+    target: PathBuf,
+    overwrite: bool,
+}
+
+impl AtomicFile {
+    /// Refuses a target that exists unless `overwrite`.
+    pub fn create(target: &Path, overwrite: bool) -> Result<Self> {
+        if !overwrite && target.exists() {
+            return Err(Error::Usage(format!("{} already exists; pass --force to replace it.", target.display())));
+        }
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(".dlpick-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| Error::io("create a temporary file in", dir, e))?;
+        Ok(Self { temp, target: target.to_path_buf(), overwrite })
+    }
+
+    /// Sync the data and rename it over the target.
+    pub fn commit(self) -> Result<()> {
+        let Self { temp, target, overwrite } = self;
+        temp.as_file().sync_all().map_err(|e| Error::io("write", temp.path(), e))?;
+        // Keep the permissions an existing file had.
+        if let Ok(meta) = std::fs::metadata(&target) {
+            let _ = std::fs::set_permissions(temp.path(), meta.permissions());
+        }
+        let persisted = if overwrite { temp.persist(&target) } else { temp.persist_noclobber(&target) };
+        persisted.map_err(|e| Error::io("write", &target, e.error))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.temp.as_file_mut().write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.temp.as_file_mut().flush()
+    }
+}
+
+/// Replace `path` with `bytes` all at once (see [`AtomicFile`]). Refuses to
+/// replace an existing file unless `overwrite`.
 pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
-    if !overwrite && path.exists() {
-        return Err(Error::Usage(format!("{} already exists; pass --force to replace it.", path.display())));
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".dlpick-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io("create a temporary file in", dir, e))?;
-    tmp.write_all(bytes).and_then(|()| tmp.as_file().sync_all()).map_err(|e| Error::io("write", tmp.path(), e))?;
-    // Keep the permissions an existing file had.
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
-    }
-    let persisted = if overwrite { tmp.persist(path) } else { tmp.persist_noclobber(path) };
-    persisted.map_err(|e| Error::io("write", path, e.error))?;
-    Ok(())
+    let mut file = AtomicFile::create(path, overwrite)?;
+    file.write_all(bytes).map_err(|e| Error::io("write", path, e))?;
+    file.commit()
 }
 
 /// A progress bar on standard error drawn with `template` (indicatif's

@@ -143,6 +143,19 @@ impl Draft {
         default_name: &str,
         at: &dyn Fn(Option<usize>) -> Location,
     ) -> Result<Profile> {
+        let profile = self.check(catalog, default_name, at)?;
+        profile.check_states_needs(catalog, &at(None))?;
+        Ok(profile)
+    }
+
+    /// Like [`resolve`](Self::resolve), but a profile that states no needs
+    /// is accepted: a starting point for the questionnaire, not advice.
+    pub fn check(
+        self,
+        catalog: &Catalog,
+        default_name: &str,
+        at: &dyn Fn(Option<usize>) -> Location,
+    ) -> Result<Profile> {
         let criterion_ids = catalog.criterion_ids();
         let framework_ids = catalog.framework_ids();
         let criterion = |id: &Given<String>, table: &str| -> Result<usize> {
@@ -207,7 +220,7 @@ impl Draft {
         let chosen = self.chosen.as_ref().map(|id| framework(id, "chosen")).transpose()?;
         let name = self.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| default_name.to_string());
 
-        let profile = Profile {
+        Ok(Profile {
             name,
             description: self.description,
             needs,
@@ -219,9 +232,27 @@ impl Draft {
                 deep_learning: self.deep_learning.unwrap_or(true),
             },
             chosen,
-        };
-        profile.check_states_needs(catalog, &at(None))?;
-        Ok(profile)
+        })
+    }
+}
+
+/// Why a set of needs gives the scoring nothing to work with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unstated {
+    /// Every need is 0.
+    AllZero,
+    /// Every criterion rated above 0 has global weight 0.
+    OnlyWeightZero,
+}
+
+/// `None` when at least one need counts (need × weight > 0).
+pub fn unstated_needs(needs: &[f64], catalog: &Catalog) -> Option<Unstated> {
+    if needs.iter().all(|&n| n == 0.0) {
+        Some(Unstated::AllZero)
+    } else if needs.iter().zip(&catalog.criteria).any(|(&n, c)| n * c.weight > 0.0) {
+        None
+    } else {
+        Some(Unstated::OnlyWeightZero)
     }
 }
 
@@ -239,45 +270,41 @@ fn check_scale(value: &Given<f64>, field: &str, what: &str, at: &dyn Fn(Option<u
 impl Profile {
     /// A profile must give the scoring something to work with.
     fn check_states_needs(&self, catalog: &Catalog, location: &Location) -> Result<()> {
-        if self.needs.iter().all(|&n| n == 0.0) {
-            return Err(Diagnostic::new(
+        match unstated_needs(&self.needs, catalog) {
+            None => Ok(()),
+            Some(Unstated::AllZero) => Err(Diagnostic::new(
                 location.clone(),
                 format!("profile `{}` states no needs: rate at least one criterion above 0 under [needs].", self.name),
             )
             .field("needs")
-            .into());
+            .into()),
+            Some(Unstated::OnlyWeightZero) => {
+                let rated: Vec<&str> = self
+                    .needs
+                    .iter()
+                    .zip(&catalog.criteria)
+                    .filter(|(n, _)| **n > 0.0)
+                    .map(|(_, c)| c.id.as_str())
+                    .collect();
+                Err(Diagnostic::new(
+                    location.clone(),
+                    format!(
+                        "profile `{}` states no needs that count: {} {} weight 0 in the knowledge base.",
+                        self.name,
+                        quoted(&rated),
+                        if rated.len() == 1 { "has" } else { "all have" }
+                    ),
+                )
+                .field("needs")
+                .into())
+            }
         }
-        let counted = self.needs.iter().zip(&catalog.criteria).any(|(&n, c)| n * c.weight > 0.0);
-        if !counted {
-            let rated: Vec<&str> = self
-                .needs
-                .iter()
-                .zip(&catalog.criteria)
-                .filter(|(n, _)| **n > 0.0)
-                .map(|(_, c)| c.id.as_str())
-                .collect();
-            return Err(Diagnostic::new(
-                location.clone(),
-                format!(
-                    "profile `{}` states no needs that count: {} {} weight 0 in the knowledge base.",
-                    self.name,
-                    quoted(&rated),
-                    if rated.len() == 1 { "has" } else { "all have" }
-                ),
-            )
-            .field("needs")
-            .into());
-        }
-        Ok(())
     }
 
     /// Load a profile from TOML text.
     pub fn from_toml(source: &str, file: &str, default_name: &str, catalog: &Catalog) -> Result<Self> {
         let draft = Draft::from_toml(source, file)?;
-        draft.resolve(catalog, default_name, &|offset| match offset {
-            Some(o) => Location::at(file, source, o),
-            None => Location::file(file),
-        })
+        draft.resolve(catalog, default_name, &Location::resolver(file, source))
     }
 }
 

@@ -7,11 +7,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use crate::batch::source::{EXTRA_COLUMNS, Layout};
+use crate::batch::source::{EXTRA_COLUMNS, open_csv};
 use crate::batch::{self, BatchFormat, Observer, Source, TomlFile, team};
 use crate::catalog::Catalog;
 use crate::cli::{BatchArgs, Cli, InputFormat};
 use crate::error::{Error, Result};
+use crate::output::AtomicFile;
 use crate::report::Options;
 
 use super::{load_catalog, toml_files};
@@ -29,11 +30,9 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    if let Some(out) = args.out.as_ref().filter(|o| o.exists() && !args.force) {
-        return Err(Error::Usage(format!("{} already exists; pass --force to replace it.", out.display())));
-    }
-
-    // Open everything and check every header before writing a byte.
+    // Refuse to replace --out unless forced, then open every input and check
+    // every header, all before a byte is written.
+    let mut sink = Sink::open(args.out.as_deref(), args.force)?;
     let mut sources = Vec::new();
     let mut total_bytes = Some(0u64);
     if args.inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
@@ -56,14 +55,13 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
         threads: args.threads,
     };
 
-    let mut sink = Sink::open(args.out.as_deref())?;
-    let summary = batch::run(&catalog, sources, &options, &mut sink.writer, &progress, &STOP)?;
+    let summary = batch::run(&catalog, sources, &options, sink.writer(), &progress, &STOP)?;
     progress.bar.finish_and_clear();
 
     if format == BatchFormat::Html && !args.by_team {
         let page =
             crate::report::html::batch_page(&catalog, summary.scored, &summary.top_picks, &[], &Options::default());
-        sink.writer.write_all(page.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
+        sink.writer().write_all(page.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
     }
     if args.by_team {
         let scorer = batch::scorer::Scorer::new(&catalog, args.method)?;
@@ -75,7 +73,7 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
             ..Options::default()
         };
         let text = batch::report::render(&catalog, &teams, &summary.top_picks, format, &report_options);
-        sink.writer.write_all(text.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
+        sink.writer().write_all(text.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
     }
     sink.finish()?;
 
@@ -136,16 +134,7 @@ fn open(input: &Path, args: &BatchArgs, catalog: &Catalog) -> Result<(Source, Op
             size,
         ));
     }
-    let mut reader =
-        csv::ReaderBuilder::new().flexible(true).comment(Some(b'#')).buffer_capacity(1 << 16).from_reader(reader);
-    let header =
-        reader.headers().map_err(|e| Error::Usage(format!("{name}: cannot read the CSV header: {e}")))?.clone();
-    if header.is_empty() {
-        return Err(Error::Usage(format!(
-            "{name}: the file is empty; it needs a header row (see `dlpick batch --template`)."
-        )));
-    }
-    let layout = Layout::new(&name, &header, catalog, args.ignore_unknown_columns)?;
+    let (layout, reader) = open_csv(reader, &name, catalog, args.ignore_unknown_columns)?;
     Ok((Source::Csv { layout: Arc::new(layout), reader }, size))
 }
 
@@ -168,42 +157,34 @@ pub fn template(catalog: &Catalog, with_questions: bool) -> String {
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// Where rows go: standard output, or a temporary file renamed over the
-/// target only when the run succeeds.
-struct Sink {
-    writer: BufWriter<Box<dyn Write + Send>>,
-    temp: Option<(tempfile::TempPath, PathBuf)>,
+/// Where rows go: standard output, or an [`AtomicFile`] committed only when
+/// the run succeeds.
+enum Sink {
+    Stdout(BufWriter<std::io::Stdout>),
+    File(BufWriter<AtomicFile>),
 }
 
 impl Sink {
-    fn open(out: Option<&Path>) -> Result<Self> {
-        let Some(path) = out else {
-            return Ok(Self { writer: BufWriter::with_capacity(1 << 16, Box::new(std::io::stdout())), temp: None });
-        };
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let file = tempfile::Builder::new()
-            .prefix(".dlpick-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| Error::io("create a temporary file in", dir, e))?;
-        let (file, temp) = file.into_parts();
-        Ok(Self { writer: BufWriter::with_capacity(1 << 16, Box::new(file)), temp: Some((temp, path.to_path_buf())) })
+    fn open(out: Option<&Path>, force: bool) -> Result<Self> {
+        Ok(match out {
+            None => Self::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout())),
+            Some(path) => Self::File(BufWriter::with_capacity(1 << 16, AtomicFile::create(path, force)?)),
+        })
+    }
+
+    fn writer(&mut self) -> &mut (dyn Write + Send) {
+        match self {
+            Self::Stdout(w) => w,
+            Self::File(w) => w,
+        }
     }
 
     fn finish(self) -> Result<()> {
-        let Self { writer, temp } = self;
-        let mut inner = writer.into_inner().map_err(|e| Error::io("write", Path::new("the output"), e.into_error()))?;
-        inner.flush().map_err(|e| Error::io("write", Path::new("the output"), e))?;
-        drop(inner);
-        if let Some((temp, target)) = temp {
-            // Sync before the rename so a crash leaves the old file or the new one.
-            std::fs::File::open(&temp).and_then(|f| f.sync_all()).map_err(|e| Error::io("write", &temp, e))?;
-            temp.persist(&target).map_err(|e| Error::io("write", &target, e.error))?;
+        let io = |e| Error::io("write", Path::new("the output"), e);
+        match self {
+            Self::Stdout(mut w) => w.flush().map_err(io),
+            Self::File(w) => w.into_inner().map_err(|e| io(e.into_error()))?.commit(),
         }
-        Ok(())
     }
 }
 

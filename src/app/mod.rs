@@ -12,7 +12,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::catalog::{BUILTIN_NAME, Catalog};
+use crate::catalog::Catalog;
 use crate::cli::{Cli, Command, OutputArgs};
 use crate::error::{Error, Result};
 use crate::output;
@@ -89,9 +89,4 @@ pub fn report_options(cli: &Cli, output: &OutputArgs) -> Options {
 /// Write a finished report where the user asked.
 pub fn deliver(text: &str, output: &OutputArgs) -> Result<()> {
     output::emit(text, output.out.as_deref(), output.force)
-}
-
-/// The catalog's display name for messages.
-pub fn catalog_name(cli: &Cli) -> String {
-    cli.weights.as_ref().map_or_else(|| BUILTIN_NAME.to_string(), |p| p.display().to_string())
 }

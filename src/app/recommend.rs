@@ -37,25 +37,17 @@ pub fn run(cli: &Cli, args: &RecommendArgs) -> Result<ExitCode> {
             for (id, value) in &overrides {
                 draft.set_need(Given::new(id.clone()), Given::new(*value));
             }
-            let at = |offset: Option<usize>| match offset {
-                Some(o) => Location::at(name.clone(), &source, o),
-                None => Location::file(name.clone()),
-            };
-            profiles.push(draft.resolve(&catalog, &file_stem(path), &at)?);
+            profiles.push(draft.resolve(&catalog, &file_stem(path), &Location::resolver(&name, &source))?);
         }
     }
 
-    let advice = advise_all(&catalog, profiles, args);
+    let advice = advise(&catalog, profiles, args.method, args.active_only);
     let mut options = report_options(cli, &args.output);
     options.top = args.top.map(usize::from);
     options.explain = args.explain;
     let text = args.output.format.report().advice(&catalog, &advice, &options);
     deliver(&text, &args.output)?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn advise_all(catalog: &Catalog, profiles: Vec<Profile>, args: &RecommendArgs) -> Vec<Advice> {
-    advise(catalog, profiles, args.method, args.active_only)
 }
 
 /// Rank and explain each profile.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::batch::source::{Layout, Respondent, parse_csv_row, parse_json_row};
+use crate::batch::source::{Respondent, open_csv, parse_csv_row, parse_json_row};
 use crate::catalog::{BUILTIN_NAME, Catalog};
 use crate::cli::{Cli, FitArgs, RobustnessArgs, SensitivityArgs, TuneCommand, TuneFormat};
 use crate::error::{Diagnostic, Error, Location, Result};
@@ -37,10 +37,6 @@ fn print(text: &str) -> Result<()> {
     crate::output::emit(text, None, false)
 }
 
-fn json_text(value: &serde_json::Value) -> String {
-    crate::report::pretty(value)
-}
-
 fn nothing_ranked(profile: &Profile) -> Error {
     Error::Usage(format!(
         "no framework meets every requirement of `{}`, so there is no winner to analyse.",
@@ -54,7 +50,7 @@ fn sensitivity_cmd(cli: &Cli, args: &SensitivityArgs) -> Result<ExitCode> {
     let s = sensitivity::analyse(&catalog, &profile).ok_or_else(|| nothing_ranked(&profile))?;
     let text = match args.format {
         TuneFormat::Text => analysis::sensitivity_text(&catalog, &profile.name, &s),
-        TuneFormat::Json => json_text(&analysis::sensitivity_json(&catalog, &profile.name, &s)),
+        TuneFormat::Json => crate::report::pretty(&analysis::sensitivity_json(&catalog, &profile.name, &s)),
     };
     print(&text)?;
     Ok(ExitCode::SUCCESS)
@@ -103,7 +99,9 @@ fn robustness_cmd(cli: &Cli, args: &RobustnessArgs) -> Result<ExitCode> {
     bar.finish_and_clear();
     let text = match args.format {
         TuneFormat::Text => analysis::robustness_text(&catalog, &profile.name, &r, winner),
-        TuneFormat::Json => json_text(&analysis::robustness_json(&catalog, &profile.name, &r, winner, args.seed)),
+        TuneFormat::Json => {
+            crate::report::pretty(&analysis::robustness_json(&catalog, &profile.name, &r, winner, args.seed))
+        }
     };
     print(&text)?;
     Ok(ExitCode::SUCCESS)
@@ -148,19 +146,14 @@ fn load_decisions(path: &Path, catalog: &Catalog, quiet: bool) -> Result<Vec<Dec
             profiles.push(load_profile(path, catalog)?);
         } else {
             let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
-            let mut reader = csv::ReaderBuilder::new().flexible(true).comment(Some(b'#')).from_reader(file);
-            let header =
-                reader.headers().map_err(|e| Error::Usage(format!("{name}: cannot read the CSV header: {e}")))?.clone();
-            let layout = Layout::new(&name, &header, catalog, false)?;
+            let (layout, mut reader) = open_csv(file, &name, catalog, false)?;
             let mut record = csv::ByteRecord::new();
             loop {
                 match reader.read_byte_record(&mut record) {
                     Ok(true) => {
                         let line = record.position().map_or(0, csv::Position::line);
                         parse_csv_row(&layout, &record, line, catalog, &mut respondent).map_err(boxed)?;
-                        let mut profile = respondent.to_profile(catalog);
-                        profile.name.clone_from(&respondent.name);
-                        profiles.push(profile);
+                        profiles.push(respondent.to_profile(catalog));
                     }
                     Ok(false) => break,
                     Err(e) => return Err(Error::Usage(format!("{name}: cannot read the CSV: {e}"))),
@@ -275,7 +268,7 @@ fn fit_cmd(cli: &Cli, args: &FitArgs) -> Result<ExitCode> {
     let will_write = args.write && !worse && !changes.is_empty();
 
     let text = match args.format {
-        TuneFormat::Json => json_text(&serde_json::json!({
+        TuneFormat::Json => crate::report::pretty(&serde_json::json!({
             "weights_file": file_name,
             "decisions": decisions.len(),
             "train": { "before": agreement_json(train_before), "after": agreement_json(train_after) },

@@ -78,25 +78,12 @@ fn ask_constraints(catalog: &Catalog, prefill: &Prefill, answers: &mut Answers) 
     Ok(())
 }
 
-fn blank(catalog: &Catalog, prefill: &Prefill, name: &str) -> Answers {
-    Answers {
-        name: name.to_string(),
-        description: prefill.description.clone(),
-        needs: vec![0.0; catalog.criteria.len()],
-        languages: Vec::new(),
-        active_only: false,
-        exclude: Vec::new(),
-        note: None,
-    }
-}
-
 /// The plain questionnaire; `prefill` supplies the defaults shown.
 pub fn answers(catalog: &Catalog, prefill: &Prefill, name: &str) -> Result<Answers> {
     eprintln!("Answer each question from 0 (doesn't matter) to 5 (critical); Enter keeps the value shown.");
     eprintln!("Esc or Ctrl-C leaves at any time without writing anything.\n");
-    let mut answers = blank(catalog, prefill, name);
-    let defaults: Vec<f64> = prefill.needs.iter().map(|n| n.unwrap_or(0.0)).collect();
-    answers.needs = ask_needs(catalog, &defaults)?;
+    let mut answers = Answers::defaults(prefill, name);
+    answers.needs = ask_needs(catalog, &answers.needs)?;
     ask_constraints(catalog, prefill, &mut answers)?;
     Ok(answers)
 }
@@ -167,7 +154,7 @@ pub fn pairwise(catalog: &Catalog, prefill: &Prefill, name: &str) -> Result<Pair
         }
         matrix.set(i, j, ask_pair(catalog, criteria[i], criteria[j])?);
     }
-    let mut answers = blank(catalog, prefill, name);
+    let mut answers = Answers::defaults(prefill, name);
     ask_constraints(catalog, prefill, &mut answers)?;
     Ok(conclude(catalog, answers, criteria, &matrix))
 }

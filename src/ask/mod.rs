@@ -40,6 +40,22 @@ pub struct Answers {
     pub note: Option<String>,
 }
 
+impl Answers {
+    /// What the questionnaire starts from: `prefill`'s answers, else no
+    /// needs and no constraints.
+    pub fn defaults(prefill: &Prefill, name: &str) -> Self {
+        Self {
+            name: name.to_string(),
+            description: prefill.description.clone(),
+            needs: prefill.needs.iter().map(|n| n.unwrap_or(0.0)).collect(),
+            languages: prefill.languages.clone().unwrap_or_default(),
+            active_only: prefill.active_only.unwrap_or(false),
+            exclude: prefill.exclude.clone().unwrap_or_default(),
+            note: None,
+        }
+    }
+}
+
 /// Answers known before asking, from `--answers FILE`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Prefill {
@@ -61,16 +77,8 @@ impl Prefill {
     /// the file actually has count as answered.
     pub fn from_toml(source: &str, file: &str, catalog: &Catalog) -> Result<Self> {
         let draft = Draft::from_toml(source, file)?;
-        // Validate ids and ranges (an all-zero profile is fine to start from).
-        let mut probe = draft.clone();
-        if let Some(first) = catalog.criteria.first().filter(|_| probe.needs.iter().all(|(_, v)| v.value == 0.0)) {
-            probe.set_need(crate::profile::Given::new(first.id.clone()), crate::profile::Given::new(1.0));
-        }
-        let at = |offset: Option<usize>| match offset {
-            Some(o) => crate::error::Location::at(file, source, o),
-            None => crate::error::Location::file(file),
-        };
-        probe.resolve(catalog, "answers", &at)?;
+        // Ids and ranges must be right; stating no needs yet is fine.
+        draft.clone().check(catalog, "answers", &crate::error::Location::resolver(file, source))?;
         let mut needs = vec![None; catalog.criteria.len()];
         for (id, value) in &draft.needs {
             if let Some(c) = catalog.criterion_index(&id.value) {

@@ -35,26 +35,6 @@ impl Lines<'_> {
     }
 }
 
-fn default_answers(catalog: &Catalog, prefill: &Prefill, name: &str) -> Answers {
-    Answers {
-        name: name.to_string(),
-        description: prefill.description.clone(),
-        needs: prefill.needs.iter().map(|n| n.unwrap_or(0.0)).collect(),
-        languages: prefill.languages.clone().unwrap_or_default(),
-        active_only: prefill.active_only.unwrap_or(false),
-        exclude: prefill.exclude.clone().unwrap_or_default(),
-        note: None,
-    }
-    .with_len(catalog.criteria.len())
-}
-
-impl Answers {
-    fn with_len(mut self, n: usize) -> Self {
-        self.needs.resize(n, 0.0);
-        self
-    }
-}
-
 /// Answer the constraint questions from `lines`, skipping those `prefill` knows.
 fn constraints(
     catalog: &Catalog,
@@ -110,7 +90,7 @@ pub fn answers(
     name: &str,
 ) -> Result<Answers> {
     let mut lines = Lines { input, source: source.to_string(), number: 0 };
-    let mut answers = default_answers(catalog, prefill, name);
+    let mut answers = Answers::defaults(prefill, name);
     for (i, q) in questions(catalog).into_iter().enumerate() {
         let Question::Need(c) = q else { continue };
         if prefill.needs[c].is_some() {
@@ -234,7 +214,7 @@ pub fn pairwise(
         }
     }
 
-    let mut answers = default_answers(catalog, prefill, name);
+    let mut answers = Answers::defaults(prefill, name);
     // The line that ended the comparisons is the first constraint answer.
     let mut replay = pending.map(|(t, _)| format!("{t}\n")).unwrap_or_default();
     let mut rest = String::new();

@@ -44,8 +44,6 @@ pub struct Scorer {
     columns: Vec<f64>,
     /// Frameworks offering each catalog language.
     language_masks: Vec<u64>,
-    /// Languages each framework offers.
-    framework_languages: Vec<u64>,
     all: u64,
     active: u64,
     deep: u64,
@@ -92,7 +90,6 @@ impl Scorer {
             },
             matrix: Matrix::new(catalog),
             language_masks,
-            framework_languages,
             all: mask(&|_| true),
             active: mask(&|f| catalog.frameworks[f].status == Status::Active),
             deep: mask(&|f| catalog.frameworks[f].deep_learning),
@@ -119,11 +116,7 @@ impl Scorer {
             m &= self.deep;
         }
         if require.languages != 0 {
-            for (f, langs) in self.framework_languages.iter().enumerate() {
-                if langs & require.languages != require.languages {
-                    m &= !(1u64 << f);
-                }
-            }
+            m &= self.offering(require.languages);
         }
         for &(c, floor) in &require.min {
             for f in 0..self.matrix.frameworks {
@@ -135,7 +128,7 @@ impl Scorer {
         m
     }
 
-    /// Frameworks offering every language in `mask` (for messages and tests).
+    /// Frameworks offering every language in the `languages` mask.
     pub fn offering(&self, languages: u64) -> u64 {
         self.language_masks
             .iter()

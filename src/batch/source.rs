@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::scorer::{RowRequire, Scorer};
 use crate::catalog::{Catalog, SCALE_MAX};
 use crate::error::{Diagnostic, Location, Result, did_you_mean, unknown_hint};
-use crate::profile::{Draft, Given, Profile};
+use crate::profile::{Draft, Given, Profile, Unstated, unstated_needs};
 
 /// What a CSV column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,6 +107,27 @@ impl Layout {
             languages: catalog.languages().into_iter().map(String::from).collect(),
         })
     }
+}
+
+/// A survey CSV reader, positioned after its header, and the checked header.
+/// Comment rows (`#`) are skipped; rows may have the wrong number of fields
+/// (each such row is rejected on its own).
+pub fn open_csv<R: std::io::Read>(
+    reader: R,
+    name: &str,
+    catalog: &Catalog,
+    ignore_unknown: bool,
+) -> Result<(Layout, csv::Reader<R>)> {
+    let mut reader =
+        csv::ReaderBuilder::new().flexible(true).comment(Some(b'#')).buffer_capacity(1 << 16).from_reader(reader);
+    let header =
+        reader.headers().map_err(|e| crate::Error::Usage(format!("{name}: cannot read the CSV header: {e}")))?.clone();
+    if header.is_empty() {
+        return Err(crate::Error::Usage(format!(
+            "{name}: the file is empty; it needs a header row (see `dlpick batch --template`)."
+        )));
+    }
+    Ok((Layout::new(name, &header, catalog, ignore_unknown)?, reader))
 }
 
 /// A respondent parsed from any source, in reusable buffers.
@@ -319,16 +340,16 @@ fn list_items(cell: &str) -> impl Iterator<Item = &str> {
 }
 
 fn check_states_needs(out: &Respondent, catalog: &Catalog, at: &dyn Fn() -> Location) -> RowResult {
-    if out.needs.iter().all(|n| *n == 0.0) {
-        return fail(Diagnostic::new(at(), format!("`{}` states no needs: every criterion is 0 or empty.", out.name)));
-    }
-    if !out.needs.iter().zip(&catalog.criteria).any(|(n, c)| n * c.weight > 0.0) {
-        return fail(Diagnostic::new(
+    match unstated_needs(&out.needs, catalog) {
+        None => Ok(()),
+        Some(Unstated::AllZero) => {
+            fail(Diagnostic::new(at(), format!("`{}` states no needs: every criterion is 0 or empty.", out.name)))
+        }
+        Some(Unstated::OnlyWeightZero) => fail(Diagnostic::new(
             at(),
             format!("`{}` states no needs that count: every criterion it rates has weight 0.", out.name),
-        ));
+        )),
     }
-    Ok(())
 }
 
 /// One JSON Lines object: the TOML profile's fields, plus `team`.
@@ -404,11 +425,7 @@ pub fn parse_toml_file(
 ) -> RowResult {
     let mut draft = Draft::from_toml(text, file).map_err(into_diagnostic)?;
     let team = draft.team.take().unwrap_or_else(|| team.to_string());
-    let at = |offset: Option<usize>| match offset {
-        Some(o) => Location::at(file, text, o),
-        None => Location::file(file),
-    };
-    let profile = draft.resolve(catalog, default_name, &at).map_err(into_diagnostic)?;
+    let profile = draft.resolve(catalog, default_name, &Location::resolver(file, text)).map_err(into_diagnostic)?;
     out.from_profile(&profile, team.trim(), catalog);
     Ok(())
 }

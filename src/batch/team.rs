@@ -12,7 +12,7 @@ use super::scorer::{Pick, RowRequire, Scorer};
 use super::source::Respondent;
 use crate::catalog::Catalog;
 use crate::explain::{Advice, explain};
-use crate::score::{Matrix, rank};
+use crate::score::rank;
 
 /// One member, as needed to combine and compare.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,11 +79,11 @@ pub fn combine(catalog: &Catalog, scorer: &Scorer, team: &str, members: &[Member
     profile.description =
         Some(format!("{} member{} combined", members.len(), if members.len() == 1 { "" } else { "s" }));
 
-    let matrix = Matrix::new(catalog);
-    let ranking = rank(catalog, &matrix, &profile, scorer.method.method());
+    let matrix = &scorer.matrix;
+    let ranking = rank(catalog, matrix, &profile, scorer.method.method());
     let candidates: Vec<usize> = ranking.ranked.iter().map(|r| r.framework).collect();
     let winner = candidates.first().copied();
-    let advice = explain(catalog, &matrix, profile, ranking);
+    let advice = explain(catalog, matrix, profile, ranking);
 
     let top_pick_share = winner.map(|w| {
         #[allow(clippy::cast_precision_loss)]

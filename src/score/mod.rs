@@ -156,6 +156,19 @@ pub fn rank(catalog: &Catalog, matrix: &Matrix, profile: &Profile, method: &dyn 
     Ranking { method: method.id(), effective, ranked, excluded }
 }
 
+/// Weighted-sum ranking of `candidates` for effective weights `effective`
+/// (whose sum must be positive), best first, ties by id.
+pub fn weighted_sum_ranking(matrix: &Matrix, effective: &[f64], candidates: &[usize]) -> Vec<Ranked> {
+    let scores = WeightedSum.matches(matrix, effective, candidates);
+    let mut ranked: Vec<Ranked> = candidates
+        .iter()
+        .zip(scores)
+        .map(|(&framework, score)| Ranked { framework, score, detail: Detail::None })
+        .collect();
+    sort_ranking(&mut ranked);
+    ranked
+}
+
 /// Best first; scores equal to within 1e-6 count as a tie, broken by id
 /// (frameworks are stored in id order, so by index).
 pub fn sort_ranking(ranked: &mut [Ranked]) {

@@ -12,7 +12,7 @@
 
 use crate::catalog::Catalog;
 use crate::profile::Profile;
-use crate::score::{Matrix, candidates, exclusion_reason, tie_key};
+use crate::score::{Matrix, candidates, exclusion_reason, weighted_sum_ranking};
 
 /// Temperature of the logistic loss, in match points.
 const TAU: f64 = 0.5;
@@ -66,18 +66,13 @@ pub struct Agreement {
 /// The rank (1-based) of `d.chosen` under `weights`.
 pub fn rank_of_chosen(matrix: &Matrix, weights: &[f64], d: &Decision) -> usize {
     let e: Vec<f64> = d.needs.iter().zip(weights).map(|(n, w)| n * w).collect();
-    let total: f64 = e.iter().sum();
-    if total <= 0.0 {
+    if e.iter().sum::<f64>() <= 0.0 {
         return d.candidates.len();
     }
-    let scale = 100.0 / (total * 5.0);
-    let key = |f: usize| tie_key(scale * matrix.row(f).iter().zip(&e).map(|(s, x)| s * x).sum::<f64>());
-    let chosen = key(d.chosen);
-    1 + d
-        .candidates
+    weighted_sum_ranking(matrix, &e, &d.candidates)
         .iter()
-        .filter(|&&f| f != d.chosen && (key(f) > chosen || (key(f) == chosen && f < d.chosen)))
-        .count()
+        .position(|r| r.framework == d.chosen)
+        .map_or(d.candidates.len(), |p| p + 1)
 }
 
 /// How well `weights` reproduce `decisions`.

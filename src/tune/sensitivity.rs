@@ -8,7 +8,7 @@
 
 use crate::catalog::Catalog;
 use crate::profile::Profile;
-use crate::score::{Matrix, tie_key};
+use crate::score::{Matrix, weighted_sum_ranking};
 
 /// What happens at one end of the interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -80,16 +80,10 @@ impl Sensitivity {
 /// The weighted-sum winner for effective weights `e` among `candidates`,
 /// with ranking's tie rule (matches within 10⁻⁶, then id).
 pub fn winner(matrix: &Matrix, e: &[f64], candidates: &[usize]) -> Option<usize> {
-    let total: f64 = e.iter().sum();
-    if total <= 0.0 {
+    if e.iter().sum::<f64>() <= 0.0 {
         return None;
     }
-    let scale = 100.0 / (total * 5.0);
-    candidates
-        .iter()
-        .map(|&f| (f, tie_key(scale * matrix.row(f).iter().zip(e).map(|(s, w)| s * w).sum::<f64>())))
-        .min_by_key(|&(f, key)| (std::cmp::Reverse(key), f))
-        .map(|(f, _)| f)
+    weighted_sum_ranking(matrix, e, candidates).first().map(|r| r.framework)
 }
 
 /// Analyse `profile`; `None` when no framework passes its constraints.
