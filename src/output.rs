@@ -52,11 +52,15 @@ impl AtomicFile {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let temp = tempfile::Builder::new()
-            .prefix(".dlpick-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| Error::io("create a temporary file in", dir, e))?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".dlpick-").suffix(".tmp");
+        // A new file gets the usual 0666-less-umask, not a temporary file's 0600.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let temp = builder.tempfile_in(dir).map_err(|e| Error::io("create a temporary file in", dir, e))?;
         Ok(Self { temp, target: target.to_path_buf(), overwrite })
     }
 
@@ -119,6 +123,19 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         // No temporary files are left behind.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_file_gets_the_permissions_of_any_new_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let ordinary = dir.path().join("ordinary");
+        std::fs::File::create(&ordinary).unwrap();
+        let written = dir.path().join("written");
+        write_atomic(&written, b"x", false).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&written), mode(&ordinary));
     }
 
     #[test]
