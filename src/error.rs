@@ -160,15 +160,20 @@ impl From<Diagnostic> for Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// The closest of `candidates` to `input`, as a "did you mean" hint.
-pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+/// The candidate closest to `input`, when one is close enough to be a typo.
+pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let input_lower = input.to_lowercase();
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(&input_lower, &c.to_lowercase()), c))
         .filter(|(similarity, _)| *similarity > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, c)| format!("Did you mean `{c}`?"))
+        .map(|(_, c)| c)
+}
+
+/// The closest of `candidates` to `input`, as a "did you mean" hint.
+pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    closest(input, candidates).map(|c| format!("Did you mean `{c}`?"))
 }
 
 /// A hint listing what is allowed, with a "did you mean" first when one is close.

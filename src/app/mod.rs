@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use crate::catalog::Catalog;
 use crate::cli::{Cli, Command, OutputArgs};
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Location, Result};
 use crate::output;
 use crate::report::Options;
 
@@ -50,8 +50,27 @@ pub fn read_input(path: &Path) -> Result<(String, String)> {
         std::io::stdin().read_to_string(&mut text).map_err(|e| Error::io("read", Path::new("standard input"), e))?;
         return Ok((text, "<stdin>".to_string()));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        match similar_file(path).filter(|_| e.kind() == std::io::ErrorKind::NotFound) {
+            Some(guess) => Diagnostic::new(Location::file(path.display().to_string()), format!("cannot read it: {e}."))
+                .hint(Some(format!("Did you mean `{}`?", guess.display())))
+                .into(),
+            None => Error::io("read", path, e),
+        }
+    })?;
     Ok((text, path.display().to_string()))
+}
+
+/// A file beside a missing `path` whose name is close to its name.
+fn similar_file(path: &Path) -> Option<PathBuf> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let wanted = path.file_name()?.to_str()?;
+    let names: Vec<String> =
+        std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
+    crate::error::closest(wanted, names.iter().map(String::as_str)).map(|name| dir.join(name))
 }
 
 /// The name a profile gets when it has none: its file stem.
