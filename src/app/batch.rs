@@ -121,7 +121,7 @@ fn open(input: &Path, args: &BatchArgs, catalog: &Catalog) -> Result<(Source, Op
     let (reader, size): (Box<dyn Read + Send>, Option<u64>) = if stdin {
         (Box::new(std::io::stdin()), None)
     } else {
-        let file = std::fs::File::open(input).map_err(|e| Error::io("read", input, e))?;
+        let file = std::fs::File::open(input).map_err(|e| super::read_error(input, e))?;
         let size = file.metadata().ok().map(|m| m.len());
         (Box::new(file), size)
     };

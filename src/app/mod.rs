@@ -50,15 +50,19 @@ pub fn read_input(path: &Path) -> Result<(String, String)> {
         std::io::stdin().read_to_string(&mut text).map_err(|e| Error::io("read", Path::new("standard input"), e))?;
         return Ok((text, "<stdin>".to_string()));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        match similar_file(path).filter(|_| e.kind() == std::io::ErrorKind::NotFound) {
-            Some(guess) => Diagnostic::new(Location::file(path.display().to_string()), format!("cannot read it: {e}."))
-                .hint(Some(format!("Did you mean `{}`?", guess.display())))
-                .into(),
-            None => Error::io("read", path, e),
-        }
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|e| read_error(path, e))?;
     Ok((text, path.display().to_string()))
+}
+
+/// The error for an input that cannot be read; a missing file gets a "did
+/// you mean" when a near-named file stands beside it.
+pub fn read_error(path: &Path, e: std::io::Error) -> Error {
+    match similar_file(path).filter(|_| e.kind() == std::io::ErrorKind::NotFound) {
+        Some(guess) => Diagnostic::new(Location::file(path.display().to_string()), format!("cannot read it: {e}."))
+            .hint(Some(format!("Did you mean `{}`?", guess.display())))
+            .into(),
+        None => Error::io("read", path, e),
+    }
 }
 
 /// A file beside a missing `path` whose name is close to its name.

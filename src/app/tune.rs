@@ -133,7 +133,7 @@ fn load_decisions(path: &Path, catalog: &Catalog, quiet: bool) -> Result<Vec<Dec
         let mut respondent = Respondent::default();
         let boxed = |d: Box<Diagnostic>| Error::Invalid(d);
         if matches!(extension.as_deref(), Some("jsonl" | "ndjson")) {
-            let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+            let file = std::fs::File::open(path).map_err(|e| super::read_error(path, e))?;
             for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
                 let line = line.map_err(|e| Error::io("read", path, e))?;
                 if line.trim().is_empty() {
@@ -145,7 +145,7 @@ fn load_decisions(path: &Path, catalog: &Catalog, quiet: bool) -> Result<Vec<Dec
         } else if matches!(extension.as_deref(), Some("toml")) {
             profiles.push(load_profile(path, catalog)?);
         } else {
-            let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+            let file = std::fs::File::open(path).map_err(|e| super::read_error(path, e))?;
             let (layout, mut reader) = open_csv(file, &name, catalog, false)?;
             let mut record = csv::ByteRecord::new();
             loop {
