@@ -74,7 +74,8 @@ fn similar_file(path: &Path) -> Option<PathBuf> {
     let wanted = path.file_name()?.to_str()?;
     let names: Vec<String> =
         std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
-    crate::error::closest(wanted, names.iter().map(String::as_str)).map(|name| dir.join(name))
+    // Keep the path as the user wrote it: `survey.csv`, not `./survey.csv`.
+    crate::error::closest(wanted, names.iter().map(String::as_str)).map(|name| path.with_file_name(name))
 }
 
 /// The name a profile gets when it has none: its file stem.
