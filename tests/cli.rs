@@ -366,3 +366,12 @@ fn a_closed_pipe_ends_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn a_misspelt_file_name_gets_a_suggestion() {
+    dlpick()
+        .args(["recommend", "profiles/beginer.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Did you mean `profiles/beginner.toml`?"));
+}
