@@ -22,7 +22,7 @@ fn per_row(c: &mut Criterion) {
     let require = RowRequire { deep_learning: true, ..RowRequire::default() };
 
     for method in [MethodId::WeightedSum, MethodId::Topsis] {
-        let scorer = Scorer::new(&catalog, method).expect("scorer");
+        let scorer = Scorer::new(&catalog, method, dlpick::profile::InactivePolicy::Separate).expect("scorer");
         let mut effective = Vec::new();
         let mut picks = Vec::new();
         let mut i = 0;

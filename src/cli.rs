@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::profile::InactivePolicy;
 use crate::report::Format;
 use crate::score::MethodId;
 
@@ -11,7 +12,8 @@ const EXAMPLES: &str = "\
 Examples:
   dlpick ask                                         # answer questions, get advice
   dlpick recommend profiles/beginner.toml
-  dlpick recommend --need debuggability=5 --need dynamic_graphs=4 --active-only
+  dlpick recommend --need debuggability=5 --need dynamic_graphs=4
+  dlpick recommend profiles/polyglot-shop.toml --inactive rank   # the article's 2018 view
   dlpick recommend profiles/mobile-app.toml --format html --out report.html
   dlpick batch survey.csv --by-team                  # a team survey, combined per team
   dlpick tune sensitivity profiles/mobile-app.toml   # how safe is the advice?
@@ -45,6 +47,73 @@ pub struct Cli {
     /// Knowledge base to use instead of the built-in weights.toml.
     #[arg(long, env = "DLPICK_WEIGHTS", global = true, value_name = "FILE")]
     pub weights: Option<PathBuf>,
+}
+
+/// Aggregation methods, as the command line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum MethodArg {
+    /// 100 · Σ need·weight·score / Σ need·weight·5.
+    #[default]
+    WeightedSum,
+    /// 100 · Π ((score + 1) / 6) ^ normalised weight: weak scores cost more.
+    WeightedProduct,
+    /// Closeness to the ideal framework (TOPSIS, vector normalisation).
+    Topsis,
+}
+
+impl From<MethodArg> for MethodId {
+    fn from(m: MethodArg) -> Self {
+        match m {
+            MethodArg::WeightedSum => Self::WeightedSum,
+            MethodArg::WeightedProduct => Self::WeightedProduct,
+            MethodArg::Topsis => Self::Topsis,
+        }
+    }
+}
+
+/// What to do with frameworks that are no longer maintained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InactiveArg {
+    /// Rank only maintained frameworks; list the others after the ranking,
+    /// for reference (the default).
+    Separate,
+    /// Rank everything together, with warnings: the article's 2018 view.
+    Rank,
+    /// Exclude them, with their reason.
+    Exclude,
+}
+
+impl From<InactiveArg> for InactivePolicy {
+    fn from(p: InactiveArg) -> Self {
+        match p {
+            InactiveArg::Separate => Self::Separate,
+            InactiveArg::Rank => Self::Rank,
+            InactiveArg::Exclude => Self::Exclude,
+        }
+    }
+}
+
+/// The policy for frameworks that are no longer maintained, on every
+/// command that ranks.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct PolicyArgs {
+    /// Frameworks that are no longer maintained: `separate` ranks only
+    /// maintained ones and lists the rest for reference; `rank` ranks all
+    /// (the article's view); `exclude` leaves them out. Overrides the
+    /// profile's `[require] inactive` [default: the profile's, else separate].
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub inactive: Option<InactiveArg>,
+
+    /// Same as `--inactive exclude`.
+    #[arg(long, conflicts_with = "inactive")]
+    pub active_only: bool,
+}
+
+impl PolicyArgs {
+    /// The policy the command line sets, if any.
+    pub fn policy(&self) -> Option<InactivePolicy> {
+        if self.active_only { Some(InactivePolicy::Exclude) } else { self.inactive.map(Into::into) }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -106,7 +175,7 @@ Examples:
 Inputs: a folder (every *.toml profile inside, recursively; a profile's team is
 its `team` key or its sub-folder), a .csv survey export (header `name`, optional
 `team`, one column per criterion id holding 0-5, optional `languages` such as
-`python;r`, `active_only` yes/no, `exclude` such as `theano;cntk`), a .jsonl file
+`python;r`, `inactive` separate/rank/exclude, `exclude` such as `theano;cntk`), a .jsonl file
 (one profile object per line, the TOML fields plus `team`), or `-` for CSV on
 standard input.
 
@@ -141,13 +210,12 @@ pub struct RecommendArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub top: Option<u16>,
 
-    /// Rank only actively developed frameworks.
-    #[arg(long)]
-    pub active_only: bool,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 
     /// Aggregation method.
-    #[arg(long, value_enum, default_value_t = MethodId::WeightedSum)]
-    pub method: MethodId,
+    #[arg(long, value_enum, default_value_t)]
+    pub method: MethodArg,
 
     /// Show every framework's contribution table.
     #[arg(long)]
@@ -220,8 +288,11 @@ pub struct BatchArgs {
     pub ignore_unknown_columns: bool,
 
     /// Aggregation method.
-    #[arg(long, value_enum, default_value_t = MethodId::WeightedSum)]
-    pub method: MethodId,
+    #[arg(long, value_enum, default_value_t)]
+    pub method: MethodArg,
+
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 
     /// Output format [default: csv, or text with --by-team].
     #[arg(long, short, value_enum)]
@@ -309,6 +380,9 @@ pub struct SensitivityArgs {
     /// A profile file (TOML).
     pub profile: PathBuf,
 
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+
     #[arg(long, short, value_enum, default_value_t = TuneFormat::Text)]
     pub format: TuneFormat,
 }
@@ -331,8 +405,11 @@ pub struct RobustnessArgs {
     pub seed: u64,
 
     /// Aggregation method.
-    #[arg(long, value_enum, default_value_t = MethodId::WeightedSum)]
-    pub method: MethodId,
+    #[arg(long, value_enum, default_value_t)]
+    pub method: MethodArg,
+
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 
     #[arg(long, short, value_enum, default_value_t = TuneFormat::Text)]
     pub format: TuneFormat,
@@ -395,8 +472,11 @@ pub struct AskArgs {
     pub top: Option<u16>,
 
     /// Aggregation method.
-    #[arg(long, value_enum, default_value_t = MethodId::WeightedSum)]
-    pub method: MethodId,
+    #[arg(long, value_enum, default_value_t)]
+    pub method: MethodArg,
+
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 
     /// Format of the recommendation.
     #[arg(long, short, value_enum, default_value_t = Format::Text)]

@@ -2,13 +2,18 @@
 //! the sentences a person reads.
 //!
 //! A recommendation is only as good as the reasons a reader can check, so
-//! every reason and concern carries the knowledge base's evidence and the
-//! article section it comes from.
+//! every reason and concern carries the knowledge base's evidence and says
+//! how it is known (the article, an inference from it, or a dated outside
+//! source). Advice is for a decision made today: a framework that is no
+//! longer maintained is never called the best fit or the only one that
+//! meets the requirements, and when no maintained framework qualifies the
+//! advice says so plainly.
 
-use crate::catalog::{Catalog, Status};
-use crate::profile::Profile;
-use crate::score::{Detail, Matrix};
-use crate::score::{Ranking, WeightedSum, round1};
+use std::fmt::Write as _;
+
+use crate::catalog::Catalog;
+use crate::profile::{InactivePolicy, Profile};
+use crate::score::{Detail, Exclusion, Matrix, Ranking, Reason, Reference, WeightedSum, round1};
 
 /// A criterion the profile rates ≥ this …
 pub const CONCERN_NEED: f64 = 3.0;
@@ -44,7 +49,9 @@ pub struct Point {
 /// One ranked framework, explained.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Explained {
+    /// 1-based; tied frameworks share it.
     pub rank: usize,
+    pub tied: bool,
     pub framework: usize,
     /// 0–100, unrounded.
     pub score: f64,
@@ -62,13 +69,15 @@ pub struct Explained {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
     pub winner: usize,
+    /// Frameworks sharing first place with the winner.
+    pub tied_with: Vec<usize>,
     pub runner_up: Option<usize>,
     /// Displayed match of the winner minus the runner-up's (one decimal).
     pub margin: f64,
     /// The criterion on which the winner gains most over the runner-up.
     pub decided_by: Option<usize>,
-    /// When the winner is not actively developed: the best-ranked framework
-    /// that is.
+    /// When the winner is not maintained (only possible with
+    /// `inactive = "rank"`): the best-ranked framework that is.
     pub active_alternative: Option<usize>,
 }
 
@@ -77,10 +86,25 @@ pub struct Verdict {
 pub struct Advice {
     pub profile: Profile,
     pub method: &'static str,
+    pub policy: InactivePolicy,
     pub ranking: Vec<Explained>,
-    /// (framework, reason), in framework-id order.
-    pub excluded: Vec<(usize, String)>,
+    /// Not maintained but meeting every other requirement: shown for
+    /// reference, never ranked.
+    pub reference: Vec<Reference>,
+    /// In framework-id order.
+    pub excluded: Vec<Exclusion>,
     pub verdict: Option<Verdict>,
+    /// When nothing is ranked: why, in plain words.
+    pub shortfall: Option<String>,
+}
+
+/// A requirement that rules out every framework of some group.
+#[derive(Debug, Clone, PartialEq)]
+enum Binding {
+    Languages(Vec<String>),
+    Minimum(usize, f64),
+    DeepLearning,
+    ExcludedByProfile,
 }
 
 /// Explain `ranking` for `profile`.
@@ -90,8 +114,10 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
         ranking.ranked.iter().map(|r| contributions(catalog, matrix, &profile, effective, r.framework)).collect();
 
     let verdict = ranking.ranked.first().map(|first| {
+        let tied_with: Vec<usize> =
+            ranking.ranked.iter().skip(1).filter(|r| r.rank == 1).map(|r| r.framework).collect();
         let second = ranking.ranked.get(1);
-        let decided_by = second.and_then(|_| {
+        let decided_by = second.filter(|s| s.rank > 1).and_then(|_| {
             let gains = contributions[0].iter().map(|c| {
                 let theirs = contributions[1].iter().find(|d| d.criterion == c.criterion).map_or(0.0, |d| d.points);
                 (c.criterion, c.points - theirs)
@@ -100,48 +126,55 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
         });
         Verdict {
             winner: first.framework,
+            tied_with,
             runner_up: second.map(|s| s.framework),
             margin: second.map_or(0.0, |s| round1(round1(first.score) - round1(s.score))),
             decided_by,
-            active_alternative: if catalog.frameworks[first.framework].status == Status::Active {
+            active_alternative: if catalog.frameworks[first.framework].status.is_maintained() {
                 None
             } else {
-                ranking.ranked.iter().map(|r| r.framework).find(|&f| catalog.frameworks[f].status == Status::Active)
+                ranking.ranked.iter().map(|r| r.framework).find(|&f| catalog.frameworks[f].status.is_maintained())
             },
         }
     });
 
-    let mut ranking_explained: Vec<Explained> = ranking
+    let mut explained: Vec<Explained> = ranking
         .ranked
         .iter()
         .zip(contributions)
-        .enumerate()
-        .map(|(i, (r, contributions))| {
+        .map(|(r, contributions)| {
             let framework = &catalog.frameworks[r.framework];
-            let reasons: Vec<Point> =
-                contributions.iter().filter(|c| c.score >= STRENGTH_SCORE).take(MAX_REASONS).map(point).collect();
+            // The criterion a method names as holding the framework back is
+            // never also given as its strength.
+            let held_back = match r.detail {
+                Detail::Product { weakest } => weakest,
+                Detail::Topsis { largest_gap, .. } => largest_gap,
+                Detail::None => None,
+            };
+            let reasons: Vec<Point> = contributions
+                .iter()
+                .filter(|c| c.score >= STRENGTH_SCORE && Some(c.criterion) != held_back)
+                .take(MAX_REASONS)
+                .map(point)
+                .collect();
             let concerns: Vec<Point> = contributions
                 .iter()
                 .filter(|c| c.need >= CONCERN_NEED && c.score <= CONCERN_SCORE)
                 .map(point)
                 .collect();
             let mut warnings = Vec::new();
-            if framework.status != Status::Active {
-                warnings.push(format!(
-                    "{} is {}. {}",
-                    framework.name,
-                    framework.status.phrase(),
-                    framework.status_note
-                ));
+            if !framework.status.is_maintained() {
+                warnings.push(status_sentence(catalog, r.framework));
             }
             if !framework.deep_learning {
                 warnings.push(format!(
-                    "{} is not a deep-learning framework (article section 3.8); it suits classic machine learning.",
+                    "{} is not a deep-learning framework; it suits classic machine learning.",
                     framework.name
                 ));
             }
             Explained {
-                rank: i + 1,
+                rank: r.rank,
+                tied: r.tied,
                 framework: r.framework,
                 score: r.score,
                 detail: r.detail,
@@ -153,17 +186,26 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
             }
         })
         .collect();
-    let texts: Vec<String> =
-        ranking_explained.iter().map(|e| sentences(catalog, e, &ranking_explained, verdict.as_ref())).collect();
-    for (e, text) in ranking_explained.iter_mut().zip(texts) {
+
+    let only = (explained.len() == 1).then(|| only_sentence(catalog, &profile, &ranking));
+    let texts: Vec<String> = explained
+        .iter()
+        .enumerate()
+        .map(|(i, e)| sentences(catalog, e, i, &explained, verdict.as_ref(), only.as_deref()))
+        .collect();
+    for (e, text) in explained.iter_mut().zip(texts) {
         e.explanation = text;
     }
+    let shortfall = explained.is_empty().then(|| shortfall(catalog, &profile, &ranking));
 
     Advice {
         method: ranking.method,
-        ranking: ranking_explained,
-        excluded: ranking.excluded.into_iter().map(|e| (e.framework, e.reason)).collect(),
+        policy: ranking.policy,
+        ranking: explained,
+        reference: ranking.reference,
+        excluded: ranking.excluded,
         verdict,
+        shortfall,
         profile,
     }
 }
@@ -196,6 +238,154 @@ fn point(c: &Contribution) -> Point {
     Point { criterion: c.criterion, need: c.need, score: c.score, points: c.points }
 }
 
+/// "MXNet is discontinued. Retired to the Apache Attic in 2023 …"
+pub fn status_sentence(catalog: &Catalog, f: usize) -> String {
+    let framework = &catalog.frameworks[f];
+    format!("{} is {}. {}", framework.name, framework.status.phrase(), framework.status_note.trim())
+}
+
+/// One exclusion's reasons in words, joined with "; ".
+pub fn exclusion_text(catalog: &Catalog, e: &Exclusion) -> String {
+    e.reasons.iter().map(|r| reason_text(catalog, e.framework, r)).collect::<Vec<_>>().join("; ")
+}
+
+/// One reason a framework is ruled out, in words.
+pub fn reason_text(catalog: &Catalog, f: usize, reason: &Reason) -> String {
+    match reason {
+        Reason::ExcludedByProfile => "excluded by the profile (require.exclude)".to_string(),
+        Reason::NotDeepLearning => {
+            "not a deep-learning framework; set require.deep_learning = false to rank it".to_string()
+        }
+        Reason::NotMaintained(status) => {
+            format!("not maintained ({}). {}", status.phrase(), catalog.frameworks[f].status_note.trim_end_matches('.'))
+        }
+        Reason::MissingLanguages(missing) => format!("offers no API in {}", languages(catalog, missing, "or")),
+        Reason::BelowMinimum { criterion, score, floor } => {
+            format!("{} {}/5 is below your minimum of {}", catalog.criteria[*criterion].name, num(*score), num(*floor))
+        }
+    }
+}
+
+/// "R", "R or Scala", "R, Scala or Julia".
+fn languages(catalog: &Catalog, keys: &[String], conjunction: &str) -> String {
+    let names: Vec<String> = keys.iter().map(|k| catalog.language_name(k).to_string()).collect();
+    join_with(&names, conjunction)
+}
+
+/// The requirement that every one of `exclusions` fails, if one does.
+fn binding(exclusions: &[&Exclusion], profile: &Profile) -> Option<Binding> {
+    if exclusions.is_empty() {
+        return None;
+    }
+    let all = |test: &dyn Fn(&Reason) -> bool| exclusions.iter().all(|e| e.reasons.iter().any(test));
+    let languages: Vec<String> = profile
+        .require
+        .languages
+        .iter()
+        .filter(|l| all(&|r| matches!(r, Reason::MissingLanguages(m) if m.contains(l))))
+        .cloned()
+        .collect();
+    if !languages.is_empty() {
+        return Some(Binding::Languages(languages));
+    }
+    for &(c, floor) in &profile.require.min {
+        if all(&|r| matches!(r, Reason::BelowMinimum { criterion, .. } if *criterion == c)) {
+            return Some(Binding::Minimum(c, floor));
+        }
+    }
+    if all(&|r| *r == Reason::NotDeepLearning) {
+        return Some(Binding::DeepLearning);
+    }
+    if all(&|r| *r == Reason::ExcludedByProfile) {
+        return Some(Binding::ExcludedByProfile);
+    }
+    None
+}
+
+/// What a framework does to meet `b`: "offers the R API you require".
+fn meets(catalog: &Catalog, b: &Binding) -> String {
+    match b {
+        Binding::Languages(l) if l.len() == 1 => format!("offers the {} API you require", languages(catalog, l, "and")),
+        Binding::Languages(l) => format!("offers the {} APIs you require", languages(catalog, l, "and")),
+        Binding::Minimum(c, floor) => {
+            format!("scores at least {} on {}, as you require", num(*floor), catalog.criteria[*c].name)
+        }
+        Binding::DeepLearning => "is a deep-learning framework".to_string(),
+        Binding::ExcludedByProfile => "you have not ruled out".to_string(),
+    }
+}
+
+/// What no framework of a group does: "offers an API in R".
+fn fails(catalog: &Catalog, b: &Binding) -> String {
+    match b {
+        Binding::Languages(l) => format!("offers an API in {}", languages(catalog, l, "and")),
+        Binding::Minimum(c, floor) => format!("scores at least {} on {}", num(*floor), catalog.criteria[*c].name),
+        Binding::DeepLearning => "is a deep-learning framework".to_string(),
+        Binding::ExcludedByProfile => "is left once your exclusions are applied".to_string(),
+    }
+}
+
+/// The exclusions of the frameworks that could have competed: the
+/// maintained ones, or every one when the policy ranks them all.
+fn rivals<'a>(catalog: &Catalog, ranking: &'a Ranking) -> Vec<&'a Exclusion> {
+    ranking
+        .excluded
+        .iter()
+        .filter(|e| ranking.policy == InactivePolicy::Rank || catalog.frameworks[e.framework].status.is_maintained())
+        .collect()
+}
+
+/// For a single competitor: "It is the only maintained framework here that …".
+fn only_sentence(catalog: &Catalog, profile: &Profile, ranking: &Ranking) -> String {
+    let what = binding(&rivals(catalog, ranking), profile)
+        .map_or_else(|| "meets all your requirements".to_string(), |b| meets(catalog, &b));
+    let Some(only) = ranking.ranked.first() else { return String::new() };
+    if ranking.policy == InactivePolicy::Rank {
+        if catalog.frameworks[only.framework].status.is_maintained() {
+            format!("It is the only framework here that {what}.")
+        } else {
+            format!("It is the only framework here that {what}, and no maintained framework here does.")
+        }
+    } else {
+        format!("It is the only maintained framework here that {what}.")
+    }
+}
+
+/// Why nothing is ranked, and what the reference list offers instead.
+fn shortfall(catalog: &Catalog, profile: &Profile, ranking: &Ranking) -> String {
+    let group = if ranking.policy == InactivePolicy::Rank { "framework" } else { "maintained framework" };
+    let mut out = match binding(&rivals(catalog, ranking), profile) {
+        Some(b) => format!("No {group} in this knowledge base {}.", fails(catalog, &b)),
+        None => format!("No {group} in this knowledge base meets all your requirements together."),
+    };
+    for r in &ranking.reference {
+        let f = &catalog.frameworks[r.framework];
+        let _ = write!(out, " {} does, but it is {}. {}", f.name, f.status.phrase(), f.status_note.trim());
+        if !out.ends_with('.') {
+            out.push('.');
+        }
+    }
+    if ranking.policy == InactivePolicy::Exclude {
+        let passing: Vec<&str> = ranking
+            .excluded
+            .iter()
+            .filter(|e| e.reasons.iter().all(|r| matches!(r, Reason::NotMaintained(_))))
+            .map(|e| catalog.frameworks[e.framework].name.as_str())
+            .collect();
+        if !passing.is_empty() {
+            let names: Vec<String> = passing.iter().map(ToString::to_string).collect();
+            let _ = write!(
+                out,
+                " {} would, but {} no longer maintained; `--inactive separate` shows {} for reference.",
+                join_with(&names, "and"),
+                if passing.len() == 1 { "it is" } else { "they are" },
+                if passing.len() == 1 { "it" } else { "them" },
+            );
+        }
+    }
+    out
+}
+
 /// "1st", "2nd", "3rd", "4th" …
 pub fn ordinal(n: usize) -> String {
     let suffix = match (n % 10, n % 100) {
@@ -219,63 +409,98 @@ fn capitalise(s: &str) -> String {
     chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
-/// Lower the first letter of evidence so it reads on after a colon, unless
-/// the first word is a name (one of `names`, or a few common ones).
-fn lower_first(s: &str, names: &[&str]) -> String {
-    const NAMES: [&str; 8] = ["Python", "Facebook", "Keras", "Gluon", "Torch", "Google", "Microsoft", "Amazon"];
-    let first_word = s.split([' ', ',', ';', '\'']).next().unwrap_or("");
-    let plain = first_word.chars().skip(1).all(|c| c.is_ascii_lowercase() || c == '-');
-    if plain && !NAMES.contains(&first_word) && !names.contains(&first_word) {
-        let mut chars = s.chars();
-        chars.next().map_or_else(String::new, |first| first.to_lowercase().chain(chars).collect())
-    } else {
-        s.to_string()
+/// Where a framework's score on criterion `c` comes from, as the text in
+/// brackets: the citation, plus the layer when it is not the base.
+pub fn citation(catalog: &Catalog, framework: usize, c: usize) -> String {
+    let attribute = &catalog.frameworks[framework].attributes[c];
+    let citation = catalog.citation(attribute);
+    match catalog.layer_of(attribute.origin) {
+        Some(layer) => format!("{citation}; from {layer}"),
+        None => citation,
     }
 }
 
-/// The first word of every framework's name: names, not sentence starts.
-fn first_words(catalog: &Catalog) -> Vec<&str> {
-    catalog.frameworks.iter().filter_map(|f| f.name.split_whitespace().next()).collect()
-}
-
-/// "beginner-friendliness 5/5: built for … [4 Comparison: Keras]"
+/// "Beginner-friendliness 5/5: built for … [4 Comparison: Keras]"
 pub fn evidence_phrase(catalog: &Catalog, framework: usize, p: &Point) -> String {
     let attribute = &catalog.frameworks[framework].attributes[p.criterion];
     format!(
         "{} {}/5: {} [{}]",
-        catalog.criteria[p.criterion].name,
+        capitalise(&catalog.criteria[p.criterion].name),
         num(p.score),
-        lower_first(attribute.evidence.trim_end_matches('.'), &first_words(catalog)),
-        attribute.source
+        attribute.evidence.trim().trim_end_matches('.'),
+        citation(catalog, framework, p.criterion)
     )
 }
 
-fn sentences(catalog: &Catalog, e: &Explained, all: &[Explained], verdict: Option<&Verdict>) -> String {
+/// Names of the frameworks in `ids`, joined: "Keras and PyTorch".
+fn names(catalog: &Catalog, ids: &[usize]) -> String {
+    let names: Vec<String> = ids.iter().map(|&f| catalog.frameworks[f].name.clone()).collect();
+    join_with(&names, "and")
+}
+
+/// Said when a framework has no clear strength; varied so a list of
+/// frameworks does not repeat one sentence.
+const NO_STRENGTH: [&str; 3] = [
+    "None of the criteria you rate is a clear strength of it.",
+    "It has no clear strength on what you rate.",
+    "Nothing you rate is a clear strength here.",
+];
+
+fn sentences(
+    catalog: &Catalog,
+    e: &Explained,
+    index: usize,
+    all: &[Explained],
+    verdict: Option<&Verdict>,
+    only: Option<&str>,
+) -> String {
     let framework = &catalog.frameworks[e.framework];
-    let winner = all.first().map(|w| (w.framework, w.score));
     let mut out = Vec::new();
-    let is_winner = e.rank == 1;
-    if is_winner {
-        out.push(format!("{} fits best (match {:.1}).", framework.name, round1(e.score)));
-    } else if let Some((w, ws)) = winner {
-        let gap = round1(round1(ws) - round1(e.score));
+    let is_winner = index == 0;
+    let tied_with: Vec<usize> =
+        all.iter().filter(|o| o.rank == e.rank && o.framework != e.framework).map(|o| o.framework).collect();
+    let score = round1(e.score);
+    if e.rank == 1 {
+        if !framework.status.is_maintained() {
+            // Only the `rank` policy ranks it: say whose view that is.
+            let view = &catalog.about.cited_as;
+            if tied_with.is_empty() {
+                out.push(format!("{} fits best in {view}'s view (match {score:.1}).", framework.name));
+            } else {
+                let others = names(catalog, &tied_with);
+                out.push(format!(
+                    "{} ties for first with {others} in {view}'s view (match {score:.1}).",
+                    framework.name
+                ));
+            }
+        } else if tied_with.is_empty() {
+            out.push(format!("{} fits best (match {score:.1}).", framework.name));
+        } else {
+            out.push(format!(
+                "{} ties for first with {} (match {score:.1}).",
+                framework.name,
+                names(catalog, &tied_with)
+            ));
+        }
+    } else if let Some(w) = all.first() {
+        let gap = round1(round1(w.score) - score);
+        let tie =
+            if tied_with.is_empty() { String::new() } else { format!(", tied with {}", names(catalog, &tied_with)) };
         out.push(format!(
-            "{} ranks {} (match {:.1}), {:.1} behind {}.",
+            "{} ranks {}{tie} (match {score:.1}), {gap:.1} behind {}.",
             framework.name,
             ordinal(e.rank),
-            round1(e.score),
-            gap,
-            catalog.frameworks[w].name
+            catalog.frameworks[w.framework].name
         ));
     }
     if let Some(s) = method_sentence(catalog, e, is_winner) {
         out.push(s);
     }
     if e.reasons.is_empty() {
-        out.push("None of the criteria you rate is a clear strength of it.".to_string());
+        out.push(NO_STRENGTH[index % NO_STRENGTH.len()].to_string());
     } else if is_winner {
         for r in &e.reasons {
-            out.push(format!("{}.", capitalise(&evidence_phrase(catalog, e.framework, r))));
+            out.push(format!("{}.", evidence_phrase(catalog, e.framework, r)));
         }
     } else {
         let strengths: Vec<String> =
@@ -287,35 +512,34 @@ fn sentences(catalog: &Catalog, e: &Explained, all: &[Explained], verdict: Optio
         out.push(format!("Watch out: {}.", concerns.join("; ")));
     }
     for w in &e.warnings {
-        out.push(format!("Note: {}.", w.trim_end_matches('.')));
+        out.push(w.clone());
     }
     if is_winner {
-        match verdict {
-            Some(Verdict { runner_up: Some(r), margin, decided_by, .. }) => {
+        if let Some(Verdict { runner_up: Some(r), margin, decided_by, tied_with, .. }) = verdict {
+            // A runner-up sharing first place was named above.
+            if !tied_with.contains(r) && *margin > 0.0 {
                 let runner = &catalog.frameworks[*r].name;
-                if *margin == 0.0 {
-                    out.push(format!("{runner} has the same match; ties are listed by id."));
-                } else if let Some(c) = decided_by {
-                    out.push(format!("{runner} is {margin:.1} behind, mainly on {}.", catalog.criteria[*c].name));
-                } else {
-                    out.push(format!("{runner} is {margin:.1} behind."));
+                match decided_by {
+                    Some(c) => {
+                        out.push(format!("{runner} is {margin:.1} behind, mainly on {}.", catalog.criteria[*c].name));
+                    }
+                    None => out.push(format!("{runner} is {margin:.1} behind.")),
                 }
             }
-            _ => out.push("It is the only framework that meets your requirements.".to_string()),
         }
-    }
-    if let (true, Some(Verdict { active_alternative: Some(alt), runner_up, .. })) = (is_winner, verdict) {
-        if *runner_up == Some(*alt) {
-            out.push(format!("{} is the best actively developed choice.", catalog.frameworks[*alt].name));
-        } else {
+        if let Some(only) = only {
+            out.push(only.to_string());
+        }
+        if let Some(Verdict { active_alternative: Some(alt), .. }) = verdict {
             let score = all.iter().find(|x| x.framework == *alt).map_or(0.0, |x| x.score);
             out.push(format!(
-                "The best actively developed choice is {} (match {:.1}).",
+                "For a decision made today, the best maintained choice is {} (match {:.1}).",
                 catalog.frameworks[*alt].name,
                 round1(score)
             ));
         }
     }
+    out.retain(|s| !s.is_empty());
     out.join(" ")
 }
 
@@ -326,7 +550,8 @@ fn method_sentence(catalog: &Catalog, e: &Explained, is_winner: bool) -> Option<
     match e.detail {
         Detail::None => None,
         Detail::Topsis { to_ideal, to_anti_ideal, largest_gap } => {
-            let gap = largest_gap.map_or_else(String::new, |c| format!(" Its largest gap to the ideal is {} ({}/5).", name(c), score(c)));
+            let gap = largest_gap
+                .map_or_else(String::new, |c| format!(" Its largest gap to the ideal is {} ({}/5).", name(c), score(c)));
             Some(if is_winner {
                 format!(
                     "Under TOPSIS it comes closest to an ideal framework that has the best score on everything you rate: distance {to_ideal:.3} from the ideal and {to_anti_ideal:.3} from the worst.{gap}"
@@ -351,10 +576,15 @@ fn method_sentence(catalog: &Catalog, e: &Explained, is_winner: bool) -> Option<
 
 /// "a", "a and b", "a, b and c".
 pub fn join_and(items: &[String]) -> String {
+    join_with(items, "and")
+}
+
+/// "a", "a or b", "a, b or c".
+pub fn join_with(items: &[String], conjunction: &str) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [init @ .., last] => format!("{} {conjunction} {last}", init.join(", ")),
     }
 }
 
@@ -376,18 +606,10 @@ mod tests {
     }
 
     #[test]
-    fn evidence_reads_on_after_a_colon() {
-        assert_eq!(lower_first("Heavy encapsulation hides", &[]), "heavy encapsulation hides");
-        assert_eq!(lower_first("TensorBoard monitors", &[]), "TensorBoard monitors");
-        assert_eq!(lower_first("Python only", &[]), "Python only");
-        assert_eq!(lower_first("APIs in R", &[]), "APIs in R");
-        assert_eq!(lower_first("Yak is good", &["Yak"]), "Yak is good");
-    }
-
-    #[test]
-    fn lists_join_with_and() {
+    fn lists_join_with_and_or() {
         let items = |v: &[&str]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
         assert_eq!(join_and(&items(&["a"])), "a");
         assert_eq!(join_and(&items(&["a", "b", "c"])), "a, b and c");
+        assert_eq!(join_with(&items(&["R", "Scala"]), "or"), "R or Scala");
     }
 }

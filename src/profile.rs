@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::catalog::{Catalog, SCALE_MAX, quoted};
+use crate::catalog::{Catalog, SCALE_MAX};
 use crate::error::{Diagnostic, Location, Result, unknown_hint};
 use crate::input;
 
@@ -26,13 +26,47 @@ pub struct Profile {
     pub chosen: Option<usize>,
 }
 
+/// What to do with frameworks that are no longer maintained (status not
+/// `active`). Advice is for a decision made today, so by default they do
+/// not compete: they are shown for reference, as the article's view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InactivePolicy {
+    /// Only maintained frameworks are ranked; the others that pass every
+    /// other constraint are listed after the ranking, for reference.
+    #[default]
+    Separate,
+    /// Everything is ranked together, with warnings (the article's view).
+    Rank,
+    /// They are excluded, with their reason.
+    Exclude,
+}
+
+impl InactivePolicy {
+    pub const ALL: [Self; 3] = [Self::Separate, Self::Rank, Self::Exclude];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Separate => "separate",
+            Self::Rank => "rank",
+            Self::Exclude => "exclude",
+        }
+    }
+
+    /// Parse the names used in profiles, flags and survey cells.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
 /// Hard constraints: a framework failing one is excluded, with the reason.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Require {
     /// Must offer an API in each of these (lower case).
     pub languages: Vec<String>,
-    /// Exclude frameworks that are not actively developed.
-    pub active_only: bool,
+    /// The policy for frameworks that are not maintained; `None` leaves it
+    /// to the command line or project (default [`InactivePolicy::Separate`]).
+    pub inactive: Option<InactivePolicy>,
     /// Framework indices never to recommend, sorted.
     pub exclude: Vec<usize>,
     /// Attribute floors: (criterion index, minimum score).
@@ -41,9 +75,16 @@ pub struct Require {
     pub deep_learning: bool,
 }
 
+impl Require {
+    /// The policy in force: the profile's, else the default.
+    pub fn policy(&self) -> InactivePolicy {
+        self.inactive.unwrap_or_default()
+    }
+}
+
 impl Default for Require {
     fn default() -> Self {
-        Self { languages: Vec::new(), active_only: false, exclude: Vec::new(), min: Vec::new(), deep_learning: true }
+        Self { languages: Vec::new(), inactive: None, exclude: Vec::new(), min: Vec::new(), deep_learning: true }
     }
 }
 
@@ -76,7 +117,7 @@ pub struct Draft {
     pub description: Option<String>,
     pub needs: Vec<(Given<String>, Given<f64>)>,
     pub languages: Vec<Given<String>>,
-    pub active_only: Option<bool>,
+    pub inactive: Option<Given<InactivePolicy>>,
     pub exclude: Vec<Given<String>>,
     pub min: Vec<(Given<String>, Given<f64>)>,
     pub deep_learning: Option<bool>,
@@ -101,7 +142,9 @@ struct RawProfile {
 struct RawRequire {
     #[serde(default)]
     languages: Vec<Spanned<String>>,
-    active_only: Option<bool>,
+    /// Kept for old profiles: `true` means `inactive = "exclude"`.
+    active_only: Option<Spanned<bool>>,
+    inactive: Option<Spanned<InactivePolicy>>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
     #[serde(default)]
@@ -113,6 +156,26 @@ impl Draft {
     /// Parse a profile's TOML; `file` names it in errors.
     pub fn from_toml(source: &str, file: &str) -> Result<Self> {
         let raw: RawProfile = input::parse(source, file)?;
+        let inactive = match (raw.require.active_only, raw.require.inactive) {
+            (Some(old), Some(new)) if *old.get_ref() && *new.get_ref() != InactivePolicy::Exclude => {
+                return Err(Diagnostic::new(
+                    Location::at(file, source, old.span().start),
+                    format!(
+                        "`active_only = true` means `inactive = \"exclude\"`, but `inactive` says \"{}\".",
+                        new.get_ref().as_str()
+                    ),
+                )
+                .field("require.active_only")
+                .hint(Some("Keep only `inactive`.".to_string()))
+                .into());
+            }
+            (_, Some(new)) => Some(Given::from(new)),
+            (Some(old), None) if *old.get_ref() => {
+                let at = Some(old.span().start);
+                Some(Given { value: InactivePolicy::Exclude, at })
+            }
+            _ => None,
+        };
         let pairs =
             |m: IndexMap<Spanned<String>, Spanned<f64>>| m.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
         Ok(Self {
@@ -121,7 +184,7 @@ impl Draft {
             description: raw.description,
             needs: pairs(raw.needs),
             languages: raw.require.languages.into_iter().map(Given::from).collect(),
-            active_only: raw.require.active_only,
+            inactive,
             exclude: raw.require.exclude.into_iter().map(Given::from).collect(),
             min: pairs(raw.require.min),
             deep_learning: raw.require.deep_learning,
@@ -144,7 +207,7 @@ impl Draft {
         at: &dyn Fn(Option<usize>) -> Location,
     ) -> Result<Profile> {
         let profile = self.check(catalog, default_name, at)?;
-        profile.check_states_needs(catalog, &at(None))?;
+        profile.check_states_needs(&at(None))?;
         Ok(profile)
     }
 
@@ -159,7 +222,7 @@ impl Draft {
         let criterion_ids = catalog.criterion_ids();
         let framework_ids = catalog.framework_ids();
         let criterion = |id: &Given<String>, table: &str| -> Result<usize> {
-            catalog.criterion_index(&id.value).ok_or_else(|| {
+            catalog.find_criterion(&id.value).ok_or_else(|| {
                 Diagnostic::new(at(id.at), format!("`{}` is not a criterion.", id.value))
                     .field(format!("{table}.{}", id.value))
                     .hint(Some(unknown_hint(&id.value, &criterion_ids)))
@@ -167,7 +230,7 @@ impl Draft {
             })
         };
         let framework = |id: &Given<String>, field: &str| -> Result<usize> {
-            catalog.framework_index(&id.value).ok_or_else(|| {
+            catalog.find_framework(&id.value).ok_or_else(|| {
                 Diagnostic::new(at(id.at), format!("`{}` is not a framework.", id.value))
                     .field(field.to_string())
                     .hint(Some(unknown_hint(&id.value, &framework_ids)))
@@ -226,7 +289,7 @@ impl Draft {
             needs,
             require: Require {
                 languages,
-                active_only: self.active_only.unwrap_or(false),
+                inactive: self.inactive.as_ref().map(|g| g.value),
                 exclude,
                 min,
                 deep_learning: self.deep_learning.unwrap_or(true),
@@ -236,24 +299,10 @@ impl Draft {
     }
 }
 
-/// Why a set of needs gives the scoring nothing to work with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unstated {
-    /// Every need is 0.
-    AllZero,
-    /// Every criterion rated above 0 has global weight 0.
-    OnlyWeightZero,
-}
-
-/// `None` when at least one need counts (need × weight > 0).
-pub fn unstated_needs(needs: &[f64], catalog: &Catalog) -> Option<Unstated> {
-    if needs.iter().all(|&n| n == 0.0) {
-        Some(Unstated::AllZero)
-    } else if needs.iter().zip(&catalog.criteria).any(|(&n, c)| n * c.weight > 0.0) {
-        None
-    } else {
-        Some(Unstated::OnlyWeightZero)
-    }
+/// True when every need is 0: the scoring has nothing to work with.
+/// (Weights are positive, so any need above 0 counts.)
+pub fn states_no_needs(needs: &[f64]) -> bool {
+    needs.iter().all(|&n| n <= 0.0)
 }
 
 fn check_scale(value: &Given<f64>, field: &str, what: &str, at: &dyn Fn(Option<usize>) -> Location) -> Result<()> {
@@ -269,36 +318,16 @@ fn check_scale(value: &Given<f64>, field: &str, what: &str, at: &dyn Fn(Option<u
 
 impl Profile {
     /// A profile must give the scoring something to work with.
-    fn check_states_needs(&self, catalog: &Catalog, location: &Location) -> Result<()> {
-        match unstated_needs(&self.needs, catalog) {
-            None => Ok(()),
-            Some(Unstated::AllZero) => Err(Diagnostic::new(
-                location.clone(),
-                format!("profile `{}` states no needs: rate at least one criterion above 0 under [needs].", self.name),
-            )
-            .field("needs")
-            .into()),
-            Some(Unstated::OnlyWeightZero) => {
-                let rated: Vec<&str> = self
-                    .needs
-                    .iter()
-                    .zip(&catalog.criteria)
-                    .filter(|(n, _)| **n > 0.0)
-                    .map(|(_, c)| c.id.as_str())
-                    .collect();
-                Err(Diagnostic::new(
-                    location.clone(),
-                    format!(
-                        "profile `{}` states no needs that count: {} {} weight 0 in the knowledge base.",
-                        self.name,
-                        quoted(&rated),
-                        if rated.len() == 1 { "has" } else { "all have" }
-                    ),
-                )
-                .field("needs")
-                .into())
-            }
+    fn check_states_needs(&self, location: &Location) -> Result<()> {
+        if !states_no_needs(&self.needs) {
+            return Ok(());
         }
+        Err(Diagnostic::new(
+            location.clone(),
+            format!("profile `{}` states no needs: rate at least one criterion above 0 under [needs].", self.name),
+        )
+        .field("needs")
+        .into())
     }
 
     /// Load a profile from TOML text.
@@ -339,8 +368,8 @@ mobile_deployment = 5
 beginner_friendliness = 3
 [require]
 languages = ["Python"]
-active_only = true
-exclude = ["theano"]
+inactive = "exclude"
+exclude = ["Theano"]
 min = { mobile_deployment = 3 }
 deep_learning = true
 "#,
@@ -352,7 +381,30 @@ deep_learning = true
         assert_eq!(p.require.languages, ["python"]);
         assert_eq!(p.require.exclude, [c.framework_index("theano").unwrap()]);
         assert_eq!(p.require.min, [(c.criterion_index("mobile_deployment").unwrap(), 3.0)]);
-        assert!(p.require.active_only && p.require.deep_learning);
+        assert_eq!(p.require.inactive, Some(InactivePolicy::Exclude));
+        assert!(p.require.deep_learning);
+    }
+
+    #[test]
+    fn active_only_is_the_exclude_policy_and_conflicts_are_named() {
+        let p = load("[needs]\ndebuggability = 2\n[require]\nactive_only = true\n").unwrap();
+        assert_eq!(p.require.inactive, Some(InactivePolicy::Exclude));
+        let p = load("[needs]\ndebuggability = 2\n[require]\nactive_only = false\n").unwrap();
+        assert_eq!(p.require.inactive, None);
+        assert_eq!(p.require.policy(), InactivePolicy::Separate);
+        let p = load("[needs]\ndebuggability = 2\n[require]\ninactive = \"rank\"\n").unwrap();
+        assert_eq!(p.require.inactive, Some(InactivePolicy::Rank));
+        let d = diagnostic("[needs]\ndebuggability = 2\n[require]\nactive_only = true\ninactive = \"rank\"\n");
+        assert_eq!(d.field.as_deref(), Some("require.active_only"));
+        assert_eq!(d.location.line, Some(4));
+    }
+
+    #[test]
+    fn needs_are_found_by_the_names_users_see() {
+        let p = load("[needs]\nbeginner-friendliness = 4\n\"Dynamic graphs\" = 2\n").unwrap();
+        let c = catalog();
+        assert!((p.needs[c.criterion_index("beginner_friendliness").unwrap()] - 4.0).abs() < f64::EPSILON);
+        assert!((p.needs[c.criterion_index("dynamic_graphs").unwrap()] - 2.0).abs() < f64::EPSILON);
     }
 
     #[test]
@@ -388,8 +440,8 @@ deep_learning = true
         assert!(d.hint.unwrap().starts_with("Did you mean `pytorch`?"));
         let d = diagnostic("[needs]\ndebuggability = 3\n[require]\nlanguages = [\"pyhton\"]\n");
         assert!(d.hint.unwrap().starts_with("Did you mean `python`?"));
-        let d = diagnostic("[needs]\ndebuggability = 3\n[require]\nactive = true\n");
-        assert_eq!(d.hint.as_deref(), Some("Did you mean `active_only`?"));
+        let d = diagnostic("[needs]\ndebuggability = 3\n[require]\ninactiv = \"rank\"\n");
+        assert_eq!(d.hint.as_deref(), Some("Did you mean `inactive`?"));
         let d = diagnostic("[need]\ndebuggability = 3\n");
         assert_eq!(d.hint.as_deref(), Some("Did you mean `needs`?"));
     }

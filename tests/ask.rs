@@ -15,7 +15,8 @@ fn dlpick() -> Command {
     cmd
 }
 
-/// Answers for the eleven criteria in order, then languages, active-only, exclude.
+/// Answers for the eleven criteria in order, then languages, the policy for
+/// unmaintained frameworks (`yes`, the older answer, means exclude), exclude.
 const SCRIPT: &str = "5\n4\n\n\n5\n\n\n\n\n\n\npython\nyes\n\n";
 
 #[test]
@@ -23,7 +24,7 @@ fn print_questions_lists_every_question_in_order() {
     let out = dlpick().args(["ask", "--print-questions"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("1. [beginner_friendliness] How much does an easy start for newcomers matter?"), "{text}");
-    assert!(text.contains("12. [languages]") && text.contains("13. [active_only]") && text.contains("14. [exclude]"));
+    assert!(text.contains("12. [languages]") && text.contains("13. [inactive]") && text.contains("14. [exclude]"));
 }
 
 #[test]
@@ -45,7 +46,7 @@ fn scripted_answers_give_a_profile_and_a_recommendation() {
     assert!(
         text.contains("name = \"mine\"")
             && text.contains("languages = [\"python\"]")
-            && text.contains("active_only = true")
+            && text.contains("inactive = \"exclude\"")
     );
     dlpick().arg("check").arg(&saved).assert().success();
 
@@ -105,7 +106,7 @@ fn answers_prefill_so_only_missing_questions_are_read() {
             && text.contains("exclude = [\"theano\"]"),
         "{text}"
     );
-    assert!(text.contains("debuggability = 5") && text.contains("active_only = true"));
+    assert!(text.contains("debuggability = 5") && text.contains("inactive = \"exclude\""));
 }
 
 #[test]
@@ -169,8 +170,11 @@ fn a_terminal_session_re_asks_walks_every_question_and_saves_what_a_pipe_would()
     s.send("python").unwrap();
     s.send(" ").unwrap();
     type_line(&mut s, "");
-    s.exp_string("Only actively maintained").unwrap();
-    type_line(&mut s, "y");
+    s.exp_string("no longer maintained").unwrap();
+    // The third choice, exclude: what the piped `yes` means.
+    s.send("\x1b[B").unwrap();
+    s.send("\x1b[B").unwrap();
+    type_line(&mut s, "");
     s.exp_string("never be recommended").unwrap();
     type_line(&mut s, "");
     s.exp_string("fits best (match").unwrap();
@@ -244,7 +248,7 @@ fn a_terminal_pairwise_session_flags_contradictions_and_offers_a_revision() {
         }
     }
     type_line(&mut s, "");
-    s.exp_string("Only actively maintained").unwrap();
+    s.exp_string("no longer maintained").unwrap();
     type_line(&mut s, "");
     s.exp_string("never be recommended").unwrap();
     type_line(&mut s, "");

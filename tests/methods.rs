@@ -61,8 +61,8 @@ fn weighted_sum_and_product_punish_weakness_differently() {
 
 #[test]
 fn every_method_is_reachable_from_the_command_line() {
-    for method in <MethodId as clap::ValueEnum>::value_variants() {
-        let name = clap::ValueEnum::to_possible_value(method).unwrap().get_name().to_string();
+    for method in MethodId::ALL {
+        let name = method.as_str().to_string();
         let out = Command::cargo_bin("dlpick")
             .unwrap()
             .args(["recommend", "profiles/research-lab.toml", "--format", "json", "--method", &name])

@@ -62,7 +62,7 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
     // Validate before anything is written.
     let profile = ask::to_profile(&catalog, &answers)?;
     let text = ask::profile_toml(&catalog, &answers);
-    let advice = advise(&catalog, vec![profile], args.method, false);
+    let advice = advise(&catalog, vec![profile], args.method.into(), args.policy.policy());
     let options = Options {
         top: args.top.map(usize::from),
         color: crate::output::use_color(cli.color, false),

@@ -48,7 +48,8 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
     let progress = Progress::new(total_bytes, cli.quiet);
     let format = args.format.unwrap_or(if args.by_team { BatchFormat::Text } else { BatchFormat::Csv });
     let options = batch::Options {
-        method: args.method,
+        method: args.method.into(),
+        inactive: args.policy.policy().unwrap_or_default(),
         format,
         top: usize::from(args.top),
         by_team: args.by_team,
@@ -64,7 +65,8 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
         sink.writer().write_all(page.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
     }
     if args.by_team {
-        let scorer = batch::scorer::Scorer::new(&catalog, args.method)?;
+        let scorer =
+            batch::scorer::Scorer::new(&catalog, args.method.into(), args.policy.policy().unwrap_or_default())?;
         let teams: Vec<team::TeamResult> =
             summary.teams.iter().map(|(name, members)| team::combine(&catalog, &scorer, name, members)).collect();
         let report_options = Options {
@@ -150,7 +152,7 @@ pub fn template(catalog: &Catalog, with_questions: bool) -> String {
         questions
             .extend(catalog.criteria.iter().map(|c| format!("{} (0 = doesn't matter … 5 = critical)", c.question)));
         questions.push("API languages you need, e.g. python;r".to_string());
-        questions.push("Only actively maintained frameworks? yes/no".to_string());
+        questions.push("Frameworks no longer maintained: separate (for reference), rank or exclude".to_string());
         questions.push("Frameworks to rule out, e.g. theano;cntk".to_string());
         let _ = w.write_record(&questions);
     }

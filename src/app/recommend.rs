@@ -6,7 +6,7 @@ use crate::catalog::Catalog;
 use crate::cli::{Cli, RecommendArgs};
 use crate::error::{Diagnostic, Error, Location, Result, unknown_hint};
 use crate::explain::{Advice, explain};
-use crate::profile::{Draft, Given, Profile};
+use crate::profile::{Draft, Given, InactivePolicy, Profile};
 use crate::score::{Matrix, rank};
 
 use super::{deliver, file_stem, load_catalog, read_input, report_options};
@@ -41,7 +41,7 @@ pub fn run(cli: &Cli, args: &RecommendArgs) -> Result<ExitCode> {
         }
     }
 
-    let advice = advise(&catalog, profiles, args.method, args.active_only);
+    let advice = advise(&catalog, profiles, args.method.into(), args.policy.policy());
     let mut options = report_options(cli, &args.output);
     options.top = args.top.map(usize::from);
     options.explain = args.explain;
@@ -50,19 +50,22 @@ pub fn run(cli: &Cli, args: &RecommendArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Rank and explain each profile.
+/// Rank and explain each profile; `policy`, when given, overrides each
+/// profile's own policy for unmaintained frameworks.
 pub fn advise(
     catalog: &Catalog,
     profiles: Vec<Profile>,
     method: crate::score::MethodId,
-    active_only: bool,
+    policy: Option<InactivePolicy>,
 ) -> Vec<Advice> {
     let matrix = Matrix::new(catalog);
     let method = method.method();
     profiles
         .into_iter()
         .map(|mut profile| {
-            profile.require.active_only |= active_only;
+            if policy.is_some() {
+                profile.require.inactive = policy;
+            }
             let ranking = rank(catalog, &matrix, &profile, method);
             explain(catalog, &matrix, profile, ranking)
         })
@@ -76,11 +79,12 @@ pub fn parse_need_flag(flag: &str, catalog: &Catalog) -> Result<(String, f64)> {
         return Err(Diagnostic::new(location(), "expected ID=N, for example `debuggability=4`.").into());
     };
     let id = id.trim();
-    if catalog.criterion_index(id).is_none() {
+    let Some(index) = catalog.find_criterion(id) else {
         return Err(Diagnostic::new(location(), format!("`{id}` is not a criterion."))
             .hint(Some(unknown_hint(id, &catalog.criterion_ids())))
             .into());
-    }
+    };
+    let id = catalog.criteria[index].id.as_str();
     let need: f64 = value.trim().parse().map_err(|_| {
         Diagnostic::new(location(), format!("`{}` is not a number; a need lies between 0 and 5.", value.trim()))
     })?;

@@ -46,7 +46,10 @@ fn nothing_ranked(profile: &Profile) -> Error {
 
 fn sensitivity_cmd(cli: &Cli, args: &SensitivityArgs) -> Result<ExitCode> {
     let catalog = load_catalog(cli)?;
-    let profile = load_profile(&args.profile, &catalog)?;
+    let mut profile = load_profile(&args.profile, &catalog)?;
+    if let Some(policy) = args.policy.policy() {
+        profile.require.inactive = Some(policy);
+    }
     let s = sensitivity::analyse(&catalog, &profile).ok_or_else(|| nothing_ranked(&profile))?;
     let text = match args.format {
         TuneFormat::Text => analysis::sensitivity_text(&catalog, &profile.name, &s),
@@ -72,16 +75,19 @@ fn parse_spread(text: &str) -> Result<Spread> {
 
 fn robustness_cmd(cli: &Cli, args: &RobustnessArgs) -> Result<ExitCode> {
     let catalog = load_catalog(cli)?;
-    let profile = load_profile(&args.profile, &catalog)?;
+    let mut profile = load_profile(&args.profile, &catalog)?;
+    if let Some(policy) = args.policy.policy() {
+        profile.require.inactive = Some(policy);
+    }
+    let method = crate::score::MethodId::from(args.method);
     let spread = parse_spread(&args.spread)?;
     let matrix = Matrix::new(&catalog);
-    let winner = rank(&catalog, &matrix, &profile, args.method.method())
+    let winner = rank(&catalog, &matrix, &profile, method.method())
         .ranked
         .first()
         .map(|r| r.framework)
         .ok_or_else(|| nothing_ranked(&profile))?;
-    let settings =
-        Settings { method: args.method, samples: args.samples, spread, seed: args.seed, threads: args.threads };
+    let settings = Settings { method, samples: args.samples, spread, seed: args.seed, threads: args.threads };
     let bar = if args.samples >= 2_000_000 {
         crate::output::progress(
             Some(args.samples),

@@ -12,6 +12,7 @@ use super::{Answers, Prefill, Question, parse_need, question_text, scale_hint};
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::explain::num;
+use crate::profile::InactivePolicy;
 
 fn fail(e: InquireError) -> Error {
     match e {
@@ -61,11 +62,17 @@ fn ask_constraints(catalog: &Catalog, prefill: &Prefill, answers: &mut Answers) 
         .map_err(fail)?;
     answers.languages = picked.into_iter().map(|o| languages[o.index].clone()).collect();
 
-    answers.active_only = Confirm::new(&question_text(catalog, Question::ActiveOnly))
-        .with_default(prefill.active_only.unwrap_or(false))
-        .with_help_message("yes drops frameworks no longer developed (Theano, CNTK, Caffe2, MXNet)")
-        .prompt()
+    let policies = [
+        "separate: rank maintained frameworks; list the others for reference",
+        "rank: rank them all together, as the article did, with warnings",
+        "exclude: leave frameworks no longer maintained out",
+    ];
+    let current = InactivePolicy::ALL.iter().position(|p| Some(*p) == prefill.inactive).unwrap_or(0);
+    let picked = Select::new(&question_text(catalog, Question::Inactive), policies.to_vec())
+        .with_starting_cursor(current)
+        .raw_prompt()
         .map_err(fail)?;
+    answers.inactive = InactivePolicy::ALL[picked.index];
 
     let options: Vec<String> = catalog.frameworks.iter().map(|f| format!("{} ({})", f.name, f.id)).collect();
     let chosen: Vec<usize> = prefill.exclude.iter().flatten().filter_map(|id| catalog.framework_index(id)).collect();

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 use crate::catalog::Catalog;
 use crate::error::Result;
-use crate::profile::{Draft, Profile};
+use crate::profile::{Draft, InactivePolicy, Profile};
 
 /// What each step of the 0–5 scale means.
 pub const NEED_LABELS: [&str; 6] =
@@ -33,7 +33,8 @@ pub struct Answers {
     /// One per criterion, 0–5.
     pub needs: Vec<f64>,
     pub languages: Vec<String>,
-    pub active_only: bool,
+    /// What to do with frameworks that are no longer maintained.
+    pub inactive: InactivePolicy,
     pub exclude: Vec<String>,
     /// A note on how the needs were found (the AHP consistency), written as
     /// a comment in the saved profile.
@@ -49,7 +50,7 @@ impl Answers {
             description: prefill.description.clone(),
             needs: prefill.needs.iter().map(|n| n.unwrap_or(0.0)).collect(),
             languages: prefill.languages.clone().unwrap_or_default(),
-            active_only: prefill.active_only.unwrap_or(false),
+            inactive: prefill.inactive.unwrap_or_default(),
             exclude: prefill.exclude.clone().unwrap_or_default(),
             note: None,
         }
@@ -63,7 +64,7 @@ pub struct Prefill {
     pub description: Option<String>,
     pub needs: Vec<Option<f64>>,
     pub languages: Option<Vec<String>>,
-    pub active_only: Option<bool>,
+    pub inactive: Option<InactivePolicy>,
     pub exclude: Option<Vec<String>>,
 }
 
@@ -93,7 +94,7 @@ impl Prefill {
             description: draft.description.clone(),
             needs,
             languages: list(&draft.languages),
-            active_only: draft.active_only,
+            inactive: draft.inactive.as_ref().map(|g| g.value),
             exclude: list(&draft.exclude),
         })
     }
@@ -104,14 +105,15 @@ impl Prefill {
 pub enum Question {
     Need(usize),
     Languages,
-    ActiveOnly,
+    /// The policy for frameworks that are no longer maintained.
+    Inactive,
     Exclude,
 }
 
 /// Every question, in the order they are asked.
 pub fn questions(catalog: &Catalog) -> Vec<Question> {
     let mut q: Vec<Question> = (0..catalog.criteria.len()).map(Question::Need).collect();
-    q.extend([Question::Languages, Question::ActiveOnly, Question::Exclude]);
+    q.extend([Question::Languages, Question::Inactive, Question::Exclude]);
     q
 }
 
@@ -120,7 +122,7 @@ pub fn question_text(catalog: &Catalog, q: Question) -> String {
     match q {
         Question::Need(c) => catalog.criteria[c].question.clone(),
         Question::Languages => "Which API languages must the framework offer?".to_string(),
-        Question::ActiveOnly => "Only actively maintained frameworks?".to_string(),
+        Question::Inactive => "Frameworks no longer maintained: compare only maintained ones and list the rest for reference, rank them all as the article did, or leave them out?".to_string(),
         Question::Exclude => "Which frameworks should never be recommended?".to_string(),
     }
 }
@@ -130,7 +132,7 @@ pub fn question_key(catalog: &Catalog, q: Question) -> String {
     match q {
         Question::Need(c) => catalog.criteria[c].id.clone(),
         Question::Languages => "languages".to_string(),
-        Question::ActiveOnly => "active_only".to_string(),
+        Question::Inactive => "inactive".to_string(),
         Question::Exclude => "exclude".to_string(),
     }
 }
@@ -140,7 +142,7 @@ pub fn answer_format(catalog: &Catalog, q: Question) -> String {
     match q {
         Question::Need(_) => format!("a number from 0 to 5 ({})", scale_hint()),
         Question::Languages => format!("names separated by `;`, from: {}", catalog.languages().join(", ")),
-        Question::ActiveOnly => "yes or no".to_string(),
+        Question::Inactive => "separate (the default), rank or exclude".to_string(),
         Question::Exclude => format!("framework ids separated by `;`, from: {}", catalog.framework_ids().join(", ")),
     }
 }
@@ -166,7 +168,7 @@ pub fn print_questions(catalog: &Catalog, pairwise: bool) -> String {
         let label = match (pairwise, q) {
             (true, Question::Need(_)) => continue,
             (true, Question::Languages) => "L".to_string(),
-            (true, Question::ActiveOnly) => "A".to_string(),
+            (true, Question::Inactive) => "A".to_string(),
             (true, Question::Exclude) => "X".to_string(),
             _ => (i + 1).to_string(),
         };
@@ -197,6 +199,20 @@ pub fn parse_yes_no(text: &str) -> std::result::Result<Option<bool>, String> {
         "n" | "no" | "false" | "0" => Ok(Some(false)),
         other => Err(format!("`{other}` is not yes or no.")),
     }
+}
+
+/// Parse the policy for unmaintained frameworks: blank keeps the default.
+/// `yes` and `no` answer the older question "Only actively maintained
+/// frameworks?" (`exclude` and `rank`).
+pub fn parse_policy(text: &str) -> std::result::Result<Option<InactivePolicy>, String> {
+    let t = text.trim().to_ascii_lowercase();
+    Ok(Some(match t.as_str() {
+        "" => return Ok(None),
+        "s" | "separate" => InactivePolicy::Separate,
+        "r" | "rank" | "n" | "no" => InactivePolicy::Rank,
+        "e" | "exclude" | "y" | "yes" => InactivePolicy::Exclude,
+        _ => return Err(format!("`{}` is not separate, rank or exclude.", text.trim())),
+    }))
 }
 
 /// Parse a `;`-separated list of allowed names (lower case): blank keeps the
@@ -248,7 +264,8 @@ pub fn profile_toml(catalog: &Catalog, a: &Answers) -> String {
     }
     let _ = writeln!(out, "\n[require]");
     let _ = writeln!(out, "# {}\nlanguages = {}", question_text(catalog, Question::Languages), list(&a.languages));
-    let _ = writeln!(out, "# {}\nactive_only = {}", question_text(catalog, Question::ActiveOnly), a.active_only);
+    let _ =
+        writeln!(out, "# {}\ninactive = {}", question_text(catalog, Question::Inactive), quote(a.inactive.as_str()));
     let _ = writeln!(out, "# {}\nexclude = {}", question_text(catalog, Question::Exclude), list(&a.exclude));
     out
 }
@@ -278,7 +295,7 @@ mod tests {
             description: None,
             needs,
             languages: vec!["python".into()],
-            active_only: true,
+            inactive: InactivePolicy::Exclude,
             exclude: vec!["theano".into()],
             note: None,
         }
@@ -297,7 +314,7 @@ mod tests {
         let p = to_profile(&c, &a).unwrap();
         assert_eq!(p.name, "team \"a\"");
         assert!((p.needs[1] - 2.5).abs() < 1e-12);
-        assert!(p.require.active_only);
+        assert_eq!(p.require.inactive, Some(InactivePolicy::Exclude));
         // Prefilling from the saved file gives back every answer.
         let pre = Prefill::from_toml(&text, "saved.toml", &c).unwrap();
         assert_eq!(pre.needs[0], Some(5.0));

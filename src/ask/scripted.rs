@@ -6,7 +6,7 @@
 use std::io::BufRead;
 
 use super::ahp::{self, Priorities};
-use super::{Answers, Prefill, Question, parse_list, parse_need, parse_yes_no, question_key, questions};
+use super::{Answers, Prefill, Question, parse_list, parse_need, parse_policy, question_key, questions};
 use crate::catalog::Catalog;
 use crate::error::{Diagnostic, Error, Location, Result, unknown_hint};
 
@@ -45,12 +45,12 @@ fn constraints(
 ) -> Result<()> {
     let languages = catalog.languages();
     let frameworks = catalog.framework_ids();
-    for (offset, q) in [Question::Languages, Question::ActiveOnly, Question::Exclude].into_iter().enumerate() {
+    for (offset, q) in [Question::Languages, Question::Inactive, Question::Exclude].into_iter().enumerate() {
         let number = first_number + offset;
         let key = question_key(catalog, q);
         let known = match q {
             Question::Languages => prefill.languages.is_some(),
-            Question::ActiveOnly => prefill.active_only.is_some(),
+            Question::Inactive => prefill.inactive.is_some(),
             Question::Exclude => prefill.exclude.is_some(),
             Question::Need(_) => true,
         };
@@ -64,9 +64,9 @@ fn constraints(
                     answers.languages = v;
                 }
             }),
-            Question::ActiveOnly => parse_yes_no(&text).map(|v| {
+            Question::Inactive => parse_policy(&text).map(|v| {
                 if let Some(v) = v {
-                    answers.active_only = v;
+                    answers.inactive = v;
                 }
             }),
             Question::Exclude => parse_list(&text, &frameworks, "a framework id").map(|v| {
@@ -230,6 +230,7 @@ pub fn pairwise(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::profile::InactivePolicy;
 
     fn run(input: &str) -> Result<Answers> {
         let c = Catalog::builtin().unwrap();
@@ -241,14 +242,14 @@ mod tests {
         let c = Catalog::builtin().unwrap();
         let a = run("5\n\n3\n").unwrap();
         assert_eq!(&a.needs[..3], &[5.0, 0.0, 3.0]);
-        assert!(a.languages.is_empty() && !a.active_only);
+        assert!(a.languages.is_empty() && a.inactive == InactivePolicy::Separate);
         let n = c.criteria.len();
         let mut script = "0\n".repeat(n - 1);
         script.push_str("4\npython;r\nyes\ntheano\n");
         let a = run(&script).unwrap();
         assert!((a.needs[n - 1] - 4.0).abs() < 1e-12);
         assert_eq!(a.languages, ["python", "r"]);
-        assert!(a.active_only);
+        assert_eq!(a.inactive, InactivePolicy::Exclude);
         assert_eq!(a.exclude, ["theano"]);
     }
 
@@ -266,12 +267,12 @@ mod tests {
         let mut pre = Prefill::empty(&c);
         pre.needs = vec![Some(1.0); c.criteria.len()];
         pre.needs[2] = None;
-        pre.active_only = Some(true);
+        pre.inactive = Some(InactivePolicy::Exclude);
         // Only flexibility, languages and exclude are read.
         let a = answers(&c, &pre, &mut "4\npython\ncntk\n".as_bytes(), "<stdin>", "p").unwrap();
         assert!((a.needs[2] - 4.0).abs() < 1e-12 && (a.needs[0] - 1.0).abs() < 1e-12);
         assert_eq!(a.languages, ["python"]);
-        assert!(a.active_only);
+        assert_eq!(a.inactive, InactivePolicy::Exclude);
         assert_eq!(a.exclude, ["cntk"]);
     }
 
@@ -286,7 +287,7 @@ mod tests {
         assert!((need("debuggability") - 5.0).abs() < 1e-9);
         assert!((need("flexibility") - 2.5).abs() < 1e-9);
         assert!((need("mobile_deployment") - 1.25).abs() < 1e-9);
-        assert!(p.answers.active_only);
+        assert_eq!(p.answers.inactive, InactivePolicy::Exclude);
     }
 
     #[test]

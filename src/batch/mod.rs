@@ -27,6 +27,7 @@ pub use team::{Member, TeamResult};
 
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
+use crate::profile::InactivePolicy;
 use crate::score::MethodId;
 
 /// Rows per batch handed to a worker.
@@ -51,6 +52,8 @@ pub struct TomlFile {
 /// How to run a batch.
 pub struct Options {
     pub method: MethodId,
+    /// The policy for rows that state none.
+    pub inactive: InactivePolicy,
     pub format: BatchFormat,
     pub top: usize,
     pub by_team: bool,
@@ -113,7 +116,7 @@ pub fn run(
     observer: &dyn Observer,
     stop: &AtomicBool,
 ) -> Result<Summary> {
-    let scorer = Scorer::new(catalog, options.method)?;
+    let scorer = Scorer::new(catalog, options.method, options.inactive)?;
     let formatter = RowFormatter::new(options.format, options.top, catalog);
     let threads = if options.threads == 0 {
         std::thread::available_parallelism().map_or(1, std::num::NonZero::get)

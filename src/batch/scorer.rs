@@ -8,9 +8,10 @@
 //! [`WeightedSum`](crate::score::WeightedSum), so a row scores the same here
 //! as through `dlpick recommend`.
 
-use crate::catalog::{Catalog, SCALE_MAX, Status};
+use crate::catalog::{Catalog, SCALE_MAX};
 use crate::error::{Error, Result};
 use crate::explain::{STRENGTH_SCORE, num};
+use crate::profile::InactivePolicy;
 use crate::score::{Matrix, MethodId, tie_key};
 
 /// Hard constraints of one respondent, as bit masks over frameworks and
@@ -21,7 +22,9 @@ pub struct RowRequire {
     pub languages: u64,
     /// Bit per framework never to recommend.
     pub exclude: u64,
-    pub active_only: bool,
+    /// The row's own policy for frameworks that are not maintained, if it
+    /// states one; else the run's default.
+    pub inactive: Option<InactivePolicy>,
     pub deep_learning: bool,
     /// (criterion, floor).
     pub min: Vec<(usize, f64)>,
@@ -39,6 +42,8 @@ pub struct Pick {
 /// The knowledge base, precomputed for row-by-row scoring.
 pub struct Scorer {
     pub method: MethodId,
+    /// The policy for rows that state none.
+    pub inactive: InactivePolicy,
     pub matrix: Matrix,
     /// The attribute scores criterion-major: `columns[c * frameworks + f]`.
     columns: Vec<f64>,
@@ -52,7 +57,7 @@ pub struct Scorer {
 }
 
 impl Scorer {
-    pub fn new(catalog: &Catalog, method: MethodId) -> Result<Self> {
+    pub fn new(catalog: &Catalog, method: MethodId, inactive: InactivePolicy) -> Result<Self> {
         let languages = catalog.languages();
         if catalog.frameworks.len() > 64 || languages.len() > 64 {
             return Err(Error::Usage(
@@ -84,6 +89,7 @@ impl Scorer {
             .collect();
         Ok(Self {
             method,
+            inactive,
             columns: {
                 let m = Matrix::new(catalog);
                 (0..m.criteria).flat_map(|c| (0..m.frameworks).map(move |f| (c, f))).map(|(c, f)| m.row(f)[c]).collect()
@@ -91,7 +97,7 @@ impl Scorer {
             matrix: Matrix::new(catalog),
             language_masks,
             all: mask(&|_| true),
-            active: mask(&|f| catalog.frameworks[f].status == Status::Active),
+            active: mask(&|f| catalog.frameworks[f].status.is_maintained()),
             deep: mask(&|f| catalog.frameworks[f].deep_learning),
             reason_phrases,
         })
@@ -106,10 +112,16 @@ impl Scorer {
         1u64 << index
     }
 
-    /// The frameworks that pass `require`.
+    /// The policy in force for `require`.
+    pub fn policy(&self, require: &RowRequire) -> InactivePolicy {
+        require.inactive.unwrap_or(self.inactive)
+    }
+
+    /// The frameworks that compete under `require` and its policy: only
+    /// maintained ones unless the policy ranks them all.
     pub fn candidates(&self, require: &RowRequire) -> u64 {
         let mut m = self.all & !require.exclude;
-        if require.active_only {
+        if self.policy(require) != InactivePolicy::Rank {
             m &= self.active;
         }
         if require.deep_learning {
@@ -245,13 +257,13 @@ mod tests {
     #[test]
     fn rows_score_exactly_as_recommend_does() {
         let catalog = Catalog::builtin().unwrap();
-        let scorer = Scorer::new(&catalog, MethodId::WeightedSum).unwrap();
+        let scorer = Scorer::new(&catalog, MethodId::WeightedSum, InactivePolicy::Rank).unwrap();
         let needs: Vec<f64> = (0..catalog.criteria.len()).map(|c| f64::from(u8::try_from(c % 6).unwrap())).collect();
         let profile = Profile {
             name: "p".into(),
             description: None,
             needs: needs.clone(),
-            require: Require::default(),
+            require: Require { inactive: Some(InactivePolicy::Rank), ..Require::default() },
             chosen: None,
         };
         let matrix = Matrix::new(&catalog);
@@ -274,12 +286,17 @@ mod tests {
     #[test]
     fn constraints_become_masks() {
         let catalog = Catalog::builtin().unwrap();
-        let scorer = Scorer::new(&catalog, MethodId::WeightedSum).unwrap();
+        let scorer = Scorer::new(&catalog, MethodId::WeightedSum, InactivePolicy::Rank).unwrap();
         let r = catalog.languages().iter().position(|l| *l == "r").unwrap();
         let only_r = scorer.candidates(&RowRequire { languages: Scorer::language_bit(r), ..RowRequire::default() });
+        // Under the run's `rank` policy MXNet, the only framework with R, competes.
         assert_eq!(only_r, 1 << catalog.framework_index("mxnet").unwrap());
         assert_eq!(scorer.offering(Scorer::language_bit(r)), only_r);
-        let active = scorer.candidates(&RowRequire { active_only: true, deep_learning: true, ..RowRequire::default() });
+        let active = scorer.candidates(&RowRequire {
+            inactive: Some(InactivePolicy::Exclude),
+            deep_learning: true,
+            ..RowRequire::default()
+        });
         let ids: Vec<&str> = (0..catalog.frameworks.len())
             .filter(|f| active & (1 << f) != 0)
             .map(|f| catalog.frameworks[f].id.as_str())

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::scorer::{RowRequire, Scorer};
 use crate::catalog::{Catalog, SCALE_MAX};
 use crate::error::{Diagnostic, Location, Result, did_you_mean, unknown_hint};
-use crate::profile::{Draft, Given, Profile, Unstated, unstated_needs};
+use crate::profile::{Draft, Given, InactivePolicy, Profile, states_no_needs};
 
 /// What a CSV column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,7 @@ pub enum Column {
     Need(usize),
     Languages,
     ActiveOnly,
+    Inactive,
     Exclude,
     DeepLearning,
     Chosen,
@@ -30,9 +31,9 @@ pub enum Column {
 }
 
 /// The optional columns after the needs, in template order.
-pub const EXTRA_COLUMNS: [&str; 3] = ["languages", "active_only", "exclude"];
-/// Columns a survey may also carry.
-const OTHER_COLUMNS: [&str; 4] = ["team", "description", "deep_learning", "chosen"];
+pub const EXTRA_COLUMNS: [&str; 3] = ["languages", "inactive", "exclude"];
+/// Columns a survey may also carry (`active_only` for older surveys).
+const OTHER_COLUMNS: [&str; 5] = ["team", "description", "deep_learning", "chosen", "active_only"];
 
 /// A checked CSV header.
 #[derive(Debug, Clone)]
@@ -60,10 +61,11 @@ impl Layout {
                 "description" => Column::Description,
                 "languages" => Column::Languages,
                 "active_only" => Column::ActiveOnly,
+                "inactive" => Column::Inactive,
                 "exclude" => Column::Exclude,
                 "deep_learning" => Column::DeepLearning,
                 "chosen" => Column::Chosen,
-                _ => match catalog.criterion_index(name) {
+                _ => match catalog.find_criterion(name) {
                     Some(c) => Column::Need(c),
                     None if ignore_unknown => Column::Ignored,
                     None => {
@@ -162,7 +164,7 @@ impl Respondent {
                     .filter(|l| self.require.languages & Scorer::language_bit(*l) != 0)
                     .map(|l| languages[l].to_string())
                     .collect(),
-                active_only: self.require.active_only,
+                inactive: self.require.inactive,
                 exclude: (0..catalog.frameworks.len()).filter(|f| self.require.exclude & (1 << f) != 0).collect(),
                 min: self.require.min.clone(),
                 deep_learning: self.require.deep_learning,
@@ -188,7 +190,7 @@ impl Respondent {
                 .filter_map(|l| languages.iter().position(|k| k == l))
                 .fold(0, |m, l| m | Scorer::language_bit(l)),
             exclude: profile.require.exclude.iter().fold(0, |m, f| m | (1 << f)),
-            active_only: profile.require.active_only,
+            inactive: profile.require.inactive,
             deep_learning: profile.require.deep_learning,
             min: profile.require.min.clone(),
         };
@@ -228,6 +230,7 @@ fn fail<T>(d: Diagnostic) -> std::result::Result<T, Box<Diagnostic>> {
 }
 
 /// Parse one CSV record into `out`. Errors name the file, line and column.
+#[allow(clippy::too_many_lines)] // one arm per column kind, read top to bottom
 pub fn parse_csv_row(
     layout: &Layout,
     record: &csv::ByteRecord,
@@ -291,7 +294,7 @@ pub fn parse_csv_row(
             }
             Column::Exclude => {
                 for item in list_items(text(cell, utf8(i))?) {
-                    let Some(f) = catalog.framework_index(item) else {
+                    let Some(f) = catalog.find_framework(item) else {
                         return fail(
                             problem(i, format!("`{item}` is not a framework."))
                                 .hint(Some(unknown_hint(item, &catalog.framework_ids()))),
@@ -301,8 +304,20 @@ pub fn parse_csv_row(
                 }
             }
             Column::ActiveOnly => {
-                out.require.active_only = parse_bool(text(cell, utf8(i))?)
+                let only = parse_bool(text(cell, utf8(i))?)
                     .ok_or_else(|| problem(i, format!("`{}` is not yes or no.", String::from_utf8_lossy(cell))))?;
+                if only {
+                    out.require.inactive = Some(InactivePolicy::Exclude);
+                }
+            }
+            Column::Inactive => {
+                let cell = text(cell, utf8(i))?.trim();
+                if !cell.is_empty() {
+                    out.require.inactive = Some(InactivePolicy::parse(cell).ok_or_else(|| {
+                        problem(i, format!("`{cell}` is not an inactive policy."))
+                            .hint(Some("Use separate, rank or exclude.".to_string()))
+                    })?);
+                }
             }
             Column::DeepLearning => {
                 let cell = text(cell, utf8(i))?;
@@ -315,7 +330,7 @@ pub fn parse_csv_row(
             Column::Chosen => {
                 let id = text(cell, utf8(i))?.trim();
                 if !id.is_empty() {
-                    out.chosen = Some(catalog.framework_index(id).ok_or_else(|| {
+                    out.chosen = Some(catalog.find_framework(id).ok_or_else(|| {
                         problem(i, format!("`{id}` is not a framework."))
                             .hint(Some(unknown_hint(id, &catalog.framework_ids())))
                     })?);
@@ -327,7 +342,7 @@ pub fn parse_csv_row(
     if out.name.is_empty() {
         out.name = format!("line {line}");
     }
-    check_states_needs(out, catalog, &at)
+    check_states_needs(out, &at)
 }
 
 fn text(cell: &[u8], problem: impl Fn() -> Diagnostic) -> std::result::Result<&str, Box<Diagnostic>> {
@@ -339,17 +354,11 @@ fn list_items(cell: &str) -> impl Iterator<Item = &str> {
     cell.split([';', ',', '|']).map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn check_states_needs(out: &Respondent, catalog: &Catalog, at: &dyn Fn() -> Location) -> RowResult {
-    match unstated_needs(&out.needs, catalog) {
-        None => Ok(()),
-        Some(Unstated::AllZero) => {
-            fail(Diagnostic::new(at(), format!("`{}` states no needs: every criterion is 0 or empty.", out.name)))
-        }
-        Some(Unstated::OnlyWeightZero) => fail(Diagnostic::new(
-            at(),
-            format!("`{}` states no needs that count: every criterion it rates has weight 0.", out.name),
-        )),
+fn check_states_needs(out: &Respondent, at: &dyn Fn() -> Location) -> RowResult {
+    if states_no_needs(&out.needs) {
+        return fail(Diagnostic::new(at(), format!("`{}` states no needs: every criterion is 0 or empty.", out.name)));
     }
+    Ok(())
 }
 
 /// One JSON Lines object: the TOML profile's fields, plus `team`.
@@ -372,6 +381,7 @@ struct JsonRequire {
     #[serde(default)]
     languages: Vec<String>,
     active_only: Option<bool>,
+    inactive: Option<InactivePolicy>,
     #[serde(default)]
     exclude: Vec<String>,
     #[serde(default)]
@@ -402,7 +412,11 @@ pub fn parse_json_row(file: &str, text: &str, line: u64, catalog: &Catalog, out:
         description: raw.description,
         needs: raw.needs.into_iter().map(|(k, v)| (Given::new(k), Given::new(v))).collect(),
         languages: raw.require.languages.into_iter().map(Given::new).collect(),
-        active_only: raw.require.active_only,
+        inactive: match (raw.require.inactive, raw.require.active_only) {
+            (Some(p), _) => Some(Given::new(p)),
+            (None, Some(true)) => Some(Given::new(InactivePolicy::Exclude)),
+            _ => None,
+        },
         exclude: raw.require.exclude.into_iter().map(Given::new).collect(),
         min: raw.require.min.into_iter().map(|(k, v)| (Given::new(k), Given::new(v))).collect(),
         deep_learning: raw.require.deep_learning,
@@ -457,13 +471,13 @@ mod tests {
     #[test]
     fn rows_parse_into_needs_and_masks() {
         let catalog = Catalog::builtin().unwrap();
-        let l = layout(&["name", "team", "debuggability", "languages", "active_only", "exclude"]).unwrap();
+        let l = layout(&["name", "team", "Debuggability", "languages", "active_only", "exclude"]).unwrap();
         let mut r = Respondent::default();
-        let record = csv::ByteRecord::from(vec!["Ana", "lab", "4.5", "python; R", "yes", "theano"]);
+        let record = csv::ByteRecord::from(vec!["Ana", "lab", "4.5", "python; R", "yes", "Theano"]);
         parse_csv_row(&l, &record, 2, &catalog, &mut r).unwrap();
         assert_eq!((r.name.as_str(), r.team.as_str()), ("Ana", "lab"));
         assert!((r.needs[catalog.criterion_index("debuggability").unwrap()] - 4.5).abs() < f64::EPSILON);
-        assert!(r.require.active_only);
+        assert_eq!(r.require.inactive, Some(InactivePolicy::Exclude));
         assert_eq!(r.require.exclude, 1 << catalog.framework_index("theano").unwrap());
         assert_eq!(r.require.languages.count_ones(), 2);
     }
@@ -494,7 +508,7 @@ mod tests {
         let line = r#"{"name":"Bo","team":"ops","needs":{"distributed_training":5},"require":{"active_only":true}}"#;
         parse_json_row("s.jsonl", line, 3, &catalog, &mut r).unwrap();
         assert_eq!((r.name.as_str(), r.team.as_str()), ("Bo", "ops"));
-        assert!(r.require.active_only);
+        assert_eq!(r.require.inactive, Some(InactivePolicy::Exclude));
         let d = parse_json_row("s.jsonl", r#"{"nmae":"x"}"#, 4, &catalog, &mut r).unwrap_err();
         assert_eq!(d.hint.as_deref(), Some("Did you mean `name`?"));
         let d = parse_json_row("s.jsonl", r#"{"needs":{"debuggability":7}}"#, 5, &catalog, &mut r).unwrap_err();

@@ -12,6 +12,7 @@ use super::scorer::{Pick, RowRequire, Scorer};
 use super::source::Respondent;
 use crate::catalog::Catalog;
 use crate::explain::{Advice, explain};
+use crate::profile::InactivePolicy;
 use crate::score::rank;
 
 /// One member, as needed to combine and compare.
@@ -47,6 +48,18 @@ pub struct TeamResult {
     pub dissenters: Vec<Dissenter>,
 }
 
+/// The stricter of two policies for unmaintained frameworks: a team keeps
+/// them in the ranking only if every member does.
+fn stricter(a: Option<InactivePolicy>, b: InactivePolicy) -> InactivePolicy {
+    use InactivePolicy::{Exclude, Rank, Separate};
+    match (a, b) {
+        (None, p) => p,
+        (Some(Exclude), _) | (_, Exclude) => Exclude,
+        (Some(Rank), Rank) => Rank,
+        _ => Separate,
+    }
+}
+
 /// Combine `members` of `team` and explain the team's ranking.
 pub fn combine(catalog: &Catalog, scorer: &Scorer, team: &str, members: &[Member]) -> TeamResult {
     let criteria = catalog.criteria.len();
@@ -65,7 +78,7 @@ pub fn combine(catalog: &Catalog, scorer: &Scorer, team: &str, members: &[Member
         let r = &mut combined.require;
         r.languages |= member.require.languages;
         r.exclude |= member.require.exclude;
-        r.active_only |= member.require.active_only;
+        r.inactive = Some(stricter(r.inactive, member.require.inactive.unwrap_or(scorer.inactive)));
         r.deep_learning |= member.require.deep_learning;
         for &(c, floor) in &member.require.min {
             match r.min.iter_mut().find(|(k, _)| *k == c) {

@@ -3,7 +3,7 @@
 
 use super::{Options, Report};
 use crate::catalog::Catalog;
-use crate::explain::{Advice, num};
+use crate::explain::{Advice, exclusion_text, num};
 use crate::score::round1;
 
 pub struct Csv;
@@ -16,13 +16,27 @@ fn finish(writer: csv::Writer<Vec<u8>>) -> String {
 impl Report for Csv {
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record(["profile", "rank", "framework", "name", "match", "status", "excluded", "explanation"]);
+        let _ = w.write_record([
+            "profile",
+            "standing",
+            "rank",
+            "tied",
+            "framework",
+            "name",
+            "match",
+            "status",
+            "excluded",
+            "explanation",
+        ]);
         for a in advice {
+            let profile = a.profile.name.as_str();
             for e in &a.ranking[..options.shown(a.ranking.len())] {
                 let f = &catalog.frameworks[e.framework];
                 let _ = w.write_record([
-                    a.profile.name.as_str(),
+                    profile,
+                    "ranked",
                     &e.rank.to_string(),
+                    if e.tied { "yes" } else { "no" },
                     &f.id,
                     &f.name,
                     &format!("{:.1}", round1(e.score)),
@@ -31,10 +45,27 @@ impl Report for Csv {
                     &e.explanation,
                 ]);
             }
-            for (f, reason) in &a.excluded {
-                let f = &catalog.frameworks[*f];
+            for r in &a.reference {
+                let f = &catalog.frameworks[r.framework];
+                let note = format!("For reference: {}'s view. {}", catalog.about.cited_as, f.status_note);
+                let _ = w.write_record([
+                    profile,
+                    "reference",
+                    "",
+                    "",
+                    &f.id,
+                    &f.name,
+                    &format!("{:.1}", round1(r.score)),
+                    f.status.as_str(),
+                    "",
+                    &note,
+                ]);
+            }
+            for e in &a.excluded {
+                let f = &catalog.frameworks[e.framework];
+                let reason = exclusion_text(catalog, e);
                 let _ =
-                    w.write_record([a.profile.name.as_str(), "", &f.id, &f.name, "", f.status.as_str(), reason, ""]);
+                    w.write_record([profile, "excluded", "", "", &f.id, &f.name, "", f.status.as_str(), &reason, ""]);
             }
         }
         finish(w)
@@ -42,8 +73,18 @@ impl Report for Csv {
 
     fn frameworks(&self, catalog: &Catalog, _options: &Options) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
-        let _ =
-            w.write_record(["framework", "name", "status", "languages", "criterion", "score", "evidence", "source"]);
+        let _ = w.write_record([
+            "framework",
+            "name",
+            "status",
+            "languages",
+            "criterion",
+            "score",
+            "evidence",
+            "basis",
+            "source",
+            "layer",
+        ]);
         for f in &catalog.frameworks {
             let languages = f.languages.join(";");
             for (c, a) in catalog.criteria.iter().zip(&f.attributes) {
@@ -55,7 +96,9 @@ impl Report for Csv {
                     &c.id,
                     &num(a.score),
                     &a.evidence,
+                    a.basis.as_str(),
                     &a.source,
+                    catalog.layer_of(a.origin).unwrap_or(""),
                 ]);
             }
         }

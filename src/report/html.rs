@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use super::svg::{Bar, Series, bar_chart, escape, radar_chart};
 use super::{Options, Report};
 use crate::catalog::{Catalog, Status};
-use crate::explain::{Advice, Explained, Point, num};
+use crate::explain::{Advice, Explained, Point, citation, exclusion_text, num};
 use crate::score::round1;
 
 pub struct Html;
@@ -54,7 +54,7 @@ td.num { text-align: right; white-space: nowrap; }
 .kind-concern { color: var(--warn); font-weight: 600; }
 .kind-reason { color: #047857; font-weight: 600; }
 .warning { color: var(--warn); }
-.excluded li { margin: 4px 0; }
+.excluded li, .reference li { margin: 4px 0; }
 footer { margin-top: 40px; color: var(--muted); font-size: .85rem; }
 @media (max-width: 600px) {
   main { padding: 16px 12px; }
@@ -73,10 +73,34 @@ footer { margin-top: 40px; color: var(--muted); font-size: .85rem; }
 }
 ";
 
-fn page(title: &str, body: &str) -> String {
+/// The footer: where the scores come from, and the exact files used.
+fn footer(catalog: &Catalog) -> String {
+    let about = &catalog.about;
+    let mut s = String::from("Made by dlpick. Scores and evidence come from its knowledge base");
+    if let Some(title) = &about.title {
+        let _ = write!(s, ", which paraphrases “{title}”");
+        if let Some(date) = &about.date {
+            let _ = write!(s, " ({date})");
+        }
+    }
+    let _ = write!(
+        s,
+        " and marks every score as stated by {}, inferred from it, or a dated fact from outside it",
+        about.cited_as
+    );
+    if let Some(checked) = &about.checked {
+        let _ = write!(s, " (outside facts checked {checked})");
+    }
+    s.push_str(". ");
+    s.push_str(&super::knowledge_base_line(catalog));
+    escape(&s)
+}
+
+fn page(catalog: &Catalog, title: &str, body: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body}\n<footer>Made by dlpick. Scores and evidence come from its knowledge base, which paraphrases the article “Deep Learning Frameworks Comparison” (last updated 27 March 2024) and marks every fact from outside the article, such as which projects are still maintained in 2026.</footer>\n</main>\n</body>\n</html>\n",
-        escape(title)
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body}\n<footer>{}</footer>\n</main>\n</body>\n</html>\n",
+        escape(title),
+        footer(catalog)
     )
 }
 
@@ -160,7 +184,7 @@ fn points_table(catalog: &Catalog, e: &Explained) -> String {
                 ("", escape(&catalog.criteria[p.criterion].name)),
                 ("num", format!("{}/5", num(p.score))),
                 ("", escape(&a.evidence)),
-                ("", escape(&a.source)),
+                ("", escape(&citation(catalog, e.framework, p.criterion))),
             ],
         );
     }
@@ -181,20 +205,43 @@ pub fn advice_section(catalog: &Catalog, a: &Advice, options: &Options, heading:
     }
     let _ = write!(s, "</ul><p class=\"meta\">Method: {}.</p>", escape(a.method));
     let shown = &a.ranking[..options.shown(a.ranking.len())];
-    match shown.first() {
-        Some(first) => {
-            let _ = write!(s, "<p class=\"lead\">{}</p>", escape(&first.explanation));
-        }
-        None => s.push_str("<p class=\"lead\">No framework meets every requirement.</p>"),
-    }
+    let lead = shown.first().map_or_else(
+        || a.shortfall.as_deref().unwrap_or("No framework meets every requirement."),
+        |first| first.explanation.as_str(),
+    );
+    let _ = write!(s, "<p class=\"lead\">{}</p>", escape(lead));
     if !shown.is_empty() {
         s.push_str("<h3>Ranking</h3>");
         s.push_str(&ranking_chart(catalog, shown));
     }
+    if !a.reference.is_empty() {
+        let _ = write!(
+            s,
+            "<h3>Not maintained, for reference: {}'s view</h3><ul class=\"reference\">",
+            escape(&catalog.about.cited_as)
+        );
+        for r in &a.reference {
+            let f = &catalog.frameworks[r.framework];
+            let _ = write!(
+                s,
+                "<li><strong>{}</strong> ({:.1}, {}): {}</li>",
+                escape(&f.name),
+                round1(r.score),
+                escape(f.status.as_str()),
+                escape(&f.status_note)
+            );
+        }
+        s.push_str("</ul>");
+    }
     if !a.excluded.is_empty() {
         s.push_str("<h3>Excluded</h3><ul class=\"excluded\">");
-        for (f, reason) in &a.excluded {
-            let _ = write!(s, "<li><strong>{}</strong>: {}</li>", escape(&catalog.frameworks[*f].name), escape(reason));
+        for e in &a.excluded {
+            let _ = write!(
+                s,
+                "<li><strong>{}</strong>: {}</li>",
+                escape(&catalog.frameworks[e.framework].name),
+                escape(&exclusion_text(catalog, e))
+            );
         }
         s.push_str("</ul>");
     }
@@ -204,7 +251,8 @@ pub fn advice_section(catalog: &Catalog, a: &Advice, options: &Options, heading:
         s.push_str("<h3>Why</h3>");
         for e in shown.iter().take(3) {
             let f = &catalog.frameworks[e.framework];
-            let _ = write!(s, "<article><h4>{}. {} — {:.1}</h4>", e.rank, escape(&f.name), round1(e.score));
+            let tied = if e.tied { " (tied)" } else { "" };
+            let _ = write!(s, "<article><h4>{}. {} — {:.1}{tied}</h4>", e.rank, escape(&f.name), round1(e.score));
             if e.rank > 1 {
                 let _ = write!(s, "<p>{}</p>", escape(&e.explanation));
             }
@@ -231,7 +279,7 @@ impl Report for Html {
         for a in advice {
             body.push_str(&advice_section(catalog, a, options, &a.profile.name));
         }
-        page(&title, &body)
+        page(catalog, &title, &body)
     }
 
     fn frameworks(&self, catalog: &Catalog, _options: &Options) -> String {
@@ -250,7 +298,7 @@ impl Report for Html {
             body.push_str("</tr>");
         }
         body.push_str("</tbody></table></section>");
-        for f in &catalog.frameworks {
+        for (fi, f) in catalog.frameworks.iter().enumerate() {
             let _ = write!(
                 body,
                 "<section><h2>{}</h2><p class=\"meta\">{} · {} · {}</p><table><thead><tr><th>Criterion</th><th>Score</th><th>Evidence</th><th>Source</th></tr></thead><tbody>",
@@ -259,15 +307,20 @@ impl Report for Html {
                 escape(f.status.as_str()),
                 escape(&f.languages.join(", "))
             );
-            for (c, a) in catalog.criteria.iter().zip(&f.attributes) {
+            for (ci, (c, a)) in catalog.criteria.iter().zip(&f.attributes).enumerate() {
                 row(
                     &mut body,
-                    &[("", escape(&c.name)), ("num", num(a.score)), ("", escape(&a.evidence)), ("", escape(&a.source))],
+                    &[
+                        ("", escape(&c.name)),
+                        ("num", num(a.score)),
+                        ("", escape(&a.evidence)),
+                        ("", escape(&citation(catalog, fi, ci))),
+                    ],
                 );
             }
             body.push_str("</tbody></table></section>");
         }
-        page("dlpick knowledge base", &body)
+        page(catalog, "dlpick knowledge base", &body)
     }
 
     fn criteria(&self, catalog: &Catalog, _options: &Options) -> String {
@@ -282,7 +335,7 @@ impl Report for Html {
             );
         }
         body.push_str("</tbody></table>");
-        page("dlpick criteria", &body)
+        page(catalog, "dlpick criteria", &body)
     }
 }
 
@@ -330,5 +383,5 @@ pub fn batch_page(
         section.push_str(&agreement);
         body.push_str(&section);
     }
-    page("dlpick: survey results", &body)
+    page(catalog, "dlpick: survey results", &body)
 }

@@ -4,15 +4,28 @@
 use serde::Serialize;
 
 use super::{Options, Report};
-use crate::catalog::{Catalog, Criterion, Framework};
-use crate::explain::{Advice, Explained, Point, evidence_phrase};
+use crate::catalog::{Catalog, Criterion, Framework, SourceFile};
+use crate::explain::{Advice, Explained, Point, citation, evidence_phrase, exclusion_text};
 use crate::score::{Detail, round1};
 
 pub struct Json;
 
 #[derive(Serialize)]
 struct Document<'a> {
+    knowledge_base: Vec<FileView<'a>>,
     profiles: Vec<ProfileView<'a>>,
+}
+
+/// One file of the knowledge base, so a pasted report can be reproduced.
+#[derive(Serialize)]
+pub struct FileView<'a> {
+    path: &'a str,
+    sha256: &'a str,
+}
+
+/// The knowledge base's files as JSON: the base, then each layer.
+pub fn knowledge_base_view(catalog: &Catalog) -> Vec<FileView<'_>> {
+    catalog.files.iter().map(|f: &SourceFile| FileView { path: &f.path, sha256: &f.sha256 }).collect()
 }
 
 #[derive(Serialize)]
@@ -20,15 +33,32 @@ struct ProfileView<'a> {
     profile: &'a str,
     description: Option<&'a str>,
     method: &'a str,
+    /// The policy for frameworks that are not maintained.
+    policy: &'a str,
     needs: serde_json::Map<String, serde_json::Value>,
+    /// Only the frameworks that compete.
     ranking: Vec<RankedView<'a>>,
+    /// Not maintained, for reference (the article's view), best first.
+    inactive: Vec<InactiveView<'a>>,
     excluded: Vec<ExcludedView<'a>>,
     verdict: Option<VerdictView<'a>>,
+    /// Why nothing is ranked, when nothing is.
+    shortfall: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct InactiveView<'a> {
+    framework: &'a str,
+    name: &'a str,
+    status: &'a str,
+    status_note: &'a str,
+    score: f64,
 }
 
 #[derive(Serialize)]
 struct RankedView<'a> {
     rank: usize,
+    tied: bool,
     framework: &'a str,
     name: &'a str,
     status: &'a str,
@@ -74,7 +104,10 @@ struct PointView<'a> {
     score: f64,
     points: f64,
     evidence: &'a str,
+    basis: &'a str,
     source: &'a str,
+    /// How the citation reads: "inferred from 3.2 MXNet".
+    citation: String,
     text: String,
 }
 
@@ -82,12 +115,13 @@ struct PointView<'a> {
 struct ExcludedView<'a> {
     framework: &'a str,
     name: &'a str,
-    reason: &'a str,
+    reason: String,
 }
 
 #[derive(Serialize)]
 struct VerdictView<'a> {
     winner: &'a str,
+    tied_with: Vec<&'a str>,
     runner_up: Option<&'a str>,
     margin: f64,
     decided_by: Option<&'a str>,
@@ -107,7 +141,9 @@ fn point<'a>(catalog: &'a Catalog, framework: usize, p: &Point) -> PointView<'a>
         score: p.score,
         points: round(p.points, 2),
         evidence: &a.evidence,
+        basis: a.basis.as_str(),
         source: &a.source,
+        citation: citation(catalog, framework, p.criterion),
         text: evidence_phrase(catalog, framework, p),
     }
 }
@@ -116,6 +152,7 @@ fn ranked<'a>(catalog: &'a Catalog, e: &'a Explained) -> RankedView<'a> {
     let f = &catalog.frameworks[e.framework];
     RankedView {
         rank: e.rank,
+        tied: e.tied,
         framework: &f.id,
         name: &f.name,
         status: f.status.as_str(),
@@ -159,6 +196,7 @@ fn profile_view<'a>(catalog: &'a Catalog, a: &'a Advice, options: &Options) -> P
         profile: &a.profile.name,
         description: a.profile.description.as_deref(),
         method: a.method,
+        policy: a.policy.as_str(),
         needs: catalog
             .criteria
             .iter()
@@ -167,17 +205,33 @@ fn profile_view<'a>(catalog: &'a Catalog, a: &'a Advice, options: &Options) -> P
             .map(|(c, n)| (c.id.clone(), serde_json::json!(n)))
             .collect(),
         ranking: a.ranking[..options.shown(a.ranking.len())].iter().map(|e| ranked(catalog, e)).collect(),
+        inactive: a
+            .reference
+            .iter()
+            .map(|r| {
+                let f = &catalog.frameworks[r.framework];
+                InactiveView {
+                    framework: &f.id,
+                    name: &f.name,
+                    status: f.status.as_str(),
+                    status_note: &f.status_note,
+                    score: round1(r.score),
+                }
+            })
+            .collect(),
         excluded: a
             .excluded
             .iter()
-            .map(|(f, reason)| ExcludedView {
-                framework: &catalog.frameworks[*f].id,
-                name: &catalog.frameworks[*f].name,
-                reason,
+            .map(|e| ExcludedView {
+                framework: &catalog.frameworks[e.framework].id,
+                name: &catalog.frameworks[e.framework].name,
+                reason: exclusion_text(catalog, e),
             })
             .collect(),
+        shortfall: a.shortfall.as_deref(),
         verdict: a.verdict.as_ref().map(|v| VerdictView {
             winner: &catalog.frameworks[v.winner].id,
+            tied_with: v.tied_with.iter().map(|&f| catalog.frameworks[f].id.as_str()).collect(),
             runner_up: v.runner_up.map(|r| catalog.frameworks[r].id.as_str()),
             margin: v.margin,
             decided_by: v.decided_by.map(|c| catalog.criteria[c].id.as_str()),
@@ -202,7 +256,7 @@ pub fn pretty<T: Serialize>(value: &T) -> String {
 impl Report for Json {
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> String {
         let profiles = advice.iter().map(|a| profile_view(catalog, a, options)).collect();
-        pretty(&Document { profiles })
+        pretty(&Document { knowledge_base: knowledge_base_view(catalog), profiles })
     }
 
     fn frameworks(&self, catalog: &Catalog, _options: &Options) -> String {
@@ -210,32 +264,61 @@ impl Report for Json {
         struct FrameworkView<'a> {
             #[serde(flatten)]
             framework: &'a Framework,
+            /// The layer that added it, when it is not the base.
+            layer: Option<&'a str>,
             attributes: serde_json::Map<String, serde_json::Value>,
         }
         #[derive(Serialize)]
+        struct Tally {
+            article: usize,
+            inferred: usize,
+            outside: usize,
+            summary: String,
+        }
+        #[derive(Serialize)]
         struct Kb<'a> {
+            knowledge_base: Vec<FileView<'a>>,
+            about: &'a crate::catalog::About,
+            basis_tally: Tally,
             criteria: &'a [Criterion],
             frameworks: Vec<FrameworkView<'a>>,
         }
         let frameworks = catalog
             .frameworks
             .iter()
-            .map(|f| FrameworkView {
+            .enumerate()
+            .map(|(fi, f)| FrameworkView {
                 framework: f,
+                layer: catalog.layer_of(f.origin),
                 attributes: catalog
                     .criteria
                     .iter()
                     .zip(&f.attributes)
-                    .map(|(c, a)| {
+                    .enumerate()
+                    .map(|(c, (criterion, a))| {
                         (
-                            c.id.clone(),
-                            serde_json::json!({"score": a.score, "evidence": a.evidence, "source": a.source}),
+                            criterion.id.clone(),
+                            serde_json::json!({
+                                "score": a.score,
+                                "evidence": a.evidence,
+                                "basis": a.basis.as_str(),
+                                "source": a.source,
+                                "citation": citation(catalog, fi, c),
+                                "layer": catalog.layer_of(a.origin),
+                            }),
                         )
                     })
                     .collect(),
             })
             .collect();
-        pretty(&Kb { criteria: &catalog.criteria, frameworks })
+        let [article, inferred, outside] = catalog.basis_tally();
+        pretty(&Kb {
+            knowledge_base: knowledge_base_view(catalog),
+            about: &catalog.about,
+            basis_tally: Tally { article, inferred, outside, summary: super::basis_tally_sentence(catalog) },
+            criteria: &catalog.criteria,
+            frameworks,
+        })
     }
 
     fn criteria(&self, catalog: &Catalog, _options: &Options) -> String {

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use super::{Options, Report};
 use crate::catalog::Catalog;
-use crate::explain::{Advice, num};
+use crate::explain::{Advice, citation, exclusion_text, num};
 use crate::score::round1;
 
 pub struct Markdown;
@@ -35,15 +35,16 @@ impl Report for Markdown {
             let _ = writeln!(out, "Needs: {}. Method: {}.\n", needs.join(", "), a.method);
             let shown = &a.ranking[..options.shown(a.ranking.len())];
             if shown.is_empty() {
-                out.push_str("No framework meets every requirement.\n");
+                let _ = writeln!(out, "{}", a.shortfall.as_deref().unwrap_or("No framework meets every requirement."));
             } else {
                 out.push_str("| # | Framework | Match | Status |\n|--:|---|--:|---|\n");
                 for e in shown {
                     let f = &catalog.frameworks[e.framework];
+                    let rank = if e.tied { format!("{} (tied)", e.rank) } else { e.rank.to_string() };
                     let _ = writeln!(
                         out,
                         "| {} | {} | {:.1} | {} |",
-                        e.rank,
+                        rank,
                         cell(&f.name),
                         round1(e.score),
                         f.status.as_str()
@@ -54,13 +55,28 @@ impl Report for Markdown {
                     let _ = writeln!(out, "- **{}**: {}", cell(&catalog.frameworks[e.framework].name), e.explanation);
                 }
             }
+            if !a.reference.is_empty() {
+                let _ = writeln!(out, "\n**Not maintained, for reference: {}'s view**\n", catalog.about.cited_as);
+                for r in &a.reference {
+                    let f = &catalog.frameworks[r.framework];
+                    let _ = writeln!(
+                        out,
+                        "- {} ({:.1}, {}): {}",
+                        cell(&f.name),
+                        round1(r.score),
+                        f.status.as_str(),
+                        f.status_note
+                    );
+                }
+            }
             if !a.excluded.is_empty() {
                 out.push_str("\n**Excluded**\n\n");
-                for (f, reason) in &a.excluded {
-                    let _ = writeln!(out, "- {}: {reason}", catalog.frameworks[*f].name);
+                for e in &a.excluded {
+                    let _ = writeln!(out, "- {}: {}", catalog.frameworks[e.framework].name, exclusion_text(catalog, e));
                 }
             }
         }
+        let _ = writeln!(out, "\n---\n\n{}", super::knowledge_base_line(catalog));
         out
     }
 
@@ -79,7 +95,7 @@ impl Report for Markdown {
             }
             out.push('\n');
         }
-        for f in &catalog.frameworks {
+        for (fi, f) in catalog.frameworks.iter().enumerate() {
             let _ = writeln!(out, "\n### {} (`{}`)\n", f.name, f.id);
             let _ = writeln!(
                 out,
@@ -89,18 +105,20 @@ impl Report for Markdown {
                 f.status.as_str(),
                 f.status_note
             );
-            out.push_str("| Criterion | Score | Evidence | Source |\n|---|--:|---|---|\n");
-            for (c, a) in catalog.criteria.iter().zip(&f.attributes) {
+            out.push_str("| Criterion | Score | Evidence | Basis | Source |\n|---|--:|---|---|---|\n");
+            for (ci, (c, a)) in catalog.criteria.iter().zip(&f.attributes).enumerate() {
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} |",
                     cell(&c.name),
                     num(a.score),
                     cell(&a.evidence),
-                    cell(&a.source)
+                    a.basis.as_str(),
+                    cell(&citation(catalog, fi, ci))
                 );
             }
         }
+        let _ = writeln!(out, "\n{}", super::basis_tally_sentence(catalog));
         out
     }
 

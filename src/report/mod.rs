@@ -18,7 +18,7 @@ pub use self::csv::Csv;
 pub use self::html::Html;
 pub use self::json::{Json, advice_value, pretty};
 pub use self::markdown::Markdown;
-pub use self::text::{Text, bar, wrap};
+pub use self::text::{Text, bar, basis_tally_sentence, wrap};
 
 /// The output formats of `recommend`, `frameworks` and `criteria`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -46,6 +46,14 @@ impl Format {
             Self::Html => &Html,
         }
     }
+}
+
+/// The knowledge base's files with their hashes, for report footers:
+/// "Knowledge base: built-in (sha256 9f8e…), kb/extra.toml (sha256 …)."
+pub fn knowledge_base_line(catalog: &Catalog) -> String {
+    let files: Vec<String> =
+        catalog.files.iter().map(|f| format!("{} (sha256 {})", f.path, &f.sha256[..f.sha256.len().min(12)])).collect();
+    format!("Knowledge base: {}.", files.join(", "))
 }
 
 /// How a report should look.

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use super::{Options, Report};
 use crate::catalog::{Catalog, Status};
-use crate::explain::{Advice, Explained, num};
+use crate::explain::{Advice, Explained, citation, exclusion_text, num};
 use crate::score::round1;
 
 /// Lines of advice are wrapped at this width; fixed so output never depends
@@ -87,6 +87,11 @@ fn pad_left(s: &str, width: usize) -> String {
     if n >= width { s.to_string() } else { format!("{}{s}", " ".repeat(width - n)) }
 }
 
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
 fn status_mark(status: Status) -> &'static str {
     match status {
         Status::Active => "",
@@ -145,8 +150,9 @@ impl Report for Text {
             let _ = writeln!(out, "{line}");
         }
 
-        for f in &catalog.frameworks {
-            let _ = writeln!(out, "\n{} ({}), backed by {}", paint.bold(&f.name), f.id, f.backer);
+        for (fi, f) in catalog.frameworks.iter().enumerate() {
+            let layer = catalog.layer_of(f.origin).map_or_else(String::new, |l| format!(" (from {l})"));
+            let _ = writeln!(out, "\n{} ({}), backed by {}{layer}", paint.bold(&f.name), f.id, f.backer);
             out.push_str(&wrap(&format!("Status: {}. {}", f.status.as_str(), f.status_note), "  ", WIDTH));
             for (c, criterion) in catalog.criteria.iter().enumerate() {
                 let a = &f.attributes[c];
@@ -155,11 +161,13 @@ impl Report for Text {
                     criterion.name,
                     num(a.score),
                     a.evidence.trim_end_matches('.'),
-                    a.source
+                    citation(catalog, fi, c)
                 );
                 out.push_str(&wrap(&line, "  ", WIDTH).replacen("  ", "  - ", 1).replace("\n  ", "\n    "));
             }
         }
+        out.push('\n');
+        out.push_str(&wrap(&basis_tally_sentence(catalog), "", WIDTH));
         out
     }
 
@@ -176,6 +184,19 @@ impl Report for Text {
         }
         out
     }
+}
+
+/// "Of 88 scores, 41 rest on the article, 17 are inferred from it and 30
+/// come from outside it (dated sources)."
+pub fn basis_tally_sentence(catalog: &Catalog) -> String {
+    let [article, inferred, outside] = catalog.basis_tally();
+    let total = article + inferred + outside;
+    let cited = &catalog.about.cited_as;
+    format!(
+        "Of {total} scores, {article} rest on {cited}, {inferred} {} inferred from it and {outside} {} from outside it (dated sources).",
+        if inferred == 1 { "is" } else { "are" },
+        if outside == 1 { "comes" } else { "come" }
+    )
 }
 
 fn render_one(out: &mut String, catalog: &Catalog, a: &Advice, options: &Options, paint: Paint) {
@@ -195,7 +216,8 @@ fn render_one(out: &mut String, catalog: &Catalog, a: &Advice, options: &Options
 
     let shown = options.shown(a.ranking.len());
     if a.ranking.is_empty() {
-        let _ = writeln!(out, "No framework meets every requirement.");
+        let text = a.shortfall.as_deref().unwrap_or("No framework meets every requirement.");
+        out.push_str(&wrap(text, "", WIDTH));
     } else {
         let name_w = a.ranking[..shown]
             .iter()
@@ -203,16 +225,21 @@ fn render_one(out: &mut String, catalog: &Catalog, a: &Advice, options: &Options
             .max()
             .unwrap_or(0)
             .max(9);
-        let _ = writeln!(out, "{}", paint.bold(&format!("{:>2}  {}  {:>5}", "#", pad("framework", name_w), "match")));
+        let _ = writeln!(out, "{}", paint.bold(&format!("{:>3} {}  {:>5}", "#", pad("framework", name_w), "match")));
         for e in &a.ranking[..shown] {
             let f = &catalog.frameworks[e.framework];
             let name = pad(&f.name, name_w);
             let b = bar(e.score);
             let b = if e.rank == 1 { paint.green(&b) } else { b };
             let mark = status_mark(f.status);
-            let mark =
+            let mut mark =
                 if mark.is_empty() { String::new() } else { format!("  {}", paint.yellow(&format!("! {mark}"))) };
-            let line = format!("{:>2}  {name}  {:>5.1}  {b}{mark}", e.rank, round1(e.score));
+            if e.tied {
+                mark.push_str("  ");
+                mark.push_str(&paint.dim("tied"));
+            }
+            let rank = if e.tied { format!("{}=", e.rank) } else { e.rank.to_string() };
+            let line = format!("{rank:>3} {name}  {:>5.1}  {b}{mark}", round1(e.score));
             let _ = writeln!(out, "{}", line.trim_end());
         }
         if shown < a.ranking.len() {
@@ -224,13 +251,30 @@ fn render_one(out: &mut String, catalog: &Catalog, a: &Advice, options: &Options
         }
     }
 
+    if !a.reference.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint.bold(&format!("Not maintained, for reference: {}'s view", catalog.about.cited_as))
+        );
+        let id_w = a.reference.iter().map(|r| catalog.frameworks[r.framework].name.chars().count()).max().unwrap_or(0);
+        for r in &a.reference {
+            let f = &catalog.frameworks[r.framework];
+            let head = format!("  {}  {:>5.1}  ", pad(&f.name, id_w), round1(r.score));
+            let indent = " ".repeat(head.chars().count());
+            let note = format!("{}. {}", capitalised(f.status.as_str()), f.status_note.trim());
+            out.push_str(&head);
+            out.push_str(wrap(&note, &indent, WIDTH).trim_start());
+        }
+    }
+
     if !a.excluded.is_empty() {
         let _ = writeln!(out, "\n{}", paint.bold("Excluded"));
-        let id_w = a.excluded.iter().map(|(f, _)| catalog.frameworks[*f].name.chars().count()).max().unwrap_or(0);
-        for (f, reason) in &a.excluded {
-            let head = format!("  {}  ", pad(&catalog.frameworks[*f].name, id_w));
+        let id_w = a.excluded.iter().map(|e| catalog.frameworks[e.framework].name.chars().count()).max().unwrap_or(0);
+        for e in &a.excluded {
+            let head = format!("  {}  ", pad(&catalog.frameworks[e.framework].name, id_w));
             let indent = " ".repeat(head.chars().count());
-            let wrapped = wrap(reason, &indent, WIDTH);
+            let wrapped = wrap(&exclusion_text(catalog, e), &indent, WIDTH);
             out.push_str(&head);
             out.push_str(wrapped.trim_start());
         }

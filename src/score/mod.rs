@@ -14,7 +14,7 @@ pub use weighted_product::WeightedProduct;
 pub use weighted_sum::WeightedSum;
 
 use crate::catalog::{Catalog, Status};
-use crate::profile::{Profile, Require};
+use crate::profile::{InactivePolicy, Profile, Require};
 
 /// The knowledge base as numbers, laid out for fast scoring.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,14 +54,17 @@ pub trait Method: Send + Sync {
     /// The name used on the command line and in reports.
     fn id(&self) -> &'static str;
 
-    /// The match (0–100) of each of `candidates`, in the same order, with
-    /// what the method can say about it. `effective` is need × weight per
-    /// criterion; its sum is positive.
-    fn evaluate(&self, matrix: &Matrix, effective: &[f64], candidates: &[usize]) -> Vec<(f64, Detail)>;
+    /// The match (0–100) of each of `targets`, in the same order, with what
+    /// the method can say about it. `field` is the set of frameworks that
+    /// compete: a relative method (TOPSIS) measures every target against
+    /// the ideal of that field, so scoring a framework for reference never
+    /// moves the ranking. `effective` is need × weight per criterion; its
+    /// sum is positive.
+    fn evaluate(&self, matrix: &Matrix, effective: &[f64], field: &[usize], targets: &[usize]) -> Vec<(f64, Detail)>;
 
-    /// Only the matches.
+    /// Only the matches of `candidates`, each measured within that field.
     fn matches(&self, matrix: &Matrix, effective: &[f64], candidates: &[usize]) -> Vec<f64> {
-        self.evaluate(matrix, effective, candidates).into_iter().map(|(score, _)| score).collect()
+        self.evaluate(matrix, effective, candidates, candidates).into_iter().map(|(score, _)| score).collect()
     }
 }
 
@@ -85,7 +88,7 @@ pub fn normalised(effective: &[f64]) -> Vec<f64> {
 }
 
 /// The methods dlpick offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MethodId {
     /// 100 · Σ need·weight·score / Σ need·weight·5.
     #[default]
@@ -97,12 +100,23 @@ pub enum MethodId {
 }
 
 impl MethodId {
+    pub const ALL: [Self; 3] = [Self::WeightedSum, Self::WeightedProduct, Self::Topsis];
+
     pub fn method(self) -> &'static dyn Method {
         match self {
             Self::WeightedSum => &WeightedSum,
             Self::WeightedProduct => &WeightedProduct,
             Self::Topsis => &Topsis,
         }
+    }
+
+    /// The name used on the command line and in reports.
+    pub fn as_str(self) -> &'static str {
+        self.method().id()
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == crate::catalog::normalise_id(text).replace('_', "-"))
     }
 }
 
@@ -113,47 +127,119 @@ pub struct Ranked {
     /// 0–100, unrounded.
     pub score: f64,
     pub detail: Detail,
+    /// 1-based; frameworks whose displayed match is equal share a rank
+    /// ("1, 1, 3").
+    pub rank: usize,
+    /// Another ranked framework shows the same match.
+    pub tied: bool,
+}
+
+/// A framework that is not maintained but meets every other requirement,
+/// scored for reference (the article's view) under
+/// [`InactivePolicy::Separate`]. It is never ranked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub framework: usize,
+    /// 0–100, unrounded, measured against the frameworks that compete.
+    pub score: f64,
+}
+
+/// Why a hard constraint rules a framework out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// Listed in `require.exclude`.
+    ExcludedByProfile,
+    /// Not a deep-learning framework, and the profile asks for one.
+    NotDeepLearning,
+    /// Not maintained, and the policy is [`InactivePolicy::Exclude`].
+    NotMaintained(Status),
+    /// Offers no API in these required languages (keys).
+    MissingLanguages(Vec<String>),
+    /// Scores below a required minimum.
+    BelowMinimum { criterion: usize, score: f64, floor: f64 },
 }
 
 /// A framework a hard constraint ruled out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exclusion {
     pub framework: usize,
-    /// Why, in words.
-    pub reason: String,
+    /// Every constraint it fails, in a fixed order.
+    pub reasons: Vec<Reason>,
 }
 
 /// One profile's result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranking {
     pub method: &'static str,
+    /// The policy applied to frameworks that are not maintained.
+    pub policy: InactivePolicy,
     /// need × weight per criterion.
     pub effective: Vec<f64>,
-    /// Best first.
+    /// The frameworks that compete, best first.
     pub ranked: Vec<Ranked>,
+    /// Not maintained, shown for reference; best first. Empty unless the
+    /// policy is `Separate`.
+    pub reference: Vec<Reference>,
     /// In framework-id order.
     pub excluded: Vec<Exclusion>,
+}
+
+/// Who competes, who is shown for reference, who is out.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Field {
+    pub competing: Vec<usize>,
+    pub reference: Vec<usize>,
+    pub excluded: Vec<Exclusion>,
+}
+
+/// Sort frameworks into the field for `require` under its policy.
+pub fn field(catalog: &Catalog, require: &Require) -> Field {
+    let policy = require.policy();
+    let mut out = Field::default();
+    for f in 0..catalog.frameworks.len() {
+        let mut reasons = reasons(catalog, f, require);
+        let maintained = catalog.frameworks[f].status.is_maintained();
+        match policy {
+            InactivePolicy::Exclude if !maintained => {
+                reasons.insert(0, Reason::NotMaintained(catalog.frameworks[f].status));
+            }
+            _ => {}
+        }
+        if !reasons.is_empty() {
+            out.excluded.push(Exclusion { framework: f, reasons });
+        } else if maintained || policy == InactivePolicy::Rank {
+            out.competing.push(f);
+        } else {
+            out.reference.push(f);
+        }
+    }
+    out
 }
 
 /// Score `profile` against the knowledge base.
 pub fn rank(catalog: &Catalog, matrix: &Matrix, profile: &Profile, method: &dyn Method) -> Ranking {
     let effective = matrix.effective_weights(&profile.needs);
-    let mut candidates = Vec::with_capacity(matrix.frameworks);
-    let mut excluded = Vec::new();
-    for f in 0..matrix.frameworks {
-        match exclusion_reason(catalog, f, &profile.require) {
-            Some(reason) => excluded.push(Exclusion { framework: f, reason }),
-            None => candidates.push(f),
-        }
-    }
-    let scores = if candidates.is_empty() { Vec::new() } else { method.evaluate(matrix, &effective, &candidates) };
-    let mut ranked: Vec<Ranked> = candidates
+    let Field { competing, reference, excluded } = field(catalog, &profile.require);
+    let scores =
+        if competing.is_empty() { Vec::new() } else { method.evaluate(matrix, &effective, &competing, &competing) };
+    let mut ranked: Vec<Ranked> = competing
         .into_iter()
         .zip(scores)
-        .map(|(framework, (score, detail))| Ranked { framework, score, detail })
+        .map(|(framework, (score, detail))| Ranked { framework, score, detail, rank: 0, tied: false })
         .collect();
     sort_ranking(&mut ranked);
-    Ranking { method: method.id(), effective, ranked, excluded }
+    // Reference frameworks are measured within the competing field (or,
+    // when none competes, among themselves).
+    let mut reference: Vec<Reference> = if reference.is_empty() {
+        Vec::new()
+    } else {
+        let basis: Vec<usize> =
+            if ranked.is_empty() { reference.clone() } else { ranked.iter().map(|r| r.framework).collect() };
+        let scores = method.evaluate(matrix, &effective, &basis, &reference);
+        reference.into_iter().zip(scores).map(|(framework, (score, _))| Reference { framework, score }).collect()
+    };
+    reference.sort_by_key(|r| (std::cmp::Reverse(tie_key(r.score)), r.framework));
+    Ranking { method: method.id(), policy: profile.require.policy(), effective, ranked, reference, excluded }
 }
 
 /// Weighted-sum ranking of `candidates` for effective weights `effective`
@@ -163,27 +249,45 @@ pub fn weighted_sum_ranking(matrix: &Matrix, effective: &[f64], candidates: &[us
     let mut ranked: Vec<Ranked> = candidates
         .iter()
         .zip(scores)
-        .map(|(&framework, score)| Ranked { framework, score, detail: Detail::None })
+        .map(|(&framework, score)| Ranked { framework, score, detail: Detail::None, rank: 0, tied: false })
         .collect();
     sort_ranking(&mut ranked);
     ranked
 }
 
-/// Best first; scores equal to within 1e-6 count as a tie, broken by id
-/// (frameworks are stored in id order, so by index).
+/// Best first (scores equal to within 1e-6 count as equal, then by id:
+/// frameworks are stored in id order, so by index), and each given its
+/// displayed rank: frameworks whose match shows the same to one decimal
+/// share a rank and are marked tied.
 pub fn sort_ranking(ranked: &mut [Ranked]) {
     ranked.sort_by_key(|r| (std::cmp::Reverse(tie_key(r.score)), r.framework));
+    let shown: Vec<i64> = ranked.iter().map(|r| display_key(r.score)).collect();
+    let mut start = 0;
+    while start < ranked.len() {
+        let end = (start..ranked.len()).find(|&i| shown[i] != shown[start]).unwrap_or(ranked.len());
+        for r in &mut ranked[start..end] {
+            r.rank = start + 1;
+            r.tied = end - start > 1;
+        }
+        start = end;
+    }
 }
 
-/// Scores as integers in millionths, so ties compare as a total order.
+/// Scores as integers in millionths, so near-equal scores compare as a
+/// total order.
 pub fn tie_key(score: f64) -> i64 {
     round_half_away(score * 1e6)
+}
+
+/// A match as shown: tenths, rounded half away from zero.
+pub fn display_key(score: f64) -> i64 {
+    round_half_away(score * 10.0)
 }
 
 /// Round to one decimal, as matches are shown.
 #[allow(clippy::cast_precision_loss)]
 pub fn round1(x: f64) -> f64 {
-    round_half_away(x * 10.0) as f64 / 10.0
+    display_key(x) as f64 / 10.0
 }
 
 /// Round half away from zero to an integer. A cast, not `f64::round`, which
@@ -195,41 +299,70 @@ pub fn round_half_away(x: f64) -> i64 {
     if x >= 0.0 { (x + 0.5) as i64 } else { (x - 0.5) as i64 }
 }
 
-/// The frameworks that pass `require`, in id order.
+/// The frameworks that compete under `require` (its policy included), in
+/// id order.
 pub fn candidates(catalog: &Catalog, require: &Require) -> Vec<usize> {
-    (0..catalog.frameworks.len()).filter(|&f| exclusion_reason(catalog, f, require).is_none()).collect()
+    field(catalog, require).competing
 }
 
-/// Why `require` rules out framework `f`, or `None` when it passes.
-pub fn exclusion_reason(catalog: &Catalog, f: usize, require: &Require) -> Option<String> {
+/// Every hard constraint of `require` that framework `f` fails, leaving
+/// the policy on maintenance aside.
+pub fn reasons(catalog: &Catalog, f: usize, require: &Require) -> Vec<Reason> {
     let framework = &catalog.frameworks[f];
     let mut reasons = Vec::new();
     if require.exclude.contains(&f) {
-        reasons.push("excluded by the profile (require.exclude)".to_string());
+        reasons.push(Reason::ExcludedByProfile);
     }
     if require.deep_learning && !framework.deep_learning {
-        reasons.push(
-            "not a deep-learning framework, as the article itself says; set require.deep_learning = false to rank it"
-                .to_string(),
-        );
+        reasons.push(Reason::NotDeepLearning);
     }
-    if require.active_only && framework.status != Status::Active {
-        reasons.push(format!(
-            "not actively developed ({}). {}",
-            framework.status.phrase(),
-            framework.status_note.trim_end_matches('.')
-        ));
-    }
-    let missing: Vec<&str> =
-        require.languages.iter().filter(|l| !framework.languages.contains(l)).map(String::as_str).collect();
+    let missing: Vec<String> = require.languages.iter().filter(|l| !framework.languages.contains(l)).cloned().collect();
     if !missing.is_empty() {
-        reasons.push(format!("offers no API in {} (it has {})", missing.join(", "), framework.languages.join(", ")));
+        reasons.push(Reason::MissingLanguages(missing));
     }
     for &(c, floor) in &require.min {
         let score = framework.attributes[c].score;
         if score < floor {
-            reasons.push(format!("{} {score}/5 is below the required minimum of {floor}", catalog.criteria[c].name));
+            reasons.push(Reason::BelowMinimum { criterion: c, score, floor });
         }
     }
-    (!reasons.is_empty()).then(|| reasons.join("; "))
+    reasons
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ranked(scores: &[f64]) -> Vec<Ranked> {
+        let mut r: Vec<Ranked> = scores
+            .iter()
+            .enumerate()
+            .map(|(framework, &score)| Ranked { framework, score, detail: Detail::None, rank: 0, tied: false })
+            .collect();
+        sort_ranking(&mut r);
+        r
+    }
+
+    #[test]
+    fn equal_displayed_matches_share_a_rank() {
+        // 80.04 and 79.96 both show as 80.0: tied for 2nd; 60 is 4th.
+        let r = ranked(&[60.0, 80.04, 90.0, 79.96]);
+        let got: Vec<(usize, usize, bool)> = r.iter().map(|x| (x.framework, x.rank, x.tied)).collect();
+        assert_eq!(got, [(2, 1, false), (1, 2, true), (3, 2, true), (0, 4, false)]);
+    }
+
+    #[test]
+    fn exact_ties_are_listed_by_id() {
+        let r = ranked(&[50.0, 70.0, 70.0]);
+        let got: Vec<(usize, usize, bool)> = r.iter().map(|x| (x.framework, x.rank, x.tied)).collect();
+        assert_eq!(got, [(1, 1, true), (2, 1, true), (0, 3, false)]);
+    }
+
+    #[test]
+    fn methods_parse_by_their_names() {
+        assert_eq!(MethodId::parse("weighted-sum"), Some(MethodId::WeightedSum));
+        assert_eq!(MethodId::parse("TOPSIS"), Some(MethodId::Topsis));
+        assert_eq!(MethodId::parse("weighted_product"), Some(MethodId::WeightedProduct));
+        assert_eq!(MethodId::parse("sum"), None);
+    }
 }

@@ -31,22 +31,32 @@ impl Topsis {
     /// TOPSIS over `candidates` (rows of `matrix`) with weights `effective`
     /// (normalised here to sum to 1).
     pub fn analyse(matrix: &Matrix, effective: &[f64], candidates: &[usize]) -> Vec<TopsisResult> {
+        Self::analyse_within(matrix, effective, candidates, candidates)
+    }
+
+    /// TOPSIS figures of `targets` measured within `field`: the column norms,
+    /// the ideal and the anti-ideal come from `field` alone.
+    pub fn analyse_within(matrix: &Matrix, effective: &[f64], field: &[usize], targets: &[usize]) -> Vec<TopsisResult> {
         let w = normalised(effective);
         let n = matrix.criteria;
         let norms: Vec<f64> =
-            (0..n).map(|c| candidates.iter().map(|&f| matrix.row(f)[c].powi(2)).sum::<f64>().sqrt()).collect();
-        let weighted: Vec<Vec<f64>> = candidates
+            (0..n).map(|c| field.iter().map(|&f| matrix.row(f)[c].powi(2)).sum::<f64>().sqrt()).collect();
+        let weigh = |f: usize| -> Vec<f64> {
+            (0..n).map(|c| if norms[c] > 0.0 { w[c] * matrix.row(f)[c] / norms[c] } else { 0.0 }).collect()
+        };
+        let in_field: Vec<Vec<f64>> = field.iter().map(|&f| weigh(f)).collect();
+        let ideal: Vec<f64> = (0..n).map(|c| in_field.iter().map(|v| v[c]).fold(f64::NEG_INFINITY, f64::max)).collect();
+        let anti: Vec<f64> = (0..n).map(|c| in_field.iter().map(|v| v[c]).fold(f64::INFINITY, f64::min)).collect();
+        targets
             .iter()
-            .map(|&f| (0..n).map(|c| if norms[c] > 0.0 { w[c] * matrix.row(f)[c] / norms[c] } else { 0.0 }).collect())
-            .collect();
-        let ideal: Vec<f64> = (0..n).map(|c| weighted.iter().map(|v| v[c]).fold(f64::NEG_INFINITY, f64::max)).collect();
-        let anti: Vec<f64> = (0..n).map(|c| weighted.iter().map(|v| v[c]).fold(f64::INFINITY, f64::min)).collect();
-        weighted
-            .iter()
+            .map(|&f| weigh(f))
             .map(|v| {
-                let gaps: Vec<f64> = v.iter().zip(&ideal).map(|(x, best)| (best - x).powi(2)).collect();
+                // A target better than the field's best on a criterion has
+                // no gap there.
+                let gaps: Vec<f64> = v.iter().zip(&ideal).map(|(x, best)| (best - x).max(0.0).powi(2)).collect();
                 let to_ideal = gaps.iter().sum::<f64>().sqrt();
-                let to_anti_ideal = v.iter().zip(&anti).map(|(x, worst)| (x - worst).powi(2)).sum::<f64>().sqrt();
+                let to_anti_ideal =
+                    v.iter().zip(&anti).map(|(x, worst)| (x - worst).max(0.0).powi(2)).sum::<f64>().sqrt();
                 let total = to_ideal + to_anti_ideal;
                 let largest_gap = gaps
                     .iter()
@@ -70,8 +80,8 @@ impl Method for Topsis {
         "topsis"
     }
 
-    fn evaluate(&self, matrix: &Matrix, effective: &[f64], candidates: &[usize]) -> Vec<(f64, Detail)> {
-        Self::analyse(matrix, effective, candidates)
+    fn evaluate(&self, matrix: &Matrix, effective: &[f64], field: &[usize], targets: &[usize]) -> Vec<(f64, Detail)> {
+        Self::analyse_within(matrix, effective, field, targets)
             .into_iter()
             .map(|r| {
                 (

@@ -21,9 +21,9 @@ impl Method for WeightedProduct {
         "weighted-product"
     }
 
-    fn evaluate(&self, matrix: &Matrix, effective: &[f64], candidates: &[usize]) -> Vec<(f64, Detail)> {
+    fn evaluate(&self, matrix: &Matrix, effective: &[f64], _field: &[usize], targets: &[usize]) -> Vec<(f64, Detail)> {
         let w = normalised(effective);
-        candidates
+        targets
             .iter()
             .map(|&f| {
                 let row = matrix.row(f);
@@ -54,7 +54,7 @@ mod tests {
         // One framework, two criteria scored 5 and 2, weights 3:1 → w = 0.75, 0.25.
         // 100 · (6/6)^0.75 · (3/6)^0.25 = 100 · 0.5^0.25 = 84.0896…
         let m = Matrix { frameworks: 1, criteria: 2, scores: vec![5.0, 2.0], weights: vec![1.0, 1.0] };
-        let got = WeightedProduct.evaluate(&m, &[3.0, 1.0], &[0]);
+        let got = WeightedProduct.evaluate(&m, &[3.0, 1.0], &[0], &[0]);
         assert!((got[0].0 - 84.089_641_525_371_45).abs() < 1e-9, "{got:?}");
         assert_eq!(got[0].1, Detail::Product { weakest: Some(1) });
     }

@@ -21,9 +21,9 @@ impl Method for WeightedSum {
         "weighted-sum"
     }
 
-    fn evaluate(&self, matrix: &Matrix, effective: &[f64], candidates: &[usize]) -> Vec<(f64, Detail)> {
+    fn evaluate(&self, matrix: &Matrix, effective: &[f64], _field: &[usize], targets: &[usize]) -> Vec<(f64, Detail)> {
         let scale = 100.0 / (effective.iter().sum::<f64>() * SCALE_MAX);
-        candidates
+        targets
             .iter()
             .map(|&f| (scale * matrix.row(f).iter().zip(effective).map(|(s, e)| s * e).sum::<f64>(), Detail::None))
             .collect()

@@ -11,8 +11,8 @@
 //! run is deterministic.
 
 use crate::catalog::Catalog;
-use crate::profile::Profile;
-use crate::score::{Matrix, candidates, exclusion_reason, weighted_sum_ranking};
+use crate::profile::{InactivePolicy, Profile, Require};
+use crate::score::{Exclusion, Matrix, candidates, reasons, weighted_sum_ranking};
 
 /// Temperature of the logistic loss, in match points.
 const TAU: f64 = 0.5;
@@ -36,15 +36,23 @@ pub struct Decision {
 impl Decision {
     /// `None` (with the reason) when the profile has no `chosen` or its own
     /// constraints rule the chosen framework out.
+    /// Past decisions were made among the frameworks of their day, so every
+    /// framework that meets the profile's constraints counts as a rival,
+    /// maintained or not (the `rank` policy).
     pub fn from_profile(catalog: &Catalog, profile: &Profile) -> Result<Self, String> {
         let chosen = profile.chosen.ok_or_else(|| format!("`{}` has no `chosen` framework", profile.name))?;
-        if let Some(reason) = exclusion_reason(catalog, chosen, &profile.require) {
+        let reasons = reasons(catalog, chosen, &profile.require);
+        if !reasons.is_empty() {
+            let exclusion = Exclusion { framework: chosen, reasons };
             return Err(format!(
-                "`{}` chose {}, which its own requirements exclude ({reason})",
-                profile.name, catalog.frameworks[chosen].id
+                "`{}` chose {}, which its own requirements exclude ({})",
+                profile.name,
+                catalog.frameworks[chosen].id,
+                crate::explain::exclusion_text(catalog, &exclusion)
             ));
         }
-        let candidates = candidates(catalog, &profile.require);
+        let require = Require { inactive: Some(InactivePolicy::Rank), ..profile.require.clone() };
+        let candidates = candidates(catalog, &require);
         Ok(Self { name: profile.name.clone(), needs: profile.needs.clone(), candidates, chosen })
     }
 }

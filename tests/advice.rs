@@ -1,0 +1,356 @@
+//! Advice for a decision made today: the policy for frameworks that are no
+//! longer maintained, plain words when none qualifies, ties shown as ties,
+//! and a knowledge base that says how it knows each score.
+
+mod common;
+
+use common::{arg, dlpick, fixture, flat, json_of, tomls};
+
+fn stdout_of(args: &[&str]) -> String {
+    flat(&common::stdout_of(args))
+}
+
+fn raw_stdout_of(args: &[&str]) -> String {
+    common::stdout_of(args)
+}
+use predicates::prelude::*;
+use serde_json::Value;
+
+const METHODS: [&str; 3] = ["weighted-sum", "weighted-product", "topsis"];
+
+/// Every profile shipped in the repository, examples and past decisions.
+fn all_profiles() -> Vec<std::path::PathBuf> {
+    let mut all = tomls("profiles");
+    all.extend(tomls("profiles/decisions"));
+    all
+}
+
+fn status_of(id: &str) -> String {
+    let kb = json_of(&["frameworks", "--format", "json"]);
+    let f = kb["frameworks"].as_array().unwrap().iter().find(|f| f["id"] == id).unwrap();
+    f["status"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn by_default_no_unmaintained_framework_is_ranked_in_any_method() {
+    for profile in all_profiles() {
+        for method in METHODS {
+            let v = json_of(&["recommend", arg(&profile), "--method", method, "--format", "json"]);
+            let p = &v["profiles"][0];
+            assert_ne!(p["policy"], "rank");
+            for r in p["ranking"].as_array().unwrap() {
+                assert_eq!(r["status"], "active", "{profile:?} {method}: {r}");
+            }
+            for r in p["inactive"].as_array().unwrap() {
+                assert_ne!(r["status"], "active", "{profile:?} {method}: {r}");
+                assert!(r["status_note"].as_str().unwrap().len() > 10);
+            }
+        }
+    }
+}
+
+#[test]
+fn by_default_no_format_puts_an_unmaintained_framework_first() {
+    let unmaintained = ["MXNet", "CNTK", "Caffe2", "Theano"];
+    for profile in all_profiles() {
+        let path = arg(&profile);
+        // Text: the first row of the table.
+        let text = raw_stdout_of(&["recommend", path]);
+        if let Some(first) =
+            text.lines().find(|l| l.trim_start().starts_with("1 ") || l.trim_start().starts_with("1= "))
+        {
+            assert!(!unmaintained.iter().any(|n| first.contains(n)), "{path}: {first}");
+        }
+        assert!(!text.contains("only framework that meets your requirements"), "{path}");
+        // Markdown: the first table row.
+        let md = raw_stdout_of(&["recommend", path, "--format", "markdown"]);
+        if let Some(first) = md.lines().find(|l| l.starts_with("| 1 ")) {
+            assert!(!unmaintained.iter().any(|n| first.contains(n)), "{path}: {first}");
+        }
+        // CSV: every ranked row is an active framework.
+        let csv = raw_stdout_of(&["recommend", path, "--format", "csv"]);
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        for row in reader.records() {
+            let row = row.unwrap();
+            if &row[1] == "ranked" {
+                assert_eq!(&row[7], "active", "{path}: {row:?}");
+            }
+        }
+        // HTML: the first "Why" heading.
+        let html = stdout_of(&["recommend", path, "--format", "html"]);
+        if let Some(at) = html.find("<h4>1. ") {
+            let heading = &html[at..at + 40];
+            assert!(!unmaintained.iter().any(|n| heading.contains(n)), "{path}: {heading}");
+        }
+    }
+}
+
+#[test]
+fn the_article_view_ranks_everything_with_warnings() {
+    // polyglot-shop: multi-language 5, rapid prototyping 2, distributed 2 (sum 9, best 45).
+    // MXNet 5·5 + 2·4 + 2·4.5 = 42 → 93.3; TensorFlow 5·4 + 2·2.5 + 2·5 = 35 → 77.8.
+    let v = json_of(&["recommend", "profiles/polyglot-shop.toml", "--inactive", "rank", "--format", "json"]);
+    let p = &v["profiles"][0];
+    assert_eq!(p["policy"], "rank");
+    let first = &p["ranking"][0];
+    assert_eq!((first["framework"].as_str(), first["score"].as_f64()), (Some("mxnet"), Some(93.3)));
+    assert_eq!(p["ranking"][1]["framework"], "tensorflow");
+    assert_eq!(p["ranking"][1]["score"], 77.8);
+    assert!(first["warnings"][0].as_str().unwrap().contains("discontinued"));
+    assert_eq!(p["verdict"]["active_alternative"], "tensorflow");
+    assert_eq!(p["inactive"].as_array().unwrap().len(), 0);
+    let text = stdout_of(&["recommend", "profiles/polyglot-shop.toml", "--inactive", "rank"]);
+    assert!(text.contains("MXNet fits best in the article's view (match 93.3)."), "{text}");
+    assert!(text.contains("the best maintained choice is TensorFlow (match 77.8)"), "{text}");
+
+    // mobile-app: mobile 5, GPU 2, prototyping 1 (sum 8, best 40). Caffe2 25 + 8 + 2 = 35
+    // → 87.5 beats PyTorch 20 + 10 + 4.5 = 34.5 → 86.3 and TensorFlow 22.5 + 9 + 2.5 = 34 → 85.0.
+    let v = json_of(&["recommend", "profiles/mobile-app.toml", "--inactive", "rank", "--format", "json"]);
+    let ranking: Vec<(&str, f64)> = v["profiles"][0]["ranking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["framework"].as_str().unwrap(), r["score"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(&ranking[..3], &[("caffe2", 87.5), ("pytorch", 86.3), ("tensorflow", 85.0)]);
+    // The default compares only maintained frameworks; Caffe2 is listed for reference.
+    let v = json_of(&["recommend", "profiles/mobile-app.toml", "--format", "json"]);
+    assert_eq!(v["profiles"][0]["ranking"][0]["framework"], "pytorch");
+    assert_eq!(v["profiles"][0]["inactive"][0]["framework"], "caffe2");
+    assert_eq!(v["profiles"][0]["inactive"][0]["score"], 87.5);
+}
+
+#[test]
+fn exclude_leaves_them_out_with_their_reason_and_active_only_means_the_same() {
+    for flags in [&["--inactive", "exclude"][..], &["--active-only"][..]] {
+        let mut args = vec!["recommend", "profiles/polyglot-shop.toml", "--format", "json"];
+        args.extend_from_slice(flags);
+        let v = json_of(&args);
+        let p = &v["profiles"][0];
+        assert_eq!(p["policy"], "exclude");
+        assert_eq!(p["inactive"].as_array().unwrap().len(), 0);
+        let excluded = p["excluded"].as_array().unwrap();
+        let mxnet = excluded.iter().find(|e| e["framework"] == "mxnet").unwrap();
+        assert!(mxnet["reason"].as_str().unwrap().starts_with("not maintained (discontinued)"), "{mxnet}");
+        assert_eq!(p["ranking"][0]["framework"], "tensorflow");
+    }
+    // A profile may say so itself; `active_only = true` still works.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(&file, "[needs]\nmulti_language = 5\n[require]\nactive_only = true\n").unwrap();
+    let v = json_of(&["recommend", arg(&file), "--format", "json"]);
+    assert_eq!(v["profiles"][0]["policy"], "exclude");
+    std::fs::write(&file, "[needs]\nmulti_language = 5\n[require]\ninactive = \"rank\"\n").unwrap();
+    let v = json_of(&["recommend", arg(&file), "--format", "json"]);
+    assert_eq!(v["profiles"][0]["ranking"][0]["framework"], "mxnet");
+    // The command line overrides the profile.
+    let v = json_of(&["recommend", arg(&file), "--inactive", "separate", "--format", "json"]);
+    assert_eq!(v["profiles"][0]["ranking"][0]["framework"], "tensorflow");
+}
+
+#[test]
+fn when_no_maintained_framework_qualifies_the_advice_says_so_plainly() {
+    let out = dlpick().args(["recommend", "profiles/decisions/r-shop.toml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = flat(&String::from_utf8(out.stdout).unwrap());
+    assert!(text.contains("No maintained framework in this knowledge base offers an API in R."), "{text}");
+    assert!(text.contains("MXNet does, but it is discontinued."), "{text}");
+    assert!(text.contains("Not maintained, for reference: the article's view"), "{text}");
+    assert!(!text.contains("fits best"), "{text}");
+    assert!(!text.contains("only framework"), "{text}");
+
+    let v = json_of(&["recommend", "profiles/decisions/r-shop.toml", "--format", "json"]);
+    let p = &v["profiles"][0];
+    assert_eq!(p["ranking"], Value::Array(vec![]));
+    assert_eq!(p["verdict"], Value::Null);
+    assert_eq!(p["inactive"][0]["framework"], "mxnet");
+    assert!(p["shortfall"].as_str().unwrap().starts_with("No maintained framework"));
+    for format in ["markdown", "html", "csv"] {
+        let out = stdout_of(&["recommend", "profiles/decisions/r-shop.toml", "--format", format]);
+        assert!(out.contains("No maintained framework") || format == "csv", "{format}");
+        assert!(out.contains("MXNet"), "{format}");
+    }
+    // With the article's view MXNet is ranked, and still not called the only answer.
+    let text = stdout_of(&["recommend", "profiles/decisions/r-shop.toml", "--inactive", "rank"]);
+    assert!(
+        text.contains(
+            "It is the only framework here that offers the R API you require, and no maintained framework here does."
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("only framework that meets your requirements"), "{text}");
+}
+
+#[test]
+fn a_single_maintained_candidate_is_called_the_only_maintained_one() {
+    // Java: TensorFlow among maintained frameworks; MXNet and CNTK are not maintained.
+    let text = stdout_of(&["recommend", "--need", "multi_language=5", "--need", "gpu_support=3"]);
+    assert!(text.contains("TensorFlow fits best"), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("java.toml");
+    std::fs::write(&file, "[needs]\nmulti_language = 5\n[require]\nlanguages = [\"java\"]\n").unwrap();
+    let text = stdout_of(&["recommend", arg(&file)]);
+    assert!(text.contains("It is the only maintained framework here that offers the Java API you require."), "{text}");
+    // The exclusion names the language asked for, not the framework's whole list.
+    assert!(text.contains("offers no API in Java"), "{text}");
+    assert!(!text.contains("(it has"), "{text}");
+}
+
+#[test]
+fn equal_matches_share_a_rank_everywhere() {
+    let weights = fixture("twins-weights.toml");
+    let profile = fixture("tiny-profile.toml");
+    let base = ["--weights", arg(&weights), "recommend", arg(&profile)];
+    let v = json_of(&[&base[..], &["--format", "json"]].concat());
+    let ranking = v["profiles"][0]["ranking"].as_array().unwrap();
+    for r in &ranking[..2] {
+        assert_eq!(r["rank"], 1);
+        assert_eq!(r["tied"], true);
+    }
+    assert_eq!(ranking[2]["rank"], 3, "after two tied for first comes third");
+    assert_eq!(v["profiles"][0]["verdict"]["tied_with"][0], "right");
+    let text = stdout_of(&base);
+    assert!(text.contains("Left ties for first with Right"), "{text}");
+    assert!(!text.contains("0.0 behind"), "{text}");
+    assert!(text.contains("1= Left") && text.contains("1= Right"), "{text}");
+    let md = raw_stdout_of(&[&base[..], &["--format", "markdown"]].concat());
+    assert_eq!(md.matches("| 1 (tied) |").count(), 2, "{md}");
+    let html = stdout_of(&[&base[..], &["--format", "html"]].concat());
+    assert_eq!(html.matches("(tied)</h4>").count(), 2, "{html}");
+    let csv = raw_stdout_of(&[&base[..], &["--format", "csv"]].concat());
+    assert_eq!(csv.matches(",ranked,1,yes,").count(), 2, "{csv}");
+}
+
+#[test]
+fn every_score_says_how_it_is_known() {
+    let kb = json_of(&["frameworks", "--format", "json"]);
+    let mut count = 0;
+    for f in kb["frameworks"].as_array().unwrap() {
+        for (_, a) in f["attributes"].as_object().unwrap() {
+            let basis = a["basis"].as_str().unwrap();
+            assert!(["article", "inferred", "outside"].contains(&basis), "{a}");
+            let source = a["source"].as_str().unwrap();
+            assert!(!source.contains("outside the article"), "{a}");
+            if basis == "outside" {
+                assert!(source.chars().filter(char::is_ascii_digit).count() >= 4, "an outside source is dated: {a}");
+            }
+            count += 1;
+        }
+    }
+    assert_eq!(count, 88);
+    let tally = &kb["basis_tally"];
+    let sum =
+        tally["article"].as_u64().unwrap() + tally["inferred"].as_u64().unwrap() + tally["outside"].as_u64().unwrap();
+    assert_eq!(sum, 88);
+    let text = stdout_of(&["frameworks"]);
+    assert!(text.trim_end().ends_with("(dated sources)."), "{text}");
+    assert!(text.contains("Of 88 scores,"), "{text}");
+    // Explanations cite how they know.
+    let text = stdout_of(&["recommend", "profiles/polyglot-shop.toml", "--inactive", "rank"]);
+    assert!(text.contains("[3.2 MXNet]") || text.contains("[inferred from") || text.contains("[outside the article:"));
+}
+
+#[test]
+fn check_rejects_a_knowledge_base_without_basis() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kb.toml");
+    let text = std::fs::read_to_string(fixture("tiny-weights.toml")).unwrap();
+    std::fs::write(&file, text.replacen("basis = \"article\"\n", "", 1)).unwrap();
+    dlpick().args(["check", arg(&file)]).assert().code(2).stderr(
+        predicate::str::contains("frameworks.xeno.attributes.alpha.basis")
+            .and(predicate::str::contains("`basis` is missing")),
+    );
+}
+
+#[test]
+fn the_audited_corrections_hold() {
+    let kb = json_of(&["frameworks", "--format", "json"]);
+    let attribute = |f: &str, c: &str| -> Value {
+        let f = kb["frameworks"].as_array().unwrap().iter().find(|x| x["id"] == f).unwrap();
+        f["attributes"][c].clone()
+    };
+    assert_eq!(status_of("cntk"), "discontinued");
+    let theano = kb["frameworks"].as_array().unwrap().iter().find(|x| x["id"] == "theano").unwrap();
+    let note = theano["status_note"].as_str().unwrap();
+    assert!(note.contains("1.0.5") && note.contains("2020") && note.contains("PyTensor"), "{note}");
+    assert!(!attribute("theano", "api_stability")["evidence"].as_str().unwrap().contains("nothing breaks"));
+    let keras = attribute("keras", "api_stability");
+    assert_eq!(keras["basis"], "outside");
+    assert!((keras["score"].as_f64().unwrap() - 3.0).abs() <= 0.5);
+    assert_eq!(attribute("pytorch", "api_stability")["basis"], "outside");
+    let pd = attribute("pytorch", "distributed_training");
+    assert!(pd["score"].as_f64().unwrap() > 4.0 && pd["basis"] == "outside");
+    assert!(!attribute("mxnet", "distributed_training")["evidence"].as_str().unwrap().contains("AWS backed"));
+    let mm = attribute("mxnet", "mobile_deployment");
+    assert!(mm["score"].as_f64().unwrap() < 3.5 && mm["basis"] == "inferred");
+    assert_eq!(attribute("caffe2", "multi_language")["score"], attribute("pytorch", "multi_language")["score"]);
+    // Citations that named a section not discussing the criterion were re-sourced.
+    let old = [
+        ("tensorflow", "flexibility", "4 Comparison: TensorFlow"),
+        ("tensorflow", "rapid_prototyping", "4 Comparison: TensorFlow"),
+        ("mxnet", "debuggability", "4 Comparison: MXNet"),
+        ("cntk", "flexibility", "3.3 CNTK"),
+        ("keras", "debuggability", "3.7 Keras; 4 Comparison: Keras"),
+        ("keras", "dynamic_graphs", "4 Comparison: Keras"),
+        ("keras", "gpu_support", "3.7 Keras; 4 Comparison: Keras"),
+        ("scikit_learn", "debuggability", "3.8 SciKit"),
+        ("scikit_learn", "dynamic_graphs", "3.8 SciKit"),
+        ("theano", "distributed_training", "3.6 Theano"),
+    ];
+    for (f, c, source) in old {
+        let a = attribute(f, c);
+        assert!(!(a["basis"] == "article" && a["source"] == source), "{f}.{c} still cites {source} as stating it");
+    }
+    assert_eq!(attribute("tensorflow", "gpu_support")["source"], "3.6 Theano, comparing it with TensorFlow");
+}
+
+#[test]
+fn another_knowledge_base_reads_correctly() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("kb.toml");
+    let text = std::fs::read_to_string(fixture("tiny-weights.toml"))
+        .unwrap()
+        .replacen("basis = \"article\"", "basis = \"outside\"", 2)
+        .replacen(
+            "# A knowledge base",
+            "[about]\ntitle = \"Team survey 2026\"\ncited_as = \"the survey\"\n# A knowledge base",
+            1,
+        );
+    std::fs::write(&kb, text).unwrap();
+    let profile = fixture("tiny-profile.toml");
+    let out = stdout_of(&["--weights", arg(&kb), "recommend", arg(&profile)]);
+    assert!(out.contains("[outside the survey: "), "{out}");
+    let html = stdout_of(&["--weights", arg(&kb), "recommend", arg(&profile), "--format", "html"]);
+    assert!(html.contains("Team survey 2026"), "the footer names this knowledge base's source");
+    assert!(!html.contains("Deep Learning Frameworks Comparison"), "no built-in text leaks in");
+}
+
+#[test]
+fn reports_name_the_knowledge_base_files_and_hashes() {
+    let v = json_of(&["recommend", "profiles/beginner.toml", "--format", "json"]);
+    let files = v["knowledge_base"].as_array().unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0]["path"], "built-in");
+    let expected = {
+        use std::fmt::Write as _;
+        let bytes = std::fs::read(common::root().join("weights.toml")).unwrap();
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(&bytes);
+        digest.iter().fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+    };
+    assert_eq!(files[0]["sha256"], expected.as_str());
+    let md = stdout_of(&["recommend", "profiles/beginner.toml", "--format", "markdown"]);
+    assert!(md.contains(&format!("Knowledge base: built-in (sha256 {})", &expected[..12])), "{md}");
+    let html = stdout_of(&["recommend", "profiles/beginner.toml", "--format", "html"]);
+    assert!(html.contains(&format!("built-in (sha256 {})", &expected[..12])));
+}
+
+#[test]
+fn ids_are_accepted_as_users_write_them() {
+    let a = json_of(&["recommend", "--need", "beginner-friendliness=5", "--format", "json"]);
+    let b = json_of(&["recommend", "--need", "Beginner_Friendliness=5", "--format", "json"]);
+    assert_eq!(a["profiles"][0]["ranking"], b["profiles"][0]["ranking"]);
+    assert_eq!(a["profiles"][0]["needs"]["beginner_friendliness"], 5.0);
+}
