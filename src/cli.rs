@@ -44,9 +44,16 @@ pub struct Cli {
     #[arg(long, short, global = true)]
     pub quiet: bool,
 
-    /// Knowledge base to use instead of the built-in weights.toml.
+    /// Knowledge base to use instead of the built-in weights.toml (or the
+    /// project's `weights`).
     #[arg(long, env = "DLPICK_WEIGHTS", global = true, value_name = "FILE")]
     pub weights: Option<PathBuf>,
+
+    /// A knowledge-base layer on top of the base: adds frameworks or
+    /// overrides single fields. Repeatable; replaces DLPICK_LAYERS (paths
+    /// separated as in PATH) and the project's `layers`.
+    #[arg(long = "layer", global = true, value_name = "FILE")]
+    pub layers: Vec<PathBuf>,
 }
 
 /// Aggregation methods, as the command line names them.
@@ -188,6 +195,21 @@ with file and line; the others are scored and written); 2 nothing could be read
     #[command(subcommand)]
     Tune(TuneCommand),
 
+    /// Show the effective settings and where each comes from.
+    #[command(after_help = "Examples:\n  dlpick config\n  dlpick --layer extra.toml config")]
+    Config,
+
+    /// Start a project here: dlpick.toml and an empty knowledge-base layer.
+    #[command(after_help = "\
+Examples:
+  dlpick init                 # writes dlpick.toml and dlpick-weights.toml
+  dlpick init ours.toml       # the layer under another name
+
+Commands run in this folder or below then use the project's layers and
+defaults; `dlpick tune fit --write` writes fitted weights into the layer.
+Existing files are never overwritten.")]
+    Init(InitArgs),
+
     /// Validate knowledge-base and profile files (or folders of them).
     #[command(
         after_help = "Examples:\n  dlpick check profiles/\n  dlpick check weights.toml my-team.toml\n\nExit code 0 when every file is valid, 2 otherwise."
@@ -213,9 +235,9 @@ pub struct RecommendArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
 
-    /// Aggregation method.
-    #[arg(long, value_enum, default_value_t)]
-    pub method: MethodArg,
+    /// Aggregation method [default: the project's, else weighted-sum].
+    #[arg(long, value_enum)]
+    pub method: Option<MethodArg>,
 
     /// Show every framework's contribution table.
     #[arg(long)]
@@ -227,9 +249,9 @@ pub struct RecommendArgs {
 
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output format.
-    #[arg(long, short, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format [default: the project's, else text].
+    #[arg(long, short, value_enum)]
+    pub format: Option<Format>,
 
     /// Write to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
@@ -287,9 +309,9 @@ pub struct BatchArgs {
     #[arg(long)]
     pub ignore_unknown_columns: bool,
 
-    /// Aggregation method.
-    #[arg(long, value_enum, default_value_t)]
-    pub method: MethodArg,
+    /// Aggregation method [default: the project's, else weighted-sum].
+    #[arg(long, value_enum)]
+    pub method: Option<MethodArg>,
 
     #[command(flatten)]
     pub policy: PolicyArgs,
@@ -317,6 +339,13 @@ pub struct BatchArgs {
     /// Worker threads (default: one per core).
     #[arg(long, hide = true, default_value_t = 0)]
     pub threads: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The name of the layer file to create, beside dlpick.toml.
+    #[arg(value_name = "LAYER", default_value = "dlpick-weights.toml")]
+    pub layer: String,
 }
 
 #[derive(Debug, Args)]
@@ -404,9 +433,9 @@ pub struct RobustnessArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 
-    /// Aggregation method.
-    #[arg(long, value_enum, default_value_t)]
-    pub method: MethodArg,
+    /// Aggregation method [default: the project's, else weighted-sum].
+    #[arg(long, value_enum)]
+    pub method: Option<MethodArg>,
 
     #[command(flatten)]
     pub policy: PolicyArgs,
@@ -471,14 +500,14 @@ pub struct AskArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub top: Option<u16>,
 
-    /// Aggregation method.
-    #[arg(long, value_enum, default_value_t)]
-    pub method: MethodArg,
+    /// Aggregation method [default: the project's, else weighted-sum].
+    #[arg(long, value_enum)]
+    pub method: Option<MethodArg>,
 
     #[command(flatten)]
     pub policy: PolicyArgs,
 
-    /// Format of the recommendation.
-    #[arg(long, short, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Format of the recommendation [default: the project's, else text].
+    #[arg(long, short, value_enum)]
+    pub format: Option<Format>,
 }

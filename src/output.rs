@@ -43,8 +43,12 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
-    /// Refuses a target that exists unless `overwrite`.
+    /// Refuses a target that exists unless `overwrite`. A target that is a
+    /// symbolic link is written through: the file it points to is replaced
+    /// and the link stays a link.
     pub fn create(target: &Path, overwrite: bool) -> Result<Self> {
+        let resolved = through_links(target);
+        let target = resolved.as_path();
         if !overwrite && target.exists() {
             return Err(Error::Usage(format!("{} already exists; pass --force to replace it.", target.display())));
         }
@@ -86,6 +90,17 @@ impl Write for AtomicFile {
     fn flush(&mut self) -> std::io::Result<()> {
         self.temp.as_file_mut().flush()
     }
+}
+
+/// The file a path finally names: a symbolic link's target (followed to the
+/// end), else the path itself.
+pub fn through_links(path: &Path) -> PathBuf {
+    if path.is_symlink() {
+        if let Ok(real) = std::fs::canonicalize(path) {
+            return real;
+        }
+    }
+    path.to_path_buf()
 }
 
 /// Replace `path` with `bytes` all at once (see [`AtomicFile`]). Refuses to

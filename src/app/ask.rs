@@ -11,10 +11,12 @@ use crate::error::{Error, Result};
 use crate::report::Options;
 
 use super::recommend::advise;
-use super::{file_stem, load_catalog, read_input};
+use super::settings::Settings;
+use super::{file_stem, load_catalog_with, read_input};
 
 pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
-    let catalog = load_catalog(cli)?;
+    let settings = Settings::resolve(cli)?;
+    let catalog = load_catalog_with(&settings)?;
     if args.print_questions {
         crate::output::emit(&ask::print_questions(&catalog, args.pairwise), None, false)?;
         return Ok(ExitCode::SUCCESS);
@@ -62,13 +64,14 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
     // Validate before anything is written.
     let profile = ask::to_profile(&catalog, &answers)?;
     let text = ask::profile_toml(&catalog, &answers);
-    let advice = advise(&catalog, vec![profile], args.method.into(), args.policy.policy());
+    let method = settings.method(args.method.map(Into::into));
+    let advice = advise(&catalog, vec![profile], method, args.policy.policy(), settings.inactive.value);
     let options = Options {
-        top: args.top.map(usize::from),
+        top: settings.top(args.top),
         color: crate::output::use_color(cli.color, false),
         ..Options::default()
     };
-    let report = args.format.report().advice(&catalog, &advice, &options);
+    let report = settings.format(args.format).report().advice(&catalog, &advice, &options);
     crate::output::emit(&report, None, false)?;
 
     let target = match &args.save {

@@ -15,19 +15,20 @@ use crate::error::{Error, Result};
 use crate::output::AtomicFile;
 use crate::report::Options;
 
-use super::{load_catalog, toml_files};
+use super::settings::Settings;
+use super::{load_catalog_with, toml_files};
 
 /// Set by Ctrl-C: stop reading, write nothing.
 static STOP: AtomicBool = AtomicBool::new(false);
 
 pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
-    let catalog = load_catalog(cli)?;
+    let settings = Settings::resolve(cli)?;
+    let catalog = load_catalog_with(&settings)?;
+    let method = settings.method(args.method.map(Into::into));
+    let inactive = args.policy.policy().unwrap_or(settings.inactive.value);
     if args.template {
         let text = template(&catalog, args.with_questions);
-        super::deliver(
-            &text,
-            &crate::cli::OutputArgs { format: crate::report::Format::Text, out: args.out.clone(), force: args.force },
-        )?;
+        super::deliver(&text, &crate::cli::OutputArgs { format: None, out: args.out.clone(), force: args.force })?;
         return Ok(ExitCode::SUCCESS);
     }
     // Refuse to replace --out unless forced, then open every input and check
@@ -48,8 +49,8 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
     let progress = Progress::new(total_bytes, cli.quiet);
     let format = args.format.unwrap_or(if args.by_team { BatchFormat::Text } else { BatchFormat::Csv });
     let options = batch::Options {
-        method: args.method.into(),
-        inactive: args.policy.policy().unwrap_or_default(),
+        method,
+        inactive,
         format,
         top: usize::from(args.top),
         by_team: args.by_team,
@@ -65,8 +66,7 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
         sink.writer().write_all(page.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
     }
     if args.by_team {
-        let scorer =
-            batch::scorer::Scorer::new(&catalog, args.method.into(), args.policy.policy().unwrap_or_default())?;
+        let scorer = batch::scorer::Scorer::new(&catalog, method, inactive)?;
         let teams: Vec<team::TeamResult> =
             summary.teams.iter().map(|(name, members)| team::combine(&catalog, &scorer, name, members)).collect();
         let report_options = Options {

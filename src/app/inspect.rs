@@ -9,28 +9,34 @@ use crate::cli::{CheckArgs, Cli, FrameworksArgs, ListArgs};
 use crate::error::{Diagnostic, Error, Location, Result, unknown_hint};
 use crate::profile::Profile;
 
-use super::{deliver, file_stem, load_catalog, read_input, report_options, toml_files};
+use super::{deliver, file_stem, format_of, load_catalog, read_input, report_options, toml_files};
 
 pub fn frameworks(cli: &Cli, args: &FrameworksArgs) -> Result<ExitCode> {
     let mut catalog = load_catalog(cli)?;
     if !args.ids.is_empty() {
         for id in &args.ids {
-            if catalog.framework_index(id).is_none() {
+            if catalog.find_framework(id).is_none() {
                 return Err(Diagnostic::new(Location::file("command line"), format!("`{id}` is not a framework."))
                     .hint(Some(unknown_hint(id, &catalog.framework_ids())))
                     .into());
             }
         }
-        catalog.frameworks.retain(|f| args.ids.contains(&f.id));
+        let wanted: Vec<String> = args
+            .ids
+            .iter()
+            .filter_map(|id| catalog.find_framework(id))
+            .map(|f| catalog.frameworks[f].id.clone())
+            .collect();
+        catalog.frameworks.retain(|f| wanted.contains(&f.id));
     }
-    let text = args.output.format.report().frameworks(&catalog, &report_options(cli, &args.output));
+    let text = format_of(cli, &args.output)?.report().frameworks(&catalog, &report_options(cli, &args.output));
     deliver(&text, &args.output)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn criteria(cli: &Cli, args: &ListArgs) -> Result<ExitCode> {
     let catalog = load_catalog(cli)?;
-    let text = args.output.format.report().criteria(&catalog, &report_options(cli, &args.output));
+    let text = format_of(cli, &args.output)?.report().criteria(&catalog, &report_options(cli, &args.output));
     deliver(&text, &args.output)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -5,14 +5,16 @@
 mod ask;
 mod batch;
 mod inspect;
+mod project;
 mod recommend;
+pub mod settings;
 mod tune;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Input};
 use crate::cli::{Cli, Command, OutputArgs};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::output;
@@ -26,20 +28,32 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Frameworks(args) => inspect::frameworks(cli, args),
         Command::Criteria(args) => inspect::criteria(cli, args),
         Command::Check(args) => inspect::check(cli, args),
+        Command::Config => project::config(cli),
+        Command::Init(args) => project::init(cli, args),
         Command::Batch(args) => batch::run(cli, args),
         Command::Tune(command) => tune::run(cli, command),
     }
 }
 
-/// The knowledge base: `--weights FILE` (or `DLPICK_WEIGHTS`), else built in.
+/// The knowledge base of this run: the base (`--weights`, `DLPICK_WEIGHTS`,
+/// the project's `weights`, else built in) with its layers on top.
 pub fn load_catalog(cli: &Cli) -> Result<Catalog> {
-    match &cli.weights {
-        Some(path) => {
-            let (source, name) = read_input(path)?;
-            Catalog::parse(&source, &name)
-        }
-        None => Catalog::builtin(),
-    }
+    load_catalog_with(&settings::Settings::resolve(cli)?)
+}
+
+/// The knowledge base the given settings name.
+pub fn load_catalog_with(settings: &settings::Settings) -> Result<Catalog> {
+    let base = match &settings.weights.value {
+        Some(path) => Some(read_input(path)?),
+        None => None,
+    };
+    let layers = settings.layers.value.iter().map(|p| read_input(p)).collect::<Result<Vec<_>>>()?;
+    let base_input = match &base {
+        Some((text, name)) => Input::new(text, name),
+        None => Input::builtin(),
+    };
+    let layer_inputs: Vec<Input<'_>> = layers.iter().map(|(text, name)| Input::new(text, name)).collect();
+    Catalog::load(&base_input, &layer_inputs)
 }
 
 /// Read a UTF-8 file (or standard input for `-`), returning its text and
@@ -108,6 +122,14 @@ pub fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
 /// Render options and destination shared by every reporting command.
 pub fn report_options(cli: &Cli, output: &OutputArgs) -> Options {
     Options { color: output::use_color(cli.color, output.out.is_some()), ..Options::default() }
+}
+
+/// The format a reporting command writes: the flag's, else the project's.
+pub fn format_of(cli: &Cli, output: &OutputArgs) -> Result<crate::report::Format> {
+    Ok(match output.format {
+        Some(f) => f,
+        None => settings::Settings::resolve(cli)?.format.value,
+    })
 }
 
 /// Write a finished report where the user asked.

@@ -9,10 +9,12 @@ use crate::explain::{Advice, explain};
 use crate::profile::{Draft, Given, InactivePolicy, Profile};
 use crate::score::{Matrix, rank};
 
-use super::{deliver, file_stem, load_catalog, read_input, report_options};
+use super::settings::Settings;
+use super::{deliver, file_stem, load_catalog_with, read_input, report_options};
 
 pub fn run(cli: &Cli, args: &RecommendArgs) -> Result<ExitCode> {
-    let catalog = load_catalog(cli)?;
+    let settings = Settings::resolve(cli)?;
+    let catalog = load_catalog_with(&settings)?;
     let overrides = args.needs.iter().map(|flag| parse_need_flag(flag, &catalog)).collect::<Result<Vec<_>>>()?;
 
     let mut profiles = Vec::new();
@@ -41,31 +43,31 @@ pub fn run(cli: &Cli, args: &RecommendArgs) -> Result<ExitCode> {
         }
     }
 
-    let advice = advise(&catalog, profiles, args.method.into(), args.policy.policy());
+    let method = settings.method(args.method.map(Into::into));
+    let advice = advise(&catalog, profiles, method, args.policy.policy(), settings.inactive.value);
     let mut options = report_options(cli, &args.output);
-    options.top = args.top.map(usize::from);
+    options.top = settings.top(args.top);
     options.explain = args.explain;
-    let text = args.output.format.report().advice(&catalog, &advice, &options);
+    let text = settings.format(args.output.format).report().advice(&catalog, &advice, &options);
     deliver(&text, &args.output)?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Rank and explain each profile; `policy`, when given, overrides each
-/// profile's own policy for unmaintained frameworks.
+/// Rank and explain each profile. The policy for unmaintained frameworks is
+/// `policy` when given (a flag), else the profile's own, else `default`.
 pub fn advise(
     catalog: &Catalog,
     profiles: Vec<Profile>,
     method: crate::score::MethodId,
     policy: Option<InactivePolicy>,
+    default: InactivePolicy,
 ) -> Vec<Advice> {
     let matrix = Matrix::new(catalog);
     let method = method.method();
     profiles
         .into_iter()
         .map(|mut profile| {
-            if policy.is_some() {
-                profile.require.inactive = policy;
-            }
+            profile.require.inactive = policy.or(profile.require.inactive).or(Some(default));
             let ranking = rank(catalog, &matrix, &profile, method);
             explain(catalog, &matrix, profile, ranking)
         })

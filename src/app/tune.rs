@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 use std::io::BufRead;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -18,7 +18,8 @@ use crate::tune::fit::{self, Agreement, Decision};
 use crate::tune::robustness::{self, Settings, Spread};
 use crate::tune::{self as analysis, sensitivity, write};
 
-use super::{file_stem, load_catalog, read_input, toml_files};
+use super::settings::Settings as RunSettings;
+use super::{file_stem, load_catalog, load_catalog_with, read_input, toml_files};
 
 pub fn run(cli: &Cli, command: &TuneCommand) -> Result<ExitCode> {
     match command {
@@ -79,7 +80,7 @@ fn robustness_cmd(cli: &Cli, args: &RobustnessArgs) -> Result<ExitCode> {
     if let Some(policy) = args.policy.policy() {
         profile.require.inactive = Some(policy);
     }
-    let method = crate::score::MethodId::from(args.method);
+    let method = args.method.map_or_else(crate::score::MethodId::default, Into::into);
     let spread = parse_spread(&args.spread)?;
     let matrix = Matrix::new(&catalog);
     let winner = rank(&catalog, &matrix, &profile, method.method())
@@ -113,21 +114,10 @@ fn robustness_cmd(cli: &Cli, args: &RobustnessArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The weights file `tune fit` reads and may write: `--weights`, else
-/// `./weights.toml` when present, else the built-in one (read only).
-fn fit_weights(cli: &Cli) -> Result<(Catalog, Option<(PathBuf, String)>)> {
-    let path = cli.weights.clone().or_else(|| Some(PathBuf::from("weights.toml")).filter(|p| p.is_file()));
-    match path {
-        Some(path) => {
-            let (source, name) = read_input(&path)?;
-            Ok((Catalog::parse(&source, &name)?, Some((path, source))))
-        }
-        None => Ok((Catalog::builtin()?, None)),
-    }
-}
-
-/// Decisions from a folder of TOML profiles, a CSV or a JSON Lines file.
-fn load_decisions(path: &Path, catalog: &Catalog, quiet: bool) -> Result<Vec<Decision>> {
+/// Decisions from a folder of TOML profiles, a CSV or a JSON Lines file,
+/// and the names of those set aside because only one framework met their
+/// requirements (they would always agree, and inflate every figure).
+fn load_decisions(path: &Path, catalog: &Catalog, quiet: bool) -> Result<(Vec<Decision>, Vec<String>)> {
     let mut profiles: Vec<Profile> = Vec::new();
     let name = path.display().to_string();
     if path.is_dir() {
@@ -175,10 +165,22 @@ fn load_decisions(path: &Path, catalog: &Catalog, quiet: bool) -> Result<Vec<Dec
             Err(_) => {}
         }
     }
-    if decisions.is_empty() {
-        return Err(Error::Usage(format!("{name}: no decisions found: each needs `chosen = \"<framework id>\"`.")));
+    let (decisions, single): (Vec<Decision>, Vec<Decision>) =
+        decisions.into_iter().partition(|d| d.candidates.len() > 1);
+    let single: Vec<String> = single.into_iter().map(|d| d.name).collect();
+    if !single.is_empty() && !quiet {
+        eprintln!(
+            "dlpick: note: left out {} with a single candidate (nothing to choose between): {}",
+            if single.len() == 1 { "1 decision" } else { "some decisions" },
+            single.join(", ")
+        );
     }
-    Ok(decisions)
+    if decisions.is_empty() {
+        return Err(Error::Usage(format!(
+            "{name}: no decisions to learn from: each needs `chosen = \"<framework id>\"` and at least two frameworks that meet its requirements."
+        )));
+    }
+    Ok((decisions, single))
 }
 
 fn agreement_line(label: &str, before: Agreement, after: Agreement) -> String {
@@ -205,14 +207,24 @@ fn fit_cmd(cli: &Cli, args: &FitArgs) -> Result<ExitCode> {
         )
         .into());
     }
-    let (catalog, file) = fit_weights(cli)?;
+    let settings = RunSettings::resolve(cli)?;
+    let catalog = load_catalog_with(&settings)?;
+    // The file --write changes: the topmost layer, else the --weights file.
+    let file = settings.writable_top().map(Path::to_path_buf);
     if args.write && file.is_none() {
         return Err(Error::Usage(
-            "--write needs a weights file: pass --weights FILE, or run where ./weights.toml is (the built-in knowledge base cannot be rewritten)."
+            "--write needs a knowledge-base file to write the weights into, and the built-in one cannot be rewritten: run `dlpick init` to start a project with a layer (or pass --layer FILE or --weights FILE)."
                 .to_string(),
         ));
     }
-    let decisions = fit::shuffled(load_decisions(&args.decisions, &catalog, cli.quiet)?, args.seed);
+    if args.write && args.holdout <= 0.0 {
+        return Err(Error::Usage(
+            "--write needs held-out evidence: with --holdout 0 no decision checks the fitted weights, so nothing is written. Keep a share held out (the default is 0.25)."
+                .to_string(),
+        ));
+    }
+    let (decisions, single) = load_decisions(&args.decisions, &catalog, cli.quiet)?;
+    let decisions = fit::shuffled(decisions, args.seed);
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
     let held = ((decisions.len() as f64) * args.holdout).round() as usize;
     if held >= decisions.len() {
@@ -225,7 +237,7 @@ fn fit_cmd(cli: &Cli, args: &FitArgs) -> Result<ExitCode> {
     let (holdout, train) = decisions.split_at(held);
     let matrix = Matrix::new(&catalog);
     let before_weights: Vec<f64> = catalog.criteria.iter().map(|c| c.weight).collect();
-    let (learned, ridge) = fit::fit(&matrix, &before_weights, train);
+    let (learned, ridge) = fit::fit(&matrix, &fit::prior(&before_weights), train);
     let after_weights: Vec<f64> = learned.iter().map(|w| write::rounded(*w)).collect();
     let train_before = fit::agreement(&matrix, &before_weights, train);
     let train_after = fit::agreement(&matrix, &after_weights, train);
@@ -270,13 +282,20 @@ fn fit_cmd(cli: &Cli, args: &FitArgs) -> Result<ExitCode> {
         .filter(|(_, (b, a))| (*b - *a).abs() > 1e-9)
         .map(|(c, (b, a))| (c, *b, *a))
         .collect();
-    let file_name = file.as_ref().map_or_else(|| BUILTIN_NAME.to_string(), |(p, _)| p.display().to_string());
+    let read_from = if catalog.files.len() == 1 {
+        catalog.files[0].path.clone()
+    } else {
+        catalog.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>().join(" + ")
+    };
+    let file_name = file.as_ref().map_or_else(|| BUILTIN_NAME.to_string(), |p| p.display().to_string());
     let will_write = args.write && !worse && !changes.is_empty();
 
     let text = match args.format {
         TuneFormat::Json => crate::report::pretty(&serde_json::json!({
-            "weights_file": file_name,
+            "knowledge_base": crate::report::knowledge_base_view(&catalog),
+            "file": file.as_ref().map(|p| p.display().to_string()),
             "decisions": decisions.len(),
+            "single_candidate": single,
             "train": { "before": agreement_json(train_before), "after": agreement_json(train_after) },
             "holdout": { "before": agreement_json(hold_before), "after": agreement_json(hold_after) },
             "weights": catalog.criteria.iter().zip(before_weights.iter().zip(&after_weights)).map(|(c, (b, a))| {
@@ -291,7 +310,7 @@ fn fit_cmd(cli: &Cli, args: &FitArgs) -> Result<ExitCode> {
             let mut out = String::new();
             let _ = writeln!(
                 out,
-                "Weights from {file_name}, fitted to {} of {} decisions (pull towards the current weights {ridge}, chosen by cross-validation):\n",
+                "Weights from {read_from}, fitted to {} of {} decisions (pull towards equal weights {ridge}, chosen by cross-validation):\n",
                 train.len(),
                 decisions.len()
             );
@@ -316,15 +335,28 @@ fn fit_cmd(cli: &Cli, args: &FitArgs) -> Result<ExitCode> {
     print(&text)?;
 
     if args.write {
-        let Some((path, source)) = file else { return Ok(ExitCode::SUCCESS) };
+        let Some(path) = file else { return Ok(ExitCode::SUCCESS) };
         if !will_write {
             eprintln!("dlpick: {} left unchanged.", path.display());
             return Ok(ExitCode::SUCCESS);
         }
         let pairs: Vec<(String, f64)> = changes.iter().map(|(c, _, a)| (catalog.criteria[*c].id.clone(), *a)).collect();
+        let (source, _) = read_input(&path)?;
         let updated = write::set_weights(&source, &file_name, &pairs)?;
-        // Never write a file dlpick itself would reject.
-        Catalog::parse(&updated, &file_name)?;
+        // Never write a file dlpick itself would reject: check the whole
+        // knowledge base with the updated file in its place.
+        let mut check = settings.clone();
+        let dir = tempfile::tempdir().map_err(|e| Error::io("create a temporary folder for", &path, e))?;
+        let probe = dir.path().join("probe.toml");
+        std::fs::write(&probe, &updated).map_err(|e| Error::io("write", &probe, e))?;
+        if settings.layers.value.last() == Some(&path) {
+            if let Some(last) = check.layers.value.last_mut() {
+                last.clone_from(&probe);
+            }
+        } else {
+            check.weights.value = Some(probe.clone());
+        }
+        load_catalog_with(&check)?;
         crate::output::write_atomic(&path, updated.as_bytes(), true)?;
         if !cli.quiet {
             for (c, b, a) in &changes {

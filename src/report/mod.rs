@@ -16,7 +16,7 @@ use crate::explain::Advice;
 
 pub use self::csv::Csv;
 pub use self::html::Html;
-pub use self::json::{Json, advice_value, pretty};
+pub use self::json::{Json, advice_value, knowledge_base_view, pretty};
 pub use self::markdown::Markdown;
 pub use self::text::{Text, bar, basis_tally_sentence, wrap};
 
@@ -37,6 +37,22 @@ pub enum Format {
 }
 
 impl Format {
+    pub const ALL: [Self; 5] = [Self::Text, Self::Json, Self::Csv, Self::Markdown, Self::Html];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Json => "json",
+            Self::Csv => "csv",
+            Self::Markdown => "markdown",
+            Self::Html => "html",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+
     pub fn report(self) -> &'static dyn Report {
         match self {
             Self::Text => &Text,
