@@ -65,7 +65,7 @@ Examples:
   dlpick ask --answers my-team.toml            # edit: current answers are the defaults
   dlpick ask --pairwise                        # compare criteria two at a time (AHP)
   dlpick ask --print-questions                 # the questions in order, for scripts
-  printf '5\n4\n\n' | dlpick ask --save p.toml  # scripted: one answer per line
+  printf '5\\n4\\n\\n' | dlpick ask --save p.toml  # scripted: one answer per line
 
 When standard input is not a terminal the answers are read one per line in
 question order (see --print-questions); a blank line keeps the default. With
