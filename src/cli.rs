@@ -29,7 +29,13 @@ questionnaire left with Esc or Ctrl-C.";
 /// Learning Frameworks Comparison", and explains its ranking with the
 /// article's evidence.
 #[derive(Debug, Parser)]
-#[command(name = "dlpick", version, after_help = EXAMPLES, max_term_width = 100)]
+#[command(
+    name = "dlpick",
+    version,
+    long_version = crate::build_info::long_version(),
+    after_help = EXAMPLES,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
