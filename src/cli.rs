@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::report::Format;
 use crate::score::MethodId;
@@ -20,6 +20,31 @@ Examples:
 
 Exit codes: 0 success; 1 batch rows rejected; 2 invalid input or usage; 130 a
 questionnaire left with Esc or Ctrl-C.";
+
+/// Every exit status, for the manual page.
+pub const EXIT_CODES: &[(u8, &str)] = &[
+    (0, "Success. For check: every file is valid. A closed output pipe (dlpick … | head) also ends with 0."),
+    (1, "batch: some rows were rejected; each is reported on standard error and the others are scored and written."),
+    (
+        2,
+        "Invalid input (a missing or unreadable file, broken TOML or CSV, a wrong type, an unknown key or id, a \
+         value out of range, NaN) or a bad command line.",
+    ),
+    (130, "A questionnaire left with Esc or Ctrl-C; nothing is written."),
+];
+
+/// Environment variables dlpick reads other than through an option (those
+/// are declared with `env = ...` on the option itself). The manual page lists
+/// both; add a variable here when the code starts reading one.
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    ("NO_COLOR", "When set and not empty, --color auto never colours."),
+    ("TERM", "When `dumb`, --color auto never colours."),
+    (
+        "COLUMNS",
+        "Width at which help text is wrapped (at most 100) when it is not written to a terminal whose width \
+         can be read.",
+    ),
+];
 
 /// Choose a deep-learning framework, with reasons you can check.
 ///
@@ -49,7 +74,7 @@ pub struct Cli {
     pub quiet: bool,
 
     /// Knowledge base to use instead of the built-in weights.toml.
-    #[arg(long, env = "DLPICK_WEIGHTS", global = true, value_name = "FILE")]
+    #[arg(long, env = "DLPICK_WEIGHTS", global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub weights: Option<PathBuf>,
 }
 
@@ -130,12 +155,40 @@ with file and line; the others are scored and written); 2 nothing could be read
         after_help = "Examples:\n  dlpick check profiles/\n  dlpick check weights.toml my-team.toml\n\nExit code 0 when every file is valid, 2 otherwise."
     )]
     Check(CheckArgs),
+
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    #[command(after_help = "\
+Examples:
+  source <(dlpick completions bash)             # try it in the current bash
+  dlpick completions bash > ~/.local/share/bash-completion/completions/dlpick
+  dlpick completions zsh > ~/.zfunc/_dlpick     # with fpath+=(~/.zfunc) before compinit
+  dlpick completions fish > ~/.config/fish/completions/dlpick.fish
+
+The script completes subcommands, options and their values, including the
+criterion ids after --need and the framework ids of `frameworks`, taken from
+the knowledge base (--weights FILE, else the built-in one) when the script is
+made: make it again after changing the knowledge base or upgrading dlpick.")]
+    Completions(CompletionsArgs),
+
+    /// Print the manual page (roff): every command, exit status, environment.
+    #[command(after_help = "\
+Examples:
+  dlpick man | man -l -                         # read it now
+  dlpick man > ~/.local/share/man/man1/dlpick.1 # then `man dlpick`")]
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
 pub struct RecommendArgs {
     /// Profile files (TOML); `-` reads one from standard input.
-    #[arg(value_name = "PROFILE")]
+    #[arg(value_name = "PROFILE", value_hint = ValueHint::FilePath)]
     pub profiles: Vec<PathBuf>,
 
     /// Set a need (0–5), e.g. `--need debuggability=5`; repeatable. Builds a
@@ -170,7 +223,7 @@ pub struct OutputArgs {
     pub format: Format,
 
     /// Write to FILE (atomically) instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
+    #[arg(long, short, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub out: Option<PathBuf>,
 
     /// Allow --out to replace an existing file.
@@ -206,7 +259,7 @@ pub enum InputFormat {
 #[allow(clippy::struct_excessive_bools)] // independent command-line switches
 pub struct BatchArgs {
     /// Folders, .csv, .jsonl or .toml files; `-` reads CSV from standard input.
-    #[arg(value_name = "INPUT", required_unless_present = "template")]
+    #[arg(value_name = "INPUT", required_unless_present = "template", value_hint = ValueHint::AnyPath)]
     pub inputs: Vec<PathBuf>,
 
     /// Read every input as this format instead of guessing from its extension.
@@ -234,7 +287,7 @@ pub struct BatchArgs {
     pub format: Option<crate::batch::BatchFormat>,
 
     /// Write to FILE (atomically) instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
+    #[arg(long, short, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub out: Option<PathBuf>,
 
     /// Allow --out to replace an existing file.
@@ -257,7 +310,7 @@ pub struct BatchArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Files or folders (searched for *.toml) to validate.
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(required = true, value_name = "FILE", value_hint = ValueHint::AnyPath)]
     pub files: Vec<PathBuf>,
 }
 
@@ -313,6 +366,7 @@ pub enum TuneFormat {
 #[derive(Debug, Args)]
 pub struct SensitivityArgs {
     /// A profile file (TOML).
+    #[arg(value_hint = ValueHint::FilePath)]
     pub profile: PathBuf,
 
     #[arg(long, short, value_enum, default_value_t = TuneFormat::Text)]
@@ -322,6 +376,7 @@ pub struct SensitivityArgs {
 #[derive(Debug, Args)]
 pub struct RobustnessArgs {
     /// A profile file (TOML).
+    #[arg(value_hint = ValueHint::FilePath)]
     pub profile: PathBuf,
 
     /// Number of weight samples.
@@ -351,6 +406,7 @@ pub struct RobustnessArgs {
 #[derive(Debug, Args)]
 pub struct FitArgs {
     /// Past decisions: a folder of profiles with `chosen`, or a CSV / JSON Lines file.
+    #[arg(value_hint = ValueHint::AnyPath)]
     pub decisions: PathBuf,
 
     /// Share of decisions held out to check the learned weights.
@@ -373,11 +429,11 @@ pub struct FitArgs {
 #[allow(clippy::struct_excessive_bools)] // independent command-line switches
 pub struct AskArgs {
     /// Pre-fill answers from an existing profile.
-    #[arg(long, value_name = "PROFILE")]
+    #[arg(long, value_name = "PROFILE", value_hint = ValueHint::FilePath)]
     pub answers: Option<PathBuf>,
 
     /// Save the answers as a profile (atomically; see --force).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub save: Option<PathBuf>,
 
     /// Allow --save to replace an existing file.

@@ -5,6 +5,7 @@
 mod ask;
 mod batch;
 mod inspect;
+mod install;
 mod recommend;
 mod tune;
 
@@ -28,6 +29,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Check(args) => inspect::check(cli, args),
         Command::Batch(args) => batch::run(cli, args),
         Command::Tune(command) => tune::run(cli, command),
+        Command::Completions(args) => install::completions(cli, args),
+        Command::Man => install::man(),
     }
 }
 
