@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::profile::InactivePolicy;
 use crate::report::Format;
@@ -23,6 +23,35 @@ Examples:
 Exit codes: 0 success; 1 batch rows rejected; 2 invalid input or usage; 130 a
 questionnaire left with Esc or Ctrl-C.";
 
+/// Every exit status, for the manual page.
+pub const EXIT_CODES: &[(u8, &str)] = &[
+    (0, "Success. For check: every file is valid. A closed output pipe (dlpick … | head) also ends with 0."),
+    (1, "batch: some rows were rejected; each is reported on standard error and the others are scored and written."),
+    (
+        2,
+        "Invalid input (a missing or unreadable file, broken TOML or CSV, a wrong type, an unknown key or id, a \
+         value out of range, NaN) or a bad command line.",
+    ),
+    (130, "A questionnaire left with Esc or Ctrl-C; nothing is written."),
+];
+
+/// Environment variables dlpick reads other than through an option (those
+/// are declared with `env = ...` on the option itself). The manual page lists
+/// both; add a variable here when the code starts reading one.
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    (
+        "DLPICK_LAYERS",
+        "Knowledge-base layers, separated as in PATH; used when no --layer is given, instead of the project's layers.",
+    ),
+    ("NO_COLOR", "When set and not empty, --color auto never colours."),
+    ("TERM", "When `dumb`, --color auto never colours."),
+    (
+        "COLUMNS",
+        "Width at which help text is wrapped (at most 100) when it is not written to a terminal whose width \
+         can be read.",
+    ),
+];
+
 /// Choose a deep-learning framework, with reasons you can check.
 ///
 /// dlpick scores a requirements profile (how much debuggability, distributed
@@ -31,7 +60,13 @@ questionnaire left with Esc or Ctrl-C.";
 /// Learning Frameworks Comparison", and explains its ranking with the
 /// article's evidence.
 #[derive(Debug, Parser)]
-#[command(name = "dlpick", version, after_help = EXAMPLES, max_term_width = 100)]
+#[command(
+    name = "dlpick",
+    version,
+    long_version = crate::build_info::long_version(),
+    after_help = EXAMPLES,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -46,13 +81,13 @@ pub struct Cli {
 
     /// Knowledge base to use instead of the built-in weights.toml (or the
     /// project's `weights`).
-    #[arg(long, env = "DLPICK_WEIGHTS", global = true, value_name = "FILE")]
+    #[arg(long, env = "DLPICK_WEIGHTS", global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub weights: Option<PathBuf>,
 
     /// A knowledge-base layer on top of the base: adds frameworks or
     /// overrides single fields. Repeatable; replaces DLPICK_LAYERS (paths
     /// separated as in PATH) and the project's `layers`.
-    #[arg(long = "layer", global = true, value_name = "FILE")]
+    #[arg(long = "layer", global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub layers: Vec<PathBuf>,
 }
 
@@ -141,7 +176,7 @@ Examples:
   dlpick ask --answers my-team.toml            # edit: current answers are the defaults
   dlpick ask --pairwise                        # compare criteria two at a time (AHP)
   dlpick ask --print-questions                 # the questions in order, for scripts
-  printf '5\n4\n\n' | dlpick ask --save p.toml  # scripted: one answer per line
+  printf '5\\n4\\n\\n' | dlpick ask --save p.toml  # scripted: one answer per line
 
 When standard input is not a terminal the answers are read one per line in
 question order (see --print-questions); a blank line keeps the default. With
@@ -215,12 +250,40 @@ Existing files are never overwritten.")]
         after_help = "Examples:\n  dlpick check profiles/\n  dlpick check weights.toml my-team.toml\n\nExit code 0 when every file is valid, 2 otherwise."
     )]
     Check(CheckArgs),
+
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    #[command(after_help = "\
+Examples:
+  source <(dlpick completions bash)             # try it in the current bash
+  dlpick completions bash > ~/.local/share/bash-completion/completions/dlpick
+  dlpick completions zsh > ~/.zfunc/_dlpick     # with fpath+=(~/.zfunc) before compinit
+  dlpick completions fish > ~/.config/fish/completions/dlpick.fish
+
+The script completes subcommands, options and their values, including the
+criterion ids after --need and the framework ids of `frameworks`, taken from
+the knowledge base (--weights FILE, else the built-in one) when the script is
+made: make it again after changing the knowledge base or upgrading dlpick.")]
+    Completions(CompletionsArgs),
+
+    /// Print the manual page (roff): every command, exit status, environment.
+    #[command(after_help = "\
+Examples:
+  dlpick man | man -l -                         # read it now
+  dlpick man > ~/.local/share/man/man1/dlpick.1 # then `man dlpick`")]
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
 pub struct RecommendArgs {
     /// Profile files (TOML); `-` reads one from standard input.
-    #[arg(value_name = "PROFILE")]
+    #[arg(value_name = "PROFILE", value_hint = ValueHint::FilePath)]
     pub profiles: Vec<PathBuf>,
 
     /// Set a need (0–5), e.g. `--need debuggability=5`; repeatable. Builds a
@@ -254,7 +317,7 @@ pub struct OutputArgs {
     pub format: Option<Format>,
 
     /// Write to FILE (atomically) instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
+    #[arg(long, short, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub out: Option<PathBuf>,
 
     /// Allow --out to replace an existing file.
@@ -290,7 +353,7 @@ pub enum InputFormat {
 #[allow(clippy::struct_excessive_bools)] // independent command-line switches
 pub struct BatchArgs {
     /// Folders, .csv, .jsonl or .toml files; `-` reads CSV from standard input.
-    #[arg(value_name = "INPUT", required_unless_present = "template")]
+    #[arg(value_name = "INPUT", required_unless_present = "template", value_hint = ValueHint::AnyPath)]
     pub inputs: Vec<PathBuf>,
 
     /// Read every input as this format instead of guessing from its extension.
@@ -321,7 +384,7 @@ pub struct BatchArgs {
     pub format: Option<crate::batch::BatchFormat>,
 
     /// Write to FILE (atomically) instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
+    #[arg(long, short, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub out: Option<PathBuf>,
 
     /// Allow --out to replace an existing file.
@@ -351,7 +414,7 @@ pub struct InitArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Files or folders (searched for *.toml) to validate.
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(required = true, value_name = "FILE", value_hint = ValueHint::AnyPath)]
     pub files: Vec<PathBuf>,
 }
 
@@ -407,6 +470,7 @@ pub enum TuneFormat {
 #[derive(Debug, Args)]
 pub struct SensitivityArgs {
     /// A profile file (TOML).
+    #[arg(value_hint = ValueHint::FilePath)]
     pub profile: PathBuf,
 
     #[command(flatten)]
@@ -419,6 +483,7 @@ pub struct SensitivityArgs {
 #[derive(Debug, Args)]
 pub struct RobustnessArgs {
     /// A profile file (TOML).
+    #[arg(value_hint = ValueHint::FilePath)]
     pub profile: PathBuf,
 
     /// Number of weight samples.
@@ -451,6 +516,7 @@ pub struct RobustnessArgs {
 #[derive(Debug, Args)]
 pub struct FitArgs {
     /// Past decisions: a folder of profiles with `chosen`, or a CSV / JSON Lines file.
+    #[arg(value_hint = ValueHint::AnyPath)]
     pub decisions: PathBuf,
 
     /// Share of decisions held out to check the learned weights.
@@ -473,11 +539,11 @@ pub struct FitArgs {
 #[allow(clippy::struct_excessive_bools)] // independent command-line switches
 pub struct AskArgs {
     /// Pre-fill answers from an existing profile.
-    #[arg(long, value_name = "PROFILE")]
+    #[arg(long, value_name = "PROFILE", value_hint = ValueHint::FilePath)]
     pub answers: Option<PathBuf>,
 
     /// Save the answers as a profile (atomically; see --force).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub save: Option<PathBuf>,
 
     /// Allow --save to replace an existing file.

@@ -9,6 +9,7 @@
 pub mod app;
 pub mod ask;
 pub mod batch;
+pub mod build_info;
 pub mod catalog;
 pub mod cli;
 pub mod error;

@@ -5,6 +5,7 @@
 mod ask;
 mod batch;
 mod inspect;
+mod install;
 mod project;
 mod recommend;
 pub mod settings;
@@ -32,6 +33,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Init(args) => project::init(cli, args),
         Command::Batch(args) => batch::run(cli, args),
         Command::Tune(command) => tune::run(cli, command),
+        Command::Completions(args) => install::completions(cli, args),
+        Command::Man => install::man(),
     }
 }
 

@@ -13,7 +13,6 @@ use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use super::{
@@ -207,18 +206,13 @@ pub fn load(base: &Input<'_>, layers: &[Input<'_>]) -> Result<Catalog> {
         .inputs
         .iter()
         .enumerate()
-        .map(|(i, input)| SourceFile { path: input.name.to_string(), sha256: sha256_hex(input.text), layer: i > 0 })
+        .map(|(i, input)| SourceFile {
+            path: input.name.to_string(),
+            sha256: crate::build_info::sha256_hex(input.text.as_bytes()),
+            layer: i > 0,
+        })
         .collect();
     Ok(Catalog { about, criteria, frameworks: finished, files: source_files, language_names })
-}
-
-/// SHA-256 of `text`'s bytes, lower-case hex.
-pub fn sha256_hex(text: &str) -> String {
-    use std::fmt::Write as _;
-    Sha256::digest(text.as_bytes()).iter().fold(String::with_capacity(64), |mut hex, b| {
-        let _ = write!(hex, "{b:02x}");
-        hex
-    })
 }
 
 fn check_id(files: &Files<'_>, id: &Spanned<String>, file: usize, table: &str) -> Result<()> {
@@ -572,7 +566,10 @@ source = "s"
         assert_eq!(c.basis_tally(), [2, 1, 1]);
         // The hash is of the bytes: independent of parsing.
         assert_eq!(c.files[0].sha256.len(), 64);
-        assert_eq!(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(
+            crate::build_info::sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
     }
 
     #[test]

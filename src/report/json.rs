@@ -12,6 +12,8 @@ pub struct Json;
 
 #[derive(Serialize)]
 struct Document<'a> {
+    /// The build that made the report: version, commit, built-in knowledge base.
+    dlpick: crate::build_info::BuildInfo,
     knowledge_base: Vec<FileView<'a>>,
     profiles: Vec<ProfileView<'a>>,
 }
@@ -256,7 +258,7 @@ pub fn pretty<T: Serialize>(value: &T) -> String {
 impl Report for Json {
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> String {
         let profiles = advice.iter().map(|a| profile_view(catalog, a, options)).collect();
-        pretty(&Document { knowledge_base: knowledge_base_view(catalog), profiles })
+        pretty(&Document { dlpick: crate::build_info::info(), knowledge_base: knowledge_base_view(catalog), profiles })
     }
 
     fn frameworks(&self, catalog: &Catalog, _options: &Options) -> String {
@@ -277,6 +279,7 @@ impl Report for Json {
         }
         #[derive(Serialize)]
         struct Kb<'a> {
+            dlpick: crate::build_info::BuildInfo,
             knowledge_base: Vec<FileView<'a>>,
             about: &'a crate::catalog::About,
             basis_tally: Tally,
@@ -313,6 +316,7 @@ impl Report for Json {
             .collect();
         let [article, inferred, outside] = catalog.basis_tally();
         pretty(&Kb {
+            dlpick: crate::build_info::info(),
             knowledge_base: knowledge_base_view(catalog),
             about: &catalog.about,
             basis_tally: Tally { article, inferred, outside, summary: super::basis_tally_sentence(catalog) },
