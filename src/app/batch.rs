@@ -47,32 +47,50 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
     let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::Relaxed));
     let progress = Progress::new(total_bytes, cli.quiet);
     let format = args.format.unwrap_or(if args.by_team { BatchFormat::Text } else { BatchFormat::Csv });
+    // The HTML page is the department report, which needs the teams.
+    let by_team = args.by_team || format == BatchFormat::Html;
+    if !(args.approval_margin.is_finite() && args.approval_margin >= 0.0) {
+        return Err(Error::Usage("--approval-margin must be a number of points, 0 or more.".to_string()));
+    }
     let options = batch::Options {
         method: args.method,
         format,
         top: usize::from(args.top),
-        by_team: args.by_team,
+        by_team,
         threads: args.threads,
+        approval_margin: args.approval_margin,
     };
 
     let summary = batch::run(&catalog, sources, &options, sink.writer(), &progress, &STOP)?;
     progress.bar.finish_and_clear();
 
-    if format == BatchFormat::Html && !args.by_team {
-        let page =
-            crate::report::html::batch_page(&catalog, summary.scored, &summary.top_picks, &[], &Options::default());
-        sink.writer().write_all(page.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
-    }
-    if args.by_team {
+    if by_team {
         let scorer = batch::scorer::Scorer::new(&catalog, args.method)?;
-        let teams: Vec<team::TeamResult> =
-            summary.teams.iter().map(|(name, members)| team::combine(&catalog, &scorer, name, members)).collect();
+        let context = team::Context::new(&catalog, &scorer, args.approval_margin);
+        let teams: Vec<team::TeamResult> = summary.teams.iter().map(|(name, acc)| acc.finish(&context, name)).collect();
+        let mut everyone = team::TeamAcc::new(catalog.criteria.len(), catalog.frameworks.len());
+        for acc in summary.teams.values() {
+            everyone.merge(acc.clone());
+        }
+        let everyone = everyone.finish(&context, "everyone");
+        let knowledge_base =
+            cli.weights.as_ref().map_or_else(|| "the built-in weights.toml".to_string(), |p| p.display().to_string());
+        let overview = batch::report::Overview {
+            scored: summary.scored,
+            rejected: summary.rejected,
+            top_picks: &summary.top_picks,
+            answers: &summary.answers,
+            all: &everyone,
+            method: method_name(args.method),
+            knowledge_base: &knowledge_base,
+            approval_margin: args.approval_margin,
+        };
         let report_options = Options {
             top: Some(usize::from(args.top)),
             color: crate::output::use_color(cli.color, args.out.is_some()),
             ..Options::default()
         };
-        let text = batch::report::render(&catalog, &teams, &summary.top_picks, format, &report_options);
+        let text = batch::report::render(&catalog, &teams, &overview, format, &report_options);
         sink.writer().write_all(text.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
     }
     sink.finish()?;
@@ -81,6 +99,14 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
         eprintln!("{} scored, {} rejected", summary.scored, summary.rejected);
     }
     Ok(if summary.rejected > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn method_name(method: crate::score::MethodId) -> &'static str {
+    match method {
+        crate::score::MethodId::WeightedSum => "weighted sum",
+        crate::score::MethodId::WeightedProduct => "weighted product",
+        crate::score::MethodId::Topsis => "TOPSIS closeness",
+    }
 }
 
 /// Open one input; returns the source and its size in bytes when known.

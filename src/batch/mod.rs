@@ -6,13 +6,15 @@
 //! bounded, so memory stays flat however long the input is. Bad rows are
 //! reported with file and line and skipped; they never stop the run.
 
+pub mod consensus;
+pub mod department;
 pub mod report;
 mod rows;
 pub mod scorer;
 pub mod source;
 pub mod team;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -23,7 +25,7 @@ use crossbeam_channel::bounded;
 pub use rows::{BatchFormat, NO_MATCH, RowFormatter};
 use scorer::{Pick, Scorer};
 use source::{Layout, Respondent, parse_csv_row, parse_json_row, parse_toml_file};
-pub use team::{Member, TeamResult};
+pub use team::{TeamAcc, TeamResult};
 
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
@@ -56,6 +58,8 @@ pub struct Options {
     pub by_team: bool,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
+    /// Approval: within this many points of a member's own best.
+    pub approval_margin: f64,
 }
 
 /// What a run did.
@@ -65,8 +69,10 @@ pub struct Summary {
     pub rejected: u64,
     /// How many respondents each framework fits best.
     pub top_picks: Vec<u64>,
-    /// Members by team, when `by_team`.
-    pub teams: BTreeMap<String, Vec<Member>>,
+    /// Per criterion, answers 0–5 (rounded), when `by_team`.
+    pub answers: Vec<[u64; 6]>,
+    /// Each team's running aggregates, when `by_team`.
+    pub teams: BTreeMap<String, TeamAcc>,
 }
 
 /// Callbacks the caller uses to watch a run.
@@ -100,11 +106,12 @@ struct Done {
     rejected: u64,
     bytes: u64,
     top_picks: Vec<u64>,
-    members: Vec<(String, Member)>,
+    teams: HashMap<String, TeamAcc>,
+    answers: Vec<[u64; 6]>,
 }
 
 /// Score every respondent of `sources`, writing rows to `out` (or, with
-/// `by_team`, collecting members for [`team::combine`]).
+/// `by_team`, accumulating each team in a [`TeamAcc`]).
 pub fn run(
     catalog: &Catalog,
     sources: Vec<Source>,
@@ -115,6 +122,7 @@ pub fn run(
 ) -> Result<Summary> {
     let scorer = Scorer::new(catalog, options.method)?;
     let formatter = RowFormatter::new(options.format, options.top, catalog);
+    let context = team::Context::new(catalog, &scorer, options.approval_margin);
     let threads = if options.threads == 0 {
         std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     } else {
@@ -130,10 +138,10 @@ pub fn run(
             let work_rx = work_rx.clone();
             let done_tx = done_tx.clone();
             let recycle_tx = recycle_tx.clone();
-            let (scorer, formatter) = (&scorer, &formatter);
+            let (scorer, formatter, context) = (&scorer, &formatter, &context);
             scope.spawn(move || {
                 for work in work_rx {
-                    let (done, spent) = process(catalog, scorer, formatter, options.by_team, work);
+                    let (done, spent) = process(catalog, scorer, formatter, options.by_team.then_some(context), work);
                     if let Some(batch) = spent {
                         let _ = recycle_tx.try_send(batch);
                     }
@@ -257,7 +265,7 @@ fn process(
     catalog: &Catalog,
     scorer: &Scorer,
     formatter: &RowFormatter,
-    by_team: bool,
+    by_team: Option<&team::Context>,
     work: Work,
 ) -> (Done, Option<CsvBatch>) {
     let mut done = Done {
@@ -268,57 +276,77 @@ fn process(
         rejected: 0,
         bytes: work.bytes,
         top_picks: vec![0; scorer.matrix.frameworks],
-        members: Vec::new(),
+        teams: HashMap::new(),
+        answers: if by_team.is_some() { vec![[0; 6]; scorer.criteria()] } else { Vec::new() },
     };
     let mut respondent = Respondent::default();
     let mut effective = Vec::with_capacity(scorer.criteria());
     let mut picks: Vec<Pick> = Vec::with_capacity(scorer.matrix.frameworks);
-
-    let mut handle = |parsed: source::RowResult, r: &Respondent, done: &mut Done| {
-        if let Err(d) = parsed {
-            done.rejected += 1;
-            done.errors.push(d.to_string());
-            return;
-        }
-        let candidates = scorer.candidates(&r.require);
-        if !scorer.rank_into(&r.needs, candidates, &mut effective, &mut picks) {
-            done.rejected += 1;
-            done.errors.push(format!("`{}` states no needs that count.", r.name));
-            return;
-        }
-        done.scored += 1;
-        if let Some(first) = picks.first() {
-            done.top_picks[first.framework] += 1;
-        }
-        if by_team {
-            done.members.push((
-                r.team.clone(),
-                Member {
-                    name: r.name.clone(),
-                    needs: r.needs.clone(),
-                    require: r.require.clone(),
-                    top: picks.first().map(|p| p.framework),
-                },
-            ));
-        } else {
-            let reason = picks.first().map_or("", |p| scorer.main_reason(p.framework, &effective));
-            formatter.row(&mut done.output, &r.name, &r.team, &picks, reason);
+    let mut scratch = team::Scratch::default();
+    let (criteria, frameworks) = (scorer.criteria(), scorer.matrix.frameworks);
+    let team_of = |done: &mut Done, name: &str| {
+        if !done.teams.contains_key(name) {
+            done.teams.insert(name.to_string(), TeamAcc::new(criteria, frameworks));
         }
     };
+
+    // `rejected_team` names the team of a rejected row, when it can be told.
+    let mut handle =
+        |parsed: source::RowResult, r: &Respondent, done: &mut Done, rejected_team: &dyn Fn() -> String| {
+            let reject = |done: &mut Done, message: String, team: &dyn Fn() -> String| {
+                done.rejected += 1;
+                done.errors.push(message);
+                if by_team.is_some() {
+                    let team = team();
+                    team_of(done, &team);
+                    if let Some(acc) = done.teams.get_mut(&team) {
+                        acc.rejected += 1;
+                    }
+                }
+            };
+            if let Err(d) = parsed {
+                reject(done, d.to_string(), rejected_team);
+                return;
+            }
+            let candidates = scorer.candidates(&r.require);
+            if !scorer.rank_into(&r.needs, candidates, &mut effective, &mut picks) {
+                reject(done, format!("`{}` states no needs that count.", r.name), &|| r.team.clone());
+                return;
+            }
+            done.scored += 1;
+            if let Some(first) = picks.first() {
+                done.top_picks[first.framework] += 1;
+            }
+            if let Some(context) = by_team {
+                for (counts, need) in done.answers.iter_mut().zip(&r.needs) {
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    let a = (need.round() as usize).min(5);
+                    counts[a] += 1;
+                }
+                let top = picks.first().map(|p| p.framework);
+                team_of(done, &r.team);
+                if let Some(acc) = done.teams.get_mut(&r.team) {
+                    acc.add(context, r, top, &mut scratch);
+                }
+            } else {
+                let reason = picks.first().map_or("", |p| scorer.main_reason(p.framework, &effective));
+                formatter.row(&mut done.output, &r.name, &r.team, &picks, reason);
+            }
+        };
 
     let mut spent = None;
     match work.rows {
         Rows::Csv(layout, records) => {
             for (record, line) in &records {
                 let parsed = parse_csv_row(&layout, record, *line, catalog, &mut respondent);
-                handle(parsed, &respondent, &mut done);
+                handle(parsed, &respondent, &mut done, &|| source::csv_team(&layout, record));
             }
             spent = Some(records);
         }
         Rows::Json(file, lines) => {
             for (text, line) in &lines {
                 let parsed = parse_json_row(&file, text, *line, catalog, &mut respondent);
-                handle(parsed, &respondent, &mut done);
+                handle(parsed, &respondent, &mut done, &|| source::json_team(text));
             }
         }
         Rows::Toml(files) => {
@@ -331,7 +359,7 @@ fn process(
                         format!("cannot read the file: {e}."),
                     ))),
                 };
-                handle(parsed, &respondent, &mut done);
+                handle(parsed, &respondent, &mut done, &|| file.team.clone());
             }
         }
     }
@@ -370,8 +398,21 @@ fn write_in_order(
                 *sum += n;
             }
             observer.progress(d.scored + d.rejected, d.bytes);
-            for (team, member) in d.members {
-                summary.teams.entry(team).or_default().push(member);
+            if summary.answers.len() < d.answers.len() {
+                summary.answers.resize(d.answers.len(), [0; 6]);
+            }
+            for (sum, counts) in summary.answers.iter_mut().zip(&d.answers) {
+                for (a, b) in sum.iter_mut().zip(counts) {
+                    *a += b;
+                }
+            }
+            for (team, acc) in d.teams {
+                match summary.teams.get_mut(&team) {
+                    Some(total) => total.merge(acc),
+                    None => {
+                        summary.teams.insert(team, acc);
+                    }
+                }
             }
             let mut bytes: &[u8] = &d.output;
             if formatter.format == BatchFormat::Json && !any_row && !bytes.is_empty() {

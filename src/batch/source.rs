@@ -330,6 +330,25 @@ pub fn parse_csv_row(
     check_states_needs(out, catalog, &at)
 }
 
+/// The team cell of a CSV record, trimmed ("" when there is none).
+pub fn csv_team(layout: &Layout, record: &csv::ByteRecord) -> String {
+    layout
+        .columns
+        .iter()
+        .position(|c| *c == Column::Team)
+        .and_then(|i| record.get(i))
+        .map(|cell| String::from_utf8_lossy(cell).trim().to_string())
+        .unwrap_or_default()
+}
+
+/// The `team` of a JSON Lines line that failed to parse, when it can be read.
+pub fn json_team(text: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v.get("team").and_then(|t| t.as_str()).map(|t| t.trim().to_string()))
+        .unwrap_or_default()
+}
+
 fn text(cell: &[u8], problem: impl Fn() -> Diagnostic) -> std::result::Result<&str, Box<Diagnostic>> {
     std::str::from_utf8(cell).map_err(|_| Box::new(problem()))
 }
