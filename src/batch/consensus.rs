@@ -298,9 +298,9 @@ mod tests {
                         .iter()
                         .map(|&f| {
                             let above = subset.iter().filter(|&&g| row[g] > row[f]).count();
-                            let tied = subset.iter().filter(|&&g| (row[g] - row[f]).abs() < 1e-12).count();
+                            let level = subset.iter().filter(|&&g| (row[g] - row[f]).abs() < 1e-12).count();
                             #[allow(clippy::cast_precision_loss)]
-                            let mid_rank = above as f64 + f64::midpoint(tied as f64, 1.0);
+                            let mid_rank = above as f64 + f64::midpoint(level as f64, 1.0);
                             mid_rank
                         })
                         .collect()
