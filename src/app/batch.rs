@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use crate::batch::source::{EXTRA_COLUMNS, open_csv};
+use crate::batch::department::thousands;
+use crate::batch::source::{EXTRA_COLUMNS, open_csv_raw};
 use crate::batch::{self, BatchFormat, Observer, Source, TomlFile, team};
 use crate::catalog::Catalog;
 use crate::cli::{BatchArgs, Cli, InputFormat};
@@ -96,7 +97,7 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
     sink.finish()?;
 
     if !cli.quiet {
-        eprintln!("{} scored, {} rejected", summary.scored, summary.rejected);
+        eprintln!("{} scored, {} rejected", thousands(summary.scored), thousands(summary.rejected));
     }
     Ok(if summary.rejected > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
@@ -152,16 +153,36 @@ fn open(input: &Path, args: &BatchArgs, catalog: &Catalog) -> Result<(Source, Op
         (Box::new(file), size)
     };
     if format == InputFormat::Jsonl {
-        return Ok((
-            Source::Jsonl {
-                file: Arc::from(name.as_str()),
-                reader: Box::new(BufReader::with_capacity(1 << 16, reader)),
-            },
-            size,
-        ));
+        let mut reader = BufReader::with_capacity(1 << 16, reader);
+        check_json_lines(&mut reader, &name)?;
+        return Ok((Source::Jsonl { file: Arc::from(name.as_str()), reader: Box::new(reader) }, size));
     }
-    let (layout, reader) = open_csv(reader, &name, catalog, args.ignore_unknown_columns)?;
-    Ok((Source::Csv { layout: Arc::new(layout), reader }, size))
+    let raw = open_csv_raw(reader, &name, catalog, args.ignore_unknown_columns)?;
+    Ok((Source::Csv { layout: Arc::new(raw.layout), input: raw.input, pending: raw.pending, line: raw.line }, size))
+}
+
+/// A JSON Lines input must start (after blank lines) with an object: a
+/// CSV or TOML file read as JSON Lines is one error, not one per line.
+fn check_json_lines(reader: &mut dyn std::io::BufRead, name: &str) -> Result<()> {
+    let first = loop {
+        let buf = reader.fill_buf().map_err(|e| Error::io("read", Path::new(name), e))?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        let skip = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        if skip < buf.len() {
+            break buf[skip];
+        }
+        let n = buf.len();
+        reader.consume(n);
+    };
+    if first == b'{' {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{name}: this is not JSON Lines: each line must be a JSON object starting with `{{`. \
+         If it is CSV, name it .csv or pass --input-format csv."
+    )))
 }
 
 /// The survey header, and optionally each column's question as a comment row.
@@ -218,6 +239,7 @@ impl Sink {
 struct Progress {
     bar: indicatif::ProgressBar,
     rows: AtomicU64,
+    bytes: AtomicU64,
     by_bytes: bool,
 }
 
@@ -230,7 +252,7 @@ impl Progress {
             "{spinner} {human_pos} rows ({per_sec})"
         };
         let bar = crate::output::progress(total_bytes.filter(|b| *b > 0), quiet, template);
-        Self { bar, rows: AtomicU64::new(0), by_bytes }
+        Self { bar, rows: AtomicU64::new(0), bytes: AtomicU64::new(0), by_bytes }
     }
 }
 
@@ -240,10 +262,12 @@ impl Observer for Progress {
     }
 
     fn progress(&self, rows: u64, bytes: u64) {
+        // One bar across every input: rows and bytes add up from input to input.
         let done = self.rows.fetch_add(rows, Ordering::Relaxed) + rows;
+        let read = self.bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
         if self.by_bytes {
-            self.bar.set_position(bytes);
-            self.bar.set_message(format!("{done} rows"));
+            self.bar.set_position(read);
+            self.bar.set_message(format!("{} rows", thousands(done)));
         } else {
             self.bar.set_position(done);
         }

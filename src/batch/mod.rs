@@ -31,14 +31,28 @@ use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::score::MethodId;
 
-/// Rows per batch handed to a worker.
+/// Rows per batch handed to a worker (JSON Lines).
 const BATCH_ROWS: usize = 4096;
+/// Bytes of CSV per chunk handed to a worker.
+const CHUNK_BYTES: usize = 1 << 19;
 
 /// One input, opened and (for CSV) with its header checked.
 pub enum Source {
-    Csv { layout: Arc<Layout>, reader: csv::Reader<Box<dyn Read + Send>> },
-    Jsonl { file: Arc<str>, reader: Box<dyn BufRead + Send> },
-    Toml { files: Vec<TomlFile> },
+    /// A CSV input after its header: raw bytes, cut into chunks at record
+    /// boundaries and parsed by the workers in parallel.
+    Csv {
+        layout: Arc<Layout>,
+        input: Box<dyn Read + Send>,
+        pending: Vec<u8>,
+        line: u64,
+    },
+    Jsonl {
+        file: Arc<str>,
+        reader: Box<dyn BufRead + Send>,
+    },
+    Toml {
+        files: Vec<TomlFile>,
+    },
 }
 
 /// A profile file found in a folder.
@@ -79,15 +93,16 @@ pub struct Summary {
 pub trait Observer: Sync {
     /// A rejected row, in input order.
     fn rejected(&self, message: &str);
-    /// `rows` more rows handled; `bytes` of input consumed so far.
+    /// `rows` more rows handled, from `bytes` more bytes of input.
     fn progress(&self, rows: u64, bytes: u64);
 }
 
-/// CSV records with the line each starts on.
-type CsvBatch = Vec<(csv::ByteRecord, u64)>;
+/// Raw CSV bytes: whole records only.
+type CsvBatch = Vec<u8>;
 
 enum Rows {
-    Csv(Arc<Layout>, CsvBatch),
+    /// Whole CSV records, and the line the chunk starts on.
+    Csv(Arc<Layout>, CsvBatch, u64),
     Json(Arc<str>, Vec<(String, u64)>),
     Toml(Vec<(TomlFile, std::io::Result<String>)>),
 }
@@ -181,39 +196,45 @@ fn read_all(
     };
     for source in sources {
         match source {
-            Source::Csv { layout, mut reader } => loop {
-                let mut batch = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH_ROWS));
-                let mut n = 0;
-                while n < BATCH_ROWS {
-                    if n == batch.len() {
-                        batch.push((csv::ByteRecord::new(), 0));
-                    }
-                    let (record, line) = &mut batch[n];
-                    match reader.read_byte_record(record) {
-                        Ok(true) => {
-                            *line = record.position().map_or(0, csv::Position::line);
-                            n += 1;
+            Source::Csv { layout, mut input, pending, mut line } => {
+                let io = |e| Error::io("read", std::path::Path::new(&layout.file), e);
+                let mut carry = pending;
+                let mut eof = false;
+                while !eof {
+                    let mut chunk = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES + (1 << 16)));
+                    chunk.clear();
+                    chunk.append(&mut carry);
+                    let mut want = CHUNK_BYTES;
+                    let cut = loop {
+                        eof = fill(&mut *input, &mut chunk, want).map_err(io)?;
+                        if eof {
+                            break chunk.len();
                         }
-                        Ok(false) => break,
-                        Err(e) => return Err(csv_error(&layout.file, &e)),
+                        if let Some(cut) = last_record_end(&chunk) {
+                            break cut;
+                        }
+                        want = chunk.len() * 2; // one record longer than a chunk
+                    };
+                    carry.extend_from_slice(&chunk[cut..]);
+                    chunk.truncate(cut);
+                    if chunk.is_empty() {
+                        continue;
                     }
+                    let newlines = count_newlines(&chunk);
+                    let bytes = chunk.len() as u64;
+                    if !send(Rows::Csv(Arc::clone(&layout), chunk, line), bytes) {
+                        return Ok(());
+                    }
+                    line += newlines;
                 }
-                batch.truncate(n);
-                let full = n == BATCH_ROWS;
-                let bytes = reader.position().byte();
-                if !batch.is_empty() && !send(Rows::Csv(Arc::clone(&layout), batch), bytes) {
-                    return Ok(());
-                }
-                if !full {
-                    break;
-                }
-            },
+            }
             Source::Jsonl { file, mut reader } => {
                 let mut line_no = 0u64;
                 let mut bytes = 0u64;
                 loop {
                     let mut batch = Vec::with_capacity(BATCH_ROWS);
                     let mut eof = false;
+                    let start = bytes;
                     while batch.len() < BATCH_ROWS {
                         let mut line = String::new();
                         let n = reader
@@ -229,7 +250,7 @@ fn read_all(
                             batch.push((line, line_no));
                         }
                     }
-                    if !batch.is_empty() && !send(Rows::Json(Arc::clone(&file), batch), bytes) {
+                    if !batch.is_empty() && !send(Rows::Json(Arc::clone(&file), batch), bytes - start) {
                         return Ok(());
                     }
                     if eof {
@@ -255,9 +276,101 @@ fn read_all(
     Ok(())
 }
 
-fn csv_error(file: &str, e: &csv::Error) -> Error {
-    let line = e.position().map(|p| format!(":{}", p.line())).unwrap_or_default();
-    Error::Usage(format!("{file}{line}: cannot read the CSV: {e}"))
+/// Read until `buf` holds at least `want` bytes; true at the end of input.
+fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
+    while buf.len() < want {
+        let start = buf.len();
+        buf.resize(want.max(start + (1 << 16)), 0);
+        match input.read(&mut buf[start..]) {
+            Ok(0) => {
+                buf.truncate(start);
+                return Ok(true);
+            }
+            Ok(n) => buf.truncate(start + n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(start),
+            Err(e) => {
+                buf.truncate(start);
+                return Err(e);
+            }
+        }
+    }
+    Ok(false)
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().map(|&b| u64::from(b == b'\n')).sum()
+}
+
+/// Where a byte falls in a CSV record, for [`last_record_end`].
+#[derive(Clone, Copy, PartialEq)]
+enum State {
+    RecordStart,
+    Comment,
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+/// Where the last complete record of `chunk` ends (just after a line feed
+/// outside quotes), given that `chunk` starts at the start of a record.
+/// Without quotes every line feed ends a record; with them, a small state
+/// machine that follows the CSV reader's quoting and comment rules tells.
+fn last_record_end(chunk: &[u8]) -> Option<usize> {
+    if !chunk.contains(&b'"') {
+        return chunk.iter().rposition(|&b| b == b'\n').map(|i| i + 1);
+    }
+    let mut state = State::RecordStart;
+    let mut last = None;
+    for (i, &b) in chunk.iter().enumerate() {
+        state = match (state, b) {
+            (State::Quoted, b'"') => State::QuoteInQuoted,
+            (State::Quoted, _) | (State::RecordStart | State::FieldStart | State::QuoteInQuoted, b'"') => State::Quoted,
+            (_, b'\n') => {
+                last = Some(i + 1);
+                State::RecordStart
+            }
+            (State::Comment, _) | (State::RecordStart, b'#') => State::Comment,
+            (_, b'\r') => State::RecordStart,
+            (_, b',') => State::FieldStart,
+            _ => State::Unquoted,
+        };
+    }
+    last
+}
+
+/// The records of a CSV chunk with the line each starts on (counted here:
+/// the CSV reader's own line numbers are off for CRLF files).
+fn csv_records(chunk: &[u8], first_line: u64, mut each: impl FnMut(&csv::ByteRecord, u64)) -> Result<()> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).comment(Some(b'#')).from_reader(chunk);
+    let mut record = csv::ByteRecord::new();
+    let (mut at, mut line) = (0usize, first_line);
+    while reader.read_byte_record(&mut record).map_err(|e| Error::Usage(format!("cannot read the CSV: {e}")))? {
+        let start = record.position().map_or(at, |p| usize::try_from(p.byte()).unwrap_or(at)).max(at);
+        line += count_newlines(&chunk[at..start]);
+        at = start;
+        // The reader's position can be before blank or comment lines that
+        // precede the record: step over them.
+        while at < chunk.len() {
+            match chunk[at] {
+                b'\n' => {
+                    line += 1;
+                    at += 1;
+                }
+                b'\r' => at += 1,
+                b'#' => match chunk[at..].iter().position(|&b| b == b'\n') {
+                    Some(n) => {
+                        at += n + 1;
+                        line += 1;
+                    }
+                    None => at = chunk.len(),
+                },
+                _ => break,
+            }
+        }
+        each(&record, line);
+    }
+    Ok(())
 }
 
 /// Parse, score and format one batch.
@@ -336,12 +449,15 @@ fn process(
 
     let mut spent = None;
     match work.rows {
-        Rows::Csv(layout, records) => {
-            for (record, line) in &records {
-                let parsed = parse_csv_row(&layout, record, *line, catalog, &mut respondent);
+        Rows::Csv(layout, chunk, first_line) => {
+            let read = csv_records(&chunk, first_line, |record, line| {
+                let parsed = parse_csv_row(&layout, record, line, catalog, &mut respondent);
                 handle(parsed, &respondent, &mut done, &|| source::csv_team(&layout, record));
+            });
+            if let Err(e) = read {
+                done.errors.push(format!("{}:{first_line}: {e}", layout.file));
             }
-            spent = Some(records);
+            spent = Some(chunk);
         }
         Rows::Json(file, lines) => {
             for (text, line) in &lines {
