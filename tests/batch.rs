@@ -480,3 +480,144 @@ fn consensus_rules_agree_with_an_independent_computation() {
     let conflict = beta["conflicts"].as_array().unwrap().iter().find(|c| c["framework"] == "tensorflow").unwrap();
     assert_eq!(conflict["examples"][0]["constraint"], "excludes tensorflow");
 }
+
+#[test]
+fn crlf_line_numbers_are_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "name,debuggability\r\nA,3\r\nB,9\r\n# a comment\r\n\r\nC,x\r\n\"D\r\nE\",7\r\nF,8\r\n";
+    let path = write(dir.path(), "crlf.csv", text);
+    let out = dlpick().arg("batch").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines[0].contains("crlf.csv:3:"), "{stderr}");
+    assert!(lines[1].contains("crlf.csv:6:"), "{stderr}");
+    assert!(lines[2].contains("crlf.csv:7:"), "a quoted line break: {stderr}");
+    assert!(lines[3].contains("crlf.csv:9:"), "{stderr}");
+    assert_eq!(lines[4], "1 scored, 4 rejected");
+}
+
+#[test]
+fn a_near_miss_column_is_an_error_even_with_ignore_unknown_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "s.csv", "name,debugability,timestamp\nA,3,x\n");
+    dlpick().arg("batch").arg(&path).arg("--ignore-unknown-columns").assert().code(2).stdout("").stderr(
+        predicate::str::contains("`debugability`").and(predicate::str::contains("Did you mean `debuggability`?")),
+    );
+    // Without the flag every unknown column is named.
+    dlpick()
+        .arg("batch")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`debugability`").and(predicate::str::contains("`timestamp`")));
+    // A column that is close to nothing is skipped with the flag.
+    let path = write(dir.path(), "t.csv", "name,debuggability,timestamp\nA,3,x\n");
+    dlpick().arg("batch").arg(&path).arg("--ignore-unknown-columns").assert().success();
+}
+
+#[test]
+fn a_wrong_input_format_is_one_message_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut survey = template();
+    for i in 0..9 {
+        writeln!(survey, "r{i},,3,,,,,,,,,,,,,").unwrap();
+    }
+    let csv = write(dir.path(), "s.csv", &survey);
+    let out = dlpick().args(["batch", "--input-format", "jsonl"]).arg(&csv).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("not JSON Lines") && stderr.contains("--input-format csv"), "{stderr}");
+    assert!(out.stdout.is_empty());
+
+    let jsonl = write(dir.path(), "s.jsonl", "{\"name\":\"a\",\"needs\":{\"debuggability\":5}}\n");
+    let out = dlpick().args(["batch", "--input-format", "csv"]).arg(&jsonl).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("looks like JSON Lines"), "{stderr}");
+}
+
+#[test]
+fn json_lines_errors_say_what_was_expected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "in.jsonl",
+        "{\"name\":\"a\",\"needs\":{\"debuggability\":5}}\n{\"name\":\"b\",\"needs\":{\"debuggability\":5}}\n{\"name\": tru}\n{\"name\":\"c\",\n",
+    );
+    let out = dlpick().arg("batch").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines[0].contains("in.jsonl:3") && lines[0].contains("expected `true`, `false` or `null`"), "{stderr}");
+    assert!(lines[1].contains("in.jsonl:4") && lines[1].contains("the line ends"), "{stderr}");
+}
+
+#[test]
+fn counts_have_thousands_separators() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut survey = String::from("name,debuggability\n");
+    for i in 0..1200 {
+        writeln!(survey, "r{i},{}", i % 5 + 1).unwrap();
+    }
+    let path = write(dir.path(), "s.csv", &survey);
+    dlpick().arg("batch").arg(&path).assert().success().stderr("1,200 scored, 0 rejected\n");
+}
+
+#[test]
+fn the_department_report_has_its_parts_and_stays_small_for_200_teams() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut survey = template();
+    for i in 0..2000 {
+        let team = if i % 200 == 0 { String::new() } else { format!("team{:03}", i % 200) };
+        // Every 14th respondent needs R: only MXNet offers it, and it is retired.
+        let languages = if i % 14 == 0 { "r" } else { "" };
+        writeln!(
+            survey,
+            "r{i},{team},{},{},{},{},{},{},{},{},{},{},{},{languages},,",
+            i % 6,
+            (i / 6) % 6,
+            (i / 36) % 6,
+            i % 5,
+            (i / 5) % 6,
+            (i / 7) % 6,
+            (i / 11) % 6,
+            i % 4,
+            (i / 3) % 6,
+            i % 3,
+            (i / 13) % 5 + 1
+        )
+        .unwrap();
+    }
+    let path = write(dir.path(), "s.csv", &survey);
+    let out = dlpick().args(["batch", "--format", "html"]).arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(html.len() < 1_000_000, "{} bytes", html.len());
+    for part in [
+        "Method:",
+        "2,000 respondents scored, 0 rejected",
+        "knowledge base",
+        "id=\"needs\"",
+        "id=\"picks\"",
+        "id=\"everyone\"",
+        "href=\"#t0\"",
+        "id=\"t199\"",
+        "Team no team",
+    ] {
+        assert!(html.contains(part), "missing {part}");
+    }
+    assert!(!html.contains("Team  ("));
+    // The retired framework's share is flagged.
+    let mxnet = html.find("<td>MXNet</td>").expect("MXNet is a top pick");
+    assert!(html[mxnet..mxnet + 300].contains("not a candidate for adoption"));
+    // The teams table comes before the team sections, and links to each.
+    assert!(html.find("<th>largest regret</th>").unwrap() < html.find("id=\"t0\"").unwrap());
+    assert_eq!(html.matches("<svg").count(), 1, "one chart, not one per team");
+
+    let out = dlpick().args(["batch", "--by-team", "--format", "markdown"]).arg(&path).output().unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.starts_with("# Department survey") && md.contains("## Teams") && md.contains("[no team](#t0)"), "{md}");
+}

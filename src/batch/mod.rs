@@ -277,21 +277,12 @@ fn read_all(
 }
 
 /// Read until `buf` holds at least `want` bytes; true at the end of input.
+/// (`read_to_end` does not zero a recycled buffer's spare capacity again.)
 fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
     while buf.len() < want {
-        let start = buf.len();
-        buf.resize(want.max(start + (1 << 16)), 0);
-        match input.read(&mut buf[start..]) {
-            Ok(0) => {
-                buf.truncate(start);
-                return Ok(true);
-            }
-            Ok(n) => buf.truncate(start + n),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(start),
-            Err(e) => {
-                buf.truncate(start);
-                return Err(e);
-            }
+        let missing = (want - buf.len()) as u64;
+        if input.take(missing).read_to_end(buf)? == 0 {
+            return Ok(true);
         }
     }
     Ok(false)
@@ -383,7 +374,11 @@ fn process(
 ) -> (Done, Option<CsvBatch>) {
     let mut done = Done {
         seq: work.seq,
-        output: Vec::new(),
+        // Output rows are about as long as input rows: one allocation.
+        output: Vec::with_capacity(match &work.rows {
+            Rows::Csv(_, chunk, _) if by_team.is_none() => chunk.len() + chunk.len() / 2,
+            _ => 0,
+        }),
         errors: Vec::new(),
         scored: 0,
         rejected: 0,
