@@ -479,6 +479,8 @@ fn consensus_rules_agree_with_an_independent_computation() {
     assert!(!beta["candidates"].as_array().unwrap().iter().any(|c| c == "tensorflow"));
     let conflict = beta["conflicts"].as_array().unwrap().iter().find(|c| c["framework"] == "tensorflow").unwrap();
     assert_eq!(conflict["examples"][0]["constraint"], "excludes tensorflow");
+    // What every member rules out (not deep learning) is no conflict.
+    assert_eq!(beta["conflicts"].as_array().unwrap().len(), 1, "{beta}");
 }
 
 #[test]

@@ -34,8 +34,9 @@ pub fn agreement_sentence(catalog: &Catalog, t: &TeamResult) -> String {
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
     let agreeing = (share * t.members as f64).round() as u64;
     let mut s = format!(
-        "Agreement: {agreeing} of {} member{} ({:.0}%) would pick {winner} on their own",
-        t.members,
+        "Agreement: {} of {} member{} ({:.0}%) would pick {winner} on their own",
+        super::department::thousands(agreeing),
+        super::department::thousands(t.members),
         if t.members == 1 { "" } else { "s" },
         share * 100.0
     );
@@ -160,7 +161,7 @@ pub fn consensus_sentence(catalog: &Catalog, c: &Consensus) -> String {
             s,
             " {} is ruled out by {} member{} ({}{}).",
             name(conflict.framework),
-            conflict.members,
+            super::department::thousands(conflict.members),
             if conflict.members == 1 { "" } else { "s" },
             examples.join("; "),
             if conflict.members > examples.len() as u64 { "; …" } else { "" }

@@ -354,8 +354,14 @@ impl TeamAcc {
             }
             _ => (Vec::new(), None),
         };
+        // A conflict: a framework that may be adopted, which some members'
+        // constraints rule out and others' do not (or any, when nothing is
+        // left). One everybody rules out (say, not deep learning) is not.
         let conflicts = (0..self.frameworks())
-            .filter(|&f| ctx.adoptable & (1 << f) != 0 && self.ruled_out[f].0 > 0)
+            .filter(|&f| {
+                let out = self.ruled_out[f].0;
+                ctx.adoptable & (1 << f) != 0 && out > 0 && (out < self.members || candidates.is_empty())
+            })
             .map(|f| Conflict { framework: f, members: self.ruled_out[f].0, examples: self.ruled_out[f].1.clone() })
             .collect();
         Consensus { candidates, rules, recommended, regrets, mean_regret, conflicts }
