@@ -539,3 +539,76 @@ fn write_in_order(
     out.flush().map_err(io)?;
     Ok(summary)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_end_at_line_feeds_outside_quotes_and_comments() {
+        assert_eq!(last_record_end(b"a,1\nb,2\nc,"), Some(8));
+        assert_eq!(last_record_end(b"a,1\n\"b\n,2\",3\nc"), Some(13));
+        assert_eq!(last_record_end(b"a,1\n\"b\n"), Some(4), "inside quotes");
+        assert_eq!(last_record_end(b"a,\"x\"\"\ny\"\n"), Some(10), "an escaped quote");
+        assert_eq!(last_record_end(b"# say \"hi\n\"a\",1\r\n"), Some(17), "a quote in a comment");
+        assert_eq!(last_record_end(b"ab\"c\nd"), Some(5), "a quote inside an unquoted field is literal");
+        assert_eq!(last_record_end(b"abc"), None);
+    }
+
+    #[test]
+    fn record_lines_count_crlf_blank_lines_comments_and_quoted_breaks() {
+        let chunk = b"A,1\r\n\r\n# note\r\nB,2\r\n\"C\r\nc\",3\r\nD,4\r\n";
+        let mut seen = Vec::new();
+        csv_records(chunk, 10, |record, line| seen.push((String::from_utf8_lossy(&record[0]).into_owned(), line)))
+            .unwrap();
+        let expected: Vec<(String, u64)> =
+            [("A", 10), ("B", 13), ("C\r\nc", 14), ("D", 16)].iter().map(|(n, l)| ((*n).to_string(), *l)).collect();
+        assert_eq!(seen, expected);
+    }
+
+    struct Recorder(std::sync::Mutex<(u64, u64)>);
+
+    impl Observer for Recorder {
+        fn rejected(&self, _: &str) {}
+        fn progress(&self, rows: u64, bytes: u64) {
+            let mut total = self.0.lock().unwrap();
+            total.0 += rows;
+            total.1 += bytes;
+        }
+    }
+
+    #[test]
+    fn progress_adds_up_across_inputs() {
+        let catalog = Catalog::builtin().unwrap();
+        let mut sources = Vec::new();
+        let mut body_bytes = 0;
+        for rows in [3000usize, 5000] {
+            let mut text = String::from("name,debuggability\n");
+            let header = text.len();
+            for i in 0..rows {
+                text.push_str(&format!("r{i},{}\n", i % 5 + 1));
+            }
+            body_bytes += text.len() - header;
+            let raw = source::open_csv_raw(std::io::Cursor::new(text.into_bytes()), "s.csv", &catalog, false).unwrap();
+            sources.push(Source::Csv {
+                layout: Arc::new(raw.layout),
+                input: Box::new(raw.input),
+                pending: raw.pending,
+                line: raw.line,
+            });
+        }
+        let options = Options {
+            method: MethodId::WeightedSum,
+            format: BatchFormat::Csv,
+            top: 1,
+            by_team: false,
+            threads: 2,
+            approval_margin: 5.0,
+        };
+        let recorder = Recorder(std::sync::Mutex::new((0, 0)));
+        let mut out = Vec::new();
+        let summary = run(&catalog, sources, &options, &mut out, &recorder, &AtomicBool::new(false)).unwrap();
+        assert_eq!(summary.scored, 8000);
+        assert_eq!(*recorder.0.lock().unwrap(), (8000, body_bytes as u64));
+    }
+}
