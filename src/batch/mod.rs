@@ -542,6 +542,8 @@ fn write_in_order(
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     #[test]
@@ -586,7 +588,7 @@ mod tests {
             let mut text = String::from("name,debuggability\n");
             let header = text.len();
             for i in 0..rows {
-                text.push_str(&format!("r{i},{}\n", i % 5 + 1));
+                let _ = writeln!(text, "r{i},{}", i % 5 + 1);
             }
             body_bytes += text.len() - header;
             let raw = source::open_csv_raw(std::io::Cursor::new(text.into_bytes()), "s.csv", &catalog, false).unwrap();
