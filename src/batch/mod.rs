@@ -364,6 +364,15 @@ fn csv_records(chunk: &[u8], first_line: u64, mut each: impl FnMut(&csv::ByteRec
     Ok(())
 }
 
+/// Count each need, rounded to 0–5, per criterion.
+fn count_answers(answers: &mut [[u64; 6]], needs: &[f64]) {
+    for (counts, need) in answers.iter_mut().zip(needs) {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let a = (need.round() as usize).min(5);
+        counts[a] += 1;
+    }
+}
+
 /// Parse, score and format one batch.
 fn process(
     catalog: &Catalog,
@@ -417,24 +426,24 @@ fn process(
                 return;
             }
             let candidates = scorer.candidates(&r.require);
-            if !scorer.rank_into(&r.needs, candidates, &mut effective, &mut picks) {
+            // Teams need every framework's match: under the weighted sum a
+            // match does not depend on the candidates, so rank them all once.
+            let rank_all = by_team.is_some() && scorer.method == MethodId::WeightedSum;
+            let mask = if rank_all { u64::MAX >> (64 - frameworks) } else { candidates };
+            if !scorer.rank_into(&r.needs, mask, &mut effective, &mut picks) {
                 reject(done, format!("`{}` states no needs that count.", r.name), &|| r.team.clone());
                 return;
             }
             done.scored += 1;
-            if let Some(first) = picks.first() {
-                done.top_picks[first.framework] += 1;
+            let top = picks.iter().map(|p| p.framework).find(|f| candidates & (1 << f) != 0);
+            if let Some(first) = top {
+                done.top_picks[first] += 1;
             }
             if let Some(context) = by_team {
-                for (counts, need) in done.answers.iter_mut().zip(&r.needs) {
-                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                    let a = (need.round() as usize).min(5);
-                    counts[a] += 1;
-                }
-                let top = picks.first().map(|p| p.framework);
+                count_answers(&mut done.answers, &r.needs);
                 team_of(done, &r.team);
                 if let Some(acc) = done.teams.get_mut(&r.team) {
-                    acc.add(context, r, top, &mut scratch);
+                    acc.add(context, r, top, rank_all.then_some(&picks[..]), &mut scratch);
                 }
             } else {
                 let reason = picks.first().map_or("", |p| scorer.main_reason(p.framework, &effective));

@@ -66,10 +66,16 @@ pub struct Named {
 
 /// Insert into a list kept sorted by value, largest first, earlier entries
 /// first among equals, at most [`TOP_K`] long.
+#[inline]
 fn push_top(list: &mut Vec<Named>, value: f64, name: &str, pick: usize) {
     if list.len() == TOP_K && list.last().is_some_and(|l| value <= l.value) {
         return;
     }
+    insert_top(list, value, name, pick);
+}
+
+#[inline(never)]
+fn insert_top(list: &mut Vec<Named>, value: f64, name: &str, pick: usize) {
     let at = list.iter().position(|l| value > l.value).unwrap_or(list.len());
     list.insert(at, Named { value, name: name.to_string(), pick });
     list.truncate(TOP_K);
@@ -144,7 +150,16 @@ impl TeamAcc {
     /// Add one scored member; `own_top` is their top pick under their own
     /// constraints.
     #[allow(clippy::many_single_char_names)]
-    pub fn add(&mut self, ctx: &Context, r: &Respondent, own_top: Option<usize>, s: &mut Scratch) {
+    /// `ranked`, when given, is the member's ranking of every framework
+    /// (saves ranking again under the weighted sum).
+    pub fn add(
+        &mut self,
+        ctx: &Context,
+        r: &Respondent,
+        own_top: Option<usize>,
+        ranked: Option<&[Pick]>,
+        s: &mut Scratch,
+    ) {
         let n = self.frameworks();
         self.members += 1;
         for (sum, need) in self.need_sums.iter_mut().zip(&r.needs) {
@@ -166,12 +181,17 @@ impl TeamAcc {
 
         // The member's own match for every framework.
         let all = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
-        ctx.scorer.rank_into(&r.needs, all, &mut s.effective, &mut s.picks);
+        let picks = if let Some(ranked) = ranked {
+            ranked
+        } else {
+            ctx.scorer.rank_into(&r.needs, all, &mut s.effective, &mut s.picks);
+            &s.picks[..]
+        };
         s.scores.clear();
         s.scores.resize(n, 0.0);
         s.keys.clear();
         s.keys.resize(n, 0);
-        for p in &s.picks {
+        for p in picks {
             s.scores[p.framework] = p.score;
             s.keys[p.framework] = p.key;
         }
@@ -489,13 +509,13 @@ mod tests {
         let mut s = Scratch::default();
         let mut one = TeamAcc::new(c, n);
         for m in &members {
-            one.add(&ctx, m, None, &mut s);
+            one.add(&ctx, m, None, None, &mut s);
         }
         let mut merged = TeamAcc::new(c, n);
         for chunk in members.chunks(7) {
             let mut part = TeamAcc::new(c, n);
             for m in chunk {
-                part.add(&ctx, m, None, &mut s);
+                part.add(&ctx, m, None, None, &mut s);
             }
             merged.merge(part);
         }
