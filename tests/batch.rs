@@ -618,6 +618,10 @@ fn the_department_report_has_its_parts_and_stays_small_for_200_teams() {
     // The teams table comes before the team sections, and links to each.
     assert!(html.find("<th>largest regret</th>").unwrap() < html.find("id=\"t0\"").unwrap());
     assert_eq!(html.matches("<svg").count(), 1, "one chart, not one per team");
+    // A team's section opens with its consensus and agreement.
+    let section = html.split("id=\"t1\"").nth(1).unwrap().split("</article>").next().unwrap();
+    let (consensus, agreement) = (section.find("Consensus:").unwrap(), section.find("Agreement:").unwrap());
+    assert!(consensus < agreement && agreement < section.find("Combined needs").unwrap(), "{section}");
 
     let out = dlpick().args(["batch", "--by-team", "--format", "markdown"]).arg(&path).output().unwrap();
     let md = String::from_utf8(out.stdout).unwrap();

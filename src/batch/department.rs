@@ -267,14 +267,16 @@ pub fn html(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: &Opt
     b.push_str("</tbody></table>\n");
     let top = options.top.unwrap_or(3);
     for (i, t) in teams.iter().enumerate() {
+        // Consensus and agreement first: they are what a lead reads a team for.
         let _ = write!(b, "<article class=\"team\" id=\"t{i}\"><h3>{}</h3>", escape(&team_heading(t)));
-        if t.advice.is_some() {
-            let _ = write!(b, "<p>Combined needs: {}.</p>", escape(&ranking_line(catalog, t, top)));
-        }
         if let Some(c) = &t.consensus {
             let _ = write!(b, "<p><strong>Consensus:</strong> {}</p>", escape(&consensus_sentence(catalog, c)));
         }
-        let _ = writeln!(b, "<p class=\"meta\">{}</p></article>", escape(&agreement_sentence(catalog, t)));
+        let _ = write!(b, "<p>{}</p>", escape(&agreement_sentence(catalog, t)));
+        if t.advice.is_some() {
+            let _ = write!(b, "<p class=\"meta\">Combined needs: {}.</p>", escape(&ranking_line(catalog, t, top)));
+        }
+        b.push_str("</article>\n");
     }
     b.push_str("</section>\n<footer class=\"meta\"><p>Made by dlpick. Scores and evidence come from its knowledge base.</p></footer>\n</main>\n</body>\n</html>\n");
     b
@@ -340,13 +342,13 @@ pub fn markdown(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: 
     let top = options.top.unwrap_or(3);
     for (i, t) in teams.iter().enumerate() {
         let _ = writeln!(b, "\n<a id=\"t{i}\"></a>\n### {}\n", team_heading(t));
-        if t.advice.is_some() {
-            let _ = writeln!(b, "Combined needs: {}.\n", ranking_line(catalog, t, top));
-        }
         if let Some(c) = &t.consensus {
             let _ = writeln!(b, "Consensus: {}\n", consensus_sentence(catalog, c));
         }
         let _ = writeln!(b, "{}", agreement_sentence(catalog, t));
+        if t.advice.is_some() {
+            let _ = writeln!(b, "\nCombined needs: {}.", ranking_line(catalog, t, top));
+        }
     }
     b
 }
