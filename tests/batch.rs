@@ -627,3 +627,38 @@ fn the_department_report_has_its_parts_and_stays_small_for_200_teams() {
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(md.starts_with("# Department survey") && md.contains("## Teams") && md.contains("[no team](#t0)"), "{md}");
 }
+
+#[test]
+fn team_reports_are_the_same_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut survey = template();
+    // About 1.5 MB: several chunks, merged in input order.
+    for i in 0..40_000 {
+        writeln!(
+            survey,
+            "r{i},team{},{},{},{},{},{},{},{},{},{},{},{},,,",
+            i % 7,
+            i % 6,
+            (i / 6) % 6,
+            (i / 36) % 6,
+            i % 5,
+            (i / 5) % 6,
+            (i / 7) % 6,
+            (i / 11) % 6,
+            i % 4,
+            (i / 3) % 6,
+            i % 3,
+            (i / 13) % 5 + 1
+        )
+        .unwrap();
+    }
+    let path = write(dir.path(), "big.csv", &survey);
+    let run = |threads: &str| {
+        let out = dlpick().args(["batch", "--by-team", "--format", "json", "--threads", threads]).arg(&path).output();
+        out.unwrap().stdout
+    };
+    let one = run("1");
+    assert_eq!(one, run("3"));
+    let v: Value = serde_json::from_slice(&one).unwrap();
+    assert_eq!(v["all"]["members"], 40_000);
+}
