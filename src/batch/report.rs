@@ -132,7 +132,10 @@ pub fn consensus_sentence(catalog: &Catalog, c: &Consensus) -> String {
                 parts.push(format!(
                     "{} has {} (average {:.1}, lowest {:.1})",
                     name(r.framework),
-                    rules.join(" and "),
+                    match rules.split_last() {
+                        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                        _ => rules.join(""),
+                    },
                     round1(r.mean),
                     round1(r.min)
                 ));
