@@ -5,6 +5,8 @@
 #   scripts/bench-batch.sh            # 100k and 1M respondents
 #   ROWS="1000000" RUNS=3 scripts/bench-batch.sh   (RUNS: best of, default 5)
 #
+# Each size also runs `dlpick batch --by-team` (200 teams) for its peak RSS.
+#
 # Sets up a local virtualenv (.venv) with pandas and numpy on first use and
 # writes generated data to bench-data/ (both ignored by git).
 ROWS="${ROWS:-100000 1000000}"
@@ -17,9 +19,14 @@ for n in $ROWS; do
     [ -f "$survey" ] || python3 scripts/gen_survey.py "$n" "$SEED" "$survey"
     read -r d_wall d_rss < <(best bench-data/dlpick-out.csv "$DLPICK" batch "$survey" --quiet)
     read -r p_wall p_rss < <(best bench-data/pandas-out.csv "$PY" scripts/baseline_batch.py bench-data/kb.json "$survey")
+    # --by-team keeps aggregates per team and framework, not per member:
+    # its peak RSS should not grow with respondents.
+    read -r t_wall t_rss < <(best bench-data/dlpick-teams.txt "$DLPICK" batch "$survey" --by-team --quiet)
     d_rate=$(python3 -c "print(f'{$n / $d_wall:,.0f}')")
     p_rate=$(python3 -c "print(f'{$n / $p_wall:,.0f}')")
     printf '%-10s %-16s %10s %14s %10s\n' "$n" dlpick "$d_wall" "$d_rate" "$d_rss"
+    t_rate=$(python3 -c "print(f'{$n / $t_wall:,.0f}')")
+    printf '%-10s %-16s %10s %14s %10s\n' "$n" "dlpick --by-team" "$t_wall" "$t_rate" "$t_rss"
     printf '%-10s %-16s %10s %14s %10s\n' "$n" pandas+numpy "$p_wall" "$p_rate" "$p_rss"
     python3 - "$n" "$d_wall" "$p_wall" <<'PY'
 import csv, sys

@@ -368,6 +368,11 @@ pub struct BatchArgs {
     #[arg(long)]
     pub by_team: bool,
 
+    /// Approval rule: a member approves every framework within this many
+    /// match points of their own best.
+    #[arg(long, value_name = "POINTS", default_value_t = 5.0)]
+    pub approval_margin: f64,
+
     /// Skip CSV columns that are not criteria or known fields instead of failing.
     #[arg(long)]
     pub ignore_unknown_columns: bool,

@@ -1,4 +1,5 @@
 //! End-to-end tests of `dlpick batch`.
+#![allow(clippy::cast_precision_loss, clippy::format_push_string)]
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -306,4 +307,368 @@ fn folder_profiles_take_their_team_from_the_subfolder() {
     let text = String::from_utf8(out.stdout).unwrap();
     let teams: Vec<&str> = text.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
     assert_eq!(teams, ["lab", "platform"]);
+}
+
+/// Members' own matches computed here from the knowledge base (`dlpick
+/// frameworks --format json`), by the weighted-sum formula, independently of
+/// the program: 100 · Σ need·weight·score / (5 · Σ need·weight).
+struct Kb {
+    ids: Vec<String>,
+    active: Vec<bool>,
+    deep: Vec<bool>,
+    weights: Vec<f64>,
+    scores: Vec<Vec<f64>>,
+    criteria: Vec<String>,
+}
+
+fn knowledge_base() -> Kb {
+    let v: Value =
+        serde_json::from_slice(&dlpick().args(["frameworks", "--format", "json"]).output().unwrap().stdout).unwrap();
+    let criteria: Vec<String> =
+        v["criteria"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect();
+    let weights = v["criteria"].as_array().unwrap().iter().map(|c| c["weight"].as_f64().unwrap()).collect();
+    let fws = v["frameworks"].as_array().unwrap();
+    Kb {
+        ids: fws.iter().map(|f| f["id"].as_str().unwrap().to_string()).collect(),
+        active: fws.iter().map(|f| f["status"] == "active").collect(),
+        deep: fws.iter().map(|f| f["deep_learning"].as_bool().unwrap()).collect(),
+        scores: fws
+            .iter()
+            .map(|f| criteria.iter().map(|c| f["attributes"][c]["score"].as_f64().unwrap()).collect())
+            .collect(),
+        weights,
+        criteria,
+    }
+}
+
+struct Person {
+    name: String,
+    team: String,
+    matches: Vec<f64>,
+    /// Frameworks this member's own constraints allow.
+    allowed: Vec<bool>,
+}
+
+/// The independent consensus over `people`: (rule → (framework, mean, min)),
+/// the recommended framework and its largest regret (member, value).
+#[allow(clippy::type_complexity)]
+fn independent_consensus(kb: &Kb, people: &[&Person], margin: f64) -> (Vec<(String, f64, f64)>, (String, f64)) {
+    let n = kb.ids.len();
+    let candidates: Vec<usize> = (0..n).filter(|&f| kb.active[f] && people.iter().all(|p| p.allowed[f])).collect();
+    let m = people.len() as f64;
+    let mean = |f: usize| people.iter().map(|p| p.matches[f]).sum::<f64>() / m;
+    let min = |f: usize| people.iter().map(|p| p.matches[f]).fold(f64::INFINITY, f64::min);
+    let best = |p: &Person| {
+        (0..n).filter(|&f| kb.active[f] && p.allowed[f]).map(|f| p.matches[f]).fold(f64::NEG_INFINITY, f64::max)
+    };
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+    let borda = |f: usize| {
+        people
+            .iter()
+            .map(|p| {
+                candidates
+                    .iter()
+                    .filter(|&&g| g != f)
+                    .map(|&g| {
+                        if close(p.matches[f], p.matches[g]) {
+                            0.5
+                        } else if p.matches[f] > p.matches[g] {
+                            1.0
+                        } else {
+                            0.0
+                        }
+                    })
+                    .sum::<f64>()
+            })
+            .sum::<f64>()
+    };
+    let approval = |f: usize| people.iter().filter(|p| best(p) - p.matches[f] <= margin + 1e-9).count() as f64 / m;
+    let rules: [&dyn Fn(usize) -> f64; 4] = [&mean, &min, &borda, &approval];
+    let winners: Vec<(String, f64, f64)> = rules
+        .iter()
+        .map(|score| {
+            let mut w = candidates[0];
+            for &f in &candidates[1..] {
+                if score(f) > score(w) + 1e-9 || (close(score(f), score(w)) && mean(f) > mean(w) + 1e-9) {
+                    w = f;
+                }
+            }
+            (kb.ids[w].clone(), mean(w), min(w))
+        })
+        .collect();
+    let rec = kb.ids.iter().position(|id| *id == winners[0].0).unwrap();
+    let mut worst = (String::new(), f64::NEG_INFINITY);
+    for p in people {
+        let regret = best(p) - p.matches[rec];
+        if regret > worst.1 + 1e-9 {
+            worst = (p.name.clone(), regret);
+        }
+    }
+    (winners, worst)
+}
+
+#[test]
+fn consensus_rules_agree_with_an_independent_computation() {
+    let kb = knowledge_base();
+    let dir = tempfile::tempdir().unwrap();
+    let mut survey = format!("name,team,{},active_only,exclude\n", kb.criteria.join(","));
+    let mut people = Vec::new();
+    let mut seed: u64 = 12345;
+    let mut next = |k: u64| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % k
+    };
+    let teams = ["alpha", "beta", "", "gamma"];
+    for i in 0..90 {
+        let team = teams[i % 4];
+        let needs: Vec<f64> = kb.criteria.iter().map(|_| next(6) as f64).collect();
+        let needs = if needs.iter().all(|n| *n == 0.0) { vec![3.0; needs.len()] } else { needs };
+        let active_only = next(5) == 0;
+        // In beta, a few members rule TensorFlow out: a conflict to report.
+        let exclude = if team == "beta" && i % 3 == 0 { "tensorflow" } else { "" };
+        let cells: Vec<String> = needs.iter().map(|n| format!("{n}")).collect();
+        writeln!(survey, "p{i},{team},{},{},{exclude}", cells.join(","), if active_only { "yes" } else { "" }).unwrap();
+        let total: f64 = needs.iter().zip(&kb.weights).map(|(n, w)| n * w).sum();
+        let matches = (0..kb.ids.len())
+            .map(|f| {
+                100.0 * needs.iter().zip(&kb.weights).zip(&kb.scores[f]).map(|((n, w), s)| n * w * s).sum::<f64>()
+                    / (5.0 * total)
+            })
+            .collect();
+        let allowed =
+            (0..kb.ids.len()).map(|f| kb.deep[f] && (!active_only || kb.active[f]) && kb.ids[f] != exclude).collect();
+        people.push(Person { name: format!("p{i}"), team: team.to_string(), matches, allowed });
+    }
+    // A team whose every row is rejected.
+    survey.push_str(&format!("ghost1,ghost,9{}\n", ",".repeat(kb.criteria.len() + 1)));
+    survey.push_str(&format!("ghost2,ghost,x{}\n", ",".repeat(kb.criteria.len() + 1)));
+    let path = write(dir.path(), "s.csv", &survey);
+
+    // The matches computed here are the ones plain batch prints.
+    let rows = dlpick().args(["batch", "--format", "jsonl", "--top", "99"]).arg(&path).output().unwrap();
+    for (line, p) in String::from_utf8(rows.stdout).unwrap().lines().zip(&people) {
+        let row: Value = serde_json::from_str(line).unwrap();
+        for pick in row["top"].as_array().unwrap() {
+            let f = kb.ids.iter().position(|id| id == pick["framework"].as_str().unwrap()).unwrap();
+            assert!((pick["match"].as_f64().unwrap() - p.matches[f]).abs() <= 0.05 + 1e-9, "{line}");
+        }
+    }
+
+    let out = dlpick().args(["batch", "--by-team", "--format", "json"]).arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reported: Vec<&str> = v["teams"].as_array().unwrap().iter().map(|t| t["team"].as_str().unwrap()).collect();
+    assert_eq!(reported, ["", "alpha", "beta", "gamma", "ghost"]);
+    let ghost = &v["teams"][4];
+    assert_eq!((ghost["members"].as_u64(), ghost["rejected"].as_u64()), (Some(0), Some(2)));
+
+    let check = |value: &Value, members: Vec<&Person>| {
+        let (winners, worst) = independent_consensus(&kb, &members, 5.0);
+        let c = &value["consensus"];
+        for (rule, (id, mean, min)) in ["mean", "maximin", "borda", "approval"].iter().zip(&winners) {
+            let r = &c["rules"][rule];
+            assert_eq!(r["framework"].as_str().unwrap(), id, "{rule} in {}", value["team"]);
+            assert!((r["mean_match"].as_f64().unwrap() - mean).abs() <= 0.05 + 1e-9, "{rule}: {r} vs {mean}");
+            assert!((r["min_match"].as_f64().unwrap() - min).abs() <= 0.05 + 1e-9, "{rule}: {r} vs {min}");
+        }
+        assert_eq!(c["max_regret"]["member"].as_str().unwrap(), worst.0, "{}", value["team"]);
+        assert_eq!(c["max_regret"]["framework"].as_str().unwrap(), winners[0].0);
+        assert!((c["max_regret"]["regret"].as_f64().unwrap() - worst.1).abs() <= 0.05 + 1e-9);
+        assert!(!c["summary"].as_str().unwrap().is_empty());
+    };
+    for (i, team) in ["", "alpha", "beta", "gamma"].iter().enumerate() {
+        check(&v["teams"][i], people.iter().filter(|p| p.team == *team).collect());
+    }
+    check(&v["all"], people.iter().collect());
+    // Beta's conflict: TensorFlow is ruled out, by member and constraint.
+    let beta = &v["teams"][2]["consensus"];
+    assert!(!beta["candidates"].as_array().unwrap().iter().any(|c| c == "tensorflow"));
+    let conflict = beta["conflicts"].as_array().unwrap().iter().find(|c| c["framework"] == "tensorflow").unwrap();
+    assert_eq!(conflict["examples"][0]["constraint"], "excludes tensorflow");
+    // What every member rules out (not deep learning) is no conflict.
+    assert_eq!(beta["conflicts"].as_array().unwrap().len(), 1, "{beta}");
+}
+
+#[test]
+fn crlf_line_numbers_are_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "name,debuggability\r\nA,3\r\nB,9\r\n# a comment\r\n\r\nC,x\r\n\"D\r\nE\",7\r\nF,8\r\n";
+    let path = write(dir.path(), "crlf.csv", text);
+    let out = dlpick().arg("batch").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines[0].contains("crlf.csv:3:"), "{stderr}");
+    assert!(lines[1].contains("crlf.csv:6:"), "{stderr}");
+    assert!(lines[2].contains("crlf.csv:7:"), "a quoted line break: {stderr}");
+    assert!(lines[3].contains("crlf.csv:9:"), "{stderr}");
+    assert_eq!(lines[4], "1 scored, 4 rejected");
+}
+
+#[test]
+fn a_near_miss_column_is_an_error_even_with_ignore_unknown_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "s.csv", "name,debugability,timestamp\nA,3,x\n");
+    dlpick().arg("batch").arg(&path).arg("--ignore-unknown-columns").assert().code(2).stdout("").stderr(
+        predicate::str::contains("`debugability`").and(predicate::str::contains("Did you mean `debuggability`?")),
+    );
+    // Without the flag every unknown column is named.
+    dlpick()
+        .arg("batch")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`debugability`").and(predicate::str::contains("`timestamp`")));
+    // A column that is close to nothing is skipped with the flag.
+    let path = write(dir.path(), "t.csv", "name,debuggability,timestamp\nA,3,x\n");
+    dlpick().arg("batch").arg(&path).arg("--ignore-unknown-columns").assert().success();
+}
+
+#[test]
+fn a_wrong_input_format_is_one_message_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut survey = template();
+    for i in 0..9 {
+        writeln!(survey, "r{i},,3,,,,,,,,,,,,,").unwrap();
+    }
+    let csv = write(dir.path(), "s.csv", &survey);
+    let out = dlpick().args(["batch", "--input-format", "jsonl"]).arg(&csv).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("not JSON Lines") && stderr.contains("--input-format csv"), "{stderr}");
+    assert!(out.stdout.is_empty());
+
+    let jsonl = write(dir.path(), "s.jsonl", "{\"name\":\"a\",\"needs\":{\"debuggability\":5}}\n");
+    let out = dlpick().args(["batch", "--input-format", "csv"]).arg(&jsonl).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("looks like JSON Lines"), "{stderr}");
+}
+
+#[test]
+fn json_lines_errors_say_what_was_expected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "in.jsonl",
+        "{\"name\":\"a\",\"needs\":{\"debuggability\":5}}\n{\"name\":\"b\",\"needs\":{\"debuggability\":5}}\n{\"name\": tru}\n{\"name\":\"c\",\n",
+    );
+    let out = dlpick().arg("batch").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines[0].contains("in.jsonl:3") && lines[0].contains("expected `true`, `false` or `null`"), "{stderr}");
+    assert!(lines[1].contains("in.jsonl:4") && lines[1].contains("the line ends"), "{stderr}");
+}
+
+#[test]
+fn counts_have_thousands_separators() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut survey = String::from("name,debuggability\n");
+    for i in 0..1200 {
+        writeln!(survey, "r{i},{}", i % 5 + 1).unwrap();
+    }
+    let path = write(dir.path(), "s.csv", &survey);
+    dlpick().arg("batch").arg(&path).assert().success().stderr("1,200 scored, 0 rejected\n");
+}
+
+#[test]
+fn the_department_report_has_its_parts_and_stays_small_for_200_teams() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut survey = template();
+    for i in 0..2000 {
+        let team = if i % 200 == 0 { String::new() } else { format!("team{:03}", i % 200) };
+        // Every 14th respondent needs R: only MXNet offers it, and it is retired.
+        let languages = if i % 14 == 0 { "r" } else { "" };
+        writeln!(
+            survey,
+            "r{i},{team},{},{},{},{},{},{},{},{},{},{},{},{languages},,",
+            i % 6,
+            (i / 6) % 6,
+            (i / 36) % 6,
+            i % 5,
+            (i / 5) % 6,
+            (i / 7) % 6,
+            (i / 11) % 6,
+            i % 4,
+            (i / 3) % 6,
+            i % 3,
+            (i / 13) % 5 + 1
+        )
+        .unwrap();
+    }
+    let path = write(dir.path(), "s.csv", &survey);
+    let out = dlpick().args(["batch", "--format", "html"]).arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(html.len() < 1_000_000, "{} bytes", html.len());
+    for part in [
+        "Method:",
+        "2,000 respondents scored, 0 rejected",
+        "knowledge base",
+        "id=\"needs\"",
+        "id=\"picks\"",
+        "id=\"everyone\"",
+        "href=\"#t0\"",
+        "id=\"t199\"",
+        "Team no team",
+    ] {
+        assert!(html.contains(part), "missing {part}");
+    }
+    assert!(!html.contains("Team  ("));
+    // By default a retired framework is nobody's top pick; in the article's
+    // view (every framework ranked) its share is flagged.
+    assert!(!html.contains("<td>MXNet</td>"), "MXNet is not ranked by default");
+    let out = dlpick().args(["batch", "--format", "html", "--inactive", "rank"]).arg(&path).output().unwrap();
+    let article_view = String::from_utf8(out.stdout).unwrap();
+    let mxnet = article_view.find("<td>MXNet</td>").expect("MXNet is a top pick in the article's view");
+    assert!(article_view[mxnet..mxnet + 800].contains("not a candidate for adoption"));
+    // The teams table comes before the team sections, and links to each.
+    assert!(html.find("<th>largest regret</th>").unwrap() < html.find("id=\"t0\"").unwrap());
+    assert_eq!(html.matches("<svg").count(), 1, "one chart, not one per team");
+    // A team's section opens with its consensus and agreement.
+    let section = html.split("id=\"t1\"").nth(1).unwrap().split("</article>").next().unwrap();
+    let (consensus, agreement) = (section.find("Consensus:").unwrap(), section.find("Agreement:").unwrap());
+    assert!(consensus < agreement && agreement < section.find("Combined needs").unwrap(), "{section}");
+
+    let out = dlpick().args(["batch", "--by-team", "--format", "markdown"]).arg(&path).output().unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.starts_with("# Department survey") && md.contains("## Teams") && md.contains("[no team](#t0)"), "{md}");
+}
+
+#[test]
+fn team_reports_are_the_same_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut survey = template();
+    // About 1.5 MB: several chunks, merged in input order.
+    for i in 0..40_000 {
+        writeln!(
+            survey,
+            "r{i},team{},{},{},{},{},{},{},{},{},{},{},{},,,",
+            i % 7,
+            i % 6,
+            (i / 6) % 6,
+            (i / 36) % 6,
+            i % 5,
+            (i / 5) % 6,
+            (i / 7) % 6,
+            (i / 11) % 6,
+            i % 4,
+            (i / 3) % 6,
+            i % 3,
+            (i / 13) % 5 + 1
+        )
+        .unwrap();
+    }
+    let path = write(dir.path(), "big.csv", &survey);
+    let run = |threads: &str| {
+        let out = dlpick().args(["batch", "--by-team", "--format", "json", "--threads", threads]).arg(&path).output();
+        out.unwrap().stdout
+    };
+    let one = run("1");
+    assert_eq!(one, run("3"));
+    let v: Value = serde_json::from_slice(&one).unwrap();
+    assert_eq!(v["all"]["members"], 40_000);
 }

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use crate::batch::source::{EXTRA_COLUMNS, open_csv};
+use crate::batch::department::thousands;
+use crate::batch::source::{EXTRA_COLUMNS, open_csv_raw};
 use crate::batch::{self, BatchFormat, Observer, Source, TomlFile, team};
 use crate::catalog::Catalog;
 use crate::cli::{BatchArgs, Cli, InputFormat};
@@ -48,41 +49,66 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
     let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::Relaxed));
     let progress = Progress::new(total_bytes, cli.quiet);
     let format = args.format.unwrap_or(if args.by_team { BatchFormat::Text } else { BatchFormat::Csv });
+    // The HTML page is the department report, which needs the teams.
+    let by_team = args.by_team || format == BatchFormat::Html;
+    if !(args.approval_margin.is_finite() && args.approval_margin >= 0.0) {
+        return Err(Error::Usage("--approval-margin must be a number of points, 0 or more.".to_string()));
+    }
     let options = batch::Options {
         method,
         inactive,
         format,
         top: usize::from(args.top),
-        by_team: args.by_team,
+        by_team,
         threads: args.threads,
+        approval_margin: args.approval_margin,
     };
 
     let summary = batch::run(&catalog, sources, &options, sink.writer(), &progress, &STOP)?;
     progress.bar.finish_and_clear();
 
-    if format == BatchFormat::Html && !args.by_team {
-        let page =
-            crate::report::html::batch_page(&catalog, summary.scored, &summary.top_picks, &[], &Options::default());
-        sink.writer().write_all(page.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
-    }
-    if args.by_team {
+    if by_team {
         let scorer = batch::scorer::Scorer::new(&catalog, method, inactive)?;
-        let teams: Vec<team::TeamResult> =
-            summary.teams.iter().map(|(name, members)| team::combine(&catalog, &scorer, name, members)).collect();
+        let context = team::Context::new(&catalog, &scorer, args.approval_margin);
+        let teams: Vec<team::TeamResult> = summary.teams.iter().map(|(name, acc)| acc.finish(&context, name)).collect();
+        let mut everyone = team::TeamAcc::new(catalog.criteria.len(), catalog.frameworks.len());
+        for acc in summary.teams.values() {
+            everyone.merge(acc.clone());
+        }
+        let everyone = everyone.finish(&context, "everyone");
+        let knowledge_base = crate::report::knowledge_base_line(&catalog);
+        let overview = batch::report::Overview {
+            scored: summary.scored,
+            rejected: summary.rejected,
+            top_picks: &summary.top_picks,
+            answers: &summary.answers,
+            all: &everyone,
+            method: method_name(method),
+            knowledge_base: &knowledge_base,
+            approval_margin: args.approval_margin,
+        };
         let report_options = Options {
             top: Some(usize::from(args.top)),
             color: crate::output::use_color(cli.color, args.out.is_some()),
             ..Options::default()
         };
-        let text = batch::report::render(&catalog, &teams, &summary.top_picks, format, &report_options);
+        let text = batch::report::render(&catalog, &teams, &overview, format, &report_options);
         sink.writer().write_all(text.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
     }
     sink.finish()?;
 
     if !cli.quiet {
-        eprintln!("{} scored, {} rejected", summary.scored, summary.rejected);
+        eprintln!("{} scored, {} rejected", thousands(summary.scored), thousands(summary.rejected));
     }
     Ok(if summary.rejected > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn method_name(method: crate::score::MethodId) -> &'static str {
+    match method {
+        crate::score::MethodId::WeightedSum => "weighted sum",
+        crate::score::MethodId::WeightedProduct => "weighted product",
+        crate::score::MethodId::Topsis => "TOPSIS closeness",
+    }
 }
 
 /// Open one input; returns the source and its size in bytes when known.
@@ -128,16 +154,36 @@ fn open(input: &Path, args: &BatchArgs, catalog: &Catalog) -> Result<(Source, Op
         (Box::new(file), size)
     };
     if format == InputFormat::Jsonl {
-        return Ok((
-            Source::Jsonl {
-                file: Arc::from(name.as_str()),
-                reader: Box::new(BufReader::with_capacity(1 << 16, reader)),
-            },
-            size,
-        ));
+        let mut reader = BufReader::with_capacity(1 << 16, reader);
+        check_json_lines(&mut reader, &name)?;
+        return Ok((Source::Jsonl { file: Arc::from(name.as_str()), reader: Box::new(reader) }, size));
     }
-    let (layout, reader) = open_csv(reader, &name, catalog, args.ignore_unknown_columns)?;
-    Ok((Source::Csv { layout: Arc::new(layout), reader }, size))
+    let raw = open_csv_raw(reader, &name, catalog, args.ignore_unknown_columns)?;
+    Ok((Source::Csv { layout: Arc::new(raw.layout), input: raw.input, pending: raw.pending, line: raw.line }, size))
+}
+
+/// A JSON Lines input must start (after blank lines) with an object: a
+/// CSV or TOML file read as JSON Lines is one error, not one per line.
+fn check_json_lines(reader: &mut dyn std::io::BufRead, name: &str) -> Result<()> {
+    let first = loop {
+        let buf = reader.fill_buf().map_err(|e| Error::io("read", Path::new(name), e))?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        let skip = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        if skip < buf.len() {
+            break buf[skip];
+        }
+        let n = buf.len();
+        reader.consume(n);
+    };
+    if first == b'{' {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{name}: this is not JSON Lines: each line must be a JSON object starting with `{{`. \
+         If it is CSV, name it .csv or pass --input-format csv."
+    )))
 }
 
 /// The survey header, and optionally each column's question as a comment row.
@@ -194,6 +240,7 @@ impl Sink {
 struct Progress {
     bar: indicatif::ProgressBar,
     rows: AtomicU64,
+    bytes: AtomicU64,
     by_bytes: bool,
 }
 
@@ -206,7 +253,7 @@ impl Progress {
             "{spinner} {human_pos} rows ({per_sec})"
         };
         let bar = crate::output::progress(total_bytes.filter(|b| *b > 0), quiet, template);
-        Self { bar, rows: AtomicU64::new(0), by_bytes }
+        Self { bar, rows: AtomicU64::new(0), bytes: AtomicU64::new(0), by_bytes }
     }
 }
 
@@ -216,10 +263,12 @@ impl Observer for Progress {
     }
 
     fn progress(&self, rows: u64, bytes: u64) {
+        // One bar across every input: rows and bytes add up from input to input.
         let done = self.rows.fetch_add(rows, Ordering::Relaxed) + rows;
+        let read = self.bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
         if self.by_bytes {
-            self.bar.set_position(bytes);
-            self.bar.set_message(format!("{done} rows"));
+            self.bar.set_position(read);
+            self.bar.set_message(format!("{} rows", thousands(done)));
         } else {
             self.bar.set_position(done);
         }

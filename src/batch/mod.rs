@@ -6,13 +6,15 @@
 //! bounded, so memory stays flat however long the input is. Bad rows are
 //! reported with file and line and skipped; they never stop the run.
 
+pub mod consensus;
+pub mod department;
 pub mod report;
 mod rows;
 pub mod scorer;
 pub mod source;
 pub mod team;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -23,21 +25,35 @@ use crossbeam_channel::bounded;
 pub use rows::{BatchFormat, NO_MATCH, RowFormatter};
 use scorer::{Pick, Scorer};
 use source::{Layout, Respondent, parse_csv_row, parse_json_row, parse_toml_file};
-pub use team::{Member, TeamResult};
+pub use team::{TeamAcc, TeamResult};
 
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::profile::InactivePolicy;
 use crate::score::MethodId;
 
-/// Rows per batch handed to a worker.
+/// Rows per batch handed to a worker (JSON Lines).
 const BATCH_ROWS: usize = 4096;
+/// Bytes of CSV per chunk handed to a worker.
+const CHUNK_BYTES: usize = 1 << 19;
 
 /// One input, opened and (for CSV) with its header checked.
 pub enum Source {
-    Csv { layout: Arc<Layout>, reader: csv::Reader<Box<dyn Read + Send>> },
-    Jsonl { file: Arc<str>, reader: Box<dyn BufRead + Send> },
-    Toml { files: Vec<TomlFile> },
+    /// A CSV input after its header: raw bytes, cut into chunks at record
+    /// boundaries and parsed by the workers in parallel.
+    Csv {
+        layout: Arc<Layout>,
+        input: Box<dyn Read + Send>,
+        pending: Vec<u8>,
+        line: u64,
+    },
+    Jsonl {
+        file: Arc<str>,
+        reader: Box<dyn BufRead + Send>,
+    },
+    Toml {
+        files: Vec<TomlFile>,
+    },
 }
 
 /// A profile file found in a folder.
@@ -59,6 +75,8 @@ pub struct Options {
     pub by_team: bool,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
+    /// Approval: within this many points of a member's own best.
+    pub approval_margin: f64,
 }
 
 /// What a run did.
@@ -68,23 +86,26 @@ pub struct Summary {
     pub rejected: u64,
     /// How many respondents each framework fits best.
     pub top_picks: Vec<u64>,
-    /// Members by team, when `by_team`.
-    pub teams: BTreeMap<String, Vec<Member>>,
+    /// Per criterion, answers 0–5 (rounded), when `by_team`.
+    pub answers: Vec<[u64; 6]>,
+    /// Each team's running aggregates, when `by_team`.
+    pub teams: BTreeMap<String, TeamAcc>,
 }
 
 /// Callbacks the caller uses to watch a run.
 pub trait Observer: Sync {
     /// A rejected row, in input order.
     fn rejected(&self, message: &str);
-    /// `rows` more rows handled; `bytes` of input consumed so far.
+    /// `rows` more rows handled, from `bytes` more bytes of input.
     fn progress(&self, rows: u64, bytes: u64);
 }
 
-/// CSV records with the line each starts on.
-type CsvBatch = Vec<(csv::ByteRecord, u64)>;
+/// Raw CSV bytes: whole records only.
+type CsvBatch = Vec<u8>;
 
 enum Rows {
-    Csv(Arc<Layout>, CsvBatch),
+    /// Whole CSV records, and the line the chunk starts on.
+    Csv(Arc<Layout>, CsvBatch, u64),
     Json(Arc<str>, Vec<(String, u64)>),
     Toml(Vec<(TomlFile, std::io::Result<String>)>),
 }
@@ -103,11 +124,12 @@ struct Done {
     rejected: u64,
     bytes: u64,
     top_picks: Vec<u64>,
-    members: Vec<(String, Member)>,
+    teams: HashMap<String, TeamAcc>,
+    answers: Vec<[u64; 6]>,
 }
 
 /// Score every respondent of `sources`, writing rows to `out` (or, with
-/// `by_team`, collecting members for [`team::combine`]).
+/// `by_team`, accumulating each team in a [`TeamAcc`]).
 pub fn run(
     catalog: &Catalog,
     sources: Vec<Source>,
@@ -118,6 +140,7 @@ pub fn run(
 ) -> Result<Summary> {
     let scorer = Scorer::new(catalog, options.method, options.inactive)?;
     let formatter = RowFormatter::new(options.format, options.top, catalog);
+    let context = team::Context::new(catalog, &scorer, options.approval_margin);
     let threads = if options.threads == 0 {
         std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     } else {
@@ -133,10 +156,10 @@ pub fn run(
             let work_rx = work_rx.clone();
             let done_tx = done_tx.clone();
             let recycle_tx = recycle_tx.clone();
-            let (scorer, formatter) = (&scorer, &formatter);
+            let (scorer, formatter, context) = (&scorer, &formatter, &context);
             scope.spawn(move || {
                 for work in work_rx {
-                    let (done, spent) = process(catalog, scorer, formatter, options.by_team, work);
+                    let (done, spent) = process(catalog, scorer, formatter, options.by_team.then_some(context), work);
                     if let Some(batch) = spent {
                         let _ = recycle_tx.try_send(batch);
                     }
@@ -176,39 +199,45 @@ fn read_all(
     };
     for source in sources {
         match source {
-            Source::Csv { layout, mut reader } => loop {
-                let mut batch = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH_ROWS));
-                let mut n = 0;
-                while n < BATCH_ROWS {
-                    if n == batch.len() {
-                        batch.push((csv::ByteRecord::new(), 0));
-                    }
-                    let (record, line) = &mut batch[n];
-                    match reader.read_byte_record(record) {
-                        Ok(true) => {
-                            *line = record.position().map_or(0, csv::Position::line);
-                            n += 1;
+            Source::Csv { layout, mut input, pending, mut line } => {
+                let io = |e| Error::io("read", std::path::Path::new(&layout.file), e);
+                let mut carry = pending;
+                let mut eof = false;
+                while !eof {
+                    let mut chunk = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES + (1 << 16)));
+                    chunk.clear();
+                    chunk.append(&mut carry);
+                    let mut want = CHUNK_BYTES;
+                    let cut = loop {
+                        eof = fill(&mut *input, &mut chunk, want).map_err(io)?;
+                        if eof {
+                            break chunk.len();
                         }
-                        Ok(false) => break,
-                        Err(e) => return Err(csv_error(&layout.file, &e)),
+                        if let Some(cut) = last_record_end(&chunk) {
+                            break cut;
+                        }
+                        want = chunk.len() * 2; // one record longer than a chunk
+                    };
+                    carry.extend_from_slice(&chunk[cut..]);
+                    chunk.truncate(cut);
+                    if chunk.is_empty() {
+                        continue;
                     }
+                    let newlines = count_newlines(&chunk);
+                    let bytes = chunk.len() as u64;
+                    if !send(Rows::Csv(Arc::clone(&layout), chunk, line), bytes) {
+                        return Ok(());
+                    }
+                    line += newlines;
                 }
-                batch.truncate(n);
-                let full = n == BATCH_ROWS;
-                let bytes = reader.position().byte();
-                if !batch.is_empty() && !send(Rows::Csv(Arc::clone(&layout), batch), bytes) {
-                    return Ok(());
-                }
-                if !full {
-                    break;
-                }
-            },
+            }
             Source::Jsonl { file, mut reader } => {
                 let mut line_no = 0u64;
                 let mut bytes = 0u64;
                 loop {
                     let mut batch = Vec::with_capacity(BATCH_ROWS);
                     let mut eof = false;
+                    let start = bytes;
                     while batch.len() < BATCH_ROWS {
                         let mut line = String::new();
                         let n = reader
@@ -224,7 +253,7 @@ fn read_all(
                             batch.push((line, line_no));
                         }
                     }
-                    if !batch.is_empty() && !send(Rows::Json(Arc::clone(&file), batch), bytes) {
+                    if !batch.is_empty() && !send(Rows::Json(Arc::clone(&file), batch), bytes - start) {
                         return Ok(());
                     }
                     if eof {
@@ -250,9 +279,101 @@ fn read_all(
     Ok(())
 }
 
-fn csv_error(file: &str, e: &csv::Error) -> Error {
-    let line = e.position().map(|p| format!(":{}", p.line())).unwrap_or_default();
-    Error::Usage(format!("{file}{line}: cannot read the CSV: {e}"))
+/// Read until `buf` holds at least `want` bytes; true at the end of input.
+/// (`read_to_end` does not zero a recycled buffer's spare capacity again.)
+fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
+    while buf.len() < want {
+        let missing = (want - buf.len()) as u64;
+        if input.take(missing).read_to_end(buf)? == 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().map(|&b| u64::from(b == b'\n')).sum()
+}
+
+/// Where a byte falls in a CSV record, for [`last_record_end`].
+#[derive(Clone, Copy, PartialEq)]
+enum State {
+    RecordStart,
+    Comment,
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+/// Where the last complete record of `chunk` ends (just after a line feed
+/// outside quotes), given that `chunk` starts at the start of a record.
+/// Without quotes every line feed ends a record; with them, a small state
+/// machine that follows the CSV reader's quoting and comment rules tells.
+fn last_record_end(chunk: &[u8]) -> Option<usize> {
+    if !chunk.contains(&b'"') {
+        return chunk.iter().rposition(|&b| b == b'\n').map(|i| i + 1);
+    }
+    let mut state = State::RecordStart;
+    let mut last = None;
+    for (i, &b) in chunk.iter().enumerate() {
+        state = match (state, b) {
+            (State::Quoted, b'"') => State::QuoteInQuoted,
+            (State::Quoted, _) | (State::RecordStart | State::FieldStart | State::QuoteInQuoted, b'"') => State::Quoted,
+            (_, b'\n') => {
+                last = Some(i + 1);
+                State::RecordStart
+            }
+            (State::Comment, _) | (State::RecordStart, b'#') => State::Comment,
+            (_, b'\r') => State::RecordStart,
+            (_, b',') => State::FieldStart,
+            _ => State::Unquoted,
+        };
+    }
+    last
+}
+
+/// The records of a CSV chunk with the line each starts on (counted here:
+/// the CSV reader's own line numbers are off for CRLF files).
+fn csv_records(chunk: &[u8], first_line: u64, mut each: impl FnMut(&csv::ByteRecord, u64)) -> Result<()> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).comment(Some(b'#')).from_reader(chunk);
+    let mut record = csv::ByteRecord::new();
+    let (mut at, mut line) = (0usize, first_line);
+    while reader.read_byte_record(&mut record).map_err(|e| Error::Usage(format!("cannot read the CSV: {e}")))? {
+        let start = record.position().map_or(at, |p| usize::try_from(p.byte()).unwrap_or(at)).max(at);
+        line += count_newlines(&chunk[at..start]);
+        at = start;
+        // The reader's position can be before blank or comment lines that
+        // precede the record: step over them.
+        while at < chunk.len() {
+            match chunk[at] {
+                b'\n' => {
+                    line += 1;
+                    at += 1;
+                }
+                b'\r' => at += 1,
+                b'#' => match chunk[at..].iter().position(|&b| b == b'\n') {
+                    Some(n) => {
+                        at += n + 1;
+                        line += 1;
+                    }
+                    None => at = chunk.len(),
+                },
+                _ => break,
+            }
+        }
+        each(&record, line);
+    }
+    Ok(())
+}
+
+/// Count each need, rounded to 0–5, per criterion.
+fn count_answers(answers: &mut [[u64; 6]], needs: &[f64]) {
+    for (counts, need) in answers.iter_mut().zip(needs) {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let a = (need.round() as usize).min(5);
+        counts[a] += 1;
+    }
 }
 
 /// Parse, score and format one batch.
@@ -260,68 +381,95 @@ fn process(
     catalog: &Catalog,
     scorer: &Scorer,
     formatter: &RowFormatter,
-    by_team: bool,
+    by_team: Option<&team::Context>,
     work: Work,
 ) -> (Done, Option<CsvBatch>) {
     let mut done = Done {
         seq: work.seq,
-        output: Vec::new(),
+        // Output rows are about as long as input rows: one allocation.
+        output: Vec::with_capacity(match &work.rows {
+            Rows::Csv(_, chunk, _) if by_team.is_none() => chunk.len() + chunk.len() / 2,
+            _ => 0,
+        }),
         errors: Vec::new(),
         scored: 0,
         rejected: 0,
         bytes: work.bytes,
         top_picks: vec![0; scorer.matrix.frameworks],
-        members: Vec::new(),
+        teams: HashMap::new(),
+        answers: if by_team.is_some() { vec![[0; 6]; scorer.criteria()] } else { Vec::new() },
     };
     let mut respondent = Respondent::default();
     let mut effective = Vec::with_capacity(scorer.criteria());
     let mut picks: Vec<Pick> = Vec::with_capacity(scorer.matrix.frameworks);
-
-    let mut handle = |parsed: source::RowResult, r: &Respondent, done: &mut Done| {
-        if let Err(d) = parsed {
-            done.rejected += 1;
-            done.errors.push(d.to_string());
-            return;
-        }
-        let candidates = scorer.candidates(&r.require);
-        if !scorer.rank_into(&r.needs, candidates, &mut effective, &mut picks) {
-            done.rejected += 1;
-            done.errors.push(format!("`{}` states no needs that count.", r.name));
-            return;
-        }
-        done.scored += 1;
-        if let Some(first) = picks.first() {
-            done.top_picks[first.framework] += 1;
-        }
-        if by_team {
-            done.members.push((
-                r.team.clone(),
-                Member {
-                    name: r.name.clone(),
-                    needs: r.needs.clone(),
-                    require: r.require.clone(),
-                    top: picks.first().map(|p| p.framework),
-                },
-            ));
-        } else {
-            let reason = picks.first().map_or("", |p| scorer.main_reason(p.framework, &effective));
-            formatter.row(&mut done.output, &r.name, &r.team, &picks, reason);
+    let mut scratch = team::Scratch::default();
+    let (criteria, frameworks) = (scorer.criteria(), scorer.matrix.frameworks);
+    let team_of = |done: &mut Done, name: &str| {
+        if !done.teams.contains_key(name) {
+            done.teams.insert(name.to_string(), TeamAcc::new(criteria, frameworks));
         }
     };
 
+    // `rejected_team` names the team of a rejected row, when it can be told.
+    let mut handle =
+        |parsed: source::RowResult, r: &Respondent, done: &mut Done, rejected_team: &dyn Fn() -> String| {
+            let reject = |done: &mut Done, message: String, team: &dyn Fn() -> String| {
+                done.rejected += 1;
+                done.errors.push(message);
+                if by_team.is_some() {
+                    let team = team();
+                    team_of(done, &team);
+                    if let Some(acc) = done.teams.get_mut(&team) {
+                        acc.rejected += 1;
+                    }
+                }
+            };
+            if let Err(d) = parsed {
+                reject(done, d.to_string(), rejected_team);
+                return;
+            }
+            let candidates = scorer.candidates(&r.require);
+            // Teams need every framework's match: under the weighted sum a
+            // match does not depend on the candidates, so rank them all once.
+            let rank_all = by_team.is_some() && scorer.method == MethodId::WeightedSum;
+            let mask = if rank_all { u64::MAX >> (64 - frameworks) } else { candidates };
+            if !scorer.rank_into(&r.needs, mask, &mut effective, &mut picks) {
+                reject(done, format!("`{}` states no needs that count.", r.name), &|| r.team.clone());
+                return;
+            }
+            done.scored += 1;
+            let top = picks.iter().map(|p| p.framework).find(|f| candidates & (1 << f) != 0);
+            if let Some(first) = top {
+                done.top_picks[first] += 1;
+            }
+            if let Some(context) = by_team {
+                count_answers(&mut done.answers, &r.needs);
+                team_of(done, &r.team);
+                if let Some(acc) = done.teams.get_mut(&r.team) {
+                    acc.add(context, r, top, rank_all.then_some(&picks[..]), &mut scratch);
+                }
+            } else {
+                let reason = picks.first().map_or("", |p| scorer.main_reason(p.framework, &effective));
+                formatter.row(&mut done.output, &r.name, &r.team, &picks, reason);
+            }
+        };
+
     let mut spent = None;
     match work.rows {
-        Rows::Csv(layout, records) => {
-            for (record, line) in &records {
-                let parsed = parse_csv_row(&layout, record, *line, catalog, &mut respondent);
-                handle(parsed, &respondent, &mut done);
+        Rows::Csv(layout, chunk, first_line) => {
+            let read = csv_records(&chunk, first_line, |record, line| {
+                let parsed = parse_csv_row(&layout, record, line, catalog, &mut respondent);
+                handle(parsed, &respondent, &mut done, &|| source::csv_team(&layout, record));
+            });
+            if let Err(e) = read {
+                done.errors.push(format!("{}:{first_line}: {e}", layout.file));
             }
-            spent = Some(records);
+            spent = Some(chunk);
         }
         Rows::Json(file, lines) => {
             for (text, line) in &lines {
                 let parsed = parse_json_row(&file, text, *line, catalog, &mut respondent);
-                handle(parsed, &respondent, &mut done);
+                handle(parsed, &respondent, &mut done, &|| source::json_team(text));
             }
         }
         Rows::Toml(files) => {
@@ -334,7 +482,7 @@ fn process(
                         format!("cannot read the file: {e}."),
                     ))),
                 };
-                handle(parsed, &respondent, &mut done);
+                handle(parsed, &respondent, &mut done, &|| file.team.clone());
             }
         }
     }
@@ -373,8 +521,21 @@ fn write_in_order(
                 *sum += n;
             }
             observer.progress(d.scored + d.rejected, d.bytes);
-            for (team, member) in d.members {
-                summary.teams.entry(team).or_default().push(member);
+            if summary.answers.len() < d.answers.len() {
+                summary.answers.resize(d.answers.len(), [0; 6]);
+            }
+            for (sum, counts) in summary.answers.iter_mut().zip(&d.answers) {
+                for (a, b) in sum.iter_mut().zip(counts) {
+                    *a += b;
+                }
+            }
+            for (team, acc) in d.teams {
+                match summary.teams.get_mut(&team) {
+                    Some(total) => total.merge(acc),
+                    None => {
+                        summary.teams.insert(team, acc);
+                    }
+                }
             }
             let mut bytes: &[u8] = &d.output;
             if formatter.format == BatchFormat::Json && !any_row && !bytes.is_empty() {
@@ -389,4 +550,80 @@ fn write_in_order(
     }
     out.flush().map_err(io)?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use super::*;
+
+    #[test]
+    fn records_end_at_line_feeds_outside_quotes_and_comments() {
+        assert_eq!(last_record_end(b"a,1\nb,2\nc,"), Some(8));
+        assert_eq!(last_record_end(b"a,1\n\"b\n,2\",3\nc"), Some(13));
+        assert_eq!(last_record_end(b"a,1\n\"b\n"), Some(4), "inside quotes");
+        assert_eq!(last_record_end(b"a,\"x\"\"\ny\"\n"), Some(10), "an escaped quote");
+        assert_eq!(last_record_end(b"# say \"hi\n\"a\",1\r\n"), Some(17), "a quote in a comment");
+        assert_eq!(last_record_end(b"ab\"c\nd"), Some(5), "a quote inside an unquoted field is literal");
+        assert_eq!(last_record_end(b"abc"), None);
+    }
+
+    #[test]
+    fn record_lines_count_crlf_blank_lines_comments_and_quoted_breaks() {
+        let chunk = b"A,1\r\n\r\n# note\r\nB,2\r\n\"C\r\nc\",3\r\nD,4\r\n";
+        let mut seen = Vec::new();
+        csv_records(chunk, 10, |record, line| seen.push((String::from_utf8_lossy(&record[0]).into_owned(), line)))
+            .unwrap();
+        let expected: Vec<(String, u64)> =
+            [("A", 10), ("B", 13), ("C\r\nc", 14), ("D", 16)].iter().map(|(n, l)| ((*n).to_string(), *l)).collect();
+        assert_eq!(seen, expected);
+    }
+
+    struct Recorder(std::sync::Mutex<(u64, u64)>);
+
+    impl Observer for Recorder {
+        fn rejected(&self, _: &str) {}
+        fn progress(&self, rows: u64, bytes: u64) {
+            let mut total = self.0.lock().unwrap();
+            total.0 += rows;
+            total.1 += bytes;
+        }
+    }
+
+    #[test]
+    fn progress_adds_up_across_inputs() {
+        let catalog = Catalog::builtin().unwrap();
+        let mut sources = Vec::new();
+        let mut body_bytes = 0;
+        for rows in [3000usize, 5000] {
+            let mut text = String::from("name,debuggability\n");
+            let header = text.len();
+            for i in 0..rows {
+                let _ = writeln!(text, "r{i},{}", i % 5 + 1);
+            }
+            body_bytes += text.len() - header;
+            let raw = source::open_csv_raw(std::io::Cursor::new(text.into_bytes()), "s.csv", &catalog, false).unwrap();
+            sources.push(Source::Csv {
+                layout: Arc::new(raw.layout),
+                input: Box::new(raw.input),
+                pending: raw.pending,
+                line: raw.line,
+            });
+        }
+        let options = Options {
+            method: MethodId::WeightedSum,
+            inactive: InactivePolicy::Separate,
+            format: BatchFormat::Csv,
+            top: 1,
+            by_team: false,
+            threads: 2,
+            approval_margin: 5.0,
+        };
+        let recorder = Recorder(std::sync::Mutex::new((0, 0)));
+        let mut out = Vec::new();
+        let summary = run(&catalog, sources, &options, &mut out, &recorder, &AtomicBool::new(false)).unwrap();
+        assert_eq!(summary.scored, 8000);
+        assert_eq!(*recorder.0.lock().unwrap(), (8000, body_bytes as u64));
+    }
 }

@@ -4,8 +4,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::consensus::Rule;
 use super::rows::BatchFormat;
-use super::team::TeamResult;
+use super::team::{Consensus, TeamResult, team_label};
 use crate::catalog::Catalog;
 use crate::report::{self, Options, Report};
 use crate::score::round1;
@@ -23,15 +24,19 @@ pub fn concordance_words(w: f64) -> &'static str {
 
 /// The agreement in one or two sentences.
 pub fn agreement_sentence(catalog: &Catalog, t: &TeamResult) -> String {
-    let Some(winner) = t.advice.ranking.first().map(|e| &catalog.frameworks[e.framework].name) else {
+    let Some(advice) = &t.advice else {
+        return format!("No member was scored ({} rejected).", t.rejected);
+    };
+    let Some(winner) = advice.ranking.first().map(|e| &catalog.frameworks[e.framework].name) else {
         return "No framework meets every member's requirements together.".to_string();
     };
     let share = t.top_pick_share.unwrap_or(0.0);
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
-    let agreeing = (share * t.members as f64).round() as usize;
+    let agreeing = (share * t.members as f64).round() as u64;
     let mut s = format!(
-        "Agreement: {agreeing} of {} member{} ({:.0}%) would pick {winner} on their own",
-        t.members,
+        "Agreement: {} of {} member{} ({:.0}%) would pick {winner} on their own",
+        super::department::thousands(agreeing),
+        super::department::thousands(t.members),
         if t.members == 1 { "" } else { "s" },
         share * 100.0
     );
@@ -50,7 +55,7 @@ pub fn agreement_sentence(catalog: &Catalog, t: &TeamResult) -> String {
                     "{} (prefers {}; {winner} is {:.1} behind by their needs)",
                     d.name,
                     catalog.frameworks[d.pick].name,
-                    round1(d.behind)
+                    round1(d.value)
                 )
             })
             .collect();
@@ -81,106 +86,267 @@ fn agreement_view<'a>(catalog: &'a Catalog, t: &'a TeamResult) -> AgreementView<
         dissenters: t
             .dissenters
             .iter()
-            .map(|d| DissenterView { name: &d.name, pick: &catalog.frameworks[d.pick].id, behind: round1(d.behind) })
+            .map(|d| DissenterView { name: &d.name, pick: &catalog.frameworks[d.pick].id, behind: round1(d.value) })
             .collect(),
         summary: agreement_sentence(catalog, t),
     }
+}
+
+fn rule_words(rule: Rule) -> &'static str {
+    match rule {
+        Rule::Mean => "the best average match",
+        Rule::Maximin => "the highest lowest match",
+        Rule::Borda => "the most Borda points",
+        Rule::Approval => "the most approval",
+    }
+}
+
+/// The consensus in a few sentences: whether the rules agree or what the
+/// trade-off is, who gives up most under the recommended choice, and any
+/// conflict between members' constraints.
+pub fn consensus_sentence(catalog: &Catalog, c: &Consensus) -> String {
+    let name = |f: usize| catalog.frameworks[f].name.as_str();
+    let mut s = String::new();
+    if c.rules.is_empty() {
+        s.push_str("No maintained framework is allowed by every member's constraints.");
+    } else {
+        let first = &c.rules[0];
+        if c.rules.iter().all(|r| r.framework == first.framework) {
+            let _ = write!(
+                s,
+                "All four rules pick {}: average match {:.1}, nobody below {:.1}.",
+                name(first.framework),
+                round1(first.mean),
+                round1(first.min)
+            );
+        } else {
+            let mut parts: Vec<String> = Vec::new();
+            let mut seen: Vec<usize> = Vec::new();
+            for r in &c.rules {
+                if seen.contains(&r.framework) {
+                    continue;
+                }
+                seen.push(r.framework);
+                let rules: Vec<&str> =
+                    c.rules.iter().filter(|q| q.framework == r.framework).map(|q| rule_words(q.rule)).collect();
+                parts.push(format!(
+                    "{} has {} (average {:.1}, lowest {:.1})",
+                    name(r.framework),
+                    match rules.split_last() {
+                        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                        _ => rules.join(""),
+                    },
+                    round1(r.mean),
+                    round1(r.min)
+                ));
+            }
+            s.push_str(&parts.join("; "));
+            s.push('.');
+        }
+        if let (Some(f), Some(worst)) = (c.recommended, c.regrets.first()) {
+            if worst.value > 0.05 {
+                let _ = write!(
+                    s,
+                    " Under {}, {} gives up most: {:.1} points behind their own best ({}).",
+                    name(f),
+                    worst.name,
+                    round1(worst.value),
+                    name(worst.pick)
+                );
+            } else {
+                let _ = write!(s, " Under {}, every member gets their own best.", name(f));
+            }
+        }
+    }
+    for conflict in &c.conflicts {
+        let examples: Vec<String> = conflict.examples.iter().map(|(m, why)| format!("{m}: {why}")).collect();
+        let _ = write!(
+            s,
+            " {} is ruled out by {} member{} ({}{}).",
+            name(conflict.framework),
+            super::department::thousands(conflict.members),
+            if conflict.members == 1 { "" } else { "s" },
+            examples.join("; "),
+            if conflict.members > examples.len() as u64 { "; …" } else { "" }
+        );
+    }
+    s
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
+
+fn consensus_value(catalog: &Catalog, c: &Consensus) -> serde_json::Value {
+    let id = |f: usize| catalog.frameworks[f].id.clone();
+    let mut rules = serde_json::Map::new();
+    for r in &c.rules {
+        let mut v = serde_json::json!({
+            "framework": id(r.framework),
+            "mean_match": round1(r.mean),
+            "min_match": round1(r.min),
+            "lowest_member": r.lowest,
+        });
+        match r.rule {
+            Rule::Borda => v["points"] = serde_json::json!(r.score),
+            Rule::Approval => v["share"] = serde_json::json!(round4(r.score)),
+            Rule::Mean | Rule::Maximin => {}
+        }
+        rules.insert(r.rule.id().to_string(), v);
+    }
+    let max_regret = match (c.recommended, c.regrets.first()) {
+        (Some(f), Some(worst)) => serde_json::json!({
+            "member": worst.name,
+            "framework": id(f),
+            "regret": round1(worst.value),
+            "own_best": id(worst.pick),
+        }),
+        _ => serde_json::Value::Null,
+    };
+    serde_json::json!({
+        "candidates": c.candidates.iter().map(|&f| id(f)).collect::<Vec<_>>(),
+        "rules": rules,
+        "recommended": c.recommended.map(id),
+        "max_regret": max_regret,
+        "largest_regrets": c.regrets.iter().map(|r| serde_json::json!({
+            "member": r.name, "regret": round1(r.value), "own_best": id(r.pick),
+        })).collect::<Vec<_>>(),
+        "mean_regret": c.mean_regret.map(round1),
+        "conflicts": c.conflicts.iter().map(|k| serde_json::json!({
+            "framework": id(k.framework),
+            "members": k.members,
+            "examples": k.examples.iter().map(|(m, why)| serde_json::json!({"member": m, "constraint": why})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "summary": consensus_sentence(catalog, c),
+    })
 }
 
 fn team_value(catalog: &Catalog, t: &TeamResult, options: &Options) -> serde_json::Value {
     let mut value = serde_json::json!({
         "team": t.team,
         "members": t.members,
-        "agreement": agreement_view(catalog, t),
+        "rejected": t.rejected,
     });
-    if let (Some(map), serde_json::Value::Object(advice)) =
-        (value.as_object_mut(), report::advice_value(catalog, &t.advice, options))
-    {
-        map.extend(advice);
+    let Some(map) = value.as_object_mut() else { return value };
+    if let Some(advice) = &t.advice {
+        map.insert("agreement".to_string(), serde_json::json!(agreement_view(catalog, t)));
+        if let serde_json::Value::Object(advice) = report::advice_value(catalog, advice, options) {
+            map.extend(advice);
+        }
+    }
+    if let Some(c) = &t.consensus {
+        map.insert("consensus".to_string(), consensus_value(catalog, c));
     }
     value
+}
+
+/// What the whole run saw, for the department report.
+pub struct Overview<'a> {
+    pub scored: u64,
+    pub rejected: u64,
+    pub top_picks: &'a [u64],
+    /// Per criterion, how many respondents answered 0, 1, … 5 (rounded).
+    pub answers: &'a [[u64; 6]],
+    /// Everyone together.
+    pub all: &'a TeamResult,
+    pub method: &'a str,
+    pub knowledge_base: &'a str,
+    pub approval_margin: f64,
 }
 
 /// Render team results.
 pub fn render(
     catalog: &Catalog,
     teams: &[TeamResult],
-    top_picks: &[u64],
+    overview: &Overview,
     format: BatchFormat,
     options: &Options,
 ) -> String {
     match format {
         BatchFormat::Json => {
             let teams: Vec<serde_json::Value> = teams.iter().map(|t| team_value(catalog, t, options)).collect();
-            report::pretty(&serde_json::json!({ "teams": teams }))
+            report::pretty(&serde_json::json!({ "all": team_value(catalog, overview.all, options), "teams": teams }))
         }
         BatchFormat::Jsonl => teams.iter().fold(String::new(), |mut out, t| {
             let _ = writeln!(out, "{}", serde_json::to_string(&team_value(catalog, t, options)).unwrap_or_default());
             out
         }),
-        BatchFormat::Csv => {
-            let top = options.top.unwrap_or(3);
-            let mut w = csv::Writer::from_writer(Vec::new());
-            let mut header = vec!["team".to_string(), "members".to_string()];
-            for i in 1..=top {
-                header.push(format!("top{i}"));
-                header.push(format!("match{i}"));
-            }
-            header.extend(["top_pick_share", "kendall_w", "differs_most", "explanation"].map(String::from));
-            let _ = w.write_record(&header);
-            for t in teams {
-                let mut row = vec![t.team.clone(), t.members.to_string()];
-                for i in 0..top {
-                    match t.advice.ranking.get(i) {
-                        Some(e) => {
-                            row.push(catalog.frameworks[e.framework].id.clone());
-                            row.push(format!("{:.1}", round1(e.score)));
-                        }
-                        None => row.extend([String::new(), String::new()]),
-                    }
-                }
-                row.push(t.top_pick_share.map_or_else(String::new, |s| format!("{s:.4}")));
-                row.push(t.kendall_w.map_or_else(String::new, |w| format!("{w:.4}")));
-                row.push(t.dissenters.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join("; "));
-                row.push(t.advice.ranking.first().map_or_else(String::new, |e| e.explanation.clone()));
-                let _ = w.write_record(&row);
-            }
-            String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-        }
-        BatchFormat::Markdown => {
-            let mut out = String::new();
-            for t in teams {
-                let body = report::Markdown.advice(catalog, std::slice::from_ref(&t.advice), options);
-                out.push_str(&body.replacen("## ", "## Team ", 1));
-                let _ = writeln!(out, "\n{}\n", agreement_sentence(catalog, t));
-            }
-            out
-        }
-        BatchFormat::Html => {
-            let sections: Vec<(String, usize, crate::explain::Advice, String)> = teams
-                .iter()
-                .map(|t| (t.team.clone(), t.members, t.advice.clone(), agreement_sentence(catalog, t)))
-                .collect();
-            report::html::batch_page(
-                catalog,
-                teams.iter().map(|t| t.members as u64).sum(),
-                top_picks,
-                &sections,
-                options,
-            )
-        }
+        BatchFormat::Csv => csv_table(catalog, teams, options),
+        BatchFormat::Markdown => super::department::markdown(catalog, teams, overview, options),
+        BatchFormat::Html => super::department::html(catalog, teams, overview, options),
         BatchFormat::Text => {
             let mut out = String::new();
-            for (i, t) in teams.iter().enumerate() {
+            for (i, t) in teams.iter().chain(std::iter::once(overview.all)).enumerate() {
                 if i > 0 {
                     out.push('\n');
                 }
-                out.push_str("Team ");
-                out.push_str(&report::Text.advice(catalog, std::slice::from_ref(&t.advice), options));
-                out.push('\n');
-                out.push_str(&crate::report::wrap(&agreement_sentence(catalog, t), "", 88));
+                let is_all = std::ptr::eq(t, overview.all);
+                match &t.advice {
+                    Some(advice) => {
+                        out.push_str(if is_all { "Everyone: " } else { "Team " });
+                        out.push_str(&report::Text.advice(catalog, std::slice::from_ref(advice), options));
+                        out.push('\n');
+                        out.push_str(&crate::report::wrap(&agreement_sentence(catalog, t), "", 88));
+                    }
+                    None => {
+                        let _ = writeln!(
+                            out,
+                            "Team {}: no member scored ({} row{} rejected).",
+                            team_label(&t.team),
+                            t.rejected,
+                            if t.rejected == 1 { "" } else { "s" }
+                        );
+                    }
+                }
+                if let Some(c) = &t.consensus {
+                    out.push('\n');
+                    out.push_str(&crate::report::wrap(
+                        &format!("Consensus: {}", consensus_sentence(catalog, c)),
+                        "",
+                        88,
+                    ));
+                }
             }
             out
         }
     }
+}
+
+fn csv_table(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> String {
+    let top = options.top.unwrap_or(3);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["team".to_string(), "members".to_string(), "rejected".to_string()];
+    for i in 1..=top {
+        header.push(format!("top{i}"));
+        header.push(format!("match{i}"));
+    }
+    header.extend(
+        ["top_pick_share", "kendall_w", "differs_most", "consensus", "max_regret_member", "max_regret", "explanation"]
+            .map(String::from),
+    );
+    let _ = w.write_record(&header);
+    for t in teams {
+        let mut row = vec![t.team.clone(), t.members.to_string(), t.rejected.to_string()];
+        let ranking = t.advice.as_ref().map_or(&[][..], |a| &a.ranking[..]);
+        for i in 0..top {
+            match ranking.get(i) {
+                Some(e) => {
+                    row.push(catalog.frameworks[e.framework].id.clone());
+                    row.push(format!("{:.1}", round1(e.score)));
+                }
+                None => row.extend([String::new(), String::new()]),
+            }
+        }
+        row.push(t.top_pick_share.map_or_else(String::new, |s| format!("{s:.4}")));
+        row.push(t.kendall_w.map_or_else(String::new, |w| format!("{w:.4}")));
+        row.push(t.dissenters.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join("; "));
+        let c = t.consensus.as_ref();
+        row.push(c.and_then(|c| c.recommended).map_or_else(String::new, |f| catalog.frameworks[f].id.clone()));
+        let worst = c.and_then(|c| c.regrets.first());
+        row.push(worst.map_or_else(String::new, |r| r.name.clone()));
+        row.push(worst.map_or_else(String::new, |r| format!("{:.1}", round1(r.value))));
+        row.push(ranking.first().map_or_else(String::new, |e| e.explanation.clone()));
+        let _ = w.write_record(&row);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

@@ -165,48 +165,12 @@ impl Scorer {
         }
         match self.method {
             MethodId::WeightedSum => {
-                // Criterion by criterion over all frameworks at once (this
-                // vectorises). Each framework's sum still adds its terms in
-                // criterion order from 0.0, and skipped zero terms add
-                // nothing, so every score is bit-for-bit the weighted sum's.
-                let n = self.matrix.frameworks;
-                let mut dots = [0.0f64; 64];
-                for (c, e) in effective.iter().enumerate() {
-                    if *e != 0.0 {
-                        let column = &self.columns[c * n..(c + 1) * n];
-                        for (dot, s) in dots[..n].iter_mut().zip(column) {
-                            *dot += s * e;
-                        }
-                    }
-                }
-                let scale = 100.0 / (total * SCALE_MAX);
-                // Best first, ties by id: one u64 per framework (tie key
-                // above the inverted index) sorted by insertion, as there
-                // are only a handful.
-                let mut order = [0u64; 64];
-                let mut len = 0;
-                let mut m = candidates;
-                while m != 0 {
-                    let f = m.trailing_zeros();
-                    m &= m - 1;
-                    let key = u64::try_from(tie_key(scale * dots[f as usize])).unwrap_or(0);
-                    order[len] = (key << 8) | u64::from(255 - f);
-                    len += 1;
-                }
-                let order = &mut order[..len];
-                for i in 1..len {
-                    let mut j = i;
-                    while j > 0 && order[j] > order[j - 1] {
-                        order.swap(j, j - 1);
-                        j -= 1;
-                    }
-                }
-                for packed in order.iter() {
-                    #[allow(clippy::cast_possible_truncation)]
-                    let framework = 255 - (packed & 0xff) as usize;
-                    #[allow(clippy::cast_possible_wrap)]
-                    let key = (packed >> 8) as i64;
-                    picks.push(Pick { framework, score: scale * dots[framework], key });
+                // Small knowledge bases (the usual case) use small stack
+                // arrays: zeroing 64-wide ones costs more than the sums.
+                if self.matrix.frameworks <= 16 {
+                    self.weighted_sum::<16>(effective, total, candidates, picks);
+                } else {
+                    self.weighted_sum::<64>(effective, total, candidates, picks);
                 }
                 return true;
             }
@@ -222,6 +186,54 @@ impl Scorer {
         }
         picks.sort_unstable_by_key(|p| (std::cmp::Reverse(p.key), p.framework));
         true
+    }
+
+    /// The weighted sum of `effective` for every candidate, best first, into
+    /// `picks`; N ≥ the number of frameworks.
+    fn weighted_sum<const N: usize>(&self, effective: &[f64], total: f64, candidates: u64, picks: &mut Vec<Pick>) {
+        // Criterion by criterion over all frameworks at once (this
+        // vectorises). Each framework's sum still adds its terms in
+        // criterion order from 0.0, and skipped zero terms add
+        // nothing, so every score is bit-for-bit the weighted sum's.
+        let n = self.matrix.frameworks;
+        let mut dots = [0.0f64; N];
+        for (c, e) in effective.iter().enumerate() {
+            if *e != 0.0 {
+                let column = &self.columns[c * n..(c + 1) * n];
+                for (dot, s) in dots[..n].iter_mut().zip(column) {
+                    *dot += s * e;
+                }
+            }
+        }
+        let scale = 100.0 / (total * SCALE_MAX);
+        // Best first, ties by id: one u64 per framework (tie key
+        // above the inverted index) sorted by insertion, as there
+        // are only a handful.
+        let mut order = [0u64; N];
+        let mut len = 0;
+        let mut m = candidates;
+        while m != 0 {
+            let f = m.trailing_zeros();
+            m &= m - 1;
+            let key = u64::try_from(tie_key(scale * dots[f as usize])).unwrap_or(0);
+            order[len] = (key << 8) | u64::from(255 - f);
+            len += 1;
+        }
+        let order = &mut order[..len];
+        for i in 1..len {
+            let mut j = i;
+            while j > 0 && order[j] > order[j - 1] {
+                order.swap(j, j - 1);
+                j -= 1;
+            }
+        }
+        for packed in order.iter() {
+            #[allow(clippy::cast_possible_truncation)]
+            let framework = 255 - (packed & 0xff) as usize;
+            #[allow(clippy::cast_possible_wrap)]
+            let key = (packed >> 8) as i64;
+            picks.push(Pick { framework, score: scale * dots[framework], key });
+        }
     }
 
     /// The winner's main reason in a few words: its largest contribution

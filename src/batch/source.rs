@@ -6,6 +6,7 @@
 //! problem.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use serde::Deserialize;
 
@@ -49,6 +50,7 @@ impl Layout {
     /// Check a header row against the knowledge base.
     pub fn new(file: &str, header: &csv::StringRecord, catalog: &Catalog, ignore_unknown: bool) -> Result<Self> {
         let mut columns = Vec::with_capacity(header.len());
+        let mut unknown: Vec<(usize, String, Option<String>)> = Vec::new();
         let mut known: Vec<&str> = vec!["name"];
         known.extend(OTHER_COLUMNS);
         known.extend(EXTRA_COLUMNS);
@@ -65,23 +67,17 @@ impl Layout {
                 "exclude" => Column::Exclude,
                 "deep_learning" => Column::DeepLearning,
                 "chosen" => Column::Chosen,
-                _ => match catalog.find_criterion(name) {
-                    Some(c) => Column::Need(c),
-                    None if ignore_unknown => Column::Ignored,
-                    None => {
-                        let hint = did_you_mean(name, known.iter().copied()).unwrap_or_else(|| {
-                            "Pass --ignore-unknown-columns to skip it; `dlpick batch --template` prints the expected header."
-                                .to_string()
-                        });
-                        return Err(Diagnostic::new(
-                            Location { file: file.to_string(), line: Some(1), column: Some(i + 1) },
-                            format!("unknown column `{name}`."),
-                        )
-                        .field(format!("header column {}", i + 1))
-                        .hint(Some(hint))
-                        .into());
+                _ => {
+                    if let Some(c) = catalog.find_criterion(name) {
+                        Column::Need(c)
+                    } else {
+                        let near = did_you_mean(name, known.iter().copied());
+                        if near.is_some() || !ignore_unknown {
+                            unknown.push((i, name.to_string(), near));
+                        }
+                        Column::Ignored
                     }
-                },
+                }
             };
             if column != Column::Ignored && columns.contains(&column) {
                 return Err(Diagnostic::new(
@@ -91,6 +87,29 @@ impl Layout {
                 .into());
             }
             columns.push(column);
+        }
+        if let Some((i, name, near)) = unknown.first() {
+            let others: Vec<String> = unknown[1..].iter().map(|(_, n, _)| format!("`{n}`")).collect();
+            let mut message = format!("unknown column `{name}`");
+            if !others.is_empty() {
+                let _ = write!(message, " (also unknown: {})", others.join(", "));
+            }
+            message.push('.');
+            let hint = match near {
+                Some(guess) if ignore_unknown => {
+                    format!("{guess} A near miss of a known column is an error even with --ignore-unknown-columns.")
+                }
+                Some(guess) => guess.clone(),
+                None => "Pass --ignore-unknown-columns to skip columns that are not criteria; `dlpick batch --template` prints the expected header."
+                    .to_string(),
+            };
+            return Err(Diagnostic::new(
+                Location { file: file.to_string(), line: Some(1), column: Some(i + 1) },
+                message,
+            )
+            .field(format!("header column {}", i + 1))
+            .hint(Some(hint))
+            .into());
         }
         if !columns.contains(&Column::Name) {
             return Err(Diagnostic::new(Location::line(file, 1), "the header has no `name` column.")
@@ -130,6 +149,62 @@ pub fn open_csv<R: std::io::Read>(
         )));
     }
     Ok((Layout::new(name, &header, catalog, ignore_unknown)?, reader))
+}
+
+/// A survey CSV read as raw bytes: the checked header, the bytes already
+/// read after it, and the line the first of them is on.
+pub struct RawCsv<R> {
+    pub layout: Layout,
+    pub input: R,
+    pub pending: Vec<u8>,
+    pub line: u64,
+}
+
+/// Read and check a survey CSV's header, leaving the rest of the input as
+/// raw bytes for [`crate::batch`] to cut into chunks at record boundaries.
+pub fn open_csv_raw<R: std::io::Read>(
+    mut input: R,
+    name: &str,
+    catalog: &Catalog,
+    ignore_unknown: bool,
+) -> Result<RawCsv<R>> {
+    let mut buf = Vec::with_capacity(1 << 16);
+    let mut eof = false;
+    loop {
+        if !eof {
+            let mut block = vec![0u8; 1 << 16];
+            let n = input.read(&mut block).map_err(|e| crate::Error::io("read", std::path::Path::new(name), e))?;
+            buf.extend_from_slice(&block[..n]);
+            eof = n == 0;
+        }
+        let mut reader =
+            csv::ReaderBuilder::new().has_headers(false).flexible(true).comment(Some(b'#')).from_reader(&buf[..]);
+        let mut header = csv::ByteRecord::new();
+        let found = reader
+            .read_byte_record(&mut header)
+            .map_err(|e| crate::Error::Usage(format!("{name}: cannot read the CSV header: {e}")))?;
+        let consumed = usize::try_from(reader.position().byte()).unwrap_or(buf.len()).min(buf.len());
+        let complete = found && consumed > 0 && matches!(buf[consumed - 1], b'\n' | b'\r');
+        if !(complete || eof) {
+            continue;
+        }
+        if !found || header.iter().all(<[u8]>::is_empty) {
+            return Err(crate::Error::Usage(format!(
+                "{name}: the file is empty; it needs a header row (see `dlpick batch --template`)."
+            )));
+        }
+        if header.get(0).is_some_and(|h| h.trim_ascii_start().starts_with(b"{")) {
+            return Err(crate::Error::Usage(format!(
+                "{name}: this looks like JSON Lines, not CSV; name it .jsonl or pass --input-format jsonl."
+            )));
+        }
+        let header = csv::StringRecord::from_byte_record(header)
+            .map_err(|_| crate::Error::Usage(format!("{name}: the CSV header is not valid UTF-8.")))?;
+        let layout = Layout::new(name, &header, catalog, ignore_unknown)?;
+        let newlines = buf[..consumed].iter().map(|&b| u64::from(b == b'\n')).sum::<u64>();
+        let pending = buf.split_off(consumed);
+        return Ok(RawCsv { layout, input, pending, line: 1 + newlines });
+    }
 }
 
 /// A respondent parsed from any source, in reusable buffers.
@@ -345,6 +420,25 @@ pub fn parse_csv_row(
     check_states_needs(out, &at)
 }
 
+/// The team cell of a CSV record, trimmed ("" when there is none).
+pub fn csv_team(layout: &Layout, record: &csv::ByteRecord) -> String {
+    layout
+        .columns
+        .iter()
+        .position(|c| *c == Column::Team)
+        .and_then(|i| record.get(i))
+        .map(|cell| String::from_utf8_lossy(cell).trim().to_string())
+        .unwrap_or_default()
+}
+
+/// The `team` of a JSON Lines line that failed to parse, when it can be read.
+pub fn json_team(text: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v.get("team").and_then(|t| t.as_str()).map(|t| t.trim().to_string()))
+        .unwrap_or_default()
+}
+
 fn text(cell: &[u8], problem: impl Fn() -> Diagnostic) -> std::result::Result<&str, Box<Diagnostic>> {
     std::str::from_utf8(cell).map_err(|_| Box::new(problem()))
 }
@@ -389,13 +483,37 @@ struct JsonRequire {
     deep_learning: Option<bool>,
 }
 
+/// serde_json's terse syntax messages in words.
+fn json_words(message: &str, category: serde_json::error::Category) -> String {
+    use serde_json::error::Category;
+    if category != Category::Syntax && category != Category::Eof {
+        return message.to_string();
+    }
+    let words = match message {
+        "expected ident" => "expected `true`, `false` or `null` (text values need double quotes)",
+        "expected value" => "expected a value: a \"quoted string\", a number, true, false, null, an object or a list",
+        "key must be a string" => "expected a field name in double quotes",
+        "trailing characters" => "unexpected text after the end of the object",
+        "trailing comma" => "a comma before a closing bracket or brace",
+        "EOF while parsing an object" => "the line ends before the object is closed with `}`",
+        "EOF while parsing a list" => "the line ends before the list is closed with `]`",
+        "EOF while parsing a string" => "the line ends inside a string (a missing closing quote?)",
+        "EOF while parsing a value" => "the line ends where a value was expected",
+        "expected `:`" => "expected `:` between a field name and its value",
+        "expected `,` or `}`" => "expected `,` before the next field or `}` to close the object",
+        "expected `,` or `]`" => "expected `,` before the next item or `]` to close the list",
+        other => other,
+    };
+    format!("not valid JSON: {words}")
+}
+
 /// Parse one JSON Lines line into `out`.
 pub fn parse_json_row(file: &str, text: &str, line: u64, catalog: &Catalog, out: &mut Respondent) -> RowResult {
     #[allow(clippy::cast_possible_truncation)]
     let line = line as usize;
     let raw: JsonProfile = serde_json::from_str(text).map_err(|e| {
         let message = e.to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        let message = json_words(message.split(" at line ").next().unwrap_or(&message), e.classify());
         let hint = message
             .strip_prefix("unknown field `")
             .and_then(|rest| rest.split_once('`'))

@@ -1,55 +1,45 @@
-//! Teams: members' profiles combined into one, and how much they agree.
+//! Teams, streamed: what a team needs is accumulated one member at a time,
+//! per team and framework, never per member, so memory does not grow with
+//! respondents.
 //!
-//! The team profile takes the mean of the members' needs and the union of
-//! their constraints (every exclusion, every required language, the highest
-//! floor, `active_only` if anyone asks for it, deep learning only unless
-//! everyone opts out). Agreement is reported three ways: the share of members
-//! whose own top pick is the team's, Kendall's coefficient of concordance W
-//! over the members' rankings of the team's candidates (1 = identical
-//! rankings, 0 = no agreement), and the members whose own pick differs most.
+//! A [`TeamAcc`] keeps
+//! - for the combined-needs profile: the sums of the members' needs and the
+//!   union of their constraints (every exclusion, every required language,
+//!   the highest floor, the strictest policy on unmaintained frameworks, deep learning
+//!   only unless everyone opts out);
+//! - for the consensus rules ([`super::consensus`]): per framework the sum
+//!   and the lowest of the members' own matches (and who has it), approval
+//!   counts, own-top-pick counts, the pairwise matrix of members'
+//!   preferences and the members' tie groups, and bounded lists of the
+//!   largest regrets;
+//! - which frameworks may be adopted by everyone (the intersection of the
+//!   members' allowed frameworks) and, for a framework some member rules
+//!   out, how many do and a few examples naming the constraint.
+//!
+//! Accumulators of consecutive batches are merged in input order, so a run
+//! gives the same figures whatever the number of threads.
 
+use std::collections::BTreeMap;
+
+use super::consensus::{self, Rule, Tally};
 use super::scorer::{Pick, RowRequire, Scorer};
 use super::source::Respondent;
 use crate::catalog::Catalog;
 use crate::explain::{Advice, explain};
 use crate::profile::InactivePolicy;
-use crate::score::rank;
+use crate::score::{rank, tie_key};
 
-/// One member, as needed to combine and compare.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Member {
-    pub name: String,
-    pub needs: Vec<f64>,
-    pub require: RowRequire,
-    /// The member's own top pick under their own constraints.
-    pub top: Option<usize>,
-}
+/// Examples kept per list (largest regrets, dissenters, conflicts).
+pub const TOP_K: usize = 3;
 
-/// A member whose own pick is not the team's.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Dissenter {
-    pub name: String,
-    pub pick: usize,
-    /// How far the team's pick is behind the member's own, by the member's needs.
-    pub behind: f64,
-}
-
-/// A team's combined result.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TeamResult {
-    pub team: String,
-    pub members: usize,
-    pub advice: Advice,
-    /// Share (0–1) of members whose own top pick is the team's.
-    pub top_pick_share: Option<f64>,
-    /// Kendall's W over the members' rankings of the team's candidates.
-    pub kendall_w: Option<f64>,
-    /// Members whose pick differs, most at odds first (at most three).
-    pub dissenters: Vec<Dissenter>,
+/// Whether framework `f` may be adopted: it competes in the consensus. One
+/// place, so the status policy can change here alone.
+pub fn may_be_adopted(catalog: &Catalog, f: usize) -> bool {
+    catalog.frameworks[f].status.is_maintained()
 }
 
 /// The stricter of two policies for unmaintained frameworks: a team keeps
-/// them in the ranking only if every member does.
+/// them in its combined ranking only if every member does.
 fn stricter(a: Option<InactivePolicy>, b: InactivePolicy) -> InactivePolicy {
     use InactivePolicy::{Exclude, Rank, Separate};
     match (a, b) {
@@ -60,141 +50,447 @@ fn stricter(a: Option<InactivePolicy>, b: InactivePolicy) -> InactivePolicy {
     }
 }
 
-/// Combine `members` of `team` and explain the team's ranking.
-pub fn combine(catalog: &Catalog, scorer: &Scorer, team: &str, members: &[Member]) -> TeamResult {
-    let criteria = catalog.criteria.len();
-    #[allow(clippy::cast_precision_loss)]
-    let m = members.len() as f64;
-    let mut combined = Respondent {
-        name: if team.is_empty() { "(no team)".to_string() } else { team.to_string() },
-        needs: vec![0.0; criteria],
-        require: RowRequire { deep_learning: false, ..RowRequire::default() },
-        ..Respondent::default()
-    };
-    for member in members {
-        for (sum, need) in combined.needs.iter_mut().zip(&member.needs) {
-            *sum += need / m;
+/// What adding a member needs besides the member.
+pub struct Context<'a> {
+    pub catalog: &'a Catalog,
+    pub scorer: &'a Scorer,
+    /// Frameworks that may be adopted, as a mask.
+    pub adoptable: u64,
+    /// The approval margin as a difference of tie keys.
+    pub margin_key: i64,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(catalog: &'a Catalog, scorer: &'a Scorer, approval_margin: f64) -> Self {
+        let adoptable =
+            (0..catalog.frameworks.len()).filter(|&f| may_be_adopted(catalog, f)).fold(0u64, |m, f| m | (1 << f));
+        Self { catalog, scorer, adoptable, margin_key: tie_key(approval_margin) }
+    }
+}
+
+/// A member named in a bounded list: largest `value` first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named {
+    pub value: f64,
+    pub name: String,
+    /// A framework the entry refers to (a dissenter's own pick).
+    pub pick: usize,
+}
+
+/// Insert into a list kept sorted by value, largest first, earlier entries
+/// first among equals, at most [`TOP_K`] long.
+#[inline]
+fn push_top(list: &mut Vec<Named>, value: f64, name: &str, pick: usize) {
+    if list.len() == TOP_K && list.last().is_some_and(|l| value <= l.value) {
+        return;
+    }
+    insert_top(list, value, name, pick);
+}
+
+#[inline(never)]
+fn insert_top(list: &mut Vec<Named>, value: f64, name: &str, pick: usize) {
+    let at = list.iter().position(|l| value > l.value).unwrap_or(list.len());
+    list.insert(at, Named { value, name: name.to_string(), pick });
+    list.truncate(TOP_K);
+}
+
+/// Scratch space reused from member to member.
+#[derive(Default)]
+pub struct Scratch {
+    effective: Vec<f64>,
+    picks: Vec<Pick>,
+    scores: Vec<f64>,
+    keys: Vec<i64>,
+}
+
+/// One team's running aggregates.
+#[derive(Debug, Clone)]
+pub struct TeamAcc {
+    pub members: u64,
+    pub rejected: u64,
+    need_sums: Vec<f64>,
+    require: RowRequire,
+    /// Frameworks every member's constraints allow.
+    allowed: u64,
+    sum: Vec<f64>,
+    min: Vec<f64>,
+    min_who: Vec<String>,
+    approve: Vec<u64>,
+    /// Members whose own top pick (under their own constraints) is f.
+    top: Vec<u64>,
+    /// Largest regrets under f: own best adoptable match minus f's.
+    regrets: Vec<Vec<Named>>,
+    /// Members whose own top pick is not f, by how far f is behind it.
+    dissent: Vec<Vec<Named>>,
+    pair: Vec<u64>,
+    /// Tie groups of the members' own matches (mask → members).
+    ties: BTreeMap<u64, u64>,
+    best_sum: f64,
+    /// Members whose own constraints leave no framework that may be adopted.
+    no_best: u64,
+    /// Per framework: members whose constraints rule it out, and examples
+    /// (member, constraint).
+    ruled_out: Vec<(u64, Vec<(String, String)>)>,
+}
+
+impl TeamAcc {
+    pub fn new(criteria: usize, frameworks: usize) -> Self {
+        Self {
+            members: 0,
+            rejected: 0,
+            need_sums: vec![0.0; criteria],
+            require: RowRequire { deep_learning: false, ..RowRequire::default() },
+            allowed: if frameworks == 64 { u64::MAX } else { (1u64 << frameworks) - 1 },
+            sum: vec![0.0; frameworks],
+            min: vec![f64::INFINITY; frameworks],
+            min_who: vec![String::new(); frameworks],
+            approve: vec![0; frameworks],
+            top: vec![0; frameworks],
+            regrets: vec![Vec::new(); frameworks],
+            dissent: vec![Vec::new(); frameworks],
+            pair: vec![0; frameworks * frameworks],
+            ties: BTreeMap::new(),
+            best_sum: 0.0,
+            no_best: 0,
+            ruled_out: vec![(0, Vec::new()); frameworks],
         }
-        let r = &mut combined.require;
-        r.languages |= member.require.languages;
-        r.exclude |= member.require.exclude;
-        r.inactive = Some(stricter(r.inactive, member.require.inactive.unwrap_or(scorer.inactive)));
-        r.deep_learning |= member.require.deep_learning;
-        for &(c, floor) in &member.require.min {
-            match r.min.iter_mut().find(|(k, _)| *k == c) {
+    }
+
+    fn frameworks(&self) -> usize {
+        self.sum.len()
+    }
+
+    /// Add one scored member; `own_top` is their top pick under their own
+    /// constraints.
+    #[allow(clippy::many_single_char_names)]
+    /// `ranked`, when given, is the member's ranking of every framework
+    /// (saves ranking again under the weighted sum).
+    pub fn add(
+        &mut self,
+        ctx: &Context,
+        r: &Respondent,
+        own_top: Option<usize>,
+        ranked: Option<&[Pick]>,
+        s: &mut Scratch,
+    ) {
+        let n = self.frameworks();
+        self.members += 1;
+        for (sum, need) in self.need_sums.iter_mut().zip(&r.needs) {
+            *sum += need;
+        }
+        let u = &mut self.require;
+        u.languages |= r.require.languages;
+        u.exclude |= r.require.exclude;
+        u.inactive = Some(stricter(u.inactive, r.require.inactive.unwrap_or(ctx.scorer.inactive)));
+        u.deep_learning |= r.require.deep_learning;
+        for &(c, floor) in &r.require.min {
+            match u.min.iter_mut().find(|(k, _)| *k == c) {
                 Some((_, f)) => *f = f.max(floor),
-                None => r.min.push((c, floor)),
+                None => u.min.push((c, floor)),
             }
         }
-    }
-    combined.require.min.sort_by_key(|(c, _)| *c);
-    let mut profile = combined.to_profile(catalog);
-    profile.description =
-        Some(format!("{} member{} combined", members.len(), if members.len() == 1 { "" } else { "s" }));
+        let own = ctx.scorer.candidates(&r.require);
+        self.allowed &= own;
 
-    let matrix = &scorer.matrix;
-    let ranking = rank(catalog, matrix, &profile, scorer.method.method());
-    let candidates: Vec<usize> = ranking.ranked.iter().map(|r| r.framework).collect();
-    let winner = candidates.first().copied();
-    let advice = explain(catalog, matrix, profile, ranking);
-
-    let top_pick_share = winner.map(|w| {
-        #[allow(clippy::cast_precision_loss)]
-        let agreeing = members.iter().filter(|mem| mem.top == Some(w)).count() as f64;
-        agreeing / m
-    });
-
-    // Each member's ranking of the team's candidates, by the member's needs.
-    let mut effective = Vec::new();
-    let mut picks = Vec::new();
-    let candidate_mask = candidates.iter().fold(0u64, |acc, f| acc | (1 << f));
-    let rankings: Vec<Vec<f64>> = members
-        .iter()
-        .map(|mem| {
-            scorer.rank_into(&mem.needs, candidate_mask, &mut effective, &mut picks);
-            ranks_with_ties(&picks, &candidates)
-        })
-        .collect();
-    let kendall_w = kendall_w(&rankings);
-
-    let mut dissenters: Vec<Dissenter> = match winner {
-        None => Vec::new(),
-        Some(w) => members
-            .iter()
-            .filter_map(|mem| {
-                let pick = mem.top.filter(|t| *t != w)?;
-                let all = u64::MAX >> (64 - catalog.frameworks.len());
-                scorer.rank_into(&mem.needs, all, &mut effective, &mut picks);
-                let score_of = |f: usize| picks.iter().find(|p| p.framework == f).map_or(0.0, |p| p.score);
-                Some(Dissenter { name: mem.name.clone(), pick, behind: score_of(pick) - score_of(w) })
-            })
-            .collect(),
-    };
-    dissenters.sort_by(|a, b| b.behind.total_cmp(&a.behind).then_with(|| a.name.cmp(&b.name)));
-    dissenters.truncate(3);
-
-    TeamResult { team: team.to_string(), members: members.len(), advice, top_pick_share, kendall_w, dissenters }
-}
-
-/// Ranks (1 = best) of `candidates` in `picks`' order, tied scores sharing
-/// the mean of their positions.
-fn ranks_with_ties(picks: &[Pick], candidates: &[usize]) -> Vec<f64> {
-    let mut ranks = vec![0.0; candidates.len()];
-    let mut i = 0;
-    while i < picks.len() {
-        let mut j = i;
-        while j + 1 < picks.len() && picks[j + 1].key == picks[i].key {
-            j += 1;
+        // The member's own match for every framework.
+        let all = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
+        let picks = if let Some(ranked) = ranked {
+            ranked
+        } else {
+            ctx.scorer.rank_into(&r.needs, all, &mut s.effective, &mut s.picks);
+            &s.picks[..]
+        };
+        s.scores.clear();
+        s.scores.resize(n, 0.0);
+        s.keys.clear();
+        s.keys.resize(n, 0);
+        for p in picks {
+            s.scores[p.framework] = p.score;
+            s.keys[p.framework] = p.key;
         }
-        #[allow(clippy::cast_precision_loss)]
-        let mean = (i + j) as f64 / 2.0 + 1.0;
-        for p in &picks[i..=j] {
-            if let Some(k) = candidates.iter().position(|c| *c == p.framework) {
-                ranks[k] = mean;
+        let mine = own & ctx.adoptable;
+        let best = (0..n).filter(|f| mine & (1 << f) != 0).max_by_key(|&f| (s.keys[f], std::cmp::Reverse(f)));
+        match best {
+            Some(b) => self.best_sum += s.scores[b],
+            None => self.no_best += 1,
+        }
+        if let Some(t) = own_top {
+            self.top[t] += 1;
+        }
+        for f in 0..n {
+            let score = s.scores[f];
+            self.sum[f] += score;
+            if score < self.min[f] {
+                self.min[f] = score;
+                self.min_who[f].clear();
+                self.min_who[f].push_str(&r.name);
             }
-        }
-        i = j + 1;
-    }
-    ranks
-}
-
-/// Kendall's W for `rankings` (one vector of ranks per rater, same objects),
-/// with the correction for tied ranks. `None` with fewer than two raters or
-/// objects, or when every rater ties everything.
-#[allow(clippy::many_single_char_names)] // m, n, S, T as in the textbook formula
-pub fn kendall_w(rankings: &[Vec<f64>]) -> Option<f64> {
-    let m = rankings.len();
-    let n = rankings.first()?.len();
-    if m < 2 || n < 2 || rankings.iter().any(|r| r.len() != n) {
-        return None;
-    }
-    #[allow(clippy::cast_precision_loss)]
-    let (mf, nf) = (m as f64, n as f64);
-    let totals: Vec<f64> = (0..n).map(|j| rankings.iter().map(|r| r[j]).sum()).collect();
-    let mean = mf * (nf + 1.0) / 2.0;
-    let s: f64 = totals.iter().map(|t| (t - mean).powi(2)).sum();
-    let ties: f64 = rankings
-        .iter()
-        .map(|r| {
-            let mut sorted = r.clone();
-            sorted.sort_by(f64::total_cmp);
-            let mut t = 0.0;
-            let mut i = 0;
-            while i < sorted.len() {
-                let mut j = i;
-                while j + 1 < sorted.len() && (sorted[j + 1] - sorted[i]).abs() < 1e-12 {
-                    j += 1;
+            if let Some(b) = best {
+                if s.keys[b] - s.keys[f] <= ctx.margin_key {
+                    self.approve[f] += 1;
                 }
-                #[allow(clippy::cast_precision_loss)]
-                let g = (j - i + 1) as f64;
-                t += g.powi(3) - g;
-                i = j + 1;
+                push_top(&mut self.regrets[f], s.scores[b] - score, &r.name, b);
             }
-            t
-        })
-        .sum();
-    let denominator = mf * mf * (nf.powi(3) - nf) - mf * ties;
-    (denominator > 0.0).then(|| 12.0 * s / denominator)
+            if let Some(t) = own_top.filter(|t| *t != f) {
+                push_top(&mut self.dissent[f], s.scores[t] - score, &r.name, t);
+            }
+        }
+        consensus::add_pairs(&mut self.pair, &s.keys);
+        consensus::tie_groups(&s.keys, |g| *self.ties.entry(g).or_insert(0) += 1);
+        let mut out = ctx.adoptable & !own;
+        while out != 0 {
+            let f = out.trailing_zeros() as usize;
+            out &= out - 1;
+            let entry = &mut self.ruled_out[f];
+            entry.0 += 1;
+            if entry.1.len() < TOP_K {
+                entry.1.push((r.name.clone(), constraint_ruling_out(ctx, &r.require, f)));
+            }
+        }
+    }
+
+    /// Add the accumulator of the rows that come after these.
+    pub fn merge(&mut self, later: TeamAcc) {
+        self.members += later.members;
+        self.rejected += later.rejected;
+        for (a, b) in self.need_sums.iter_mut().zip(&later.need_sums) {
+            *a += b;
+        }
+        let u = &mut self.require;
+        u.languages |= later.require.languages;
+        u.exclude |= later.require.exclude;
+        if let Some(p) = later.require.inactive {
+            u.inactive = Some(stricter(u.inactive, p));
+        }
+        u.deep_learning |= later.require.deep_learning;
+        for (c, floor) in later.require.min {
+            match u.min.iter_mut().find(|(k, _)| *k == c) {
+                Some((_, f)) => *f = f.max(floor),
+                None => u.min.push((c, floor)),
+            }
+        }
+        self.allowed &= later.allowed;
+        for f in 0..self.frameworks() {
+            self.sum[f] += later.sum[f];
+            if later.min[f] < self.min[f] {
+                self.min[f] = later.min[f];
+                self.min_who[f].clone_from(&later.min_who[f]);
+            }
+            self.approve[f] += later.approve[f];
+            self.top[f] += later.top[f];
+            for e in &later.regrets[f] {
+                push_top(&mut self.regrets[f], e.value, &e.name, e.pick);
+            }
+            for e in &later.dissent[f] {
+                push_top(&mut self.dissent[f], e.value, &e.name, e.pick);
+            }
+            let (count, examples) = &later.ruled_out[f];
+            let entry = &mut self.ruled_out[f];
+            entry.0 += count;
+            let room = TOP_K.saturating_sub(entry.1.len());
+            entry.1.extend(examples.iter().take(room).cloned());
+        }
+        for (a, b) in self.pair.iter_mut().zip(&later.pair) {
+            *a += b;
+        }
+        for (g, c) in later.ties {
+            *self.ties.entry(g).or_insert(0) += c;
+        }
+        self.best_sum += later.best_sum;
+        self.no_best += later.no_best;
+    }
+
+    /// The team's combined ranking, agreement and consensus.
+    pub fn finish(&self, ctx: &Context, team: &str) -> TeamResult {
+        let catalog = ctx.catalog;
+        let mut result = TeamResult {
+            team: team.to_string(),
+            members: self.members,
+            rejected: self.rejected,
+            advice: None,
+            top_pick_share: None,
+            kendall_w: None,
+            dissenters: Vec::new(),
+            consensus: None,
+        };
+        if self.members == 0 {
+            return result;
+        }
+        #[allow(clippy::cast_precision_loss)]
+        let m = self.members as f64;
+        let mut combined = Respondent {
+            name: team_label(team).to_string(),
+            needs: self.need_sums.iter().map(|s| s / m).collect(),
+            require: self.require.clone(),
+            ..Respondent::default()
+        };
+        combined.require.min.sort_by_key(|(c, _)| *c);
+        let mut profile = combined.to_profile(catalog);
+        profile.description =
+            Some(format!("{} member{} combined", self.members, if self.members == 1 { "" } else { "s" }));
+        let matrix = &ctx.scorer.matrix;
+        let ranking = rank(catalog, matrix, &profile, ctx.scorer.method.method());
+        let candidates: Vec<usize> = ranking.ranked.iter().map(|r| r.framework).collect();
+        let winner = candidates.first().copied();
+        result.advice = Some(explain(catalog, matrix, profile, ranking));
+
+        let tally = self.tally();
+        let mut sorted = candidates.clone();
+        sorted.sort_unstable();
+        let mask = sorted.iter().fold(0u64, |acc, f| acc | (1 << f));
+        result.kendall_w = tally.kendall_w(&sorted, consensus::tie_correction(&self.ties, mask));
+        if let Some(w) = winner {
+            #[allow(clippy::cast_precision_loss)]
+            let share = self.top[w] as f64 / m;
+            result.top_pick_share = Some(share);
+            result.dissenters.clone_from(&self.dissent[w]);
+        }
+        result.consensus = Some(self.consensus(ctx));
+        result
+    }
+
+    fn tally(&self) -> Tally<'_> {
+        Tally {
+            frameworks: self.frameworks(),
+            members: self.members,
+            sum: &self.sum,
+            min: &self.min,
+            approve: &self.approve,
+            pair: &self.pair,
+        }
+    }
+
+    fn consensus(&self, ctx: &Context) -> Consensus {
+        let tally = self.tally();
+        let candidates: Vec<usize> =
+            (0..self.frameworks()).filter(|&f| (ctx.adoptable & self.allowed) & (1 << f) != 0).collect();
+        let rules: Vec<RuleResult> = Rule::ALL
+            .iter()
+            .filter_map(|&rule| {
+                let f = tally.winner(rule, &candidates)?;
+                Some(RuleResult {
+                    rule,
+                    framework: f,
+                    mean: tally.mean(f),
+                    min: self.min[f],
+                    lowest: self.min_who[f].clone(),
+                    score: tally.score(rule, f, &candidates),
+                })
+            })
+            .collect();
+        let recommended = rules.first().map(|r| r.framework);
+        #[allow(clippy::cast_precision_loss)]
+        let with_best = (self.members - self.no_best) as f64;
+        let (regrets, mean_regret) = match recommended {
+            Some(f) if with_best > 0.0 => {
+                // Σ (best − match) over members with a best; every member
+                // who may adopt f has one.
+                (self.regrets[f].clone(), Some(self.best_sum / with_best - tally.mean(f)))
+            }
+            _ => (Vec::new(), None),
+        };
+        // A conflict: a framework that may be adopted, which some members'
+        // constraints rule out and others' do not (or any, when nothing is
+        // left). One everybody rules out (say, not deep learning) is not.
+        let conflicts = (0..self.frameworks())
+            .filter(|&f| {
+                let out = self.ruled_out[f].0;
+                ctx.adoptable & (1 << f) != 0 && out > 0 && (out < self.members || candidates.is_empty())
+            })
+            .map(|f| Conflict { framework: f, members: self.ruled_out[f].0, examples: self.ruled_out[f].1.clone() })
+            .collect();
+        Consensus { candidates, rules, recommended, regrets, mean_regret, conflicts }
+    }
+}
+
+/// "no team" for a blank team name.
+pub fn team_label(team: &str) -> &str {
+    if team.is_empty() { "no team" } else { team }
+}
+
+/// The first of `require` that rules out framework `f`, in words.
+fn constraint_ruling_out(ctx: &Context, require: &RowRequire, f: usize) -> String {
+    let catalog = ctx.catalog;
+    let framework = &catalog.frameworks[f];
+    if require.exclude & (1 << f) != 0 {
+        return format!("excludes {}", framework.id);
+    }
+    if require.deep_learning && !framework.deep_learning {
+        return "deep learning only".to_string();
+    }
+    if require.inactive == Some(InactivePolicy::Exclude) && !framework.status.is_maintained() {
+        return "maintained frameworks only".to_string();
+    }
+    let languages = catalog.languages();
+    for (l, language) in languages.iter().enumerate() {
+        if require.languages & Scorer::language_bit(l) != 0 && !framework.languages.iter().any(|k| k == language) {
+            return format!("needs an API in {language}");
+        }
+    }
+    for &(c, floor) in &require.min {
+        if ctx.scorer.matrix.row(f)[c] < floor {
+            return format!("{} at least {}", catalog.criteria[c].id, crate::explain::num(floor));
+        }
+    }
+    "its constraints".to_string()
+}
+
+/// One rule's winner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleResult {
+    pub rule: Rule,
+    pub framework: usize,
+    /// The winner's mean and lowest match over the members.
+    pub mean: f64,
+    pub min: f64,
+    /// The member with the lowest match.
+    pub lowest: String,
+    /// The rule's own score (mean, lowest match, Borda points or approval share).
+    pub score: f64,
+}
+
+/// A maintained framework some members' constraints rule out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    pub framework: usize,
+    pub members: u64,
+    /// (member, constraint), the first few.
+    pub examples: Vec<(String, String)>,
+}
+
+/// Which framework the rules pick, and who gives up what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Consensus {
+    /// Frameworks that may be adopted and that every member allows.
+    pub candidates: Vec<usize>,
+    /// One per rule, in [`Rule::ALL`] order (empty without candidates).
+    pub rules: Vec<RuleResult>,
+    /// The recommended choice: the mean rule's winner.
+    pub recommended: Option<usize>,
+    /// Largest regrets under the recommended choice (value = points behind
+    /// the member's own best, pick = that best).
+    pub regrets: Vec<Named>,
+    pub mean_regret: Option<f64>,
+    pub conflicts: Vec<Conflict>,
+}
+
+/// A team's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamResult {
+    pub team: String,
+    /// Members scored.
+    pub members: u64,
+    pub rejected: u64,
+    /// The combined-needs ranking; `None` when no member was scored.
+    pub advice: Option<Advice>,
+    /// Share (0–1) of members whose own top pick is the combined winner.
+    pub top_pick_share: Option<f64>,
+    /// Kendall's W over the members' rankings of the combined candidates.
+    pub kendall_w: Option<f64>,
+    /// Members whose own pick is not the combined winner, most at odds first
+    /// (value = how far the winner is behind their pick, by their needs).
+    pub dissenters: Vec<Named>,
+    pub consensus: Option<Consensus>,
 }
 
 #[cfg(test)]
@@ -202,35 +498,48 @@ mod tests {
     use super::*;
 
     #[test]
-    fn perfect_agreement_is_one_and_reversal_of_two_is_zero() {
-        let same = vec![vec![1.0, 2.0, 3.0]; 4];
-        assert!((kendall_w(&same).unwrap() - 1.0).abs() < 1e-12);
-        let opposed = vec![vec![1.0, 2.0, 3.0], vec![3.0, 2.0, 1.0]];
-        assert!(kendall_w(&opposed).unwrap().abs() < 1e-12);
+    fn top_lists_keep_the_largest_and_the_earliest_among_equals() {
+        let mut list = Vec::new();
+        for (v, n) in [(1.0, "a"), (5.0, "b"), (5.0, "c"), (3.0, "d"), (5.0, "e"), (9.0, "f")] {
+            push_top(&mut list, v, n, 0);
+        }
+        let names: Vec<&str> = list.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["f", "b", "c"]);
     }
 
     #[test]
-    fn matches_a_hand_calculation() {
-        // Three raters, four objects:
-        //   A: 1 2 3 4   B: 2 1 3 4   C: 1 3 2 4   → totals 4 6 8 12, mean 7.5
-        //   S = 12.25 + 2.25 + 0.25 + 20.25 = 35
-        //   W = 12·35 / (9·(64 − 4)) = 420 / 540 = 0.7778
-        let r = vec![vec![1.0, 2.0, 3.0, 4.0], vec![2.0, 1.0, 3.0, 4.0], vec![1.0, 3.0, 2.0, 4.0]];
-        assert!((kendall_w(&r).unwrap() - 420.0 / 540.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn ties_are_corrected() {
-        // Two raters, three objects; B ties the last two (ranks 2.5, 2.5).
-        // totals 2, 4.5, 5.5; mean 4; S = 4 + 0.25 + 2.25 = 6.5
-        // T_B = 2³ − 2 = 6; W = 12·6.5 / (4·24 − 2·6) = 78 / 84
-        let r = vec![vec![1.0, 2.0, 3.0], vec![1.0, 2.5, 2.5]];
-        assert!((kendall_w(&r).unwrap() - 78.0 / 84.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn too_few_raters_or_objects_give_none() {
-        assert_eq!(kendall_w(&[vec![1.0, 2.0]]), None);
-        assert_eq!(kendall_w(&[vec![1.0], vec![1.0]]), None);
+    fn merging_batches_equals_one_pass() {
+        let catalog = Catalog::builtin().unwrap();
+        let scorer = Scorer::new(&catalog, crate::score::MethodId::WeightedSum, InactivePolicy::Rank).unwrap();
+        let ctx = Context::new(&catalog, &scorer, 5.0);
+        let (c, n) = (catalog.criteria.len(), catalog.frameworks.len());
+        let members: Vec<Respondent> = (0..40)
+            .map(|i| Respondent {
+                name: format!("m{i}"),
+                needs: (0..c).map(|k| f64::from(u8::try_from((i * 7 + k * 3) % 6).unwrap())).collect(),
+                require: RowRequire { deep_learning: true, exclude: u64::from(i % 9 == 0), ..RowRequire::default() },
+                ..Respondent::default()
+            })
+            .collect();
+        let mut s = Scratch::default();
+        let mut one = TeamAcc::new(c, n);
+        for m in &members {
+            one.add(&ctx, m, None, None, &mut s);
+        }
+        let mut merged = TeamAcc::new(c, n);
+        for chunk in members.chunks(7) {
+            let mut part = TeamAcc::new(c, n);
+            for m in chunk {
+                part.add(&ctx, m, None, None, &mut s);
+            }
+            merged.merge(part);
+        }
+        let picks = |a: &TeamAcc| {
+            let c = a.finish(&ctx, "t").consensus.unwrap();
+            c.rules.iter().map(|r| (r.framework, (r.mean * 1e9).round(), r.min.to_bits())).collect::<Vec<_>>()
+        };
+        assert_eq!(picks(&one), picks(&merged));
+        assert_eq!(one.pair, merged.pair);
+        assert_eq!(one.regrets, merged.regrets);
     }
 }
