@@ -107,8 +107,9 @@ Inputs: a folder (every *.toml profile inside, recursively; a profile's team is
 its `team` key or its sub-folder), a .csv survey export (header `name`, optional
 `team`, one column per criterion id holding 0-5, optional `languages` such as
 `python;r`, `active_only` yes/no, `exclude` such as `theano;cntk`), a .jsonl file
-(one profile object per line, the TOML fields plus `team`), or `-` for CSV on
-standard input.
+(one profile object per line, the TOML fields plus `team`), a .db survey
+database made by `dlpick serve` (each respondent's latest answers), or `-` for
+CSV on standard input.
 
 Exit codes: 0 every row scored; 1 some rows rejected (each reported on stderr
 with file and line; the others are scored and written); 2 nothing could be read
@@ -118,6 +119,18 @@ with file and line; the others are scored and written); 2 nothing could be read
     /// How stable a recommendation is, and weights learned from past decisions.
     #[command(subcommand)]
     Tune(TuneCommand),
+
+    /// Run the questionnaire as a web survey for a team, with a live admin page.
+    #[command(after_help = "\
+Examples:
+  dlpick serve                                  # loopback only, answers in dlpick-survey.db
+  dlpick serve --db team.db --bind 0.0.0.0:8642 # let other machines answer
+
+Prints two lines on standard output: `survey: URL` (the link to share) and
+`admin: URL` (the live team report, with CSV and JSON Lines exports). The links
+are stored in the database and stay the same across restarts. `dlpick batch
+team.db --by-team` scores the database directly. Ctrl-C or SIGTERM stops it.")]
+    Serve(ServeArgs),
 
     /// Validate knowledge-base and profile files (or folders of them).
     #[command(
@@ -194,6 +207,8 @@ pub enum InputFormat {
     Csv,
     Jsonl,
     Toml,
+    /// A survey database made by `dlpick serve`.
+    Sqlite,
 }
 
 #[derive(Debug, Args)]
@@ -246,6 +261,17 @@ pub struct BatchArgs {
     /// Worker threads (default: one per core).
     #[arg(long, hide = true, default_value_t = 0)]
     pub threads: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The survey database (SQLite; created when missing).
+    #[arg(long, default_value = "dlpick-survey.db", value_name = "FILE")]
+    pub db: PathBuf,
+
+    /// Address and port to listen on; port 0 picks a free one.
+    #[arg(long, default_value = "127.0.0.1:8642", value_name = "ADDR")]
+    pub bind: String,
 }
 
 #[derive(Debug, Args)]

@@ -95,6 +95,7 @@ fn open(input: &Path, args: &BatchArgs, catalog: &Catalog) -> Result<(Source, Op
             match input.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
                 Some("jsonl" | "ndjson") => InputFormat::Jsonl,
                 Some("toml") => InputFormat::Toml,
+                Some("db" | "sqlite" | "sqlite3") => InputFormat::Sqlite,
                 _ => InputFormat::Csv,
             }
         }
@@ -117,6 +118,15 @@ fn open(input: &Path, args: &BatchArgs, catalog: &Catalog) -> Result<(Source, Op
             })
             .collect();
         return Ok((Source::Toml { files }, None));
+    }
+    if format == InputFormat::Sqlite {
+        // Each respondent's latest answers, as the JSON Lines the server exports.
+        let text = crate::serve::export::jsonl(&crate::serve::store::read_current(input)?);
+        let size = text.len() as u64;
+        return Ok((
+            Source::Jsonl { file: Arc::from(name.as_str()), reader: Box::new(std::io::Cursor::new(text.into_bytes())) },
+            Some(size),
+        ));
     }
     let (reader, size): (Box<dyn Read + Send>, Option<u64>) = if stdin {
         (Box::new(std::io::stdin()), None)

@@ -6,7 +6,11 @@ mod ask;
 mod batch;
 mod inspect;
 mod recommend;
+mod serve;
 mod tune;
+
+pub use batch::template;
+pub use recommend::advise;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -28,6 +32,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Check(args) => inspect::check(cli, args),
         Command::Batch(args) => batch::run(cli, args),
         Command::Tune(command) => tune::run(cli, command),
+        Command::Serve(args) => serve::run(cli, args),
     }
 }
 
