@@ -27,12 +27,13 @@ const FORM_STYLE: &str = r"
 form.survey fieldset, form.survey .field { border: 1px solid var(--line); border-radius: 8px; margin: 16px 0; padding: 12px 16px; }
 form.survey legend, form.survey .field > label { font-weight: 600; padding: 0 4px; display: block; }
 .qn { color: var(--muted); font-weight: 400; margin-right: 6px; }
-.scale { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 6px; margin-top: 6px; }
+.scale { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; margin-top: 6px; }
+@media (max-width: 600px) { .scale { grid-template-columns: repeat(2, 1fr); } }
 .scale label, .choices label { display: flex; gap: 8px; align-items: center; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; min-height: 44px; cursor: pointer; }
 .scale label:has(input:checked), .choices label:has(input:checked) { border-color: var(--accent); background: #eef4ff; }
 .choices { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 6px; margin-top: 6px; }
 .scale b { min-width: 1ch; }
-input[type=radio], input[type=checkbox] { width: 20px; height: 20px; margin: 0; accent-color: var(--accent); }
+input[type=radio], input[type=checkbox] { flex: none; width: 20px; height: 20px; margin: 0; accent-color: var(--accent); }
 input[type=text] { width: 100%; font: inherit; padding: 10px; margin-top: 6px; border: 1px solid #9aa5b1; border-radius: 6px; }
 :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 .hint { color: var(--muted); font-size: .9rem; margin: 4px 0 0; }
@@ -206,11 +207,15 @@ pub fn form(catalog: &Catalog, ctx: &FormContext<'_>, values: &Fields, problems:
         let current = value(&key);
         let group = |out: &mut String, options: &[(String, String)], kind: &str, css: &str| {
             let chosen = selected(current);
+            let hint = if kind == "radio" {
+                String::new()
+            } else {
+                "<p class=\"hint\">Tick any that apply, or none.</p>".to_string()
+            };
             let _ = write!(
                 out,
-                "<fieldset class=\"q{class}\" id=\"{id}\"{attrs}><legend>{number}{}</legend><p class=\"hint\">{}</p><div class=\"{css}\">",
+                "<fieldset class=\"q{class}\" id=\"{id}\"{attrs}><legend>{number}{}</legend>{hint}<div class=\"{css}\">",
                 escape(&text),
-                escape(&ask::answer_format(catalog, q)),
             );
             for (j, (v, label)) in options.iter().enumerate() {
                 let checked = if kind == "radio" {

@@ -97,7 +97,9 @@ type Reply = tokio::sync::oneshot::Sender<std::result::Result<Stored, String>>;
 
 /// The database of one survey.
 pub struct Store {
-    jobs: crossbeam_channel::Sender<(Submission, Reply)>,
+    /// `None` only while dropping: closing it stops the writer.
+    jobs: Option<crossbeam_channel::Sender<(Submission, Reply)>>,
+    writer: Option<std::thread::JoinHandle<()>>,
     reader: Mutex<Connection>,
     pub links: Links,
     pub path: PathBuf,
@@ -166,17 +168,18 @@ impl Store {
         configure(&reader, path)?;
         let (jobs, queue) = crossbeam_channel::unbounded();
         let shown = path.to_path_buf();
-        std::thread::Builder::new()
+        let writer = std::thread::Builder::new()
             .name("dlpick-db-writer".to_string())
             .spawn(move || write_loop(writer, &queue, &shown))
             .map_err(|e| Error::io("start the writer for", path, e))?;
-        Ok(Self { jobs, reader: Mutex::new(reader), links, path: path.to_path_buf() })
+        Ok(Self { jobs: Some(jobs), writer: Some(writer), reader: Mutex::new(reader), links, path: path.to_path_buf() })
     }
 
     /// Store a submission; returns once it is committed.
     pub async fn submit(&self, submission: Submission) -> std::result::Result<Stored, String> {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        self.jobs.send((submission, reply)).map_err(|_| "the database writer has stopped".to_string())?;
+        let jobs = self.jobs.as_ref().ok_or_else(|| "the database writer has stopped".to_string())?;
+        jobs.send((submission, reply)).map_err(|_| "the database writer has stopped".to_string())?;
         answer.await.map_err(|_| "the database writer has stopped".to_string())?
     }
 
@@ -184,6 +187,17 @@ impl Store {
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
         let conn = self.reader.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         f(&conn).map_err(|e| db_error(&self.path, &e))
+    }
+}
+
+impl Drop for Store {
+    /// Let the writer finish what is queued and close its connection (which
+    /// checkpoints the write-ahead log) before the process ends.
+    fn drop(&mut self) {
+        self.jobs.take();
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
     }
 }
 
@@ -289,8 +303,8 @@ pub fn counts(conn: &Connection) -> rusqlite::Result<(u64, u64)> {
 /// Each respondent's latest response from a survey database on disk, read
 /// only (for `dlpick batch survey.db`).
 pub fn read_current(path: &Path) -> Result<Vec<Response>> {
-    if !path.is_file() {
-        return Err(crate::app::read_error(path, std::io::Error::from(std::io::ErrorKind::NotFound)));
+    if let Err(e) = std::fs::metadata(path) {
+        return Err(crate::app::read_error(path, e));
     }
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|e| db_error(path, &e))?;
