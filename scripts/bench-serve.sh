@@ -48,6 +48,11 @@ start() {
     URL=$(sed -n 's/^survey: //p' "$links")
 }
 
+# cpu PID: the CPU seconds (user + system) a process has used so far.
+cpu() {
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
+}
+
 # check DB ACKED: every acknowledged name stored exactly once.
 check() {
     python3 - "$1" "$2" <<'PY'
@@ -68,8 +73,10 @@ for name in dlpick baseline; do
     start "$name" "$work/$name.db"
     figures=$(python3 scripts/bench_serve.py "$URL" --clients "$CLIENTS" --responses "$RESPONSES" \
         --acked "$work/$name.acked" --deadline "$DEADLINE")
+    used=$(cpu "$PID")
     kill "$PID"; wait "$PID" 2>/dev/null || true
     echo "$name: $figures"
+    echo "$name: server CPU $used s, $(python3 -c "print(round($used / $RESPONSES * 1e6))") µs per response"
     echo "$name: $(check "$work/$name.db" "$work/$name.acked")"
 done
 

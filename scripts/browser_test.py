@@ -97,7 +97,8 @@ def main():
             body = driver.find_element(By.TAG_NAME, "body").text
             check("Ana <script>alert(1)</script>" in body, "the name is shown as text, not run")
             private = driver.current_url
-            check("/r/" in private, "the private link is this page's address")
+            shown = driver.find_element(By.CSS_SELECTOR, "code.link").text
+            check("/r/" in private and shown == private, "the private link is shown and is this page's address")
 
             # Revise from the private link.
             driver.find_element(By.LINK_TEXT, "Revise your answers").click()

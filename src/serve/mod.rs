@@ -123,18 +123,25 @@ pub fn validate(catalog: &Catalog, fields: &Fields) -> std::result::Result<Valid
 
 /// The respondent's private page: their explained recommendation and the
 /// link to revise.
-pub fn recommendation_page(catalog: &Catalog, response: &store::Response, edit_path: &str) -> Result<String> {
+pub fn recommendation_page(
+    catalog: &Catalog,
+    response: &store::Response,
+    link: &str,
+    edit_path: &str,
+) -> Result<String> {
     let profile = crate::profile::Profile::from_toml(&response.profile, "<stored response>", &response.name, catalog)?;
     let advice = crate::app::advise(catalog, vec![profile], MethodId::WeightedSum, false);
     let mut body = format!(
         "<header><h1>Your recommendation</h1><p class=\"meta\">Answers from {}{}, saved {}.</p></header>\
          <p class=\"saved\" role=\"status\">Your answers are saved. The survey's organiser sees them in the team's results.</p>\
-         <p class=\"notice\"><strong>This page's address is your private link.</strong> Bookmark it to come back; \
-         anyone who has it can change your answers. <a href=\"{}\">Revise your answers</a></p>",
+         <div class=\"notice\"><p><strong>This page's address is your private link:</strong> \
+         <code class=\"link\">{link}</code></p><p>Bookmark it to come back; anyone who has it can change your \
+         answers. <a href=\"{edit}\">Revise your answers</a></p></div>",
         escape(&response.name),
         if response.team.is_empty() { String::new() } else { format!(" (team {})", escape(&response.team)) },
-        escape(&response.submitted.replace('T', " ").trim_end_matches('Z').split('.').next().unwrap_or_default()),
-        escape(edit_path),
+        escape(response.submitted.replace('T', " ").trim_end_matches('Z').split('.').next().unwrap_or_default()),
+        link = escape(link),
+        edit = escape(edit_path),
     );
     for a in &advice {
         body.push_str(&crate::report::html::advice_section(catalog, a, &Options::default(), &a.profile.name));
@@ -215,6 +222,14 @@ pub fn run(catalog: Catalog, config: &Config) -> Result<()> {
                 eprintln!(
                     "dlpick: listening on {addr}: anyone who can reach this machine and has a link can use it (plain HTTP, no TLS)."
                 );
+                if addr.ip().is_unspecified() {
+                    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+                    eprintln!(
+                        "dlpick: in the links, replace {} with this machine's name or address ({}) before sharing them.",
+                        addr.ip(),
+                        host.trim()
+                    );
+                }
             }
             eprintln!("dlpick: answers are stored in {}; Ctrl-C stops the server.", config.db.display());
         }

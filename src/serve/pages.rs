@@ -46,7 +46,7 @@ button { font: inherit; font-weight: 600; padding: 12px 28px; min-height: 44px; 
 .notice { background: #fffbeb; border-left: 4px solid var(--warn); padding: 12px 16px; border-radius: 4px; margin: 16px 0; }
 .saved { background: #ecfdf5; border-left: 4px solid #047857; padding: 12px 16px; border-radius: 4px; margin: 16px 0; }
 .admin-bar { background: #f1f5f9; padding: 12px 16px; border-radius: 6px; margin: 0 0 16px; }
-.admin-bar code { word-break: break-all; }
+.admin-bar code, code.link { word-break: break-all; }
 ";
 
 /// The path of the stylesheet.
@@ -199,68 +199,74 @@ pub fn form(catalog: &Catalog, ctx: &FormContext<'_>, values: &Fields, problems:
     let all = ask::questions(catalog);
     let total = all.len();
     for (i, q) in all.into_iter().enumerate() {
-        let key = ask::question_key(catalog, q);
-        let text = ask::question_text(catalog, q);
-        let number = format!("<span class=\"qn\">{}/{total}</span>", i + 1);
-        let id = field_id(&key);
-        let (error, attrs, class) = error_parts(problems, &key);
-        let current = value(&key);
-        let group = |out: &mut String, options: &[(String, String)], kind: &str, css: &str| {
-            let chosen = selected(current);
-            let hint = if kind == "radio" {
-                String::new()
-            } else {
-                "<p class=\"hint\">Tick any that apply, or none.</p>".to_string()
-            };
-            let _ = write!(
-                out,
-                "<fieldset class=\"q{class}\" id=\"{id}\"{attrs}><legend>{number}{}</legend>{hint}<div class=\"{css}\">",
-                escape(&text),
-            );
-            for (j, (v, label)) in options.iter().enumerate() {
-                let checked = if kind == "radio" {
-                    let want = if current.trim().is_empty() { "0" } else { current.trim() };
-                    want.parse::<f64>().ok() == v.parse::<f64>().ok()
-                } else {
-                    chosen.contains(&v.to_lowercase())
-                };
-                let _ = write!(
-                    out,
-                    "<label for=\"{id}-{j}\"><input type=\"{kind}\" id=\"{id}-{j}\" name=\"{}\" value=\"{}\"{}>{label}</label>",
-                    escape(&key),
-                    escape(v),
-                    if checked { " checked" } else { "" }
-                );
-            }
-            let _ = write!(out, "</div>{error}</fieldset>");
-        };
-        match q {
-            Question::Need(_) => {
-                let options: Vec<(String, String)> = NEED_LABELS
-                    .iter()
-                    .enumerate()
-                    .map(|(n, l)| (n.to_string(), format!("<b>{n}</b> {}", escape(l))))
-                    .collect();
-                group(&mut out, &options, "radio", "scale");
-            }
-            Question::Languages => {
-                let options: Vec<(String, String)> =
-                    catalog.languages().into_iter().map(|l| (l.to_string(), escape(l))).collect();
-                group(&mut out, &options, "checkbox", "choices");
-            }
-            Question::Exclude => {
-                let options: Vec<(String, String)> =
-                    catalog.frameworks.iter().map(|f| (f.id.clone(), escape(&f.name))).collect();
-                group(&mut out, &options, "checkbox", "choices");
-            }
-            // Any other question is answered as typed, as in `dlpick ask`.
-            _ => {
-                let label = format!("{number}{}", escape(&text));
-                let hint = format!("Answer: {}. Leave it blank for the default.", ask::answer_format(catalog, q));
-                text_field(&mut out, &key, &label, current, &hint, problems, " maxlength=\"200\"");
-            }
-        }
+        question(&mut out, catalog, q, &format!("<span class=\"qn\">{}/{total}</span>", i + 1), values, problems);
     }
     let _ = write!(out, "<p><button type=\"submit\">{}</button></p></form>", escape(ctx.button));
     out
+}
+
+/// One question: a 0–5 scale, check boxes, or (for any other kind) a text
+/// field answered as `dlpick ask` reads it.
+#[allow(clippy::match_wildcard_for_single_variants)] // new kinds of question are typed answers
+fn question(out: &mut String, catalog: &Catalog, q: Question, number: &str, values: &Fields, problems: &Problems) {
+    let key = ask::question_key(catalog, q);
+    let text = ask::question_text(catalog, q);
+    let id = field_id(&key);
+    let (error, attrs, class) = error_parts(problems, &key);
+    let current = values.get(&key).map_or("", String::as_str);
+    let group = |out: &mut String, options: &[(String, String)], kind: &str, css: &str| {
+        let chosen = selected(current);
+        let hint = if kind == "radio" {
+            String::new()
+        } else {
+            "<p class=\"hint\">Tick any that apply, or none.</p>".to_string()
+        };
+        let _ = write!(
+            out,
+            "<fieldset class=\"q{class}\" id=\"{id}\"{attrs}><legend>{number}{}</legend>{hint}<div class=\"{css}\">",
+            escape(&text),
+        );
+        for (j, (v, label)) in options.iter().enumerate() {
+            let checked = if kind == "radio" {
+                let want = if current.trim().is_empty() { "0" } else { current.trim() };
+                want.parse::<f64>().ok() == v.parse::<f64>().ok()
+            } else {
+                chosen.contains(&v.to_lowercase())
+            };
+            let _ = write!(
+                out,
+                "<label for=\"{id}-{j}\"><input type=\"{kind}\" id=\"{id}-{j}\" name=\"{}\" value=\"{}\"{}>{label}</label>",
+                escape(&key),
+                escape(v),
+                if checked { " checked" } else { "" }
+            );
+        }
+        let _ = write!(out, "</div>{error}</fieldset>");
+    };
+    match q {
+        Question::Need(_) => {
+            let options: Vec<(String, String)> = NEED_LABELS
+                .iter()
+                .enumerate()
+                .map(|(n, l)| (n.to_string(), format!("<b>{n}</b> {}", escape(l))))
+                .collect();
+            group(out, &options, "radio", "scale");
+        }
+        Question::Languages => {
+            let options: Vec<(String, String)> =
+                catalog.languages().into_iter().map(|l| (l.to_string(), escape(l))).collect();
+            group(out, &options, "checkbox", "choices");
+        }
+        Question::Exclude => {
+            let options: Vec<(String, String)> =
+                catalog.frameworks.iter().map(|f| (f.id.clone(), escape(&f.name))).collect();
+            group(out, &options, "checkbox", "choices");
+        }
+        // Any other question is answered as typed, as in `dlpick ask`.
+        _ => {
+            let label = format!("{number}{}", escape(&text));
+            let hint = format!("Answer: {}. Leave it blank for the default.", ask::answer_format(catalog, q));
+            text_field(out, &key, &label, current, &hint, problems, " maxlength=\"200\"");
+        }
+    }
 }

@@ -285,13 +285,20 @@ async fn lookup(state: &Shared, token: &str, edit: &str) -> Result<Option<store:
         .map_err(|e| server_error(&e.to_string()))
 }
 
-async fn private_page(State(state): State<Shared>, Path((token, edit)): Path<(String, String)>) -> Response {
+async fn private_page(
+    State(state): State<Shared>,
+    Path((token, edit)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
     let response = match lookup(&state, &token, &edit).await {
         Ok(Some(r)) => r,
         Ok(None) => return not_found_response(),
         Err(r) => return r,
     };
-    match super::recommendation_page(&state.catalog, &response, &format!("/s/{token}/r/{edit}/edit")) {
+    // The link as the respondent's browser reached it (the page escapes it).
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let link = format!("http://{host}/s/{token}/r/{edit}");
+    match super::recommendation_page(&state.catalog, &response, &link, &format!("/s/{token}/r/{edit}/edit")) {
         Ok(page) => html(StatusCode::OK, page),
         Err(e) => server_error(&e.to_string()),
     }
