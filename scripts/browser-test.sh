@@ -41,4 +41,4 @@ admin=$(sed -n 's/^admin: //p' "$work/links")
 # Selenium must use the driver given, never fetch one.
 export SE_OFFLINE=true
 "$venv/bin/python" scripts/browser_test.py "$survey" "$admin" "$out"
-echo "screenshots in $out"
+if [ -n "${SHOTS:-}" ]; then echo "screenshots in $out"; fi

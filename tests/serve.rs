@@ -236,13 +236,32 @@ fn submit_see_the_recommendation_and_revise() {
     assert_eq!(revised.header("location"), Some(private.as_str()));
     assert!(browser.get(&private).body.contains("TensorFlow fits best"));
 
-    // One current answer; the first one is kept in the history.
+    // The same revision form sent twice (a double click) is stored once, and
+    // a revision for a link that does not exist is a 404.
+    let edit = browser.get(&format!("{private}/edit"));
+    let again = [
+        ("csrf", hidden(&edit.body, "csrf")),
+        ("form_id", hidden(&edit.body, "form_id")),
+        ("name", "Ana".to_string()),
+        ("team", "lab".to_string()),
+        ("mobile_deployment", "5".to_string()),
+        ("exclude", "caffe2".to_string()),
+    ];
+    let again: Vec<(&str, &str)> = again.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(browser.post(&private, &again).status, 303);
+    assert_eq!(browser.post(&private, &again).status, 303);
+    let mut stranger = private.clone();
+    stranger.truncate(stranger.len() - 4);
+    stranger.push_str("0000");
+    assert_eq!(browser.post(&stranger, &again).status, 404);
+
+    // One current answer; the earlier ones are kept in the history.
     let jsonl = request(&server.addr, "GET", &format!("{}/results.jsonl", server.admin), &[], b"");
     assert_eq!(jsonl.status, 200);
     assert_eq!(jsonl.body.lines().count(), 1, "{}", jsonl.body);
     assert!(jsonl.body.contains("\"mobile_deployment\":5"), "{}", jsonl.body);
     let admin = request(&server.addr, "GET", &server.admin, &[], b"");
-    assert!(admin.body.contains("1 respondent</strong> (2 responses counting revisions)"), "{}", admin.body);
+    assert!(admin.body.contains("1 respondent</strong> (3 responses counting revisions)"), "{}", admin.body);
 }
 
 #[test]

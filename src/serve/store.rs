@@ -233,13 +233,16 @@ fn write_loop(mut conn: Connection, queue: &crossbeam_channel::Receiver<(Submiss
 }
 
 fn store_one(tx: &rusqlite::Transaction<'_>, s: &Submission) -> rusqlite::Result<Stored> {
+    let known: Option<i64> =
+        tx.query_row("SELECT id FROM respondents WHERE edit_digest = ?1", [&s.edit_digest], |r| r.get(0)).optional()?;
+    if known.is_none() && s.revision {
+        return Ok(Stored::UnknownRespondent);
+    }
     let seen: Option<i64> =
         tx.query_row("SELECT id FROM responses WHERE form_id = ?1", [&s.form_id], |r| r.get(0)).optional()?;
     if seen.is_some() {
         return Ok(Stored::Saved);
     }
-    let known: Option<i64> =
-        tx.query_row("SELECT id FROM respondents WHERE edit_digest = ?1", [&s.edit_digest], |r| r.get(0)).optional()?;
     let respondent = match (known, s.revision) {
         (Some(id), _) => id,
         (None, true) => return Ok(Stored::UnknownRespondent),
