@@ -14,6 +14,7 @@ Examples:
   dlpick recommend --need debuggability=5 --need dynamic_graphs=4 --active-only
   dlpick recommend profiles/mobile-app.toml --format html --out report.html
   dlpick batch survey.csv --by-team                  # a team survey, combined per team
+  dlpick serve                                       # the questionnaire as a web survey for a team
   dlpick tune sensitivity profiles/mobile-app.toml   # how safe is the advice?
   dlpick frameworks pytorch keras
   dlpick check profiles/ weights.toml
