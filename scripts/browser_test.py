@@ -15,6 +15,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def browser(profile):
@@ -46,6 +48,13 @@ def full_screenshot(driver, path, width, most=2000):
     driver.set_window_size(1000, 1400)
 
 
+def submit(driver):
+    """Send the form and wait until the next page has replaced this one."""
+    button = driver.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    button.click()
+    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(button))
+
+
 def check(condition, message):
     if not condition:
         raise SystemExit(f"FAIL: {message}")
@@ -73,7 +82,7 @@ def main():
 
             # A mistake first: no name. The form comes back with the message.
             driver.find_element(By.CSS_SELECTOR, "label[for=f-debuggability-5]").click()
-            driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            submit(driver)
             errors = driver.find_element(By.ID, "errors").text
             check("Give your name" in errors, "a missing name is explained")
             check(
@@ -89,7 +98,7 @@ def main():
             driver.find_element(By.CSS_SELECTOR, "label[for=f-dynamic_graphs-4]").click()
             driver.find_element(By.CSS_SELECTOR, "label[for=f-flexibility-4]").click()
             driver.find_element(By.CSS_SELECTOR, "input[name=languages][value=python]").click()
-            driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            submit(driver)
 
             check("Your recommendation" in driver.title, "sending shows the recommendation")
             lead = driver.find_element(By.CSS_SELECTOR, "p.lead").text
@@ -97,14 +106,17 @@ def main():
             body = driver.find_element(By.TAG_NAME, "body").text
             check("Ana <script>alert(1)</script>" in body, "the name is shown as text, not run")
             private = driver.current_url
+            full_screenshot(driver, os.path.join(out, "recommendation.png"), 1000, 1400)
             shown = driver.find_element(By.CSS_SELECTOR, "code.link").text
             check("/r/" in private and shown == private, "the private link is shown and is this page's address")
 
             # Revise from the private link.
-            driver.find_element(By.LINK_TEXT, "Revise your answers").click()
+            link = driver.find_element(By.LINK_TEXT, "Revise your answers")
+            link.click()
+            WebDriverWait(driver, 20).until(expected_conditions.staleness_of(link))
             check(driver.find_element(By.ID, "f-dynamic_graphs-4").is_selected(), "the revision starts from my answers")
             driver.find_element(By.CSS_SELECTOR, "label[for=f-mobile_deployment-5]").click()
-            driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            submit(driver)
             check(driver.current_url == private, "the revision returns to the same private page")
 
             # A second respondent on another team, with a fresh browser profile's cookie jar.
@@ -114,7 +126,7 @@ def main():
             driver.find_element(By.ID, "f-team").send_keys("ops")
             driver.find_element(By.CSS_SELECTOR, "label[for=f-distributed_training-5]").click()
             driver.find_element(By.CSS_SELECTOR, "label[for=f-gpu_support-4]").click()
-            driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            submit(driver)
             check("Your recommendation" in driver.title, "a second respondent answers")
 
             driver.get(admin)

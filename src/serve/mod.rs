@@ -132,7 +132,7 @@ pub fn recommendation_page(
     let profile = crate::profile::Profile::from_toml(&response.profile, "<stored response>", &response.name, catalog)?;
     let advice = crate::app::advise(catalog, vec![profile], MethodId::WeightedSum, false);
     let mut body = format!(
-        "<header><h1>Your recommendation</h1><p class=\"meta\">Answers from {}{}, saved {}.</p></header>\
+        "<header><h1>Your recommendation</h1><p class=\"meta\">Answers from {}{}, saved {} UTC.</p></header>\
          <p class=\"saved\" role=\"status\">Your answers are saved. The survey's organiser sees them in the team's results.</p>\
          <div class=\"notice\"><p><strong>This page's address is your private link:</strong> \
          <code class=\"link\">{link}</code></p><p>Bookmark it to come back; anyone who has it can change your \
