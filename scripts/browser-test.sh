@@ -18,6 +18,10 @@ fi
 target=${CARGO_TARGET_DIR:-target}
 venv="$target/browser-venv"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import selenium' 2>/dev/null; then
+    if ! python3 -c 'import ensurepip' 2>/dev/null; then   # Debian's python3 without venv support
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    fi
+    rm -rf "$venv"
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet 'selenium>=4.20,<5'
 fi
