@@ -368,11 +368,25 @@ fn an_oversized_body_gets_413_and_nothing_is_stored() {
     assert_eq!(csv.body.lines().count(), 1);
 }
 
-/// The part of a batch HTML page that holds the numbers.
-fn results(page: &str) -> &str {
+/// The part of a batch HTML page that holds the numbers (without the
+/// admin page's section for everyone, which is checked on its own).
+fn results(page: &str) -> String {
     let start = page.find("<header><h1>Survey results").expect("a results page");
     let end = page.rfind("</main>").unwrap();
-    &page[start..end]
+    let mut part = page[start..end].to_string();
+    if let Some(from) = part.find("<div class=\"everyone\">") {
+        let to = from + part[from..].find("</div>").unwrap() + "</div>".len();
+        part.replace_range(from..to, "");
+    }
+    part
+}
+
+/// A team section's content after its heading.
+fn section_body(html: &str, heading_start: &str) -> String {
+    let from = html.find(heading_start).unwrap_or_else(|| panic!("no {heading_start}"));
+    let rest = &html[from..];
+    let body = &rest[rest.find("</h2>").unwrap()..];
+    body[..body.find("</section>").unwrap()].to_string()
 }
 
 #[test]
@@ -413,6 +427,21 @@ fn the_exports_and_the_database_reproduce_the_admin_page() {
             .unwrap()
             .starts_with(String::from_utf8(dlpick(&["batch", "--template"]).stdout).unwrap().trim_end())
     );
+    // Everyone combined: what batch gives for the same answers with no team.
+    let jsonl = std::fs::read_to_string(dir.path().join("results.jsonl")).unwrap();
+    let mut anonymous = String::new();
+    for line in jsonl.lines() {
+        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+        v["team"] = serde_json::Value::String(String::new());
+        let _ = writeln!(anonymous, "{v}");
+    }
+    let file = dir.path().join("everyone.jsonl");
+    std::fs::write(&file, anonymous).unwrap();
+    let out = dlpick(&["batch", file.to_str().unwrap(), "--by-team", "--format", "html"]);
+    let everyone = String::from_utf8(out.stdout).unwrap();
+    assert!(admin.body.contains("<h2>Everyone (6 respondents, every team combined)</h2>"));
+    assert_eq!(section_body(&admin.body, "<h2>Everyone"), section_body(&everyone, "<h2>Team "));
+
     // The database itself, while the server runs.
     let out = dlpick(&["batch", path.to_str().unwrap(), "--by-team", "--format", "html"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -24,6 +24,7 @@ pub mod routes;
 pub mod store;
 pub mod tokens;
 
+use std::fmt::Write as _;
 use std::io::Cursor;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -158,21 +159,52 @@ impl batch::Observer for Quiet {
     fn progress(&self, _rows: u64, _bytes: u64) {}
 }
 
-/// `dlpick batch --by-team --format html` over these responses.
-pub fn team_report(catalog: &Catalog, responses: &[store::Response]) -> Result<String> {
-    let source = Source::Jsonl {
-        file: Arc::from("survey"),
-        reader: Box::new(Cursor::new(export::jsonl(responses).into_bytes())),
-    };
+/// `dlpick batch --by-team` over JSON Lines: the run's summary and each team's result.
+fn teams_of(catalog: &Catalog, jsonl: String) -> Result<(batch::Summary, Vec<batch::TeamResult>)> {
+    let source = Source::Jsonl { file: Arc::from("survey"), reader: Box::new(Cursor::new(jsonl.into_bytes())) };
     let options =
         batch::Options { method: MethodId::WeightedSum, format: BatchFormat::Html, top: 3, by_team: true, threads: 1 };
     let mut sink = Vec::new();
     let summary = batch::run(catalog, vec![source], &options, &mut sink, &Quiet, &AtomicBool::new(false))?;
     let scorer = batch::scorer::Scorer::new(catalog, options.method)?;
-    let teams: Vec<batch::TeamResult> =
+    let teams =
         summary.teams.iter().map(|(name, members)| batch::team::combine(catalog, &scorer, name, members)).collect();
-    let report_options = Options { top: Some(options.top), ..Options::default() };
-    Ok(batch::report::render(catalog, &teams, &summary.top_picks, BatchFormat::Html, &report_options))
+    Ok((summary, teams))
+}
+
+/// How many frameworks each ranking shows, as `dlpick batch --top` by default.
+const TOP: usize = 3;
+
+/// `dlpick batch --by-team --format html` over these responses; with more
+/// than one team, a section combining everyone follows the top picks (what
+/// `dlpick batch --by-team` gives for the same answers with no team).
+pub fn team_report(catalog: &Catalog, responses: &[store::Response]) -> Result<String> {
+    let (summary, teams) = teams_of(catalog, export::jsonl(responses))?;
+    let report_options = Options { top: Some(TOP), ..Options::default() };
+    let mut page = batch::report::render(catalog, &teams, &summary.top_picks, BatchFormat::Html, &report_options);
+    if teams.len() > 1 {
+        let anonymous: Vec<store::Response> =
+            responses.iter().map(|r| store::Response { team: String::new(), ..r.clone() }).collect();
+        let (_, all) = teams_of(catalog, export::jsonl(&anonymous))?;
+        if let Some(t) = all.first() {
+            let heading = format!("Everyone ({} respondents, every team combined)", t.members);
+            let mut section = crate::report::html::advice_section(catalog, &t.advice, &report_options, &heading);
+            if section.ends_with("</section>") {
+                section.truncate(section.len() - "</section>".len());
+                let _ = write!(
+                    section,
+                    "<p class=\"lead\">{}</p></section>",
+                    escape(&batch::report::agreement_sentence(catalog, t))
+                );
+            }
+            let section = format!("<div class=\"everyone\">{section}</div>");
+            let at = page
+                .find("</section>")
+                .map_or_else(|| page.rfind("</main>").unwrap_or(page.len()), |i| i + "</section>".len());
+            page.insert_str(at, &section);
+        }
+    }
+    Ok(page)
 }
 
 /// The admin page: the team report with the exports and counts on top.
