@@ -16,6 +16,7 @@ Examples:
   dlpick recommend profiles/polyglot-shop.toml --inactive rank   # the article's 2018 view
   dlpick recommend profiles/mobile-app.toml --format html --out report.html
   dlpick batch survey.csv --by-team                  # a team survey, combined per team
+  dlpick serve                                       # the questionnaire as a web survey for a team
   dlpick tune sensitivity profiles/mobile-app.toml   # how safe is the advice?
   dlpick frameworks pytorch keras
   dlpick check profiles/ weights.toml
@@ -218,8 +219,9 @@ Inputs: a folder (every *.toml profile inside, recursively; a profile's team is
 its `team` key or its sub-folder), a .csv survey export (header `name`, optional
 `team`, one column per criterion id holding 0-5, optional `languages` such as
 `python;r`, `inactive` separate/rank/exclude, `exclude` such as `theano;cntk`), a .jsonl file
-(one profile object per line, the TOML fields plus `team`), or `-` for CSV on
-standard input.
+(one profile object per line, the TOML fields plus `team`), a .db survey
+database made by `dlpick serve` (each respondent's latest answers), or `-` for
+CSV on standard input.
 
 Exit codes: 0 every row scored; 1 some rows rejected (each reported on stderr
 with file and line; the others are scored and written); 2 nothing could be read
@@ -244,6 +246,18 @@ Commands run in this folder or below then use the project's layers and
 defaults; `dlpick tune fit --write` writes fitted weights into the layer.
 Existing files are never overwritten.")]
     Init(InitArgs),
+
+    /// Run the questionnaire as a web survey for a team, with a live admin page.
+    #[command(after_help = "\
+Examples:
+  dlpick serve                                  # loopback only, answers in dlpick-survey.db
+  dlpick serve --db team.db --bind 0.0.0.0:8642 # let other machines answer
+
+Prints two lines on standard output: `survey: URL` (the link to share) and
+`admin: URL` (the live team report, with CSV and JSON Lines exports). The links
+are stored in the database and stay the same across restarts. `dlpick batch
+team.db --by-team` scores the database directly. Ctrl-C or SIGTERM stops it.")]
+    Serve(ServeArgs),
 
     /// Validate knowledge-base and profile files (or folders of them).
     #[command(
@@ -347,6 +361,8 @@ pub enum InputFormat {
     Csv,
     Jsonl,
     Toml,
+    /// A survey database made by `dlpick serve`.
+    Sqlite,
 }
 
 #[derive(Debug, Args)]
@@ -414,6 +430,17 @@ pub struct InitArgs {
     /// The name of the layer file to create, beside dlpick.toml.
     #[arg(value_name = "LAYER", default_value = "dlpick-weights.toml")]
     pub layer: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The survey database (SQLite; created when missing).
+    #[arg(long, default_value = "dlpick-survey.db", value_name = "FILE")]
+    pub db: PathBuf,
+
+    /// Address and port to listen on; port 0 picks a free one.
+    #[arg(long, default_value = "127.0.0.1:8642", value_name = "ADDR")]
+    pub bind: String,
 }
 
 #[derive(Debug, Args)]

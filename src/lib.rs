@@ -19,6 +19,7 @@ pub mod output;
 pub mod profile;
 pub mod report;
 pub mod score;
+pub mod serve;
 pub mod tune;
 
 pub use error::{Error, Result};

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::batch::department::thousands;
 use crate::batch::source::{EXTRA_COLUMNS, open_csv_raw};
-use crate::batch::{self, BatchFormat, Observer, Source, TomlFile, team};
+use crate::batch::{self, BatchFormat, Observer, Source, TomlFile};
 use crate::catalog::Catalog;
 use crate::cli::{BatchArgs, Cli, InputFormat};
 use crate::error::{Error, Result};
@@ -68,31 +68,12 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
     progress.bar.finish_and_clear();
 
     if by_team {
-        let scorer = batch::scorer::Scorer::new(&catalog, method, inactive)?;
-        let context = team::Context::new(&catalog, &scorer, args.approval_margin);
-        let teams: Vec<team::TeamResult> = summary.teams.iter().map(|(name, acc)| acc.finish(&context, name)).collect();
-        let mut everyone = team::TeamAcc::new(catalog.criteria.len(), catalog.frameworks.len());
-        for acc in summary.teams.values() {
-            everyone.merge(acc.clone());
-        }
-        let everyone = everyone.finish(&context, "everyone");
-        let knowledge_base = crate::report::knowledge_base_line(&catalog);
-        let overview = batch::report::Overview {
-            scored: summary.scored,
-            rejected: summary.rejected,
-            top_picks: &summary.top_picks,
-            answers: &summary.answers,
-            all: &everyone,
-            method: method_name(method),
-            knowledge_base: &knowledge_base,
-            approval_margin: args.approval_margin,
-        };
         let report_options = Options {
             top: Some(usize::from(args.top)),
             color: crate::output::use_color(cli.color, args.out.is_some()),
             ..Options::default()
         };
-        let text = batch::report::render(&catalog, &teams, &overview, format, &report_options);
+        let text = batch::report::team_report(&catalog, &summary, &options, &report_options)?;
         sink.writer().write_all(text.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
     }
     sink.finish()?;
@@ -101,14 +82,6 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
         eprintln!("{} scored, {} rejected", thousands(summary.scored), thousands(summary.rejected));
     }
     Ok(if summary.rejected > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
-}
-
-fn method_name(method: crate::score::MethodId) -> &'static str {
-    match method {
-        crate::score::MethodId::WeightedSum => "weighted sum",
-        crate::score::MethodId::WeightedProduct => "weighted product",
-        crate::score::MethodId::Topsis => "TOPSIS closeness",
-    }
 }
 
 /// Open one input; returns the source and its size in bytes when known.
@@ -123,6 +96,7 @@ fn open(input: &Path, args: &BatchArgs, catalog: &Catalog) -> Result<(Source, Op
             match input.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
                 Some("jsonl" | "ndjson") => InputFormat::Jsonl,
                 Some("toml") => InputFormat::Toml,
+                Some("db" | "sqlite" | "sqlite3") => InputFormat::Sqlite,
                 _ => InputFormat::Csv,
             }
         }
@@ -145,6 +119,15 @@ fn open(input: &Path, args: &BatchArgs, catalog: &Catalog) -> Result<(Source, Op
             })
             .collect();
         return Ok((Source::Toml { files }, None));
+    }
+    if format == InputFormat::Sqlite {
+        // Each respondent's latest answers, as the JSON Lines the server exports.
+        let text = crate::serve::export::jsonl(&crate::serve::store::read_current(input)?);
+        let size = text.len() as u64;
+        return Ok((
+            Source::Jsonl { file: Arc::from(name.as_str()), reader: Box::new(std::io::Cursor::new(text.into_bytes())) },
+            Some(size),
+        ));
     }
     let (reader, size): (Box<dyn Read + Send>, Option<u64>) = if stdin {
         (Box::new(std::io::stdin()), None)

@@ -8,8 +8,12 @@ mod inspect;
 mod install;
 mod project;
 mod recommend;
+mod serve;
 pub mod settings;
 mod tune;
+
+pub use batch::template;
+pub use recommend::advise;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -35,6 +39,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Tune(command) => tune::run(cli, command),
         Command::Completions(args) => install::completions(cli, args),
         Command::Man => install::man(),
+        Command::Serve(args) => serve::run(cli, args),
     }
 }
 

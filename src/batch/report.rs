@@ -350,3 +350,43 @@ fn csv_table(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> Stri
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
+
+/// How a method is named in the department report.
+fn method_name(method: crate::score::MethodId) -> &'static str {
+    match method {
+        crate::score::MethodId::WeightedSum => "weighted sum",
+        crate::score::MethodId::WeightedProduct => "weighted product",
+        crate::score::MethodId::Topsis => "TOPSIS closeness",
+    }
+}
+
+/// The teams of a finished `--by-team` run, everyone together, and the
+/// report in `options.format`: what `dlpick batch --by-team` prints and
+/// what `dlpick serve`'s admin page shows.
+pub fn team_report(
+    catalog: &Catalog,
+    summary: &super::Summary,
+    options: &super::Options,
+    report_options: &Options,
+) -> crate::Result<String> {
+    let scorer = super::scorer::Scorer::new(catalog, options.method, options.inactive)?;
+    let context = super::team::Context::new(catalog, &scorer, options.approval_margin);
+    let teams: Vec<TeamResult> = summary.teams.iter().map(|(name, acc)| acc.finish(&context, name)).collect();
+    let mut everyone = super::team::TeamAcc::new(catalog.criteria.len(), catalog.frameworks.len());
+    for acc in summary.teams.values() {
+        everyone.merge(acc.clone());
+    }
+    let everyone = everyone.finish(&context, "everyone");
+    let knowledge_base = crate::report::knowledge_base_line(catalog);
+    let overview = Overview {
+        scored: summary.scored,
+        rejected: summary.rejected,
+        top_picks: &summary.top_picks,
+        answers: &summary.answers,
+        all: &everyone,
+        method: method_name(options.method),
+        knowledge_base: &knowledge_base,
+        approval_margin: options.approval_margin,
+    };
+    Ok(render(catalog, &teams, &overview, options.format, report_options))
+}

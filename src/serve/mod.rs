@@ -1,0 +1,319 @@
+//! `dlpick serve`: a team survey over HTTP.
+//!
+//! Why a server: collecting a team's answers used to mean everyone running
+//! `dlpick ask --save` and mailing the file in. Now a team lead starts one
+//! command, shares one link, and watches the team's result on an admin page.
+//!
+//! Nothing here has its own idea of the questionnaire, the profile or the
+//! report. The form is built from [`crate::ask::questions`]; a sent form is
+//! turned into the lines `dlpick ask` reads in scripted mode and checked by
+//! the same parser ([`crate::ask::scripted::answers`]) and by the profile
+//! code ([`crate::ask::to_profile`]); what is stored is the profile TOML
+//! `dlpick ask --save` writes. The recommendation is
+//! [`crate::report::html::advice_section`] and the admin page is
+//! `dlpick batch --by-team --format html` run over the stored responses, so
+//! the exports reproduce it exactly.
+//!
+//! Layout: [`routes`] (HTTP: axum on tokio), [`pages`] (markup), [`store`]
+//! (SQLite, migrations, the single writer), [`tokens`] (random links, CSRF),
+//! [`export`] (batch's input formats).
+
+pub mod export;
+pub mod pages;
+pub mod routes;
+pub mod store;
+pub mod tokens;
+
+use std::io::Cursor;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use crate::ask::{self, Prefill};
+use crate::batch::{self, BatchFormat, Source};
+use crate::catalog::Catalog;
+use crate::error::{Error, Result};
+use crate::profile::InactivePolicy;
+use crate::report::Options;
+use crate::report::svg::escape;
+use crate::score::MethodId;
+use pages::{Fields, Problems};
+
+/// How to run the server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub db: PathBuf,
+    pub bind: String,
+    pub quiet: bool,
+}
+
+/// The longest name or team accepted, in characters.
+const MAX_NAME: usize = 100;
+/// The longest answer to one question, in characters.
+const MAX_ANSWER: usize = 1000;
+
+/// A form that passed every check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Valid {
+    pub name: String,
+    pub team: String,
+    /// The profile as `dlpick ask --save` writes it.
+    pub profile: String,
+}
+
+/// One line of text: control characters (a newline would start another
+/// answer) become spaces.
+fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_string()
+}
+
+/// Check a sent form with the questionnaire's own parser and the profile
+/// code; on failure, every problem found, by field.
+pub fn validate(catalog: &Catalog, fields: &Fields) -> std::result::Result<Valid, Problems> {
+    let mut problems = Problems::new();
+    let name = one_line(fields.get("name").map_or("", String::as_str));
+    let team = one_line(fields.get("team").map_or("", String::as_str));
+    if name.is_empty() {
+        problems
+            .push((Some("name".to_string()), "Give your name, so the organiser can tell answers apart.".to_string()));
+    } else if name.chars().count() > MAX_NAME {
+        problems.push((Some("name".to_string()), format!("The name is longer than {MAX_NAME} characters.")));
+    }
+    if team.chars().count() > MAX_NAME {
+        problems.push((Some("team".to_string()), format!("The team is longer than {MAX_NAME} characters.")));
+    }
+    // The answers, one line per question, exactly as `dlpick ask` reads them.
+    let mut lines = String::new();
+    for q in ask::questions(catalog) {
+        let key = ask::question_key(catalog, q);
+        let answer = one_line(fields.get(&key).map_or("", String::as_str));
+        if answer.chars().count() > MAX_ANSWER {
+            problems.push((Some(key), format!("The answer is longer than {MAX_ANSWER} characters.")));
+            lines.push('\n');
+        } else {
+            lines.push_str(&answer);
+            lines.push('\n');
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let to_problem = |e: Error| match e {
+        Error::Invalid(d) => {
+            let key = d
+                .field
+                .as_deref()
+                .and_then(|f| f.rsplit_once('(').and_then(|(_, rest)| rest.strip_suffix(')')))
+                .map(str::to_string);
+            let message = match (&key, d.field.as_deref()) {
+                (None, Some("needs")) => {
+                    "Rate at least one question above 0, so there is something to compare.".to_string()
+                }
+                _ => d.hint.as_ref().map_or_else(|| d.message.clone(), |h| format!("{} {h}", d.message)),
+            };
+            (key, message)
+        }
+        other => (None, other.to_string()),
+    };
+    let answers =
+        ask::scripted::answers(catalog, &Prefill::empty(catalog), &mut Cursor::new(lines.as_bytes()), "form", &name)
+            .map_err(|e| vec![to_problem(e)])?;
+    ask::to_profile(catalog, &answers).map_err(|e| vec![to_problem(e)])?;
+    Ok(Valid { name, team, profile: ask::profile_toml(catalog, &answers) })
+}
+
+/// The respondent's private page: their explained recommendation and the
+/// link to revise.
+pub fn recommendation_page(
+    catalog: &Catalog,
+    response: &store::Response,
+    link: &str,
+    edit_path: &str,
+) -> Result<String> {
+    let profile = crate::profile::Profile::from_toml(&response.profile, "<stored response>", &response.name, catalog)?;
+    let advice = crate::app::advise(catalog, vec![profile], MethodId::WeightedSum, None, InactivePolicy::default());
+    let mut body = format!(
+        "<header><h1>Your recommendation</h1><p class=\"meta\">Answers from {}{}, saved {} UTC.</p></header>\
+         <p class=\"saved\" role=\"status\">Your answers are saved. The survey's organiser sees them in the team's results.</p>\
+         <div class=\"notice\"><p><strong>This page's address is your private link:</strong> \
+         <code class=\"link\">{link}</code></p><p>Bookmark it to come back; anyone who has it can change your \
+         answers. <a href=\"{edit}\">Revise your answers</a></p></div>",
+        escape(&response.name),
+        if response.team.is_empty() { String::new() } else { format!(" (team {})", escape(&response.team)) },
+        escape(response.submitted.replace('T', " ").trim_end_matches('Z').split('.').next().unwrap_or_default()),
+        link = escape(link),
+        edit = escape(edit_path),
+    );
+    for a in &advice {
+        body.push_str(&crate::report::html::advice_section(catalog, a, &Options::default(), &a.profile.name));
+    }
+    Ok(pages::page("Your recommendation", &body))
+}
+
+struct Quiet;
+
+impl batch::Observer for Quiet {
+    fn rejected(&self, message: &str) {
+        eprintln!("dlpick: a stored response was rejected: {message}");
+    }
+    fn progress(&self, _rows: u64, _bytes: u64) {}
+}
+
+/// The options `dlpick batch --by-team --format html` runs with by default.
+fn team_options() -> batch::Options {
+    batch::Options {
+        method: MethodId::WeightedSum,
+        inactive: InactivePolicy::default(),
+        format: BatchFormat::Html,
+        top: TOP,
+        by_team: true,
+        threads: 1,
+        approval_margin: DEFAULT_APPROVAL_MARGIN,
+    }
+}
+
+/// How many frameworks each ranking shows, as `dlpick batch --top` by default.
+const TOP: usize = 3;
+/// As `dlpick batch --approval-margin` by default.
+const DEFAULT_APPROVAL_MARGIN: f64 = 5.0;
+
+/// `dlpick batch --by-team --format html` over these responses: the
+/// department report, teams and everyone together.
+pub fn team_report(catalog: &Catalog, responses: &[store::Response]) -> Result<String> {
+    let jsonl = export::jsonl(responses);
+    let source = Source::Jsonl { file: Arc::from("survey"), reader: Box::new(Cursor::new(jsonl.into_bytes())) };
+    let options = team_options();
+    let mut sink = Vec::new();
+    let summary = batch::run(catalog, vec![source], &options, &mut sink, &Quiet, &AtomicBool::new(false))?;
+    let report_options = Options { top: Some(TOP), ..Options::default() };
+    batch::report::team_report(catalog, &summary, &options, &report_options)
+}
+
+/// The admin page: the team report with the exports and counts on top.
+pub fn admin_page(catalog: &Catalog, responses: &[store::Response], counts: (u64, u64), token: &str) -> Result<String> {
+    let (versions, respondents) = counts;
+    let bar = format!(
+        "<nav class=\"admin-bar\" aria-label=\"Survey administration\"><p><strong>{respondents} respondent{}</strong> \
+         ({versions} response{} counting revisions). Reload the page for the latest answers.</p>\
+         <p>Download every current answer: <a href=\"/admin/{t}/results.csv\">results.csv</a> · \
+         <a href=\"/admin/{t}/results.jsonl\">results.jsonl</a>. \
+         <code>dlpick batch results.csv --by-team --format html</code> (or the database itself) reproduces this page.</p></nav>",
+        if respondents == 1 { "" } else { "s" },
+        if versions == 1 { "" } else { "s" },
+        t = escape(token),
+    );
+    if responses.is_empty() {
+        return Ok(pages::page(
+            "dlpick: survey results",
+            &format!(
+                "{bar}<header><h1>Survey results</h1><p class=\"meta\">No answers yet: share the survey link.</p></header>"
+            ),
+        ));
+    }
+    Ok(pages::restyle(&team_report(catalog, responses)?, &bar))
+}
+
+/// Resolve the address, bind, print the links and serve until SIGINT or SIGTERM.
+pub fn run(catalog: Catalog, config: &Config) -> Result<()> {
+    let store = store::Store::open(&config.db)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("dlpick-serve")
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&config.bind)
+            .await
+            .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", config.bind)))?;
+        let addr = listener.local_addr().map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", config.bind)))?;
+        if !config.quiet {
+            if addr.ip().is_loopback() {
+                eprintln!(
+                    "dlpick: listening on {addr}, loopback only: only this machine can answer (pass --bind 0.0.0.0:{} to let others in).",
+                    addr.port()
+                );
+            } else {
+                eprintln!(
+                    "dlpick: listening on {addr}: anyone who can reach this machine and has a link can use it (plain HTTP, no TLS)."
+                );
+                if addr.ip().is_unspecified() {
+                    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+                    eprintln!(
+                        "dlpick: in the links, replace {} with this machine's name or address ({}) before sharing them.",
+                        addr.ip(),
+                        host.trim()
+                    );
+                }
+            }
+            eprintln!("dlpick: answers are stored in {}; Ctrl-C stops the server.", config.db.display());
+        }
+        println!("survey: http://{addr}/s/{}", store.links.survey);
+        println!("admin: http://{addr}/admin/{}", store.links.admin);
+        let state = Arc::new(routes::AppState { stylesheet: pages::stylesheet(&catalog), catalog, store });
+        axum::serve(listener, routes::router(state))
+            .with_graceful_shutdown(shutdown())
+            .await
+            .map_err(|e| Error::Usage(format!("the server failed: {e}")))?;
+        if !config.quiet {
+            eprintln!("dlpick: stopped; every answer acknowledged is in {}.", config.db.display());
+        }
+        Ok(())
+    })
+}
+
+/// Resolves at SIGINT or SIGTERM.
+async fn shutdown() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let terminate = async {
+        match term.as_mut() {
+            Some(t) => {
+                t.recv().await;
+            }
+            None => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(pairs: &[(&str, &str)]) -> Fields {
+        pairs.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect()
+    }
+
+    #[test]
+    fn a_good_form_becomes_the_profile_ask_saves() {
+        let c = Catalog::builtin().unwrap();
+        let v = validate(
+            &c,
+            &fields(&[("name", "Ana <b>"), ("team", "lab"), ("debuggability", "5"), ("languages", "python")]),
+        )
+        .unwrap();
+        assert_eq!(v.name, "Ana <b>");
+        assert!(v.profile.contains("debuggability = 5"), "{}", v.profile);
+        assert!(v.profile.contains("languages = [\"python\"]"), "{}", v.profile);
+    }
+
+    #[test]
+    fn bad_answers_are_reported_by_field() {
+        let c = Catalog::builtin().unwrap();
+        let p = validate(&c, &fields(&[("name", "Ana"), ("flexibility", "9")])).unwrap_err();
+        assert_eq!(p[0].0.as_deref(), Some("flexibility"));
+        assert!(p[0].1.contains("out of range"), "{p:?}");
+        let p = validate(&c, &fields(&[("name", "Ana"), ("flexibility", "2"), ("exclude", "pytroch")])).unwrap_err();
+        assert_eq!(p[0].0.as_deref(), Some("exclude"));
+        assert!(p[0].1.contains("pytorch"), "{p:?}");
+        let p = validate(&c, &fields(&[("name", "Ana")])).unwrap_err();
+        assert_eq!(p[0].0, None);
+        let p = validate(&c, &fields(&[("name", " "), ("flexibility", "2")])).unwrap_err();
+        assert_eq!(p[0].0.as_deref(), Some("name"));
+        // A newline cannot smuggle in an answer to the next question.
+        let p = validate(&c, &fields(&[("name", "A"), ("beginner_friendliness", "1\n9")])).unwrap_err();
+        assert_eq!(p[0].0.as_deref(), Some("beginner_friendliness"));
+    }
+}

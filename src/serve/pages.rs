@@ -1,0 +1,272 @@
+//! The survey's pages: plain HTML forms that work without JavaScript.
+//!
+//! The form is built from [`ask::questions`], [`ask::question_text`] and
+//! [`ask::answer_format`], the same source `dlpick ask` asks from, so a
+//! question added or reworded there appears here unchanged. Every piece of
+//! user or knowledge-base text goes through [`escape`]. Styles come from one
+//! stylesheet route (the report's own style plus the form's), so the
+//! Content-Security-Policy needs no inline style or script.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::ask::{self, NEED_LABELS, Question};
+use crate::catalog::Catalog;
+use crate::report::svg::escape;
+
+/// The form's answers as typed, by field name (`name`, `team`, question keys).
+pub type Fields = BTreeMap<String, String>;
+
+/// Problems to show: the field they belong to (if any) and the message.
+pub type Problems = Vec<(Option<String>, String)>;
+
+/// Styles added to the report's own for the forms.
+const FORM_STYLE: &str = r"
+.skip { position: absolute; left: -999px; }
+.skip:focus { left: 8px; top: 8px; background: #fff; padding: 8px; z-index: 2; }
+form.survey fieldset, form.survey .field { border: 1px solid var(--line); border-radius: 8px; margin: 16px 0; padding: 12px 16px; }
+form.survey legend, form.survey .field > label { font-weight: 600; padding: 0 4px; display: block; }
+.qn { color: var(--muted); font-weight: 400; margin-right: 6px; }
+.scale { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; margin-top: 6px; }
+@media (max-width: 600px) { .scale { grid-template-columns: repeat(2, 1fr); } }
+.scale label, .choices label { display: flex; gap: 8px; align-items: center; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; min-height: 44px; cursor: pointer; }
+.scale label:has(input:checked), .choices label:has(input:checked) { border-color: var(--accent); background: #eef4ff; }
+.choices { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 6px; margin-top: 6px; }
+.scale b { min-width: 1ch; }
+input[type=radio], input[type=checkbox] { flex: none; width: 20px; height: 20px; margin: 0; accent-color: var(--accent); }
+input[type=text] { width: 100%; font: inherit; padding: 10px; margin-top: 6px; border: 1px solid #9aa5b1; border-radius: 6px; }
+:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+.hint { color: var(--muted); font-size: .9rem; margin: 4px 0 0; }
+.error { color: #b91c1c; font-weight: 600; margin: 6px 0 0; }
+.invalid { border-color: #b91c1c !important; border-width: 2px !important; }
+.errors { border: 2px solid #b91c1c; background: #fef2f2; padding: 12px 16px; border-radius: 6px; margin: 16px 0; }
+.errors h2 { border: 0; margin: 0; padding: 0; font-size: 1.1rem; }
+.errors a { color: #b91c1c; }
+button { font: inherit; font-weight: 600; padding: 12px 28px; min-height: 44px; background: var(--accent); color: #fff; border: 0; border-radius: 6px; cursor: pointer; }
+.notice { background: #fffbeb; border-left: 4px solid var(--warn); padding: 12px 16px; border-radius: 4px; margin: 16px 0; }
+.saved { background: #ecfdf5; border-left: 4px solid #047857; padding: 12px 16px; border-radius: 4px; margin: 16px 0; }
+.admin-bar { background: #f1f5f9; padding: 12px 16px; border-radius: 6px; margin: 0 0 16px; }
+.admin-bar code, code.link { word-break: break-all; }
+";
+
+/// The path of the stylesheet.
+pub const STYLE_PATH: &str = "/assets/dlpick.css";
+
+/// The whole stylesheet: the report's style (taken from a rendered report,
+/// so it stays the report's) and the forms'.
+pub fn stylesheet(catalog: &Catalog) -> String {
+    let report = crate::report::Format::Html.report().criteria(catalog, &crate::report::Options::default());
+    let report_style =
+        report.split_once("<style>").and_then(|(_, rest)| rest.split_once("</style>")).map_or("", |(style, _)| style);
+    format!("{report_style}\n{FORM_STYLE}")
+}
+
+/// A report page made by the report module, with its inline style swapped
+/// for the stylesheet link, and `extra` (HTML) placed at the top of `<main>`.
+pub fn restyle(page: &str, extra: &str) -> String {
+    let mut out = match (page.find("<style>"), page.find("</style>")) {
+        (Some(start), Some(end)) if start < end => format!(
+            "{}<link rel=\"stylesheet\" href=\"{STYLE_PATH}\">{}",
+            &page[..start],
+            &page[end + "</style>".len()..]
+        ),
+        _ => page.to_string(),
+    };
+    if let Some(at) = out.find("<main>") {
+        out.insert_str(at + "<main>".len(), extra);
+    }
+    out
+}
+
+/// A page of ours.
+pub fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"referrer\" content=\"no-referrer\">\n<title>{}</title>\n<link rel=\"stylesheet\" href=\"{STYLE_PATH}\">\n</head>\n<body>\n<a class=\"skip\" href=\"#content\">Skip to the questions</a>\n<main id=\"content\">\n{body}\n</main>\n</body>\n</html>\n",
+        escape(title)
+    )
+}
+
+/// The plain page every unknown path or wrong token gets.
+pub fn not_found() -> String {
+    page("Not found", "<h1>Not found</h1><p>There is nothing at this address.</p>")
+}
+
+/// A short page with a heading and one paragraph (already HTML).
+pub fn message(title: &str, html: &str) -> String {
+    page(title, &format!("<h1>{}</h1><p>{html}</p>", escape(title)))
+}
+
+/// What a form needs besides the questions.
+pub struct FormContext<'a> {
+    pub action: &'a str,
+    pub csrf: &'a str,
+    pub form_id: &'a str,
+    pub heading: &'a str,
+    pub intro: &'a str,
+    pub button: &'a str,
+}
+
+fn field_id(key: &str) -> String {
+    format!("f-{}", key.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "-"))
+}
+
+/// The list items selected in a `;`-separated answer.
+fn selected(value: &str) -> Vec<String> {
+    value.split([';', ',']).map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect()
+}
+
+fn problem_for<'a>(problems: &'a Problems, key: &str) -> Option<&'a str> {
+    problems.iter().find(|(k, _)| k.as_deref() == Some(key)).map(|(_, m)| m.as_str())
+}
+
+/// The error line under a field, and the attributes that tie it to the field.
+fn error_parts(problems: &Problems, key: &str) -> (String, String, &'static str) {
+    match problem_for(problems, key) {
+        Some(m) => {
+            let id = format!("{}-error", field_id(key));
+            (
+                format!("<p class=\"error\" id=\"{id}\">{}</p>", escape(m)),
+                format!(" aria-invalid=\"true\" aria-describedby=\"{id}\""),
+                " invalid",
+            )
+        }
+        None => (String::new(), String::new(), ""),
+    }
+}
+
+fn text_field(out: &mut String, key: &str, label: &str, value: &str, hint: &str, problems: &Problems, extra: &str) {
+    let id = field_id(key);
+    let (error, attrs, class) = error_parts(problems, key);
+    let hint_id = format!("{id}-hint");
+    let described = if attrs.is_empty() {
+        format!(" aria-describedby=\"{hint_id}\"")
+    } else {
+        attrs.replace("aria-describedby=\"", &format!("aria-describedby=\"{hint_id} "))
+    };
+    let _ = write!(
+        out,
+        "<div class=\"field{class}\"><label for=\"{id}\">{label}</label><p class=\"hint\" id=\"{hint_id}\">{}</p><input type=\"text\" id=\"{id}\" name=\"{}\" value=\"{}\"{described}{extra}>{error}</div>",
+        escape(hint),
+        escape(key),
+        escape(value),
+    );
+}
+
+/// The questionnaire as a form, filled with `values` and showing `problems`.
+pub fn form(catalog: &Catalog, ctx: &FormContext<'_>, values: &Fields, problems: &Problems) -> String {
+    let mut out = format!("<header><h1>{}</h1><p class=\"meta\">{}</p></header>", escape(ctx.heading), ctx.intro);
+    if !problems.is_empty() {
+        out.push_str("<div class=\"errors\" role=\"alert\" tabindex=\"-1\" id=\"errors\"><h2>Nothing was saved: please check your answers</h2><ul>");
+        for (key, m) in problems {
+            match key {
+                Some(k) => {
+                    let _ = write!(out, "<li><a href=\"#{}\">{}</a></li>", field_id(k), escape(m));
+                }
+                None => {
+                    let _ = write!(out, "<li>{}</li>", escape(m));
+                }
+            }
+        }
+        out.push_str("</ul></div>");
+    }
+    let _ = write!(
+        out,
+        "<form class=\"survey\" method=\"post\" action=\"{}\" accept-charset=\"utf-8\" novalidate>\
+         <input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"form_id\" value=\"{}\">",
+        escape(ctx.action),
+        escape(ctx.csrf),
+        escape(ctx.form_id)
+    );
+    let value = |key: &str| values.get(key).map_or("", String::as_str);
+    text_field(
+        &mut out,
+        "name",
+        "Your name",
+        value("name"),
+        "Shown to the survey's organiser with your answers.",
+        problems,
+        " required maxlength=\"100\" autocomplete=\"name\"",
+    );
+    text_field(
+        &mut out,
+        "team",
+        "Your team (optional)",
+        value("team"),
+        "Answers with the same team are combined into one team result.",
+        problems,
+        " maxlength=\"100\" autocomplete=\"organization\"",
+    );
+    let all = ask::questions(catalog);
+    let total = all.len();
+    for (i, q) in all.into_iter().enumerate() {
+        question(&mut out, catalog, q, &format!("<span class=\"qn\">{}/{total}</span>", i + 1), values, problems);
+    }
+    let _ = write!(out, "<p><button type=\"submit\">{}</button></p></form>", escape(ctx.button));
+    out
+}
+
+/// One question: a 0–5 scale, check boxes, or (for any other kind) a text
+/// field answered as `dlpick ask` reads it.
+#[allow(clippy::match_wildcard_for_single_variants)] // new kinds of question are typed answers
+fn question(out: &mut String, catalog: &Catalog, q: Question, number: &str, values: &Fields, problems: &Problems) {
+    let key = ask::question_key(catalog, q);
+    let text = ask::question_text(catalog, q);
+    let id = field_id(&key);
+    let (error, attrs, class) = error_parts(problems, &key);
+    let current = values.get(&key).map_or("", String::as_str);
+    let group = |out: &mut String, options: &[(String, String)], kind: &str, css: &str| {
+        let chosen = selected(current);
+        let hint = if kind == "radio" {
+            String::new()
+        } else {
+            "<p class=\"hint\">Tick any that apply, or none.</p>".to_string()
+        };
+        let _ = write!(
+            out,
+            "<fieldset class=\"q{class}\" id=\"{id}\"{attrs}><legend>{number}{}</legend>{hint}<div class=\"{css}\">",
+            escape(&text),
+        );
+        for (j, (v, label)) in options.iter().enumerate() {
+            let checked = if kind == "radio" {
+                let want = if current.trim().is_empty() { "0" } else { current.trim() };
+                want.parse::<f64>().ok() == v.parse::<f64>().ok()
+            } else {
+                chosen.contains(&v.to_lowercase())
+            };
+            let _ = write!(
+                out,
+                "<label for=\"{id}-{j}\"><input type=\"{kind}\" id=\"{id}-{j}\" name=\"{}\" value=\"{}\"{}>{label}</label>",
+                escape(&key),
+                escape(v),
+                if checked { " checked" } else { "" }
+            );
+        }
+        let _ = write!(out, "</div>{error}</fieldset>");
+    };
+    match q {
+        Question::Need(_) => {
+            let options: Vec<(String, String)> = NEED_LABELS
+                .iter()
+                .enumerate()
+                .map(|(n, l)| (n.to_string(), format!("<b>{n}</b> {}", escape(l))))
+                .collect();
+            group(out, &options, "radio", "scale");
+        }
+        Question::Languages => {
+            let options: Vec<(String, String)> =
+                catalog.languages().into_iter().map(|l| (l.to_string(), escape(l))).collect();
+            group(out, &options, "checkbox", "choices");
+        }
+        Question::Exclude => {
+            let options: Vec<(String, String)> =
+                catalog.frameworks.iter().map(|f| (f.id.clone(), escape(&f.name))).collect();
+            group(out, &options, "checkbox", "choices");
+        }
+        // Any other question is answered as typed, as in `dlpick ask`.
+        _ => {
+            let label = format!("{number}{}", escape(&text));
+            let hint = format!("Answer: {}. Leave it blank for the default.", ask::answer_format(catalog, q));
+            text_field(out, &key, &label, current, &hint, problems, " maxlength=\"200\"");
+        }
+    }
+}

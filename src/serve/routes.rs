@@ -1,0 +1,377 @@
+//! Routes, handlers and the headers every response carries.
+//!
+//! | path | what |
+//! | --- | --- |
+//! | `GET /s/<survey>` | the questionnaire |
+//! | `POST /s/<survey>` | a new response; answered with a redirect to the private page |
+//! | `GET /s/<survey>/r/<edit>` | the respondent's recommendation (private) |
+//! | `GET /s/<survey>/r/<edit>/edit` | the form, filled in, to revise |
+//! | `POST /s/<survey>/r/<edit>` | a revision |
+//! | `GET /admin/<admin>` | the live team report |
+//! | `GET /admin/<admin>/results.csv`, `.jsonl` | every current response in `dlpick batch`'s input formats |
+//!
+//! A wrong token anywhere gets the same 404 as an unknown path. The token is
+//! checked before the body is read; bodies over [`BODY_LIMIT`] get 413; a
+//! post whose CSRF field does not match its cookie gets 403.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use super::pages::{self, Fields, FormContext, Problems};
+use super::store::{self, Store, Stored, Submission};
+use super::{export, tokens, validate};
+use crate::catalog::Catalog;
+
+/// The largest request body accepted.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// The CSRF cookie's name.
+const COOKIE: &str = "dlpick_csrf";
+
+/// What the handlers share.
+pub struct AppState {
+    pub catalog: Catalog,
+    pub store: Store,
+    pub stylesheet: String,
+}
+
+type Shared = Arc<AppState>;
+
+/// The whole application.
+pub fn router(state: Shared) -> Router {
+    Router::new()
+        .route("/s/{token}", get(survey_form).post(survey_submit))
+        .route("/s/{token}/r/{edit}", get(private_page).post(revise_submit))
+        .route("/s/{token}/r/{edit}/edit", get(revise_form))
+        .route("/admin/{token}", get(admin))
+        .route("/admin/{token}/results.csv", get(export_csv))
+        .route("/admin/{token}/results.jsonl", get(export_jsonl))
+        .route(pages::STYLE_PATH, get(stylesheet))
+        .fallback(not_found)
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn html(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+}
+
+fn not_found_response() -> Response {
+    html(StatusCode::NOT_FOUND, pages::not_found())
+}
+
+async fn not_found() -> Response {
+    not_found_response()
+}
+
+async fn stylesheet(State(state): State<Shared>) -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], state.stylesheet.clone()).into_response()
+}
+
+/// The browser's CSRF cookie, or a new one to set.
+fn csrf_cookie(headers: &HeaderMap) -> (String, bool) {
+    let existing = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == COOKIE && tokens::well_formed(value))
+        .map(|(_, value)| value.to_string());
+    match existing {
+        Some(value) => (value, false),
+        None => (tokens::random(), true),
+    }
+}
+
+fn with_cookie(mut response: Response, cookie: &str, set: bool) -> Response {
+    if set {
+        if let Ok(v) = HeaderValue::from_str(&format!("{COOKIE}={cookie}; Path=/; HttpOnly; SameSite=Strict")) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+fn redirect(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
+}
+
+/// Read at most [`BODY_LIMIT`] bytes, or answer 413.
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, Response> {
+    let too_large = || {
+        html(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            pages::message("Too large", "The form sent more than 64 KiB; nothing was saved."),
+        )
+    };
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        return Err(too_large());
+    }
+    axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| too_large())
+}
+
+/// The form's fields; a field given several times (check boxes) joins its
+/// values with `;`.
+fn parse_fields(body: &[u8]) -> Fields {
+    let mut fields = Fields::new();
+    for (key, value) in form_urlencoded::parse(body) {
+        fields
+            .entry(key.into_owned())
+            .and_modify(|v: &mut String| {
+                v.push(';');
+                v.push_str(&value);
+            })
+            .or_insert_with(|| value.into_owned());
+    }
+    fields
+}
+
+fn csrf_ok(state: &AppState, headers: &HeaderMap, fields: &Fields) -> bool {
+    let (cookie, fresh) = csrf_cookie(headers);
+    !fresh && fields.get("csrf").is_some_and(|sent| tokens::same(sent, &tokens::csrf(&state.store.links.key, &cookie)))
+}
+
+fn forbidden() -> Response {
+    html(
+        StatusCode::FORBIDDEN,
+        pages::message(
+            "Form expired",
+            "This form could not be checked (it was not sent from the survey page, or your browser did not keep its cookie). Nothing was saved: go back, reload the page and send it again.",
+        ),
+    )
+}
+
+fn server_error(message: &str) -> Response {
+    eprintln!("dlpick: error: {message}");
+    html(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        pages::message("Not saved", "The answers could not be stored. Nothing was saved; please try again."),
+    )
+}
+
+const NEW_INTRO: &str = "Rate how much each concern matters to you, from 0 (doesn't matter) to 5 (critical), then send the form. You will see your own explained recommendation and get a private link to change your answers later.";
+
+fn form_page(
+    state: &AppState,
+    action: &str,
+    cookie: &str,
+    form_id: &str,
+    values: &Fields,
+    problems: &Problems,
+    revising: bool,
+) -> String {
+    let csrf = tokens::csrf(&state.store.links.key, cookie);
+    let ctx = FormContext {
+        action,
+        csrf: &csrf,
+        form_id,
+        heading: if revising { "Revise your answers" } else { "Which deep-learning framework suits you?" },
+        intro: if revising {
+            "Change what you like and send the form again: your new answers replace the earlier ones (which are kept in the survey's history)."
+        } else {
+            NEW_INTRO
+        },
+        button: if revising { "Save my new answers" } else { "Send my answers" },
+    };
+    let title = if problems.is_empty() { ctx.heading.to_string() } else { format!("Error: {}", ctx.heading) };
+    pages::page(&title, &pages::form(&state.catalog, &ctx, values, problems))
+}
+
+async fn survey_form(State(state): State<Shared>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+    if !tokens::same(&token, &state.store.links.survey) {
+        return not_found_response();
+    }
+    let (cookie, fresh) = csrf_cookie(&headers);
+    let body =
+        form_page(&state, &format!("/s/{token}"), &cookie, &tokens::random(), &Fields::new(), &Problems::new(), false);
+    with_cookie(html(StatusCode::OK, body), &cookie, fresh)
+}
+
+/// Validate and store a form; `edit` is the respondent's token for a revision.
+async fn submit(state: Shared, token: &str, edit: Option<&str>, headers: &HeaderMap, body: Body) -> Response {
+    let bytes = match read_body(headers, body).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let mut fields = parse_fields(&bytes);
+    if !csrf_ok(&state, headers, &fields) {
+        return forbidden();
+    }
+    let form_id = fields.remove("form_id").filter(|f| tokens::well_formed(f)).unwrap_or_else(tokens::random);
+    fields.remove("csrf");
+    let action = edit.map_or_else(|| format!("/s/{token}"), |e| format!("/s/{token}/r/{e}"));
+    let valid = match validate(&state.catalog, &fields) {
+        Ok(v) => v,
+        Err(problems) => {
+            let (cookie, _) = csrf_cookie(headers);
+            let page = form_page(&state, &action, &cookie, &form_id, &fields, &problems, edit.is_some());
+            return html(StatusCode::UNPROCESSABLE_ENTITY, page);
+        }
+    };
+    let edit_token = edit.map_or_else(|| tokens::edit_token(&state.store.links.key, &form_id), str::to_string);
+    let submission = Submission {
+        edit_digest: tokens::digest(&edit_token),
+        form_id,
+        name: valid.name,
+        team: valid.team,
+        profile: valid.profile,
+        fields: serde_json::to_string(&fields).unwrap_or_default(),
+        revision: edit.is_some(),
+    };
+    match state.store.submit(submission).await {
+        Ok(Stored::Saved) => redirect(&format!("/s/{token}/r/{edit_token}")),
+        Ok(Stored::UnknownRespondent) => not_found_response(),
+        Err(e) => server_error(&e),
+    }
+}
+
+async fn survey_submit(
+    State(state): State<Shared>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    if !tokens::same(&token, &state.store.links.survey) {
+        return not_found_response();
+    }
+    submit(state, &token, None, &headers, body).await
+}
+
+async fn revise_submit(
+    State(state): State<Shared>,
+    Path((token, edit)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    if !tokens::same(&token, &state.store.links.survey) || !tokens::well_formed(&edit) {
+        return not_found_response();
+    }
+    submit(state, &token, Some(&edit), &headers, body).await
+}
+
+/// The respondent's latest response, or `None` for a wrong link.
+async fn lookup(state: &Shared, token: &str, edit: &str) -> Result<Option<store::Response>, Response> {
+    if !tokens::same(token, &state.store.links.survey) || !tokens::well_formed(edit) {
+        return Ok(None);
+    }
+    let state = Arc::clone(state);
+    let digest = tokens::digest(edit);
+    tokio::task::spawn_blocking(move || state.store.read(|c| store::latest_for(c, &digest)))
+        .await
+        .map_err(|e| server_error(&e.to_string()))?
+        .map_err(|e| server_error(&e.to_string()))
+}
+
+async fn private_page(
+    State(state): State<Shared>,
+    Path((token, edit)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let response = match lookup(&state, &token, &edit).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return not_found_response(),
+        Err(r) => return r,
+    };
+    // The link as the respondent's browser reached it (the page escapes it).
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let link = format!("http://{host}/s/{token}/r/{edit}");
+    match super::recommendation_page(&state.catalog, &response, &link, &format!("/s/{token}/r/{edit}/edit")) {
+        Ok(page) => html(StatusCode::OK, page),
+        Err(e) => server_error(&e.to_string()),
+    }
+}
+
+async fn revise_form(
+    State(state): State<Shared>,
+    Path((token, edit)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let response = match lookup(&state, &token, &edit).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return not_found_response(),
+        Err(r) => return r,
+    };
+    let mut values: Fields = serde_json::from_str(&response.fields).unwrap_or_default();
+    values.insert("name".to_string(), response.name);
+    values.insert("team".to_string(), response.team);
+    let (cookie, fresh) = csrf_cookie(&headers);
+    let body =
+        form_page(&state, &format!("/s/{token}/r/{edit}"), &cookie, &tokens::random(), &values, &Problems::new(), true);
+    with_cookie(html(StatusCode::OK, body), &cookie, fresh)
+}
+
+/// Every respondent's current response, for the admin token only.
+async fn current(state: &Shared, token: &str) -> Result<(Vec<store::Response>, (u64, u64)), Response> {
+    if !tokens::same(token, &state.store.links.admin) {
+        return Err(not_found_response());
+    }
+    let state = Arc::clone(state);
+    tokio::task::spawn_blocking(move || state.store.read(|c| Ok((store::current(c)?, store::counts(c)?))))
+        .await
+        .map_err(|e| server_error(&e.to_string()))?
+        .map_err(|e| server_error(&e.to_string()))
+}
+
+async fn admin(State(state): State<Shared>, Path(token): Path<String>) -> Response {
+    let (responses, counts) = match current(&state, &token).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let worker = Arc::clone(&state);
+    let page =
+        tokio::task::spawn_blocking(move || super::admin_page(&worker.catalog, &responses, counts, &token)).await;
+    match page {
+        Ok(Ok(page)) => html(StatusCode::OK, page),
+        Ok(Err(e)) => server_error(&e.to_string()),
+        Err(e) => server_error(&e.to_string()),
+    }
+}
+
+fn download(content_type: &'static str, file: &'static str, body: String) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CONTENT_DISPOSITION, file)], body).into_response()
+}
+
+async fn export_csv(State(state): State<Shared>, Path(token): Path<String>) -> Response {
+    match current(&state, &token).await {
+        Ok((responses, _)) => download(
+            "text/csv; charset=utf-8",
+            "attachment; filename=\"results.csv\"",
+            export::csv(&state.catalog, &responses),
+        ),
+        Err(r) => r,
+    }
+}
+
+async fn export_jsonl(State(state): State<Shared>, Path(token): Path<String>) -> Response {
+    match current(&state, &token).await {
+        Ok((responses, _)) => download(
+            "application/x-ndjson; charset=utf-8",
+            "attachment; filename=\"results.jsonl\"",
+            export::jsonl(&responses),
+        ),
+        Err(r) => r,
+    }
+}
