@@ -219,6 +219,10 @@ pub struct BatchArgs {
     #[arg(long)]
     pub ignore_unknown_columns: bool,
 
+    /// Follow symbolic links inside folders (loops are detected; each file is read once).
+    #[arg(long)]
+    pub follow_links: bool,
+
     /// Aggregation method.
     #[arg(long, value_enum, default_value_t = MethodId::WeightedSum)]
     pub method: MethodId,
@@ -253,6 +257,10 @@ pub struct CheckArgs {
     /// Files or folders (searched for *.toml) to validate.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+
+    /// Follow symbolic links inside folders (loops are detected; each file is read once).
+    #[arg(long)]
+    pub follow_links: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -358,6 +366,10 @@ pub struct FitArgs {
     /// Write the learned weights into the weights file.
     #[arg(long)]
     pub write: bool,
+
+    /// Follow symbolic links inside folders (loops are detected; each file is read once).
+    #[arg(long)]
+    pub follow_links: bool,
 
     #[arg(long, short, value_enum, default_value_t = TuneFormat::Text)]
     pub format: TuneFormat,

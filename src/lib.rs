@@ -14,10 +14,13 @@ pub mod cli;
 pub mod error;
 pub mod explain;
 pub mod input;
+pub mod limits;
 pub mod output;
 pub mod profile;
 pub mod report;
+pub mod sanitize;
 pub mod score;
 pub mod tune;
+pub mod walk;
 
 pub use error::{Error, Result};

@@ -39,7 +39,7 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
         return Err(Error::Usage("standard input (`-`) can be read only once.".to_string()));
     }
     for input in &args.inputs {
-        let (source, size) = open(input, args, &catalog)?;
+        let (source, size) = open(input, args, &catalog, cli.quiet)?;
         total_bytes = total_bytes.zip(size).map(|(a, b)| a + b);
         sources.push(source);
     }
@@ -84,7 +84,7 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
 }
 
 /// Open one input; returns the source and its size in bytes when known.
-fn open(input: &Path, args: &BatchArgs, catalog: &Catalog) -> Result<(Source, Option<u64>)> {
+fn open(input: &Path, args: &BatchArgs, catalog: &Catalog, quiet: bool) -> Result<(Source, Option<u64>)> {
     let stdin = input.as_os_str() == "-";
     let format = args.input_format.unwrap_or_else(|| {
         if stdin {
@@ -101,7 +101,8 @@ fn open(input: &Path, args: &BatchArgs, catalog: &Catalog) -> Result<(Source, Op
     });
     let name = if stdin { "<stdin>".to_string() } else { input.display().to_string() };
     if format == InputFormat::Toml {
-        let files = if input.is_dir() { toml_files(input)? } else { vec![input.to_path_buf()] };
+        let files =
+            if input.is_dir() { toml_files(input, args.follow_links, quiet)? } else { vec![input.to_path_buf()] };
         let root = if input.is_dir() { input.to_path_buf() } else { PathBuf::new() };
         let files = files
             .into_iter()

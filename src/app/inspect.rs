@@ -46,7 +46,7 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
     let mut files: Vec<PathBuf> = Vec::new();
     for path in &args.files {
         if path.is_dir() {
-            files.extend(toml_files(path)?);
+            files.extend(toml_files(path, args.follow_links, cli.quiet)?);
         } else {
             files.push(path.clone());
         }

@@ -121,11 +121,11 @@ fn fit_weights(cli: &Cli) -> Result<(Catalog, Option<(PathBuf, String)>)> {
 }
 
 /// Decisions from a folder of TOML profiles, a CSV or a JSON Lines file.
-fn load_decisions(path: &Path, catalog: &Catalog, quiet: bool) -> Result<Vec<Decision>> {
+fn load_decisions(path: &Path, catalog: &Catalog, quiet: bool, follow_links: bool) -> Result<Vec<Decision>> {
     let mut profiles: Vec<Profile> = Vec::new();
     let name = path.display().to_string();
     if path.is_dir() {
-        for file in toml_files(path)? {
+        for file in toml_files(path, follow_links, quiet)? {
             profiles.push(load_profile(&file, catalog)?);
         }
     } else {
@@ -206,7 +206,7 @@ fn fit_cmd(cli: &Cli, args: &FitArgs) -> Result<ExitCode> {
                 .to_string(),
         ));
     }
-    let decisions = fit::shuffled(load_decisions(&args.decisions, &catalog, cli.quiet)?, args.seed);
+    let decisions = fit::shuffled(load_decisions(&args.decisions, &catalog, cli.quiet, args.follow_links)?, args.seed);
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
     let held = ((decisions.len() as f64) * args.holdout).round() as usize;
     if held >= decisions.len() {

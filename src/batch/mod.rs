@@ -83,7 +83,7 @@ type CsvBatch = Vec<(csv::ByteRecord, u64)>;
 enum Rows {
     Csv(Arc<Layout>, CsvBatch),
     Json(Arc<str>, Vec<(String, u64)>),
-    Toml(Vec<(TomlFile, std::io::Result<String>)>),
+    Toml(Vec<(TomlFile, std::result::Result<String, String>)>),
 }
 
 struct Work {
@@ -232,7 +232,13 @@ fn read_all(
             Source::Toml { files } => {
                 let mut batch = Vec::new();
                 for file in files {
-                    let text = std::fs::read_to_string(&file.path);
+                    let text = crate::limits::read_toml_file(&file.path).map_err(|e| match e {
+                        crate::limits::ReadError::Io(e) => format!("cannot read the file: {e}."),
+                        crate::limits::ReadError::NotUtf8 => "cannot read the file: it is not UTF-8 text.".to_string(),
+                        crate::limits::ReadError::TooLarge => {
+                            "larger than the 16 MiB limit for a TOML input.".to_string()
+                        }
+                    });
                     batch.push((file, text));
                     if batch.len() == 256 && !send(Rows::Toml(std::mem::take(&mut batch)), 0) {
                         return Ok(());
@@ -326,10 +332,9 @@ fn process(
                 let name = file.path.display().to_string();
                 let parsed = match text {
                     Ok(text) => parse_toml_file(&name, &text, &file.default_name, &file.team, catalog, &mut respondent),
-                    Err(e) => Err(Box::new(crate::error::Diagnostic::new(
-                        crate::error::Location::file(name.clone()),
-                        format!("cannot read the file: {e}."),
-                    ))),
+                    Err(why) => {
+                        Err(Box::new(crate::error::Diagnostic::new(crate::error::Location::file(name.clone()), why)))
+                    }
                 };
                 handle(parsed, &respondent, &mut done);
             }
