@@ -17,6 +17,7 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+#[allow(dead_code)]
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
@@ -74,4 +75,162 @@ fn folder_links_are_skipped_with_one_note_and_loops_end() {
     let decisions = std::fs::read_dir(root().join("profiles/decisions")).unwrap().count();
     assert_eq!(stdout.lines().count(), 2 + decisions, "{stdout}");
     dlpick().args(["tune", "fit", "--follow-links"]).arg(&profiles).timeout(Duration::from_secs(60)).assert().success();
+}
+
+// 3. Control bytes are shown as visible escapes, never raw.
+
+#[test]
+fn control_bytes_never_reach_the_terminal_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = write(
+        dir.path(),
+        "p.toml",
+        "name = \"evil\\u001b]0;pwned\\u0007\\u0000\"\ndescription = \"two\\nlines\"\n[needs]\ndebuggability = 5\n",
+    );
+    let out = dlpick().arg("recommend").arg(&profile).output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(!stdout.contains(['\u{1b}', '\u{7}', '\0']), "{stdout:?}");
+    assert!(stdout.starts_with("evil\\u{1b}]0;pwned\\u{7}\\u{0} — two\\u{a}lines\n"), "{stdout}");
+
+    // TOML escapes in a key reach the error message.
+    let bad = write(dir.path(), "bad.toml", "[needs]\n\"debug\\u001b[2Jgability\" = 5\n");
+    let out = dlpick().arg("recommend").arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = stderr_of(&out);
+    assert!(!stderr.contains('\u{1b}') && stderr.contains("debug\\u{1b}[2Jgability"), "{stderr}");
+
+    // CSV cells, in a rejected row.
+    let csv = write(dir.path(), "s.csv", "name,debuggability,exclude\nAna,4,\"the\u{1b}[2Jano\u{7}\"\n");
+    let out = dlpick().arg("batch").arg(&csv).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = stderr_of(&out);
+    assert!(!stderr.contains(['\u{1b}', '\u{7}']) && stderr.contains("the\\u{1b}[2Jano\\u{7}"), "{stderr}");
+
+    // Questionnaire answers.
+    let out = dlpick().arg("ask").write_stdin("5\n\u{1b}]0;x\u{7}\0\n").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = stderr_of(&out);
+    assert!(!stderr.contains(['\u{1b}', '\u{7}', '\0']) && stderr.contains("\\u{1b}]0;x\\u{7}\\u{0}"), "{stderr}");
+
+    // Names in batch text tables, newline included.
+    let csv = write(dir.path(), "n.csv", "name,debuggability\n\"two\nlines\u{1b}\",4\n");
+    let out = dlpick().args(["batch", "--format", "text"]).arg(&csv).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("two\\u{a}lines\\u{1b}"), "{stdout}");
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+}
+
+// 6. Error messages are bounded, and fast.
+
+#[test]
+fn huge_inputs_give_short_errors_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    // A 20 MB answer.
+    let answer = "7".repeat(20_000_000);
+    let started = std::time::Instant::now();
+    let out = dlpick().arg("ask").write_stdin(format!("{answer}\n")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = stderr_of(&out);
+    assert!(stderr.len() < 1000, "{} bytes of stderr", stderr.len());
+    assert!(stderr.contains("`7777") && stderr.contains("…`"), "{stderr}");
+
+    // A 20 MB unknown CSV header column: no similarity search, no echo.
+    let csv = write(dir.path(), "wide.csv", &format!("name,debuggability,{}\nAna,4,1\n", "q".repeat(20_000_000)));
+    let out = dlpick().arg("batch").arg(&csv).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = stderr_of(&out);
+    assert!(stderr.len() < 1000 && stderr.contains("unknown column `qqq"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+}
+
+// 7. Endless inputs.
+
+#[cfg(unix)]
+#[test]
+fn endless_toml_inputs_are_refused_at_the_limit() {
+    for args in [
+        &["recommend", "/dev/zero"][..],
+        &["check", "/dev/urandom"],
+        &["--weights", "/dev/zero", "criteria"],
+        &["ask", "--answers", "/dev/zero"],
+    ] {
+        let out = dlpick().args(args).timeout(Duration::from_secs(20)).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr_of(&out).contains("larger than the 16 MiB limit for a TOML input"), "{args:?}");
+    }
+    // Standard input too.
+    let out = dlpick().args(["recommend", "-"]).write_stdin(vec![b' '; 17 * 1024 * 1024]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("<stdin>: larger than the 16 MiB limit for a TOML input."), "{}", stderr_of(&out));
+}
+
+#[test]
+fn one_overlong_csv_record_or_json_line_is_that_rows_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "x".repeat(2 * 1024 * 1024);
+    let csv =
+        write(dir.path(), "s.csv", &format!("name,debuggability\na,5\n\"{long}\",3\nb,4\n{long},3\n\"c\nd\",2\n"));
+    let out = dlpick().arg("batch").arg(&csv).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = stderr_of(&out);
+    assert!(stderr.contains("s.csv:3: the record is longer than the 1 MiB limit for one row."), "{stderr}");
+    assert!(stderr.contains("s.csv:5: the record is longer"), "{stderr}");
+    assert!(stderr.contains("3 scored, 2 rejected"), "{stderr}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("\na,") && stdout.contains("\nb,") && stdout.contains("\"c\nd\","), "{stdout}");
+
+    let jsonl = write(
+        dir.path(),
+        "s.jsonl",
+        &format!(
+            "{{\"name\":\"a\",\"needs\":{{\"debuggability\":5}}}}\n{{\"name\":\"{long}\"}}\n{{\"name\":\"b\",\"needs\":{{\"debuggability\":5}}}}\n"
+        ),
+    );
+    let out = dlpick().arg("batch").arg(&jsonl).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = stderr_of(&out);
+    assert!(stderr.contains("s.jsonl:2: the line is longer than the 1 MiB limit for one row."), "{stderr}");
+    assert!(stderr.contains("2 scored, 1 rejected"), "{stderr}");
+}
+
+// 8. Markdown and CSV escaping.
+
+#[test]
+fn markdown_escapes_html_and_tables_and_csv_neutralises_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = write(
+        dir.path(),
+        "p.toml",
+        "name = \"=cmd|' /C calc'!A0 <script>alert(1)</script>\\nrow\"\ndescription = \"<b>x</b> | y\"\n[needs]\ndebuggability = 5\n",
+    );
+    let md = dlpick().arg("recommend").arg(&profile).args(["--format", "markdown"]).output().unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(!md.contains("<script>") && !md.contains("<b>"), "{md}");
+    assert!(md.starts_with("## =cmd\\|' /C calc'!A0 &lt;script&gt;alert(1)&lt;/script&gt; row\n"), "{md}");
+    assert!(md.contains("&lt;b&gt;x&lt;/b&gt; \\| y"), "{md}");
+
+    let csv = dlpick().arg("recommend").arg(&profile).args(["--format", "csv"]).output().unwrap();
+    let mut reader = csv::Reader::from_reader(&csv.stdout[..]);
+    for row in reader.records() {
+        let row = row.unwrap();
+        assert!(row[0].starts_with("'=cmd"), "{row:?}");
+    }
+
+    let survey = write(
+        dir.path(),
+        "s.csv",
+        "name,team,debuggability\n\"=HYPERLINK(\"\"x\"\")\",@ops,4\n\"<i>a|b\nc</i>\",-x,3\n",
+    );
+    let out = dlpick().arg("batch").arg(&survey).output().unwrap();
+    let mut reader = csv::Reader::from_reader(&out.stdout[..]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!((&rows[0][0], &rows[0][1]), ("'=HYPERLINK(\"x\")", "'@ops"));
+    assert_eq!(&rows[1][1], "'-x");
+    assert!(!rows[0][3].starts_with('\''), "numbers dlpick computes stay numbers: {:?}", rows[0]);
+
+    let out = dlpick().args(["batch", "--format", "markdown"]).arg(&survey).output().unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("| &lt;i&gt;a\\|b c&lt;/i&gt; | -x |"), "{md}");
+    assert_eq!(md.lines().count(), 4, "{md}");
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use crate::batch::guard::{LongRecords, RecordGuard};
 use crate::batch::source::{EXTRA_COLUMNS, open_csv};
 use crate::batch::{self, BatchFormat, Observer, Source, TomlFile, team};
 use crate::catalog::Catalog;
@@ -135,8 +136,14 @@ fn open(input: &Path, args: &BatchArgs, catalog: &Catalog, quiet: bool) -> Resul
             size,
         ));
     }
+    // One record may not grow past the limit (see batch::guard).
+    let long = LongRecords::default();
+    let reader: Box<dyn Read + Send> = Box::new(RecordGuard::new(reader, long.clone()));
     let (layout, reader) = open_csv(reader, &name, catalog, args.ignore_unknown_columns)?;
-    Ok((Source::Csv { layout: Arc::new(layout), reader }, size))
+    if long.was_cut(1) {
+        return Err(Error::Usage(format!("{name}:1: the header is longer than the 1 MiB limit for one row.")));
+    }
+    Ok((Source::Csv { layout: Arc::new(layout), reader, long }, size))
 }
 
 /// The survey header, and optionally each column's question as a comment row.
@@ -211,6 +218,7 @@ impl Progress {
 
 impl Observer for Progress {
     fn rejected(&self, message: &str) {
+        let message = crate::sanitize::message(message);
         self.bar.suspend(|| eprintln!("dlpick: rejected: {message}"));
     }
 

@@ -8,6 +8,7 @@ use crate::catalog::Catalog;
 use crate::cli::{CheckArgs, Cli, FrameworksArgs, ListArgs};
 use crate::error::{Diagnostic, Error, Location, Result, unknown_hint};
 use crate::profile::Profile;
+use crate::sanitize;
 
 use super::{deliver, file_stem, load_catalog, read_input, report_options, toml_files};
 
@@ -60,11 +61,15 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
                         Checked::Weights { criteria, frameworks } => {
                             println!(
                                 "ok  {}  (knowledge base: {criteria} criteria, {frameworks} frameworks)",
-                                path.display()
+                                sanitize::text(&path.display().to_string())
                             );
                         }
                         Checked::Profile { name, needs } => {
-                            println!("ok  {}  (profile `{name}`, {needs} needs)", path.display());
+                            println!(
+                                "ok  {}  (profile `{}`, {needs} needs)",
+                                sanitize::text(&path.display().to_string()),
+                                sanitize::quote(&name)
+                            );
                         }
                     }
                 }

@@ -13,6 +13,7 @@ use crate::cli::{Cli, FitArgs, RobustnessArgs, SensitivityArgs, TuneCommand, Tun
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::profile::Profile;
 use crate::report::wrap;
+use crate::sanitize;
 use crate::score::{Matrix, rank};
 use crate::tune::fit::{self, Agreement, Decision};
 use crate::tune::robustness::{self, Settings, Spread};
@@ -49,7 +50,7 @@ fn sensitivity_cmd(cli: &Cli, args: &SensitivityArgs) -> Result<ExitCode> {
     let profile = load_profile(&args.profile, &catalog)?;
     let s = sensitivity::analyse(&catalog, &profile).ok_or_else(|| nothing_ranked(&profile))?;
     let text = match args.format {
-        TuneFormat::Text => analysis::sensitivity_text(&catalog, &profile.name, &s),
+        TuneFormat::Text => analysis::sensitivity_text(&catalog, &sanitize::text(&profile.name), &s),
         TuneFormat::Json => crate::report::pretty(&analysis::sensitivity_json(&catalog, &profile.name, &s)),
     };
     print(&text)?;
@@ -98,7 +99,7 @@ fn robustness_cmd(cli: &Cli, args: &RobustnessArgs) -> Result<ExitCode> {
     .ok_or_else(|| nothing_ranked(&profile))?;
     bar.finish_and_clear();
     let text = match args.format {
-        TuneFormat::Text => analysis::robustness_text(&catalog, &profile.name, &r, winner),
+        TuneFormat::Text => analysis::robustness_text(&catalog, &sanitize::text(&profile.name), &r, winner),
         TuneFormat::Json => {
             crate::report::pretty(&analysis::robustness_json(&catalog, &profile.name, &r, winner, args.seed))
         }
@@ -165,7 +166,7 @@ fn load_decisions(path: &Path, catalog: &Catalog, quiet: bool, follow_links: boo
     for profile in &profiles {
         match Decision::from_profile(catalog, profile) {
             Ok(d) => decisions.push(d),
-            Err(why) if !quiet => eprintln!("dlpick: skipped: {why}"),
+            Err(why) if !quiet => eprintln!("dlpick: skipped: {}", sanitize::message(&why.to_string())),
             Err(_) => {}
         }
     }

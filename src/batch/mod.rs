@@ -6,6 +6,7 @@
 //! bounded, so memory stays flat however long the input is. Bad rows are
 //! reported with file and line and skipped; they never stop the run.
 
+pub mod guard;
 pub mod report;
 mod rows;
 pub mod scorer;
@@ -34,9 +35,19 @@ const BATCH_ROWS: usize = 4096;
 
 /// One input, opened and (for CSV) with its header checked.
 pub enum Source {
-    Csv { layout: Arc<Layout>, reader: csv::Reader<Box<dyn Read + Send>> },
-    Jsonl { file: Arc<str>, reader: Box<dyn BufRead + Send> },
-    Toml { files: Vec<TomlFile> },
+    /// `long` notes the records the [`guard::RecordGuard`] under `reader` cut.
+    Csv {
+        layout: Arc<Layout>,
+        reader: csv::Reader<Box<dyn Read + Send>>,
+        long: guard::LongRecords,
+    },
+    Jsonl {
+        file: Arc<str>,
+        reader: Box<dyn BufRead + Send>,
+    },
+    Toml {
+        files: Vec<TomlFile>,
+    },
 }
 
 /// A profile file found in a folder.
@@ -77,12 +88,14 @@ pub trait Observer: Sync {
     fn progress(&self, rows: u64, bytes: u64);
 }
 
-/// CSV records with the line each starts on.
-type CsvBatch = Vec<(csv::ByteRecord, u64)>;
+/// CSV records with the line each starts on, and whether it was cut for
+/// being longer than [`guard::RECORD_MAX`].
+type CsvBatch = Vec<(csv::ByteRecord, u64, bool)>;
 
 enum Rows {
     Csv(Arc<Layout>, CsvBatch),
-    Json(Arc<str>, Vec<(String, u64)>),
+    /// Lines, or why a line cannot be a row (too long, not UTF-8).
+    Json(Arc<str>, Vec<(std::result::Result<String, &'static str>, u64)>),
     Toml(Vec<(TomlFile, std::result::Result<String, String>)>),
 }
 
@@ -173,17 +186,18 @@ fn read_all(
     };
     for source in sources {
         match source {
-            Source::Csv { layout, mut reader } => loop {
+            Source::Csv { layout, mut reader, long } => loop {
                 let mut batch = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH_ROWS));
                 let mut n = 0;
                 while n < BATCH_ROWS {
                     if n == batch.len() {
-                        batch.push((csv::ByteRecord::new(), 0));
+                        batch.push((csv::ByteRecord::new(), 0, false));
                     }
-                    let (record, line) = &mut batch[n];
+                    let (record, line, cut) = &mut batch[n];
                     match reader.read_byte_record(record) {
                         Ok(true) => {
                             *line = record.position().map_or(0, csv::Position::line);
+                            *cut = long.was_cut(*line);
                             n += 1;
                         }
                         Ok(false) => break,
@@ -203,22 +217,25 @@ fn read_all(
             Source::Jsonl { file, mut reader } => {
                 let mut line_no = 0u64;
                 let mut bytes = 0u64;
+                let mut line = Vec::new();
                 loop {
                     let mut batch = Vec::with_capacity(BATCH_ROWS);
                     let mut eof = false;
                     while batch.len() < BATCH_ROWS {
-                        let mut line = String::new();
-                        let n = reader
-                            .read_line(&mut line)
+                        let (n, too_long) = guard::read_line(&mut *reader, &mut line)
                             .map_err(|e| Error::io("read", std::path::Path::new(&*file), e))?;
                         if n == 0 {
                             eof = true;
                             break;
                         }
                         line_no += 1;
-                        bytes += n as u64;
-                        if !line.trim().is_empty() {
-                            batch.push((line, line_no));
+                        bytes += n;
+                        if too_long {
+                            batch.push((Err("the line is longer than the 1 MiB limit for one row."), line_no));
+                        } else if !line.trim_ascii().is_empty() {
+                            let text = String::from_utf8(std::mem::take(&mut line))
+                                .map_err(|_| "the line is not valid UTF-8.");
+                            batch.push((text, line_no));
                         }
                     }
                     if !batch.is_empty() && !send(Rows::Json(Arc::clone(&file), batch), bytes) {
@@ -315,15 +332,31 @@ fn process(
     let mut spent = None;
     match work.rows {
         Rows::Csv(layout, records) => {
-            for (record, line) in &records {
-                let parsed = parse_csv_row(&layout, record, *line, catalog, &mut respondent);
+            for (record, line, cut) in &records {
+                let parsed = if *cut {
+                    #[allow(clippy::cast_possible_truncation)]
+                    let at = crate::error::Location::line(layout.file.clone(), *line as usize);
+                    Err(Box::new(crate::error::Diagnostic::new(
+                        at,
+                        "the record is longer than the 1 MiB limit for one row.",
+                    )))
+                } else {
+                    parse_csv_row(&layout, record, *line, catalog, &mut respondent)
+                };
                 handle(parsed, &respondent, &mut done);
             }
             spent = Some(records);
         }
         Rows::Json(file, lines) => {
             for (text, line) in &lines {
-                let parsed = parse_json_row(&file, text, *line, catalog, &mut respondent);
+                let parsed = match text {
+                    Ok(text) => parse_json_row(&file, text, *line, catalog, &mut respondent),
+                    #[allow(clippy::cast_possible_truncation)]
+                    Err(why) => Err(Box::new(crate::error::Diagnostic::new(
+                        crate::error::Location::line(&*file, *line as usize),
+                        *why,
+                    ))),
+                };
                 handle(parsed, &respondent, &mut done);
             }
         }

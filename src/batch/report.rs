@@ -8,6 +8,7 @@ use super::rows::BatchFormat;
 use super::team::TeamResult;
 use crate::catalog::Catalog;
 use crate::report::{self, Options, Report};
+use crate::sanitize;
 use crate::score::round1;
 
 /// How strong a Kendall's W is, in words (after Schmidt's guidelines).
@@ -129,7 +130,7 @@ pub fn render(
             header.extend(["top_pick_share", "kendall_w", "differs_most", "explanation"].map(String::from));
             let _ = w.write_record(&header);
             for t in teams {
-                let mut row = vec![t.team.clone(), t.members.to_string()];
+                let mut row = vec![sanitize::csv(&t.team).into_owned(), t.members.to_string()];
                 for i in 0..top {
                     match t.advice.ranking.get(i) {
                         Some(e) => {
@@ -141,7 +142,8 @@ pub fn render(
                 }
                 row.push(t.top_pick_share.map_or_else(String::new, |s| format!("{s:.4}")));
                 row.push(t.kendall_w.map_or_else(String::new, |w| format!("{w:.4}")));
-                row.push(t.dissenters.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join("; "));
+                let names = t.dissenters.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join("; ");
+                row.push(sanitize::csv(&names).into_owned());
                 row.push(t.advice.ranking.first().map_or_else(String::new, |e| e.explanation.clone()));
                 let _ = w.write_record(&row);
             }
@@ -152,7 +154,7 @@ pub fn render(
             for t in teams {
                 let body = report::Markdown.advice(catalog, std::slice::from_ref(&t.advice), options);
                 out.push_str(&body.replacen("## ", "## Team ", 1));
-                let _ = writeln!(out, "\n{}\n", agreement_sentence(catalog, t));
+                let _ = writeln!(out, "\n{}\n", sanitize::markdown(&agreement_sentence(catalog, t)));
             }
             out
         }
@@ -178,7 +180,7 @@ pub fn render(
                 out.push_str("Team ");
                 out.push_str(&report::Text.advice(catalog, std::slice::from_ref(&t.advice), options));
                 out.push('\n');
-                out.push_str(&crate::report::wrap(&agreement_sentence(catalog, t), "", 88));
+                out.push_str(&crate::report::wrap(&sanitize::text(&agreement_sentence(catalog, t)), "", 88));
             }
             out
         }
