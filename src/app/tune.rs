@@ -166,7 +166,7 @@ fn load_decisions(path: &Path, catalog: &Catalog, quiet: bool, follow_links: boo
     for profile in &profiles {
         match Decision::from_profile(catalog, profile) {
             Ok(d) => decisions.push(d),
-            Err(why) if !quiet => eprintln!("dlpick: skipped: {}", sanitize::message(&why.to_string())),
+            Err(why) if !quiet => eprintln!("dlpick: skipped: {}", sanitize::message(&why)),
             Err(_) => {}
         }
     }
