@@ -247,8 +247,8 @@ pub struct BatchArgs {
     #[arg(long, requires = "template")]
     pub with_questions: bool,
 
-    /// Worker threads (default: one per core).
-    #[arg(long, hide = true, default_value_t = 0)]
+    /// Worker threads (default: one per core; at most 256).
+    #[arg(long, hide = true, default_value_t = 0, value_parser = threads)]
     pub threads: usize,
 }
 
@@ -345,8 +345,8 @@ pub struct RobustnessArgs {
     #[arg(long, short, value_enum, default_value_t = TuneFormat::Text)]
     pub format: TuneFormat,
 
-    /// Worker threads (default: one per core); results do not depend on it.
-    #[arg(long, hide = true, default_value_t = 0)]
+    /// Worker threads (default: one per core; at most 256); results do not depend on it.
+    #[arg(long, hide = true, default_value_t = 0, value_parser = threads)]
     pub threads: usize,
 }
 
@@ -413,4 +413,15 @@ pub struct AskArgs {
     /// Format of the recommendation.
     #[arg(long, short, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+/// `--threads N`: 0 (one per core) up to [`crate::limits::THREADS_MAX`]; each
+/// thread has its own stack, and asking for 100,000 would abort the process.
+fn threads(text: &str) -> Result<usize, String> {
+    let max = crate::limits::THREADS_MAX;
+    match text.trim().parse::<usize>() {
+        Ok(n) if n <= max => Ok(n),
+        Ok(_) => Err(format!("at most {max} threads; 0 means one per core")),
+        Err(_) => Err(format!("`{text}` is not a whole number from 0 (one per core) to {max}")),
+    }
 }

@@ -234,3 +234,21 @@ fn markdown_escapes_html_and_tables_and_csv_neutralises_formulas() {
     assert!(md.contains("| &lt;i&gt;a\\|b c&lt;/i&gt; | -x |"), "{md}");
     assert_eq!(md.lines().count(), 4, "{md}");
 }
+
+// 5. --threads is bounded.
+
+#[test]
+fn too_many_threads_is_a_clear_usage_error() {
+    for args in [
+        &["batch", "profiles", "--threads", "100000"][..],
+        &["tune", "robustness", "profiles/beginner.toml", "--threads", "100000", "--samples", "10"],
+    ] {
+        dlpick()
+            .current_dir(root())
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--threads").and(predicate::str::contains("at most 256 threads")));
+    }
+    dlpick().current_dir(root()).args(["batch", "profiles", "--threads", "256"]).assert().success();
+}
