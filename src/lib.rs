@@ -20,6 +20,7 @@ pub mod profile;
 pub mod report;
 pub mod sanitize;
 pub mod score;
+pub mod signals;
 pub mod tune;
 pub mod walk;
 

@@ -252,3 +252,128 @@ fn too_many_threads_is_a_clear_usage_error() {
     }
     dlpick().current_dir(root()).args(["batch", "profiles", "--threads", "256"]).assert().success();
 }
+
+// 4. Signals and temporary files.
+
+/// Temporary files dlpick left in `dir`.
+fn temporaries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".dlpick-") && n.ends_with(".tmp"))
+        .collect()
+}
+
+/// Start `batch - --out out.csv` reading a pipe that stays open, wait until
+/// its temporary file exists, and send it `signal`.
+#[cfg(unix)]
+fn batch_killed_by(dir: &Path, signal: &str) -> std::process::ExitStatus {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dlpick"))
+        .args(["batch", "-", "--out", "out.csv"])
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"name,debuggability\nAna,5\n").unwrap();
+    let started = std::time::Instant::now();
+    while temporaries(dir).is_empty() && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(temporaries(dir).len(), 1, "the output goes to a temporary file first");
+    assert!(temporaries(dir)[0].starts_with(".out.csv.dlpick-"), "{:?}", temporaries(dir));
+    std::thread::sleep(Duration::from_millis(100));
+    let pid = child.id().to_string();
+    assert!(std::process::Command::new("kill").args([signal, &pid]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    drop(stdin);
+    status
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_sighup_and_sigint_leave_no_temporary_file() {
+    for (signal, code) in [("-TERM", 143), ("-HUP", 129), ("-INT", 130)] {
+        let dir = tempfile::tempdir().unwrap();
+        let status = batch_killed_by(dir.path(), signal);
+        assert_eq!(status.code(), Some(code), "{signal}");
+        assert!(temporaries(dir.path()).is_empty(), "{signal}: {:?}", temporaries(dir.path()));
+        assert!(!dir.path().join("out.csv").exists());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_temporary_file_left_by_sigkill_is_removed_at_the_next_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = batch_killed_by(dir.path(), "-KILL");
+    assert_eq!(status.code(), None);
+    let left = temporaries(dir.path());
+    assert_eq!(left.len(), 1, "SIGKILL cannot be caught");
+    let survey = write(dir.path(), "s.csv", "name,debuggability\nAna,5\n");
+    dlpick()
+        .current_dir(dir.path())
+        .arg("batch")
+        .arg(&survey)
+        .args(["--out", "out.csv"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!("removed ./{}, left by an interrupted run", left[0])));
+    assert!(temporaries(dir.path()).is_empty());
+    assert!(dir.path().join("out.csv").exists());
+}
+
+// 11. Small ones.
+
+#[test]
+fn out_dash_is_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    dlpick()
+        .current_dir(dir.path())
+        .arg("recommend")
+        .arg(root().join("profiles/beginner.toml"))
+        .args(["--out", "-"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("fits best"));
+    let survey = write(dir.path(), "s.csv", "name,debuggability\nAna,5\n");
+    dlpick()
+        .current_dir(dir.path())
+        .arg("batch")
+        .arg(&survey)
+        .args(["--out", "-"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Ana,"));
+    assert!(!dir.path().join("-").exists());
+}
+
+#[test]
+fn out_to_a_folder_or_a_dangling_link_is_one_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = root().join("profiles/beginner.toml");
+    for force in [false, true] {
+        let mut cmd = dlpick();
+        cmd.arg("recommend").arg(&profile).arg("--out").arg(dir.path());
+        if force {
+            cmd.arg("--force");
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = stderr_of(&out);
+        assert!(stderr.contains("is a folder; give the path of a file to write."), "{stderr}");
+        assert!(!stderr.contains("already exists") && !stderr.contains("os error"), "{stderr}");
+    }
+    #[cfg(unix)]
+    {
+        let link = dir.path().join("dangling");
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &link).unwrap();
+        let out = dlpick().arg("recommend").arg(&profile).arg("--out").arg(&link).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = stderr_of(&out);
+        assert!(stderr.contains("is a symbolic link to a file that does not exist"), "{stderr}");
+        assert!(!stderr.contains("os error"), "{stderr}");
+    }
+}

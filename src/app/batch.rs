@@ -18,7 +18,8 @@ use crate::report::Options;
 
 use super::{load_catalog, toml_files};
 
-/// Set by Ctrl-C: stop reading, write nothing.
+/// Never set: signals are handled by [`crate::signals`], which removes the
+/// unfinished output and exits at once. The batch core still takes a flag.
 static STOP: AtomicBool = AtomicBool::new(false);
 
 pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
@@ -45,7 +46,6 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
         sources.push(source);
     }
 
-    let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::Relaxed));
     let progress = Progress::new(total_bytes, cli.quiet);
     let format = args.format.unwrap_or(if args.by_team { BatchFormat::Text } else { BatchFormat::Csv });
     let options = batch::Options {
@@ -176,7 +176,10 @@ impl Sink {
     fn open(out: Option<&Path>, force: bool) -> Result<Self> {
         Ok(match out {
             None => Self::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout())),
-            Some(path) => Self::File(BufWriter::with_capacity(1 << 16, AtomicFile::create(path, force)?)),
+            Some(path) if path != Path::new("-") => {
+                Self::File(BufWriter::with_capacity(1 << 16, AtomicFile::create(path, force)?))
+            }
+            Some(_) => Self::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout())),
         })
     }
 

@@ -19,6 +19,8 @@ use crate::{limits, output};
 
 /// Run the parsed command line.
 pub fn run(cli: &Cli) -> Result<ExitCode> {
+    output::QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
+    crate::signals::install(cli.quiet);
     match &cli.command {
         Command::Ask(args) => ask::run(cli, args),
         Command::Recommend(args) => recommend::run(cli, args),
