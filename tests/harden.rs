@@ -377,3 +377,47 @@ fn out_to_a_folder_or_a_dangling_link_is_one_clear_message() {
         assert!(!stderr.contains("os error"), "{stderr}");
     }
 }
+
+// 9. ask --answers keeps every field.
+
+#[test]
+fn ask_with_answers_keeps_every_field_of_the_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let winner = |out: &std::process::Output| {
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["profiles"][0]["ranking"][0]["framework"].as_str().unwrap().to_string()
+    };
+    let saved = dir.path().join("tabular.toml");
+    let out = dlpick()
+        .args(["ask", "--format", "json", "--answers"])
+        .arg(root().join("profiles/tabular-analyst.toml"))
+        .arg("--save")
+        .arg(&saved)
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(winner(&out), "scikit_learn");
+    let again = dlpick().args(["recommend", "--format", "json"]).arg(&saved).output().unwrap();
+    assert_eq!(winner(&again), "scikit_learn");
+
+    let profile = write(
+        dir.path(),
+        "p.toml",
+        "name = \"x\"\nteam = \"lab\"\nchosen = \"keras\"\n[needs]\ndebuggability = 4\n[require]\nmin = { mobile_deployment = 4 }\n",
+    );
+    let saved = dir.path().join("saved.toml");
+    dlpick().args(["ask", "--answers"]).arg(&profile).arg("--save").arg(&saved).write_stdin("").assert().success();
+    let text = std::fs::read_to_string(&saved).unwrap();
+    let value: toml::Table = toml::from_str(&text).unwrap();
+    assert_eq!(value["team"].as_str(), Some("lab"), "{text}");
+    assert_eq!(value["chosen"].as_str(), Some("keras"), "{text}");
+    assert_eq!(value["require"]["min"]["mobile_deployment"].as_integer(), Some(4), "{text}");
+    let a = dlpick().args(["recommend", "--format", "json"]).arg(&profile).output().unwrap();
+    let b = dlpick().args(["recommend", "--format", "json"]).arg(&saved).output().unwrap();
+    let ranking = |o: &std::process::Output| {
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["profiles"][0]["ranking"].clone()
+    };
+    assert_eq!(ranking(&a), ranking(&b));
+}

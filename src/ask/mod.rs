@@ -35,6 +35,14 @@ pub struct Answers {
     pub languages: Vec<String>,
     pub active_only: bool,
     pub exclude: Vec<String>,
+    /// Carried from `--answers` (no question sets them), so that an
+    /// unedited file keeps its meaning: attribute floors (criterion id,
+    /// minimum), whether only deep-learning frameworks count, the team and
+    /// a past decision.
+    pub min: Vec<(String, f64)>,
+    pub deep_learning: bool,
+    pub team: Option<String>,
+    pub chosen: Option<String>,
     /// A note on how the needs were found (the AHP consistency), written as
     /// a comment in the saved profile.
     pub note: Option<String>,
@@ -51,6 +59,10 @@ impl Answers {
             languages: prefill.languages.clone().unwrap_or_default(),
             active_only: prefill.active_only.unwrap_or(false),
             exclude: prefill.exclude.clone().unwrap_or_default(),
+            min: prefill.min.clone(),
+            deep_learning: prefill.deep_learning.unwrap_or(true),
+            team: prefill.team.clone(),
+            chosen: prefill.chosen.clone(),
             note: None,
         }
     }
@@ -65,6 +77,10 @@ pub struct Prefill {
     pub languages: Option<Vec<String>>,
     pub active_only: Option<bool>,
     pub exclude: Option<Vec<String>>,
+    pub min: Vec<(String, f64)>,
+    pub deep_learning: Option<bool>,
+    pub team: Option<String>,
+    pub chosen: Option<String>,
 }
 
 impl Prefill {
@@ -95,6 +111,10 @@ impl Prefill {
             languages: list(&draft.languages),
             active_only: draft.active_only,
             exclude: list(&draft.exclude),
+            min: draft.min.iter().map(|(id, v)| (id.value.trim().to_string(), v.value)).collect(),
+            deep_learning: draft.deep_learning,
+            team: draft.team.clone(),
+            chosen: draft.chosen.as_ref().map(|c| c.value.trim().to_string()),
         })
     }
 }
@@ -227,6 +247,15 @@ fn quote(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
+/// A TOML key: bare when it can be, quoted otherwise.
+fn key(id: &str) -> String {
+    if !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        id.to_string()
+    } else {
+        quote(id)
+    }
+}
+
 fn list(items: &[String]) -> String {
     format!("[{}]", items.iter().map(|i| quote(i)).collect::<Vec<_>>().join(", "))
 }
@@ -242,6 +271,16 @@ pub fn profile_toml(catalog: &Catalog, a: &Answers) -> String {
     if let Some(d) = &a.description {
         let _ = writeln!(out, "description = {}", quote(d));
     }
+    if let Some(team) = &a.team {
+        let _ = writeln!(out, "team = {}", quote(team));
+    }
+    if let Some(chosen) = &a.chosen {
+        let _ = writeln!(
+            out,
+            "# The framework chosen in the end (a past decision, for `dlpick tune fit`)\nchosen = {}",
+            quote(chosen)
+        );
+    }
     let _ = writeln!(out, "\n[needs]\n# 0 {} … 5 {}", NEED_LABELS[0], NEED_LABELS[5]);
     for (c, need) in catalog.criteria.iter().zip(&a.needs) {
         let _ = writeln!(out, "# {}\n{} = {}", c.question, c.id, num_toml(*need));
@@ -250,6 +289,14 @@ pub fn profile_toml(catalog: &Catalog, a: &Answers) -> String {
     let _ = writeln!(out, "# {}\nlanguages = {}", question_text(catalog, Question::Languages), list(&a.languages));
     let _ = writeln!(out, "# {}\nactive_only = {}", question_text(catalog, Question::ActiveOnly), a.active_only);
     let _ = writeln!(out, "# {}\nexclude = {}", question_text(catalog, Question::Exclude), list(&a.exclude));
+    if !a.min.is_empty() {
+        let floors: Vec<String> = a.min.iter().map(|(id, v)| format!("{} = {}", key(id), num_toml(*v))).collect();
+        let _ =
+            writeln!(out, "# Lowest score a framework may have on each of these\nmin = {{ {} }}", floors.join(", "));
+    }
+    if !a.deep_learning {
+        let _ = writeln!(out, "# Rank classic machine learning (scikit-learn) too\ndeep_learning = false");
+    }
     out
 }
 
@@ -280,6 +327,10 @@ mod tests {
             languages: vec!["python".into()],
             active_only: true,
             exclude: vec!["theano".into()],
+            min: Vec::new(),
+            deep_learning: true,
+            team: None,
+            chosen: None,
             note: None,
         }
     }
