@@ -421,3 +421,58 @@ fn ask_with_answers_keeps_every_field_of_the_profile() {
     };
     assert_eq!(ranking(&a), ranking(&b));
 }
+
+// 10. ask --save fails early, and never loses the answers.
+
+#[test]
+fn ask_save_into_a_missing_folder_fails_before_the_first_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("missing/p.toml");
+    let out = dlpick().args(["ask", "--save"]).arg(&target).write_stdin("5\n4\n").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "no questions answered, no advice given");
+    let stderr = stderr_of(&out);
+    assert!(stderr.contains("cannot save to") && stderr.contains("does not exist"), "{stderr}");
+    assert!(!stderr.contains(".dlpick-") && !stderr.contains("os error"), "{stderr}");
+    // An existing file, without --force: also before the questions.
+    let existing = write(dir.path(), "e.toml", "");
+    let out = dlpick().args(["ask", "--save"]).arg(&existing).write_stdin("5\n").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty() && stderr_of(&out).contains("already exists"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_save_that_fails_at_the_end_keeps_the_answers_in_a_recovery_file() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("gone");
+    std::fs::create_dir(&folder).unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dlpick"))
+        .args(["ask", "--save"])
+        .arg(folder.join("p.toml"))
+        .env("TMPDIR", dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The target is checked at the start; the folder goes away mid-questionnaire.
+    std::thread::sleep(Duration::from_millis(1500));
+    std::fs::remove_dir(&folder).unwrap();
+    child.stdin.take().unwrap().write_all(b"5\n4\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = stderr_of(&out);
+    assert!(stderr.contains("Your answers were saved to"), "{stderr}");
+    assert!(!stderr.contains(".dlpick-"), "no temporary file's path: {stderr}");
+    let recovered: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("dlpick-answers-"))
+        .collect();
+    assert_eq!(recovered.len(), 1, "{stderr}");
+    assert!(stderr.contains(&recovered[0].display().to_string()), "{stderr}");
+    let text = std::fs::read_to_string(&recovered[0]).unwrap();
+    assert!(text.contains("beginner_friendliness = 5\n") && text.contains("debuggability = 4\n"), "{text}");
+}
