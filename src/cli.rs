@@ -42,9 +42,22 @@ pub struct Cli {
     #[arg(long, short, global = true)]
     pub quiet: bool,
 
-    /// Knowledge base to use instead of the built-in weights.toml.
-    #[arg(long, env = "DLPICK_WEIGHTS", global = true, value_name = "FILE")]
+    /// Knowledge base to use instead of the built-in weights.toml [env: DLPICK_WEIGHTS; empty means unset].
+    #[arg(long, global = true, value_name = "FILE")]
     pub weights: Option<PathBuf>,
+}
+
+impl Cli {
+    /// Parse the command line, then take `--weights` from `DLPICK_WEIGHTS`
+    /// when the flag is absent. An empty variable counts as unset (clap's
+    /// own `env` would reject it without naming the variable).
+    pub fn parse_with_env() -> Self {
+        let mut cli = Self::parse();
+        if cli.weights.is_none() {
+            cli.weights = std::env::var_os("DLPICK_WEIGHTS").filter(|v| !v.is_empty()).map(PathBuf::from);
+        }
+        cli
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

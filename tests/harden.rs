@@ -476,3 +476,48 @@ fn a_save_that_fails_at_the_end_keeps_the_answers_in_a_recovery_file() {
     let text = std::fs::read_to_string(&recovered[0]).unwrap();
     assert!(text.contains("beginner_friendliness = 5\n") && text.contains("debuggability = 4\n"), "{text}");
 }
+
+#[test]
+fn a_malformed_comparison_is_an_error_on_its_line() {
+    for (script, expected) in [
+        (
+            "debuggability flexibility 3\ndebuggability flexibility x\n",
+            "<stdin>:2: comparison: `x` is not on Saaty's scale",
+        ),
+        (
+            "debuggability flexibility 3\nflexibility debuggability\n",
+            "<stdin>:2: comparison: expected `<criterion> <criterion> <judgment>`",
+        ),
+    ] {
+        dlpick()
+            .args(["ask", "--pairwise"])
+            .write_stdin(script)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(expected));
+    }
+}
+
+#[test]
+fn an_empty_dlpick_weights_counts_as_unset() {
+    dlpick()
+        .env("DLPICK_WEIGHTS", "")
+        .arg("criteria")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("debuggability"));
+}
+
+#[test]
+fn a_share_below_one_never_prints_as_100_percent() {
+    let out = dlpick()
+        .current_dir(root())
+        .args(["tune", "robustness", "profiles/decisions/kaggle-team.toml", "--spread", "0.3", "--samples", "20000"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    // Keras is second in all but a handful of the 20,000 samples.
+    let keras = text.lines().find(|l| l.starts_with("Keras")).unwrap();
+    assert!(keras.contains(">99.9%") && keras.contains("<0.1%") && !keras.contains("100.0%"), "{text}");
+}
