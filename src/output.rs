@@ -161,21 +161,18 @@ fn remove_stale(dir: &Path, target_name: &str) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
-        if !rest.ends_with(".tmp") {
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)?.strip_suffix(".tmp")) else {
             continue;
-        }
+        };
         let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
         let path = entry.path();
         let shown = crate::sanitize::text(&path.display().to_string()).into_owned();
         let quiet = QUIET.load(Ordering::Relaxed);
         match pid.map(process_is_gone) {
-            Some(Some(true)) => {
-                if std::fs::remove_file(&path).is_ok() && !quiet {
-                    eprintln!("dlpick: note: removed {shown}, left by an interrupted run");
-                }
+            Some(Some(true)) if std::fs::remove_file(&path).is_ok() && !quiet => {
+                eprintln!("dlpick: note: removed {shown}, left by an interrupted run");
             }
-            Some(Some(false)) => {}
+            Some(Some(_)) => {}
             _ if !quiet => eprintln!(
                 "dlpick: note: {shown} looks like a temporary file left by an interrupted run; remove it if no dlpick is writing there"
             ),

@@ -260,7 +260,7 @@ fn temporaries(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".dlpick-") && n.ends_with(".tmp"))
+        .filter(|n| n.contains(".dlpick-") && std::path::Path::new(n).extension().is_some_and(|x| x == "tmp"))
         .collect()
 }
 

@@ -118,12 +118,11 @@ fn recover(e: &Error, text: &str) -> Error {
         f.write_all(text.as_bytes())?;
         f.keep().map_err(|k| k.error)
     });
-    match kept {
-        Ok((_, path)) => Error::Usage(format!("{e} Your answers were saved to {} instead.", path.display())),
-        Err(_) => {
-            print!("{text}");
-            Error::Usage(format!("{e} Your answers were printed above instead."))
-        }
+    if let Ok((_, path)) = kept {
+        Error::Usage(format!("{e} Your answers were saved to {} instead.", path.display()))
+    } else {
+        print!("{text}");
+        Error::Usage(format!("{e} Your answers were printed above instead."))
     }
 }
 

@@ -175,11 +175,10 @@ enum Sink {
 impl Sink {
     fn open(out: Option<&Path>, force: bool) -> Result<Self> {
         Ok(match out {
-            None => Self::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout())),
             Some(path) if path != Path::new("-") => {
                 Self::File(BufWriter::with_capacity(1 << 16, AtomicFile::create(path, force)?))
             }
-            Some(_) => Self::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout())),
+            Some(_) | None => Self::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout())),
         })
     }
 
