@@ -13,6 +13,8 @@ pub mod catalog;
 pub mod cli;
 pub mod error;
 pub mod explain;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod input;
 pub mod limits;
 pub mod output;
