@@ -521,3 +521,23 @@ fn a_share_below_one_never_prints_as_100_percent() {
     let keras = text.lines().find(|l| l.starts_with("Keras")).unwrap();
     assert!(keras.contains(">99.9%") && keras.contains("<0.1%") && !keras.contains("100.0%"), "{text}");
 }
+
+#[test]
+fn tune_fit_bounds_one_record_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "x".repeat(2 * 1024 * 1024);
+    let jsonl = write(dir.path(), "d.jsonl", &format!("{{\"name\":\"{long}\"}}\n"));
+    dlpick()
+        .args(["tune", "fit"])
+        .arg(&jsonl)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("d.jsonl:1: the line is longer than the 1 MiB limit for one row."));
+    let csv = write(dir.path(), "d.csv", &format!("name,debuggability,chosen\n{long},3,keras\n"));
+    dlpick()
+        .args(["tune", "fit"])
+        .arg(&csv)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("d.csv:2: the record is longer than the 1 MiB limit for one row."));
+}

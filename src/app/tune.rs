@@ -2,11 +2,11 @@
 //! print it, and for `fit --write` rewrite the weights file atomically.
 
 use std::fmt::Write as _;
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::batch::guard;
 use crate::batch::source::{Respondent, open_csv, parse_csv_row, parse_json_row};
 use crate::catalog::{BUILTIN_NAME, Catalog};
 use crate::cli::{Cli, FitArgs, RobustnessArgs, SensitivityArgs, TuneCommand, TuneFormat};
@@ -135,24 +135,44 @@ fn load_decisions(path: &Path, catalog: &Catalog, quiet: bool, follow_links: boo
         let boxed = |d: Box<Diagnostic>| Error::Invalid(d);
         if matches!(extension.as_deref(), Some("jsonl" | "ndjson")) {
             let file = std::fs::File::open(path).map_err(|e| super::read_error(path, e))?;
-            for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
-                let line = line.map_err(|e| Error::io("read", path, e))?;
+            let mut reader = std::io::BufReader::new(file);
+            let (mut buf, mut number) = (Vec::new(), 0u64);
+            loop {
+                let (n, too_long) = guard::read_line(&mut reader, &mut buf).map_err(|e| Error::io("read", path, e))?;
+                if n == 0 {
+                    break;
+                }
+                number += 1;
+                #[allow(clippy::cast_possible_truncation)]
+                let at = || Location::line(name.as_str(), number as usize);
+                if too_long {
+                    return Err(Diagnostic::new(at(), "the line is longer than the 1 MiB limit for one row.").into());
+                }
+                let line =
+                    std::str::from_utf8(&buf).map_err(|_| Diagnostic::new(at(), "the line is not valid UTF-8."))?;
                 if line.trim().is_empty() {
                     continue;
                 }
-                parse_json_row(&name, &line, i as u64 + 1, catalog, &mut respondent).map_err(boxed)?;
+                parse_json_row(&name, line, number, catalog, &mut respondent).map_err(boxed)?;
                 profiles.push(respondent.to_profile(catalog));
             }
         } else if matches!(extension.as_deref(), Some("toml")) {
             profiles.push(load_profile(path, catalog)?);
         } else {
             let file = std::fs::File::open(path).map_err(|e| super::read_error(path, e))?;
-            let (layout, mut reader) = open_csv(file, &name, catalog, false)?;
+            let long = guard::LongRecords::default();
+            let (layout, mut reader) = open_csv(guard::RecordGuard::new(file, long.clone()), &name, catalog, false)?;
             let mut record = csv::ByteRecord::new();
             loop {
                 match reader.read_byte_record(&mut record) {
                     Ok(true) => {
                         let line = record.position().map_or(0, csv::Position::line);
+                        if long.was_cut(line) {
+                            #[allow(clippy::cast_possible_truncation)]
+                            let at = Location::line(name.as_str(), line as usize);
+                            let why = "the record is longer than the 1 MiB limit for one row.";
+                            return Err(Diagnostic::new(at, why).into());
+                        }
                         parse_csv_row(&layout, &record, line, catalog, &mut respondent).map_err(boxed)?;
                         profiles.push(respondent.to_profile(catalog));
                     }
