@@ -41,6 +41,10 @@ pub const EXIT_CODES: &[(u8, &str)] = &[
 /// both; add a variable here when the code starts reading one.
 pub const ENVIRONMENT: &[(&str, &str)] = &[
     (
+        "DLPICK_WEIGHTS",
+        "The knowledge base to use instead of the built-in one, when no --weights is given; empty means unset.",
+    ),
+    (
         "DLPICK_LAYERS",
         "Knowledge-base layers, separated as in PATH; used when no --layer is given, instead of the project's layers.",
     ),
@@ -81,8 +85,8 @@ pub struct Cli {
     pub quiet: bool,
 
     /// Knowledge base to use instead of the built-in weights.toml (or the
-    /// project's `weights`).
-    #[arg(long, env = "DLPICK_WEIGHTS", global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    /// project's `weights`) [env: DLPICK_WEIGHTS; empty means unset].
+    #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub weights: Option<PathBuf>,
 
     /// A knowledge-base layer on top of the base: adds frameworks or
@@ -156,6 +160,19 @@ impl PolicyArgs {
     /// The policy the command line sets, if any.
     pub fn policy(&self) -> Option<InactivePolicy> {
         if self.active_only { Some(InactivePolicy::Exclude) } else { self.inactive.map(Into::into) }
+    }
+}
+
+impl Cli {
+    /// Parse the command line, then take `--weights` from `DLPICK_WEIGHTS`
+    /// when the flag is absent. An empty variable counts as unset (clap's
+    /// own `env` would reject it without naming the variable).
+    pub fn parse_with_env() -> Self {
+        let mut cli = Self::parse();
+        if cli.weights.is_none() {
+            cli.weights = std::env::var_os("DLPICK_WEIGHTS").filter(|v| !v.is_empty()).map(PathBuf::from);
+        }
+        cli
     }
 }
 
@@ -393,6 +410,10 @@ pub struct BatchArgs {
     #[arg(long)]
     pub ignore_unknown_columns: bool,
 
+    /// Follow symbolic links inside folders (loops are detected; each file is read once).
+    #[arg(long)]
+    pub follow_links: bool,
+
     /// Aggregation method [default: the project's, else weighted-sum].
     #[arg(long, value_enum)]
     pub method: Option<MethodArg>,
@@ -420,8 +441,8 @@ pub struct BatchArgs {
     #[arg(long, requires = "template")]
     pub with_questions: bool,
 
-    /// Worker threads (default: one per core).
-    #[arg(long, hide = true, default_value_t = 0)]
+    /// Worker threads (default: one per core; at most 256).
+    #[arg(long, hide = true, default_value_t = 0, value_parser = threads)]
     pub threads: usize,
 }
 
@@ -448,6 +469,10 @@ pub struct CheckArgs {
     /// Files or folders (searched for *.toml) to validate.
     #[arg(required = true, value_name = "FILE", value_hint = ValueHint::AnyPath)]
     pub files: Vec<PathBuf>,
+
+    /// Follow symbolic links inside folders (loops are detected; each file is read once).
+    #[arg(long)]
+    pub follow_links: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -540,8 +565,8 @@ pub struct RobustnessArgs {
     #[arg(long, short, value_enum, default_value_t = TuneFormat::Text)]
     pub format: TuneFormat,
 
-    /// Worker threads (default: one per core); results do not depend on it.
-    #[arg(long, hide = true, default_value_t = 0)]
+    /// Worker threads (default: one per core; at most 256); results do not depend on it.
+    #[arg(long, hide = true, default_value_t = 0, value_parser = threads)]
     pub threads: usize,
 }
 
@@ -562,6 +587,10 @@ pub struct FitArgs {
     /// Write the learned weights into the weights file.
     #[arg(long)]
     pub write: bool,
+
+    /// Follow symbolic links inside folders (loops are detected; each file is read once).
+    #[arg(long)]
+    pub follow_links: bool,
 
     #[arg(long, short, value_enum, default_value_t = TuneFormat::Text)]
     pub format: TuneFormat,
@@ -608,4 +637,15 @@ pub struct AskArgs {
     /// Format of the recommendation [default: the project's, else text].
     #[arg(long, short, value_enum)]
     pub format: Option<Format>,
+}
+
+/// `--threads N`: 0 (one per core) up to [`crate::limits::THREADS_MAX`]; each
+/// thread has its own stack, and asking for 100,000 would abort the process.
+fn threads(text: &str) -> Result<usize, String> {
+    let max = crate::limits::THREADS_MAX;
+    match text.trim().parse::<usize>() {
+        Ok(n) if n <= max => Ok(n),
+        Ok(_) => Err(format!("at most {max} threads; 0 means one per core")),
+        Err(_) => Err(format!("`{text}` is not a whole number from 0 (one per core) to {max}")),
+    }
 }

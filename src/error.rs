@@ -101,35 +101,65 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.location)?;
+impl Diagnostic {
+    /// The paragraph as written, before [`crate::sanitize::message`].
+    fn raw(&self) -> String {
+        let mut s = format!("{}: ", self.location);
         if let Some(field) = &self.field {
-            write!(f, "{field}: ")?;
+            s.push_str(field);
+            s.push_str(": ");
         }
-        f.write_str(&self.message)?;
+        s.push_str(&self.message);
         if let Some(hint) = &self.hint {
-            write!(f, " {hint}")?;
+            s.push(' ');
+            s.push_str(hint);
         }
-        Ok(())
+        s
     }
 }
 
-/// Everything that can go wrong in dlpick.
-#[derive(Debug, thiserror::Error)]
+/// Shown through [`crate::sanitize::message`]: control characters escaped,
+/// long quoted input cut, the whole bounded.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::sanitize::message(&self.raw()))
+    }
+}
+
+/// Everything that can go wrong in dlpick. Its `Display` goes through
+/// [`crate::sanitize::message`], so no error prints raw control characters
+/// or unbounded user input.
+#[derive(Debug)]
 pub enum Error {
     /// An input file, flag or answer is invalid.
-    #[error("{0}")]
     Invalid(Box<Diagnostic>),
     /// A file could not be read or written.
-    #[error("cannot {action} {}: {source}", path.display())]
     Io { action: &'static str, path: PathBuf, source: std::io::Error },
     /// The command line asks for something that cannot be done.
-    #[error("{0}")]
     Usage(String),
     /// The person left an interactive session before it finished.
-    #[error("cancelled; nothing was written")]
     Cancelled,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let raw = match self {
+            Self::Invalid(d) => return d.fmt(f),
+            Self::Io { action, path, source } => format!("cannot {action} {}: {source}", path.display()),
+            Self::Usage(message) => message.clone(),
+            Self::Cancelled => "cancelled; nothing was written".to_string(),
+        };
+        f.write_str(&crate::sanitize::message(&raw))
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 impl Error {
@@ -161,7 +191,12 @@ impl From<Diagnostic> for Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The candidate closest to `input`, when one is close enough to be a typo.
+/// Inputs longer than [`crate::sanitize::SIMILARITY_MAX`] bytes get none: the
+/// similarity is quadratic in the length, and nobody mistypes a name that long.
 pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    if input.len() > crate::sanitize::SIMILARITY_MAX {
+        return None;
+    }
     let input_lower = input.to_lowercase();
     candidates
         .into_iter()

@@ -14,12 +14,18 @@ pub mod catalog;
 pub mod cli;
 pub mod error;
 pub mod explain;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod input;
+pub mod limits;
 pub mod output;
 pub mod profile;
 pub mod report;
+pub mod sanitize;
 pub mod score;
 pub mod serve;
+pub mod signals;
 pub mod tune;
+pub mod walk;
 
 pub use error::{Error, Result};

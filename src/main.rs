@@ -2,10 +2,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = dlpick::cli::Cli::parse();
+    let cli = dlpick::cli::Cli::parse_with_env();
     match dlpick::app::run(&cli) {
         Ok(code) => code,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,

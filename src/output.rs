@@ -3,6 +3,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::cli::ColorChoice;
 use crate::error::{Error, Result};
@@ -20,9 +21,17 @@ pub fn use_color(choice: ColorChoice, to_file: bool) -> bool {
     }
 }
 
-/// Write `text` to `out`, or to standard output when `out` is `None`.
+/// Set by `--quiet`: notes (such as a stale temporary file removed) stay unsaid.
+pub static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// `--out -` means standard output, as `-` does for inputs.
+pub fn is_stdout(out: Option<&Path>) -> bool {
+    out.is_none_or(|p| p == Path::new("-"))
+}
+
+/// Write `text` to `out`, or to standard output when `out` is `None` or `-`.
 pub fn emit(text: &str, out: Option<&Path>, force: bool) -> Result<()> {
-    if let Some(path) = out {
+    if let Some(path) = out.filter(|_| !is_stdout(out)) {
         return write_atomic(path, text.as_bytes(), force);
     }
     let mut stdout = std::io::stdout().lock();
@@ -35,60 +44,117 @@ pub fn emit(text: &str, out: Option<&Path>, force: bool) -> Result<()> {
 /// A file that replaces its target all at once: everything is written to a
 /// temporary file in the same folder, which [`commit`](Self::commit) flushes
 /// to disk and renames over the target. A reader sees the old file or the new
-/// one, never half of one; dropped without `commit`, it leaves no trace.
+/// one, never half of one; dropped without `commit`, or ended by SIGINT,
+/// SIGTERM or SIGHUP ([`crate::signals`]), it leaves no trace.
+///
+/// The temporary file is named `.<target name>.dlpick-<pid>-<random>.tmp`,
+/// so it is recognisable beside its target. One left by a run that could not
+/// clean up (SIGKILL, a power cut) is removed at the next write to the same
+/// target, once the process that made it is gone.
 pub struct AtomicFile {
-    temp: tempfile::NamedTempFile,
+    /// Always `Some` until `commit` takes it.
+    temp: Option<tempfile::NamedTempFile>,
     target: PathBuf,
     overwrite: bool,
 }
 
+/// The start of the names of `target_name`'s temporary files.
+fn temp_prefix(target_name: &str) -> String {
+    format!(".{target_name}.dlpick-")
+}
+
+/// Why `target` cannot be written, checked before any work is done: it is a
+/// folder, or it exists (a dangling link included) and `overwrite` is off.
+pub fn check_target(target: &Path, overwrite: bool) -> Result<()> {
+    let shown = target.display();
+    if target.is_dir() {
+        return Err(Error::Usage(format!("{shown} is a folder; give the path of a file to write.")));
+    }
+    match std::fs::symlink_metadata(target) {
+        Ok(meta) if meta.file_type().is_symlink() && !target.exists() && !overwrite => Err(Error::Usage(format!(
+            "{shown} is a symbolic link to a file that does not exist; pass --force to replace the link."
+        ))),
+        Ok(_) if !overwrite => Err(Error::Usage(format!("{shown} already exists; pass --force to replace it."))),
+        _ => Ok(()),
+    }
+}
+
+/// The folder a target is written in.
+pub fn target_dir(target: &Path) -> &Path {
+    match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
 impl AtomicFile {
-    /// Refuses a target that exists unless `overwrite`. A target that is a
-    /// symbolic link is written through: the file it points to is replaced
-    /// and the link stays a link.
+    /// Refuses a target that exists unless `overwrite`, and a folder. A
+    /// target that is a symbolic link is written through: the file it
+    /// points to is replaced and the link stays a link.
     pub fn create(target: &Path, overwrite: bool) -> Result<Self> {
         let resolved = through_links(target);
         let target = resolved.as_path();
-        if !overwrite && target.exists() {
-            return Err(Error::Usage(format!("{} already exists; pass --force to replace it.", target.display())));
-        }
-        let dir = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
+        check_target(target, overwrite)?;
+        let dir = target_dir(target);
+        let name = target.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+        remove_stale(dir, &name);
         let mut builder = tempfile::Builder::new();
-        builder.prefix(".dlpick-").suffix(".tmp");
+        let prefix = format!("{}{}-", temp_prefix(&name), std::process::id());
+        builder.prefix(&prefix).suffix(".tmp");
         // A new file gets the usual 0666-less-umask, not a temporary file's 0600.
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
-        let temp = builder.tempfile_in(dir).map_err(|e| Error::io("create a temporary file in", dir, e))?;
-        Ok(Self { temp, target: target.to_path_buf(), overwrite })
+        let temp = builder.tempfile_in(dir).map_err(|e| {
+            let why = if dir.is_dir() { e.to_string() } else { "the folder does not exist".to_string() };
+            Error::Usage(format!("cannot write {}: {why}.", target.display()))
+        })?;
+        crate::signals::register(temp.path());
+        Ok(Self { temp: Some(temp), target: target.to_path_buf(), overwrite })
     }
 
     /// Sync the data and rename it over the target.
-    pub fn commit(self) -> Result<()> {
-        let Self { temp, target, overwrite } = self;
-        temp.as_file().sync_all().map_err(|e| Error::io("write", temp.path(), e))?;
+    pub fn commit(mut self) -> Result<()> {
+        let Some(temp) = self.temp.take() else { return Ok(()) };
+        let (target, overwrite) = (std::mem::take(&mut self.target), self.overwrite);
+        temp.as_file().sync_all().map_err(|e| Error::io("write", &target, e))?;
         // Keep the permissions an existing file had.
         if let Ok(meta) = std::fs::metadata(&target) {
             let _ = std::fs::set_permissions(temp.path(), meta.permissions());
         }
+        // No signal handler removes the file while it is being renamed.
+        let mut temps = crate::signals::temps();
+        let path = temp.path().to_path_buf();
         let persisted = if overwrite { temp.persist(&target) } else { temp.persist_noclobber(&target) };
+        crate::signals::unregister(&mut temps, &path);
         persisted.map_err(|e| Error::io("write", &target, e.error))?;
         Ok(())
     }
 }
 
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if let Some(temp) = &self.temp {
+            crate::signals::unregister(&mut crate::signals::temps(), temp.path());
+        }
+    }
+}
+
+impl AtomicFile {
+    fn file(&mut self) -> std::io::Result<&mut std::fs::File> {
+        self.temp.as_mut().map(tempfile::NamedTempFile::as_file_mut).ok_or_else(|| std::io::Error::other("committed"))
+    }
+}
+
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.temp.as_file_mut().write(buf)
+        self.file()?.write(buf)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.temp.as_file_mut().flush()
+        self.file()?.flush()
     }
 }
 
@@ -101,6 +167,45 @@ pub fn through_links(path: &Path) -> PathBuf {
         }
     }
     path.to_path_buf()
+}
+
+/// Remove temporary files of `target_name` in `dir` left by runs that are
+/// gone (their process id is no longer running); note each on stderr.
+fn remove_stale(dir: &Path, target_name: &str) {
+    let prefix = temp_prefix(target_name);
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)?.strip_suffix(".tmp")) else {
+            continue;
+        };
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        let path = entry.path();
+        let shown = crate::sanitize::text(&path.display().to_string()).into_owned();
+        let quiet = QUIET.load(Ordering::Relaxed);
+        match pid.map(process_is_gone) {
+            Some(Some(true)) if std::fs::remove_file(&path).is_ok() && !quiet => {
+                eprintln!("dlpick: note: removed {shown}, left by an interrupted run");
+            }
+            Some(Some(_)) => {}
+            _ if !quiet => eprintln!(
+                "dlpick: note: {shown} looks like a temporary file left by an interrupted run; remove it if no dlpick is writing there"
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// Whether process `pid` has ended: `None` when this system cannot tell.
+fn process_is_gone(pid: u32) -> Option<bool> {
+    if pid == std::process::id() {
+        return Some(false);
+    }
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return None;
+    }
+    Some(!proc.join(pid.to_string()).exists())
 }
 
 /// Replace `path` with `bytes` all at once (see [`AtomicFile`]). Refuses to
@@ -170,7 +275,7 @@ mod tests {
     fn a_missing_folder_is_an_error_and_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("no/such/out.txt");
-        assert!(matches!(write_atomic(&path, b"x", false), Err(Error::Io { .. })));
+        assert!(matches!(write_atomic(&path, b"x", false), Err(Error::Usage(_))));
         assert!(!path.exists());
     }
 }

@@ -21,8 +21,9 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
         crate::output::emit(&ask::print_questions(&catalog, args.pairwise), None, false)?;
         return Ok(ExitCode::SUCCESS);
     }
-    if let Some(path) = args.save.as_ref().filter(|p| p.exists() && !args.force) {
-        return Err(Error::Usage(format!("{} already exists; pass --force to replace it.", path.display())));
+    // Check the --save target before the first question, not after the last.
+    if let Some(path) = &args.save {
+        check_save_target(path, args.force)?;
     }
     let prefill = match &args.answers {
         Some(path) => {
@@ -80,12 +81,52 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
         None => None,
     };
     if let Some(path) = target {
-        crate::output::write_atomic(&path, text.as_bytes(), args.force)?;
+        if let Err(e) = crate::output::write_atomic(&path, text.as_bytes(), args.force) {
+            return Err(recover(&e, &text));
+        }
         if !cli.quiet {
             eprintln!("dlpick: saved {}; use it with `dlpick recommend {}`", path.display(), shell_path(&path));
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `path` can take the saved profile: not a folder, absent unless
+/// `force`, in a folder that exists and can be written (tried by creating
+/// and removing a temporary file there).
+fn check_save_target(path: &Path, force: bool) -> Result<()> {
+    crate::output::check_target(path, force)?;
+    let dir = crate::output::target_dir(path);
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "cannot save to {}: the folder {} does not exist.",
+            path.display(),
+            dir.display()
+        )));
+    }
+    tempfile::Builder::new().prefix(".dlpick-check-").tempfile_in(dir).map(drop).map_err(|e| {
+        Error::Usage(format!(
+            "cannot save to {}: the folder {} cannot be written ({e}).",
+            path.display(),
+            dir.display()
+        ))
+    })
+}
+
+/// The save failed after every question was answered: keep the answers in
+/// a recovery file (named in the error), or print them when even that fails.
+fn recover(e: &Error, text: &str) -> Error {
+    let kept = tempfile::Builder::new().prefix("dlpick-answers-").suffix(".toml").tempfile().and_then(|mut f| {
+        use std::io::Write as _;
+        f.write_all(text.as_bytes())?;
+        f.keep().map_err(|k| k.error)
+    });
+    if let Ok((_, path)) = kept {
+        Error::Usage(format!("{e} Your answers were saved to {} instead.", path.display()))
+    } else {
+        print!("{text}");
+        Error::Usage(format!("{e} Your answers were printed above instead."))
+    }
 }
 
 fn shell_path(path: &Path) -> String {

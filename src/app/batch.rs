@@ -19,7 +19,8 @@ use crate::report::Options;
 use super::settings::Settings;
 use super::{load_catalog_with, toml_files};
 
-/// Set by Ctrl-C: stop reading, write nothing.
+/// Never set: signals are handled by [`crate::signals`], which removes the
+/// unfinished output and exits at once. The batch core still takes a flag.
 static STOP: AtomicBool = AtomicBool::new(false);
 
 pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
@@ -41,12 +42,11 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
         return Err(Error::Usage("standard input (`-`) can be read only once.".to_string()));
     }
     for input in &args.inputs {
-        let (source, size) = open(input, args, &catalog)?;
+        let (source, size) = open(input, args, &catalog, cli.quiet)?;
         total_bytes = total_bytes.zip(size).map(|(a, b)| a + b);
         sources.push(source);
     }
 
-    let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::Relaxed));
     let progress = Progress::new(total_bytes, cli.quiet);
     let format = args.format.unwrap_or(if args.by_team { BatchFormat::Text } else { BatchFormat::Csv });
     // The HTML page is the department report, which needs the teams.
@@ -85,7 +85,7 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
 }
 
 /// Open one input; returns the source and its size in bytes when known.
-fn open(input: &Path, args: &BatchArgs, catalog: &Catalog) -> Result<(Source, Option<u64>)> {
+fn open(input: &Path, args: &BatchArgs, catalog: &Catalog, quiet: bool) -> Result<(Source, Option<u64>)> {
     let stdin = input.as_os_str() == "-";
     let format = args.input_format.unwrap_or_else(|| {
         if stdin {
@@ -103,7 +103,8 @@ fn open(input: &Path, args: &BatchArgs, catalog: &Catalog) -> Result<(Source, Op
     });
     let name = if stdin { "<stdin>".to_string() } else { input.display().to_string() };
     if format == InputFormat::Toml {
-        let files = if input.is_dir() { toml_files(input)? } else { vec![input.to_path_buf()] };
+        let files =
+            if input.is_dir() { toml_files(input, args.follow_links, quiet)? } else { vec![input.to_path_buf()] };
         let root = if input.is_dir() { input.to_path_buf() } else { PathBuf::new() };
         let files = files
             .into_iter()
@@ -198,8 +199,10 @@ enum Sink {
 impl Sink {
     fn open(out: Option<&Path>, force: bool) -> Result<Self> {
         Ok(match out {
-            None => Self::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout())),
-            Some(path) => Self::File(BufWriter::with_capacity(1 << 16, AtomicFile::create(path, force)?)),
+            Some(path) if path != Path::new("-") => {
+                Self::File(BufWriter::with_capacity(1 << 16, AtomicFile::create(path, force)?))
+            }
+            Some(_) | None => Self::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout())),
         })
     }
 
@@ -242,6 +245,7 @@ impl Progress {
 
 impl Observer for Progress {
     fn rejected(&self, message: &str) {
+        let message = crate::sanitize::message(message);
         self.bar.suspend(|| eprintln!("dlpick: rejected: {message}"));
     }
 

@@ -8,6 +8,7 @@ use crate::catalog::Catalog;
 use crate::cli::{CheckArgs, Cli, FrameworksArgs, ListArgs};
 use crate::error::{Diagnostic, Error, Location, Result, unknown_hint};
 use crate::profile::Profile;
+use crate::sanitize;
 
 use super::{deliver, file_stem, format_of, load_catalog, read_input, report_options, toml_files};
 
@@ -52,7 +53,7 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
     let mut files: Vec<PathBuf> = Vec::new();
     for path in &args.files {
         if path.is_dir() {
-            files.extend(toml_files(path)?);
+            files.extend(toml_files(path, args.follow_links, cli.quiet)?);
         } else {
             files.push(path.clone());
         }
@@ -66,11 +67,15 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
                         Checked::Weights { criteria, frameworks } => {
                             println!(
                                 "ok  {}  (knowledge base: {criteria} criteria, {frameworks} frameworks)",
-                                path.display()
+                                sanitize::text(&path.display().to_string())
                             );
                         }
                         Checked::Profile { name, needs } => {
-                            println!("ok  {}  (profile `{name}`, {needs} needs)", path.display());
+                            println!(
+                                "ok  {}  (profile `{}`, {needs} needs)",
+                                sanitize::text(&path.display().to_string()),
+                                sanitize::quote(&name)
+                            );
                         }
                     }
                 }

@@ -15,18 +15,22 @@ mod tune;
 pub use batch::template;
 pub use recommend::advise;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::catalog::{Catalog, Input};
 use crate::cli::{Cli, Command, OutputArgs};
 use crate::error::{Diagnostic, Error, Location, Result};
-use crate::output;
 use crate::report::Options;
+use crate::{limits, output};
 
 /// Run the parsed command line.
 pub fn run(cli: &Cli) -> Result<ExitCode> {
+    output::QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
+    // The server stops gracefully on its own signals.
+    if !matches!(cli.command, Command::Serve(_)) {
+        crate::signals::install(cli.quiet);
+    }
     match &cli.command {
         Command::Ask(args) => ask::run(cli, args),
         Command::Recommend(args) => recommend::run(cli, args),
@@ -64,16 +68,26 @@ pub fn load_catalog_with(settings: &settings::Settings) -> Result<Catalog> {
     Catalog::load(&base_input, &layer_inputs)
 }
 
-/// Read a UTF-8 file (or standard input for `-`), returning its text and
-/// the name to use for it in messages.
+/// Read a UTF-8 TOML file (or standard input for `-`), returning its text
+/// and the name to use for it in messages. At most [`limits::TOML_MAX`]
+/// bytes are read, whatever the file is, so `/dev/zero` is refused, not read
+/// forever.
 pub fn read_input(path: &Path) -> Result<(String, String)> {
-    if path == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| Error::io("read", Path::new("standard input"), e))?;
-        return Ok((text, "<stdin>".to_string()));
+    let stdin = path == Path::new("-");
+    let name = if stdin { "<stdin>".to_string() } else { path.display().to_string() };
+    let shown = if stdin { Path::new("standard input") } else { path };
+    let text = if stdin { limits::read_toml(std::io::stdin().lock()) } else { limits::read_toml_file(path) };
+    match text {
+        Ok(text) => Ok((text, name)),
+        Err(limits::ReadError::TooLarge) => Err(Error::Usage(limits::too_large(&name))),
+        Err(limits::ReadError::NotUtf8) => Err(Error::io(
+            "read",
+            shown,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"),
+        )),
+        Err(limits::ReadError::Io(e)) if stdin => Err(Error::io("read", shown, e)),
+        Err(limits::ReadError::Io(e)) => Err(read_error(path, e)),
     }
-    let text = std::fs::read_to_string(path).map_err(|e| read_error(path, e))?;
-    Ok((text, path.display().to_string()))
 }
 
 /// The error for an input that cannot be read; a missing file gets a "did
@@ -108,23 +122,14 @@ pub fn file_stem(path: &Path) -> String {
     path.file_stem().map_or_else(|| "profile".to_string(), |s| s.to_string_lossy().into_owned())
 }
 
-/// Every `*.toml` under `dir`, recursively, in sorted path order.
-pub fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|e| Error::io("read folder", &d, e))?;
-        for entry in entries {
-            let path = entry.map_err(|e| Error::io("read folder", &d, e))?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|x| x == "toml") {
-                found.push(path);
-            }
-        }
+/// Every `*.toml` under `dir` (see [`crate::walk`]); links skipped are
+/// reported in one note on standard error unless `quiet`.
+pub fn toml_files(dir: &Path, follow_links: bool, quiet: bool) -> Result<Vec<PathBuf>> {
+    let walk = crate::walk::toml_files(dir, follow_links)?;
+    if let (Some(note), false) = (walk.note(dir), quiet) {
+        eprintln!("{note}");
     }
-    found.sort();
-    Ok(found)
+    Ok(walk.files)
 }
 
 /// Render options and destination shared by every reporting command.

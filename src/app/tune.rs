@@ -2,17 +2,18 @@
 //! print it, and for `fit --write` rewrite the weights file atomically.
 
 use std::fmt::Write as _;
-use std::io::BufRead;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::batch::guard;
 use crate::batch::source::{Respondent, open_csv, parse_csv_row, parse_json_row};
 use crate::catalog::{BUILTIN_NAME, Catalog};
 use crate::cli::{Cli, FitArgs, RobustnessArgs, SensitivityArgs, TuneCommand, TuneFormat};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::profile::Profile;
 use crate::report::wrap;
+use crate::sanitize;
 use crate::score::{Matrix, rank};
 use crate::tune::fit::{self, Agreement, Decision};
 use crate::tune::robustness::{self, Settings, Spread};
@@ -53,7 +54,7 @@ fn sensitivity_cmd(cli: &Cli, args: &SensitivityArgs) -> Result<ExitCode> {
     }
     let s = sensitivity::analyse(&catalog, &profile).ok_or_else(|| nothing_ranked(&profile))?;
     let text = match args.format {
-        TuneFormat::Text => analysis::sensitivity_text(&catalog, &profile.name, &s),
+        TuneFormat::Text => analysis::sensitivity_text(&catalog, &sanitize::text(&profile.name), &s),
         TuneFormat::Json => crate::report::pretty(&analysis::sensitivity_json(&catalog, &profile.name, &s)),
     };
     print(&text)?;
@@ -105,7 +106,7 @@ fn robustness_cmd(cli: &Cli, args: &RobustnessArgs) -> Result<ExitCode> {
     .ok_or_else(|| nothing_ranked(&profile))?;
     bar.finish_and_clear();
     let text = match args.format {
-        TuneFormat::Text => analysis::robustness_text(&catalog, &profile.name, &r, winner),
+        TuneFormat::Text => analysis::robustness_text(&catalog, &sanitize::text(&profile.name), &r, winner),
         TuneFormat::Json => {
             crate::report::pretty(&analysis::robustness_json(&catalog, &profile.name, &r, winner, args.seed))
         }
@@ -117,11 +118,16 @@ fn robustness_cmd(cli: &Cli, args: &RobustnessArgs) -> Result<ExitCode> {
 /// Decisions from a folder of TOML profiles, a CSV or a JSON Lines file,
 /// and the names of those set aside because only one framework met their
 /// requirements (they would always agree, and inflate every figure).
-fn load_decisions(path: &Path, catalog: &Catalog, quiet: bool) -> Result<(Vec<Decision>, Vec<String>)> {
+fn load_decisions(
+    path: &Path,
+    catalog: &Catalog,
+    quiet: bool,
+    follow_links: bool,
+) -> Result<(Vec<Decision>, Vec<String>)> {
     let mut profiles: Vec<Profile> = Vec::new();
     let name = path.display().to_string();
     if path.is_dir() {
-        for file in toml_files(path)? {
+        for file in toml_files(path, follow_links, quiet)? {
             profiles.push(load_profile(&file, catalog)?);
         }
     } else {
@@ -130,24 +136,44 @@ fn load_decisions(path: &Path, catalog: &Catalog, quiet: bool) -> Result<(Vec<De
         let boxed = |d: Box<Diagnostic>| Error::Invalid(d);
         if matches!(extension.as_deref(), Some("jsonl" | "ndjson")) {
             let file = std::fs::File::open(path).map_err(|e| super::read_error(path, e))?;
-            for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
-                let line = line.map_err(|e| Error::io("read", path, e))?;
+            let mut reader = std::io::BufReader::new(file);
+            let (mut buf, mut number) = (Vec::new(), 0u64);
+            loop {
+                let (n, too_long) = guard::read_line(&mut reader, &mut buf).map_err(|e| Error::io("read", path, e))?;
+                if n == 0 {
+                    break;
+                }
+                number += 1;
+                #[allow(clippy::cast_possible_truncation)]
+                let at = || Location::line(name.as_str(), number as usize);
+                if too_long {
+                    return Err(Diagnostic::new(at(), "the line is longer than the 1 MiB limit for one row.").into());
+                }
+                let line =
+                    std::str::from_utf8(&buf).map_err(|_| Diagnostic::new(at(), "the line is not valid UTF-8."))?;
                 if line.trim().is_empty() {
                     continue;
                 }
-                parse_json_row(&name, &line, i as u64 + 1, catalog, &mut respondent).map_err(boxed)?;
+                parse_json_row(&name, line, number, catalog, &mut respondent).map_err(boxed)?;
                 profiles.push(respondent.to_profile(catalog));
             }
         } else if matches!(extension.as_deref(), Some("toml")) {
             profiles.push(load_profile(path, catalog)?);
         } else {
             let file = std::fs::File::open(path).map_err(|e| super::read_error(path, e))?;
-            let (layout, mut reader) = open_csv(file, &name, catalog, false)?;
+            let long = guard::LongRecords::default();
+            let (layout, mut reader) = open_csv(guard::RecordGuard::new(file, long.clone()), &name, catalog, false)?;
             let mut record = csv::ByteRecord::new();
             loop {
                 match reader.read_byte_record(&mut record) {
                     Ok(true) => {
                         let line = record.position().map_or(0, csv::Position::line);
+                        if long.was_cut(line) {
+                            #[allow(clippy::cast_possible_truncation)]
+                            let at = Location::line(name.as_str(), line as usize);
+                            let why = "the record is longer than the 1 MiB limit for one row.";
+                            return Err(Diagnostic::new(at, why).into());
+                        }
                         parse_csv_row(&layout, &record, line, catalog, &mut respondent).map_err(boxed)?;
                         profiles.push(respondent.to_profile(catalog));
                     }
@@ -161,7 +187,7 @@ fn load_decisions(path: &Path, catalog: &Catalog, quiet: bool) -> Result<(Vec<De
     for profile in &profiles {
         match Decision::from_profile(catalog, profile) {
             Ok(d) => decisions.push(d),
-            Err(why) if !quiet => eprintln!("dlpick: skipped: {why}"),
+            Err(why) if !quiet => eprintln!("dlpick: skipped: {}", sanitize::message(&why)),
             Err(_) => {}
         }
     }
@@ -223,7 +249,7 @@ fn fit_cmd(cli: &Cli, args: &FitArgs) -> Result<ExitCode> {
                 .to_string(),
         ));
     }
-    let (decisions, single) = load_decisions(&args.decisions, &catalog, cli.quiet)?;
+    let (decisions, single) = load_decisions(&args.decisions, &catalog, cli.quiet, args.follow_links)?;
     let decisions = fit::shuffled(decisions, args.seed);
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
     let held = ((decisions.len() as f64) * args.holdout).round() as usize;

@@ -36,6 +36,14 @@ pub struct Answers {
     /// What to do with frameworks that are no longer maintained.
     pub inactive: InactivePolicy,
     pub exclude: Vec<String>,
+    /// Carried from `--answers` (no question sets them), so that an
+    /// unedited file keeps its meaning: attribute floors (criterion id,
+    /// minimum), whether only deep-learning frameworks count, the team and
+    /// a past decision.
+    pub min: Vec<(String, f64)>,
+    pub deep_learning: bool,
+    pub team: Option<String>,
+    pub chosen: Option<String>,
     /// A note on how the needs were found (the AHP consistency), written as
     /// a comment in the saved profile.
     pub note: Option<String>,
@@ -52,6 +60,10 @@ impl Answers {
             languages: prefill.languages.clone().unwrap_or_default(),
             inactive: prefill.inactive.unwrap_or_default(),
             exclude: prefill.exclude.clone().unwrap_or_default(),
+            min: prefill.min.clone(),
+            deep_learning: prefill.deep_learning.unwrap_or(true),
+            team: prefill.team.clone(),
+            chosen: prefill.chosen.clone(),
             note: None,
         }
     }
@@ -66,6 +78,10 @@ pub struct Prefill {
     pub languages: Option<Vec<String>>,
     pub inactive: Option<InactivePolicy>,
     pub exclude: Option<Vec<String>>,
+    pub min: Vec<(String, f64)>,
+    pub deep_learning: Option<bool>,
+    pub team: Option<String>,
+    pub chosen: Option<String>,
 }
 
 impl Prefill {
@@ -96,6 +112,10 @@ impl Prefill {
             languages: list(&draft.languages),
             inactive: draft.inactive.as_ref().map(|g| g.value),
             exclude: list(&draft.exclude),
+            min: draft.min.iter().map(|(id, v)| (id.value.trim().to_string(), v.value)).collect(),
+            deep_learning: draft.deep_learning,
+            team: draft.team.clone(),
+            chosen: draft.chosen.as_ref().map(|c| c.value.trim().to_string()),
         })
     }
 }
@@ -243,6 +263,15 @@ fn quote(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
+/// A TOML key: bare when it can be, quoted otherwise.
+fn key(id: &str) -> String {
+    if !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        id.to_string()
+    } else {
+        quote(id)
+    }
+}
+
 fn list(items: &[String]) -> String {
     format!("[{}]", items.iter().map(|i| quote(i)).collect::<Vec<_>>().join(", "))
 }
@@ -258,6 +287,16 @@ pub fn profile_toml(catalog: &Catalog, a: &Answers) -> String {
     if let Some(d) = &a.description {
         let _ = writeln!(out, "description = {}", quote(d));
     }
+    if let Some(team) = &a.team {
+        let _ = writeln!(out, "team = {}", quote(team));
+    }
+    if let Some(chosen) = &a.chosen {
+        let _ = writeln!(
+            out,
+            "# The framework chosen in the end (a past decision, for `dlpick tune fit`)\nchosen = {}",
+            quote(chosen)
+        );
+    }
     let _ = writeln!(out, "\n[needs]\n# 0 {} … 5 {}", NEED_LABELS[0], NEED_LABELS[5]);
     for (c, need) in catalog.criteria.iter().zip(&a.needs) {
         let _ = writeln!(out, "# {}\n{} = {}", c.question, c.id, num_toml(*need));
@@ -267,6 +306,14 @@ pub fn profile_toml(catalog: &Catalog, a: &Answers) -> String {
     let _ =
         writeln!(out, "# {}\ninactive = {}", question_text(catalog, Question::Inactive), quote(a.inactive.as_str()));
     let _ = writeln!(out, "# {}\nexclude = {}", question_text(catalog, Question::Exclude), list(&a.exclude));
+    if !a.min.is_empty() {
+        let floors: Vec<String> = a.min.iter().map(|(id, v)| format!("{} = {}", key(id), num_toml(*v))).collect();
+        let _ =
+            writeln!(out, "# Lowest score a framework may have on each of these\nmin = {{ {} }}", floors.join(", "));
+    }
+    if !a.deep_learning {
+        let _ = writeln!(out, "# Rank classic machine learning (scikit-learn) too\ndeep_learning = false");
+    }
     out
 }
 
@@ -297,6 +344,10 @@ mod tests {
             languages: vec!["python".into()],
             inactive: InactivePolicy::Exclude,
             exclude: vec!["theano".into()],
+            min: Vec::new(),
+            deep_learning: true,
+            team: None,
+            chosen: None,
             note: None,
         }
     }

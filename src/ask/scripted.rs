@@ -160,13 +160,22 @@ pub fn pairwise(
         if tokens.is_empty() && judgments.is_empty() {
             continue;
         }
-        let looks_like_judgment =
-            tokens.len() == 3 && tokens[2].chars().all(|ch| ch.is_ascii_digit() || ch == '.' || ch == '/');
+        // A line that starts with a criterion, or has three words ending in a
+        // number, is a comparison and must be a valid one; anything else
+        // ends the comparisons and answers the first constraint question.
+        let looks_like_judgment = (tokens.len() >= 2 && catalog.criterion_index(tokens[0]).is_some())
+            || (tokens.len() == 3 && tokens[2].chars().all(|ch| ch.is_ascii_digit() || ch == '.' || ch == '/'));
         if !looks_like_judgment {
             pending = Some((text, line));
             break;
         }
         let fail = |m: String| -> Error { Diagnostic::new(Location::line(source, line), m).field("comparison").into() };
+        if tokens.len() != 3 {
+            return Err(fail(
+                "expected `<criterion> <criterion> <judgment>`, such as `debuggability mobile_deployment 3`."
+                    .to_string(),
+            ));
+        }
         let index = |t: &str| {
             catalog
                 .criterion_index(t)

@@ -8,6 +8,7 @@
 
 pub mod consensus;
 pub mod department;
+pub mod guard;
 pub mod report;
 mod rows;
 pub mod scorer;
@@ -106,8 +107,9 @@ type CsvBatch = Vec<u8>;
 enum Rows {
     /// Whole CSV records, and the line the chunk starts on.
     Csv(Arc<Layout>, CsvBatch, u64),
-    Json(Arc<str>, Vec<(String, u64)>),
-    Toml(Vec<(TomlFile, std::io::Result<String>)>),
+    /// Lines, or why a line cannot be a row (too long, not UTF-8).
+    Json(Arc<str>, Vec<(std::result::Result<String, &'static str>, u64)>),
+    Toml(Vec<(TomlFile, std::result::Result<String, String>)>),
 }
 
 struct Work {
@@ -234,23 +236,26 @@ fn read_all(
             Source::Jsonl { file, mut reader } => {
                 let mut line_no = 0u64;
                 let mut bytes = 0u64;
+                let mut line = Vec::new();
                 loop {
                     let mut batch = Vec::with_capacity(BATCH_ROWS);
                     let mut eof = false;
                     let start = bytes;
                     while batch.len() < BATCH_ROWS {
-                        let mut line = String::new();
-                        let n = reader
-                            .read_line(&mut line)
+                        let (n, too_long) = guard::read_line(&mut *reader, &mut line)
                             .map_err(|e| Error::io("read", std::path::Path::new(&*file), e))?;
                         if n == 0 {
                             eof = true;
                             break;
                         }
                         line_no += 1;
-                        bytes += n as u64;
-                        if !line.trim().is_empty() {
-                            batch.push((line, line_no));
+                        bytes += n;
+                        if too_long {
+                            batch.push((Err("the line is longer than the 1 MiB limit for one row."), line_no));
+                        } else if !line.trim_ascii().is_empty() {
+                            let text = String::from_utf8(std::mem::take(&mut line))
+                                .map_err(|_| "the line is not valid UTF-8.");
+                            batch.push((text, line_no));
                         }
                     }
                     if !batch.is_empty() && !send(Rows::Json(Arc::clone(&file), batch), bytes - start) {
@@ -264,7 +269,13 @@ fn read_all(
             Source::Toml { files } => {
                 let mut batch = Vec::new();
                 for file in files {
-                    let text = std::fs::read_to_string(&file.path);
+                    let text = crate::limits::read_toml_file(&file.path).map_err(|e| match e {
+                        crate::limits::ReadError::Io(e) => format!("cannot read the file: {e}."),
+                        crate::limits::ReadError::NotUtf8 => "cannot read the file: it is not UTF-8 text.".to_string(),
+                        crate::limits::ReadError::TooLarge => {
+                            "larger than the 16 MiB limit for a TOML input.".to_string()
+                        }
+                    });
                     batch.push((file, text));
                     if batch.len() == 256 && !send(Rows::Toml(std::mem::take(&mut batch)), 0) {
                         return Ok(());
@@ -377,6 +388,7 @@ fn count_answers(answers: &mut [[u64; 6]], needs: &[f64]) {
 }
 
 /// Parse, score and format one batch.
+#[allow(clippy::too_many_lines)] // one arm per input kind, read top to bottom
 fn process(
     catalog: &Catalog,
     scorer: &Scorer,
@@ -468,7 +480,15 @@ fn process(
         }
         Rows::Json(file, lines) => {
             for (text, line) in &lines {
-                let parsed = parse_json_row(&file, text, *line, catalog, &mut respondent);
+                let parsed = match text {
+                    Ok(text) => parse_json_row(&file, text, *line, catalog, &mut respondent),
+                    #[allow(clippy::cast_possible_truncation)]
+                    Err(why) => Err(Box::new(crate::error::Diagnostic::new(
+                        crate::error::Location::line(&*file, *line as usize),
+                        *why,
+                    ))),
+                };
+                let text = text.as_deref().unwrap_or("");
                 handle(parsed, &respondent, &mut done, &|| source::json_team(text));
             }
         }
@@ -477,10 +497,9 @@ fn process(
                 let name = file.path.display().to_string();
                 let parsed = match text {
                     Ok(text) => parse_toml_file(&name, &text, &file.default_name, &file.team, catalog, &mut respondent),
-                    Err(e) => Err(Box::new(crate::error::Diagnostic::new(
-                        crate::error::Location::file(name.clone()),
-                        format!("cannot read the file: {e}."),
-                    ))),
+                    Err(why) => {
+                        Err(Box::new(crate::error::Diagnostic::new(crate::error::Location::file(name.clone()), why)))
+                    }
                 };
                 handle(parsed, &respondent, &mut done, &|| file.team.clone());
             }

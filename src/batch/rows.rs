@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::scorer::Pick;
 use crate::catalog::Catalog;
+use crate::sanitize;
 use crate::score::round1;
 
 /// Output formats of `dlpick batch`.
@@ -117,7 +118,17 @@ pub fn one_decimal(x: f64, buf: &mut [u8; 24]) -> &[u8] {
 }
 
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|")
+    sanitize::markdown(s)
+}
+
+/// A CSV field holding user text (a name, a team): one that a spreadsheet
+/// would read as a formula gets a leading `'` (see [`sanitize::csv`]).
+/// Checking the first byte keeps the hot path as fast as before.
+fn push_user_csv_field(buf: &mut Vec<u8>, field: &str) {
+    match field.as_bytes().first() {
+        Some(&b) if sanitize::is_formula_start(b) => push_csv_field(buf, &sanitize::csv(field)),
+        _ => push_csv_field(buf, field),
+    }
 }
 
 impl RowFormatter {
@@ -184,9 +195,9 @@ impl RowFormatter {
             BatchFormat::Html => {}
             BatchFormat::Csv => {
                 // The hot path: straight into the buffer, no allocation.
-                push_csv_field(buf, name);
+                push_user_csv_field(buf, name);
                 buf.push(b',');
-                push_csv_field(buf, team);
+                push_user_csv_field(buf, team);
                 let mut digits = [0u8; 24];
                 for i in 0..self.top {
                     buf.push(b',');
@@ -234,7 +245,8 @@ impl RowFormatter {
                 buf.extend_from_slice(s.as_bytes());
             }
             BatchFormat::Text => {
-                let mut s = format!("{}  {}", fit(name, NAME_WIDTH), fit(team, TEAM_WIDTH));
+                let (name, team) = (sanitize::text(name), sanitize::text(team));
+                let mut s = format!("{}  {}", fit(&name, NAME_WIDTH), fit(&team, TEAM_WIDTH));
                 for i in 0..self.top {
                     s.push_str("  ");
                     let cell = shown

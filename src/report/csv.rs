@@ -1,9 +1,11 @@
 //! CSV for spreadsheets: one row per framework per profile, excluded
-//! frameworks included with an empty rank and their reason.
+//! frameworks included with an empty rank and their reason. Text cells are
+//! neutralised against formula injection ([`sanitize::csv`]); numbers are not.
 
 use super::{Options, Report};
 use crate::catalog::Catalog;
 use crate::explain::{Advice, exclusion_text, num};
+use crate::sanitize;
 use crate::score::round1;
 
 pub struct Csv;
@@ -29,7 +31,9 @@ impl Report for Csv {
             "explanation",
         ]);
         for a in advice {
-            let profile = a.profile.name.as_str();
+            // The profile's name is user input: no formula may reach a spreadsheet.
+            let profile = sanitize::csv(&a.profile.name).into_owned();
+            let profile = profile.as_str();
             for e in &a.ranking[..options.shown(a.ranking.len())] {
                 let f = &catalog.frameworks[e.framework];
                 let _ = w.write_record([
@@ -88,16 +92,17 @@ impl Report for Csv {
         for f in &catalog.frameworks {
             let languages = f.languages.join(";");
             for (c, a) in catalog.criteria.iter().zip(&f.attributes) {
+                // A knowledge base passed with --weights is user input too.
                 let _ = w.write_record([
-                    &f.id,
-                    &f.name,
+                    &*sanitize::csv(&f.id),
+                    &sanitize::csv(&f.name),
                     f.status.as_str(),
-                    &languages,
-                    &c.id,
+                    &sanitize::csv(&languages),
+                    &sanitize::csv(&c.id),
                     &num(a.score),
-                    &a.evidence,
+                    &sanitize::csv(&a.evidence),
                     a.basis.as_str(),
-                    &a.source,
+                    &sanitize::csv(&a.source),
                     catalog.layer_of(a.origin).unwrap_or(""),
                 ]);
             }
@@ -109,7 +114,13 @@ impl Report for Csv {
         let mut w = csv::Writer::from_writer(Vec::new());
         let _ = w.write_record(["criterion", "name", "weight", "question", "description"]);
         for c in &catalog.criteria {
-            let _ = w.write_record([&c.id, &c.name, &num(c.weight), &c.question, &c.description]);
+            let _ = w.write_record([
+                &*sanitize::csv(&c.id),
+                &sanitize::csv(&c.name),
+                &num(c.weight),
+                &sanitize::csv(&c.question),
+                &sanitize::csv(&c.description),
+            ]);
         }
         finish(w)
     }

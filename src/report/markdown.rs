@@ -5,13 +5,15 @@ use std::fmt::Write as _;
 use super::{Options, Report};
 use crate::catalog::Catalog;
 use crate::explain::{Advice, citation, exclusion_text, num};
+use crate::sanitize;
 use crate::score::round1;
 
 pub struct Markdown;
 
-/// Keep table cells from breaking the table.
+/// Keep cells, headings and list items from breaking the table or the page:
+/// HTML and table syntax escaped, line breaks as spaces (see [`sanitize::markdown`]).
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    sanitize::markdown(s)
 }
 
 impl Report for Markdown {
@@ -23,7 +25,7 @@ impl Report for Markdown {
             }
             let _ = writeln!(out, "## {}\n", cell(&a.profile.name));
             if let Some(d) = &a.profile.description {
-                let _ = writeln!(out, "{d}\n");
+                let _ = writeln!(out, "{}\n", cell(d));
             }
             let needs: Vec<String> = catalog
                 .criteria
@@ -52,7 +54,12 @@ impl Report for Markdown {
                 }
                 out.push('\n');
                 for e in shown {
-                    let _ = writeln!(out, "- **{}**: {}", cell(&catalog.frameworks[e.framework].name), e.explanation);
+                    let _ = writeln!(
+                        out,
+                        "- **{}**: {}",
+                        cell(&catalog.frameworks[e.framework].name),
+                        cell(&e.explanation)
+                    );
                 }
             }
             if !a.reference.is_empty() {
@@ -72,7 +79,12 @@ impl Report for Markdown {
             if !a.excluded.is_empty() {
                 out.push_str("\n**Excluded**\n\n");
                 for e in &a.excluded {
-                    let _ = writeln!(out, "- {}: {}", catalog.frameworks[e.framework].name, exclusion_text(catalog, e));
+                    let _ = writeln!(
+                        out,
+                        "- {}: {}",
+                        cell(&catalog.frameworks[e.framework].name),
+                        cell(&exclusion_text(catalog, e))
+                    );
                 }
             }
         }
@@ -96,14 +108,14 @@ impl Report for Markdown {
             out.push('\n');
         }
         for (fi, f) in catalog.frameworks.iter().enumerate() {
-            let _ = writeln!(out, "\n### {} (`{}`)\n", f.name, f.id);
+            let _ = writeln!(out, "\n### {} (`{}`)\n", cell(&f.name), cell(&f.id));
             let _ = writeln!(
                 out,
                 "Backed by {}. Languages: {}. Status: {} ({}).\n",
-                f.backer,
-                f.languages.join(", "),
+                cell(&f.backer),
+                cell(&f.languages.join(", ")),
                 f.status.as_str(),
-                f.status_note
+                cell(&f.status_note)
             );
             out.push_str("| Criterion | Score | Evidence | Basis | Source |\n|---|--:|---|---|---|\n");
             for (ci, (c, a)) in catalog.criteria.iter().zip(&f.attributes).enumerate() {

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use super::{Options, Report};
 use crate::catalog::{Catalog, Status};
 use crate::explain::{Advice, Explained, citation, exclusion_text, num};
+use crate::sanitize;
 use crate::score::round1;
 
 /// Lines of advice are wrapped at this width; fixed so output never depends
@@ -200,9 +201,11 @@ pub fn basis_tally_sentence(catalog: &Catalog) -> String {
 }
 
 fn render_one(out: &mut String, catalog: &Catalog, a: &Advice, options: &Options, paint: Paint) {
+    // The name and description are user text: control characters escaped.
+    let name = sanitize::text(&a.profile.name);
     let title = match &a.profile.description {
-        Some(d) => format!("{} — {d}", a.profile.name),
-        None => a.profile.name.clone(),
+        Some(d) => format!("{name} — {}", sanitize::text(d)),
+        None => name.into_owned(),
     };
     let _ = writeln!(out, "{}", paint.bold(&title));
     let needs: Vec<String> = {

@@ -36,6 +36,19 @@ fn pct(x: f64) -> String {
     }
 }
 
+/// A share with one decimal, where only exactly 1 reads "100.0%" and only
+/// exactly 0 reads "0.0%": 0.9995 is ">99.9%", 0.0004 is "<0.1%".
+pub fn share1(x: f64) -> String {
+    let p = x * 100.0;
+    if x < 1.0 && p >= 99.95 {
+        ">99.9%".to_string()
+    } else if x > 0.0 && p < 0.05 {
+        "<0.1%".to_string()
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
 fn bound(x: f64) -> String {
     if x.is_infinite() { "∞".to_string() } else { format!("{x:.2}") }
 }
@@ -206,7 +219,7 @@ pub fn robustness_text(catalog: &Catalog, profile: &str, r: &Robustness, winner:
     for &i in &order {
         let _ = write!(out, "{:<name_w$}", catalog.frameworks[r.candidates[i]].name);
         for rank in 0..shown_ranks {
-            let _ = write!(out, "  {:>5.1}%", r.acceptability[i][rank] * 100.0);
+            let _ = write!(out, "  {:>6}", share1(r.acceptability[i][rank]));
         }
         out.push('\n');
     }

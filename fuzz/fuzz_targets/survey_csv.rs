@@ -1,0 +1,4 @@
+//! Fuzz target: see `dlpick::fuzzing::survey_csv`. No panic, no NaN or infinite score.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| dlpick::fuzzing::survey_csv(data));
