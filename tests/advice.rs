@@ -354,3 +354,40 @@ fn ids_are_accepted_as_users_write_them() {
     assert_eq!(a["profiles"][0]["ranking"], b["profiles"][0]["ranking"]);
     assert_eq!(a["profiles"][0]["needs"]["beginner_friendliness"], 5.0);
 }
+
+#[test]
+fn each_policy_holds_in_each_format() {
+    // polyglot-shop: MXNet (discontinued) has the best match, 93.3.
+    let base = ["recommend", "profiles/polyglot-shop.toml"];
+    for format in ["text", "json", "csv", "markdown", "html"] {
+        let run = |policy: &str| raw_stdout_of(&[&base[..], &["--inactive", policy, "--format", format]].concat());
+        // separate: TensorFlow first; MXNet only for reference.
+        let out = run("separate");
+        let (tf, mx) = (out.find("TensorFlow").unwrap(), out.find("MXNet").unwrap());
+        assert!(tf < mx, "{format}: TensorFlow comes before MXNet under separate");
+        assert!(out.to_lowercase().contains("for reference") || format == "json", "{format}: {out}");
+        // rank: MXNet first, the article's view.
+        let out = run("rank");
+        assert!(out.find("MXNet").unwrap() < out.find("TensorFlow").unwrap(), "{format}: MXNet first under rank");
+        // exclude: MXNet only among the excluded, with its reason.
+        let out = run("exclude");
+        assert!(out.find("TensorFlow").unwrap() < out.find("MXNet").unwrap(), "{format}");
+        assert!(out.contains("not maintained (discontinued)"), "{format}: {out}");
+        assert!(!out.to_lowercase().contains("for reference"), "{format}");
+    }
+}
+
+#[test]
+fn check_tells_a_knowledge_base_by_its_tables_even_with_a_broken_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("tiny-weights.toml")).unwrap();
+    for huge in ["1e308", "1e309"] {
+        let file = dir.path().join(format!("kb-{huge}.toml"));
+        std::fs::write(&file, text.replace("weight = 2.0", &format!("weight = {huge}"))).unwrap();
+        let out = dlpick().args(["check", arg(&file)]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{huge}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains("criteria.beta.weight"), "{huge}: {stderr}");
+        assert!(!stderr.contains("unknown field `criteria`"), "{huge}: {stderr}");
+    }
+}

@@ -43,10 +43,12 @@ const EDGES: &[&str] = &[
     "true",
 ];
 
-/// The same without huge numbers, for knowledge bases: a weight of 1e308
-/// overflows the effective weights. Bounding the weights at load is being done
-/// with the catalog's rewrite; add the huge values back here once it lands.
+/// The same for knowledge bases, with huge numbers: weights are bounded at
+/// load, so a weight of 1e308 is an error, never an overflow.
 const CATALOG_EDGES: &[&str] = &[
+    "1e308",
+    "1e309",
+    "-1e308",
     "nan",
     "inf",
     "-inf",

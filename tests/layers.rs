@@ -270,3 +270,16 @@ fn writes_keep_links_line_endings_and_byte_order_marks() {
     assert!(std::fs::symlink_metadata(&out_link).unwrap().file_type().is_symlink());
     assert!(std::fs::read_to_string(&report).unwrap().contains("Keras"));
 }
+
+#[cfg(unix)]
+#[test]
+fn ask_save_through_a_link_keeps_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.toml");
+    std::fs::write(&real, "name = \"old\"\n").unwrap();
+    let link = dir.path().join("mine.toml");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    dlpick().args(["ask", "--save", arg(&link), "--force", "--name", "mine"]).write_stdin("5\n").assert().success();
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(std::fs::read_to_string(&real).unwrap().contains("beginner_friendliness = 5"));
+}

@@ -98,12 +98,23 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A knowledge base has `[criteria…]`, `[frameworks…]` or `[about]`
+/// tables; a profile has none. Told by the table headers, before any value
+/// is parsed, so a knowledge base with a broken value is still checked as
+/// one (and its error is about that value).
+fn looks_like_knowledge_base(source: &str) -> bool {
+    source.lines().map(str::trim_start).any(|line| {
+        let Some(header) = line.strip_prefix('[') else { return false };
+        let key = header.trim_start_matches('[').trim_start();
+        ["criteria", "frameworks", "about"]
+            .iter()
+            .any(|t| key.strip_prefix(t).is_some_and(|rest| rest.trim_start().starts_with(['.', ']'])))
+    })
+}
+
 fn check_file(path: &Path, catalog: &Catalog) -> Result<Checked> {
     let (source, name) = read_input(path)?;
-    // A knowledge base has top-level [criteria] or [frameworks] tables.
-    let is_weights = toml::from_str::<toml::Table>(&source)
-        .is_ok_and(|t| t.contains_key("criteria") || t.contains_key("frameworks"));
-    if is_weights {
+    if looks_like_knowledge_base(&source) {
         let c = Catalog::parse(&source, &name)?;
         return Ok(Checked::Weights { criteria: c.criteria.len(), frameworks: c.frameworks.len() });
     }

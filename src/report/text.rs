@@ -111,6 +111,11 @@ impl Report for Text {
             }
             render_one(&mut out, catalog, a, options, paint);
         }
+        if options.explain {
+            out.push('\n');
+            out.push_str(&paint.dim(wrap(&super::knowledge_base_line(catalog), "", WIDTH).trim_end()));
+            out.push('\n');
+        }
         out
     }
 
