@@ -132,7 +132,7 @@ def main():
             driver.get(admin)
             text = driver.find_element(By.TAG_NAME, "body").text
             check("2 respondents" in text, "the admin page counts both respondents")
-            check("Team lab" in text and "Team ops" in text, "one section per team")
+            check("team lab" in text.lower() and "team ops" in text.lower(), "one section per team")
             check("results.csv" in text, "the exports are linked")
             full_screenshot(driver, os.path.join(out, "admin.png"), 1000)
 
