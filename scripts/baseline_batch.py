@@ -29,7 +29,7 @@ def main() -> None:
     deep = np.array([f["deep_learning"] for f in frameworks])
     languages = sorted({lang for f in frameworks for lang in f["languages"]})
 
-    text_columns = ["name", "team", "languages", "exclude", "active_only"]
+    text_columns = ["name", "team", "languages", "exclude", "active_only", "inactive"]
     df = pd.read_csv(survey_path, dtype={**{c: str for c in text_columns}, **{c: np.float64 for c in criteria}},
                      comment="#")
     for c in text_columns:
@@ -40,10 +40,12 @@ def main() -> None:
     total = effective.sum(axis=1)
     valid = (total > 0) & np.all((needs >= 0) & (needs <= 5), axis=1)
 
-    allowed = np.broadcast_to(deep, (len(df), len(ids))).copy()
-    if "active_only" in df:
-        wants_active = df["active_only"].str.strip().str.lower().isin(["true", "yes", "y", "1"]).to_numpy()
-        allowed &= ~(wants_active[:, None] & ~active[None, :])
+    # dlpick's default policy: only maintained frameworks compete (rows may
+    # ask for the article's view with `inactive = rank`).
+    allowed = np.broadcast_to(deep & active, (len(df), len(ids))).copy()
+    if "inactive" in df:
+        ranks_all = df["inactive"].fillna("").str.strip().str.lower().eq("rank").to_numpy()
+        allowed |= ranks_all[:, None] & deep[None, :]
     if "exclude" in df and df["exclude"].str.len().any():
         for i, fid in enumerate(ids):
             allowed[:, i] &= ~df["exclude"].str.contains(rf"(?:^|[;,|])\s*{fid}\s*(?:$|[;,|])", regex=True).to_numpy()
