@@ -404,7 +404,8 @@ pub fn num(x: f64) -> String {
     if r.fract() == 0.0 { format!("{r:.0}") } else { format!("{r}") }
 }
 
-fn capitalise(s: &str) -> String {
+/// The first letter in upper case: "discontinued" → "Discontinued".
+pub fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }

@@ -9,6 +9,8 @@
 //! parsed is NaN or infinite. Errors are the expected outcome for most
 //! inputs and are rendered too, so message formatting is fuzzed as well.
 
+use std::sync::LazyLock;
+
 use crate::batch::scorer::Scorer;
 use crate::batch::source::{Respondent, open_csv, parse_csv_row, parse_json_row};
 use crate::catalog::Catalog;
@@ -18,6 +20,21 @@ use crate::report::Report as _;
 use crate::score::{Matrix, MethodId, rank};
 
 const METHODS: [MethodId; 3] = [MethodId::WeightedSum, MethodId::WeightedProduct, MethodId::Topsis];
+
+/// The built-in knowledge base and a scorer per method, built once: every
+/// fuzz run would otherwise parse the same file again.
+fn builtin() -> Option<&'static (Catalog, Vec<Scorer>)> {
+    static BUILTIN: LazyLock<Option<(Catalog, Vec<Scorer>)>> = LazyLock::new(|| {
+        let catalog = Catalog::builtin().ok()?;
+        let scorers = METHODS
+            .iter()
+            .map(|m| Scorer::new(&catalog, *m, crate::profile::InactivePolicy::Rank))
+            .collect::<crate::Result<Vec<_>>>()
+            .ok()?;
+        Some((catalog, scorers))
+    });
+    BUILTIN.as_ref()
+}
 
 fn text(data: &[u8]) -> Option<&str> {
     std::str::from_utf8(data).ok()
@@ -42,10 +59,10 @@ fn score_profile(catalog: &Catalog, profile: &Profile) {
 /// A profile (TOML) against the built-in knowledge base.
 pub fn profile(data: &[u8]) {
     let Some(source) = text(data) else { return };
-    let Ok(catalog) = Catalog::builtin() else { return };
+    let Some((catalog, _)) = builtin() else { return };
     let _ = Draft::from_toml(source, "fuzz.toml").map_err(|e| e.to_string());
-    match Profile::from_toml(source, "fuzz.toml", "fuzz", &catalog) {
-        Ok(profile) => score_profile(&catalog, &profile),
+    match Profile::from_toml(source, "fuzz.toml", "fuzz", catalog) {
+        Ok(profile) => score_profile(catalog, &profile),
         Err(e) => drop(e.to_string()),
     }
 }
@@ -87,16 +104,9 @@ fn score_row(scorer: &Scorer, r: &Respondent) {
 
 /// A survey CSV (header and rows) against the built-in knowledge base.
 pub fn survey_csv(data: &[u8]) {
-    let Ok(catalog) = Catalog::builtin() else { return };
-    let Ok(scorers) = METHODS
-        .iter()
-        .map(|m| Scorer::new(&catalog, *m, crate::profile::InactivePolicy::Rank))
-        .collect::<crate::Result<Vec<_>>>()
-    else {
-        return;
-    };
+    let Some((catalog, scorers)) = builtin() else { return };
     for ignore_unknown in [false, true] {
-        let (layout, mut reader) = match open_csv(data, "fuzz.csv", &catalog, ignore_unknown) {
+        let (layout, mut reader) = match open_csv(data, "fuzz.csv", catalog, ignore_unknown) {
             Ok(opened) => opened,
             Err(e) => {
                 drop(e.to_string());
@@ -107,9 +117,9 @@ pub fn survey_csv(data: &[u8]) {
         let mut respondent = Respondent::default();
         while let Ok(true) = reader.read_byte_record(&mut record) {
             let line = record.position().map_or(0, csv::Position::line);
-            match parse_csv_row(&layout, &record, line, &catalog, &mut respondent) {
+            match parse_csv_row(&layout, &record, line, catalog, &mut respondent) {
                 Ok(()) => {
-                    for s in &scorers {
+                    for s in scorers {
                         score_row(s, &respondent);
                     }
                 }
@@ -121,23 +131,16 @@ pub fn survey_csv(data: &[u8]) {
 
 /// A JSON Lines survey against the built-in knowledge base.
 pub fn survey_jsonl(data: &[u8]) {
-    let Ok(catalog) = Catalog::builtin() else { return };
-    let Ok(scorers) = METHODS
-        .iter()
-        .map(|m| Scorer::new(&catalog, *m, crate::profile::InactivePolicy::Rank))
-        .collect::<crate::Result<Vec<_>>>()
-    else {
-        return;
-    };
+    let Some((catalog, scorers)) = builtin() else { return };
     let mut respondent = Respondent::default();
     for (i, line) in data.split(|&b| b == b'\n').enumerate() {
         let Some(line) = text(line) else { continue };
-        match parse_json_row("fuzz.jsonl", line, i as u64 + 1, &catalog, &mut respondent) {
+        match parse_json_row("fuzz.jsonl", line, i as u64 + 1, catalog, &mut respondent) {
             Ok(()) => {
-                for s in &scorers {
+                for s in scorers {
                     score_row(s, &respondent);
                 }
-                score_profile(&catalog, &respondent.to_profile(&catalog));
+                score_profile(catalog, &respondent.to_profile(catalog));
             }
             Err(e) => drop(e.to_string()),
         }

@@ -8,17 +8,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Output, Stdio};
 
-use assert_cmd::Command;
 use clap::CommandFactory;
 use sha2::{Digest, Sha256};
 
 const BIN: &str = env!("CARGO_BIN_EXE_dlpick");
 
-fn dlpick() -> Command {
-    let mut cmd = Command::cargo_bin("dlpick").unwrap();
-    cmd.env_remove("DLPICK_WEIGHTS").env_remove("NO_COLOR");
-    cmd
-}
+mod common;
+
+use common::dlpick;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

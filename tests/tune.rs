@@ -3,19 +3,12 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+mod common;
+
 use assert_cmd::Command;
+use common::{dlpick, root};
 use predicates::prelude::*;
 use serde_json::Value;
-
-fn dlpick() -> Command {
-    let mut cmd = Command::cargo_bin("dlpick").unwrap();
-    cmd.env_remove("DLPICK_WEIGHTS").env_remove("NO_COLOR");
-    cmd
-}
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn json(cmd: &mut Command) -> Value {
     let out = cmd.output().unwrap();

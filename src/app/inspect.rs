@@ -10,10 +10,12 @@ use crate::error::{Diagnostic, Error, Location, Result, unknown_hint};
 use crate::profile::Profile;
 use crate::sanitize;
 
-use super::{deliver, file_stem, format_of, load_catalog, read_input, report_options, toml_files};
+use super::settings::Settings;
+use super::{deliver, file_stem, load_catalog, load_catalog_with, read_input, report_options, toml_files};
 
 pub fn frameworks(cli: &Cli, args: &FrameworksArgs) -> Result<ExitCode> {
-    let mut catalog = load_catalog(cli)?;
+    let settings = Settings::resolve(cli)?;
+    let mut catalog = load_catalog_with(&settings)?;
     if !args.ids.is_empty() {
         for id in &args.ids {
             if catalog.find_framework(id).is_none() {
@@ -30,14 +32,15 @@ pub fn frameworks(cli: &Cli, args: &FrameworksArgs) -> Result<ExitCode> {
             .collect();
         catalog.frameworks.retain(|f| wanted.contains(&f.id));
     }
-    let text = format_of(cli, &args.output)?.report().frameworks(&catalog, &report_options(cli, &args.output));
+    let text = settings.format(args.output.format).report().frameworks(&catalog, &report_options(cli, &args.output));
     deliver(&text, &args.output)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn criteria(cli: &Cli, args: &ListArgs) -> Result<ExitCode> {
-    let catalog = load_catalog(cli)?;
-    let text = format_of(cli, &args.output)?.report().criteria(&catalog, &report_options(cli, &args.output));
+    let settings = Settings::resolve(cli)?;
+    let catalog = load_catalog_with(&settings)?;
+    let text = settings.format(args.output.format).report().criteria(&catalog, &report_options(cli, &args.output));
     deliver(&text, &args.output)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -55,11 +55,23 @@ pub fn load_catalog(cli: &Cli) -> Result<Catalog> {
 
 /// The knowledge base the given settings name.
 pub fn load_catalog_with(settings: &settings::Settings) -> Result<Catalog> {
+    load_catalog_replacing(settings, None)
+}
+
+/// The knowledge base the given settings name, with the text of one of its
+/// files replaced (to check an edit before it is written).
+pub fn load_catalog_replacing(settings: &settings::Settings, replace: Option<(&Path, &str)>) -> Result<Catalog> {
+    let read = |path: &PathBuf| -> Result<(String, String)> {
+        match replace {
+            Some((target, text)) if target == path.as_path() => Ok((text.to_string(), path.display().to_string())),
+            _ => read_input(path),
+        }
+    };
     let base = match &settings.weights.value {
-        Some(path) => Some(read_input(path)?),
+        Some(path) => Some(read(path)?),
         None => None,
     };
-    let layers = settings.layers.value.iter().map(|p| read_input(p)).collect::<Result<Vec<_>>>()?;
+    let layers = settings.layers.value.iter().map(read).collect::<Result<Vec<_>>>()?;
     let base_input = match &base {
         Some((text, name)) => Input::new(text, name),
         None => Input::builtin(),
@@ -135,14 +147,6 @@ pub fn toml_files(dir: &Path, follow_links: bool, quiet: bool) -> Result<Vec<Pat
 /// Render options and destination shared by every reporting command.
 pub fn report_options(cli: &Cli, output: &OutputArgs) -> Options {
     Options { color: output::use_color(cli.color, output.out.is_some()), ..Options::default() }
-}
-
-/// The format a reporting command writes: the flag's, else the project's.
-pub fn format_of(cli: &Cli, output: &OutputArgs) -> Result<crate::report::Format> {
-    Ok(match output.format {
-        Some(f) => f,
-        None => settings::Settings::resolve(cli)?.format.value,
-    })
 }
 
 /// Write a finished report where the user asked.

@@ -20,7 +20,7 @@ use crate::tune::robustness::{self, Settings, Spread};
 use crate::tune::{self as analysis, sensitivity, write};
 
 use super::settings::Settings as RunSettings;
-use super::{file_stem, load_catalog, load_catalog_with, read_input, toml_files};
+use super::{file_stem, load_catalog, load_catalog_replacing, load_catalog_with, read_input, toml_files};
 
 pub fn run(cli: &Cli, command: &TuneCommand) -> Result<ExitCode> {
     match command {
@@ -370,19 +370,8 @@ fn fit_cmd(cli: &Cli, args: &FitArgs) -> Result<ExitCode> {
         let (source, _) = read_input(&path)?;
         let updated = write::set_weights(&source, &file_name, &pairs)?;
         // Never write a file dlpick itself would reject: check the whole
-        // knowledge base with the updated file in its place.
-        let mut check = settings.clone();
-        let dir = tempfile::tempdir().map_err(|e| Error::io("create a temporary folder for", &path, e))?;
-        let probe = dir.path().join("probe.toml");
-        std::fs::write(&probe, &updated).map_err(|e| Error::io("write", &probe, e))?;
-        if settings.layers.value.last() == Some(&path) {
-            if let Some(last) = check.layers.value.last_mut() {
-                last.clone_from(&probe);
-            }
-        } else {
-            check.weights.value = Some(probe.clone());
-        }
-        load_catalog_with(&check)?;
+        // knowledge base with the updated text in that file's place.
+        load_catalog_replacing(&settings, Some((&path, &updated)))?;
         crate::output::write_atomic(&path, updated.as_bytes(), true)?;
         if !cli.quiet {
             for (c, b, a) in &changes {

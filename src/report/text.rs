@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use super::{Options, Report};
 use crate::catalog::{Catalog, Status};
-use crate::explain::{Advice, Explained, citation, exclusion_text, num};
+use crate::explain::{Advice, Explained, capitalise, citation, exclusion_text, num};
 use crate::sanitize;
 use crate::score::round1;
 
@@ -86,11 +86,6 @@ fn pad(s: &str, width: usize) -> String {
 fn pad_left(s: &str, width: usize) -> String {
     let n = s.chars().count();
     if n >= width { s.to_string() } else { format!("{}{s}", " ".repeat(width - n)) }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 fn status_mark(status: Status) -> &'static str {
@@ -270,7 +265,7 @@ fn render_one(out: &mut String, catalog: &Catalog, a: &Advice, options: &Options
             let f = &catalog.frameworks[r.framework];
             let head = format!("  {}  {:>5.1}  ", pad(&f.name, id_w), round1(r.score));
             let indent = " ".repeat(head.chars().count());
-            let note = format!("{}. {}", capitalised(f.status.as_str()), f.status_note.trim());
+            let note = format!("{}. {}", capitalise(f.status.as_str()), f.status_note.trim());
             out.push_str(&head);
             out.push_str(wrap(&note, &indent, WIDTH).trim_start());
         }
