@@ -27,7 +27,7 @@ questionnaire left with Esc or Ctrl-C.";
 /// Every exit status, for the manual page.
 pub const EXIT_CODES: &[(u8, &str)] = &[
     (0, "Success. For check: every file is valid. A closed output pipe (dlpick … | head) also ends with 0."),
-    (1, "batch: some rows were rejected; each is reported on standard error and the others are scored and written."),
+    (1, "batch: some rows were rejected; each is reported on standard error and the others are scored and written. Any command: a report could not be produced (a bug; please report it)."),
     (
         2,
         "Invalid input (a missing or unreadable file, broken TOML or CSV, a wrong type, an unknown key or id, a \

@@ -139,6 +139,8 @@ pub enum Error {
     Usage(String),
     /// The person left an interactive session before it finished.
     Cancelled,
+    /// A report could not be produced (a bug, never the input's fault).
+    Render(String),
 }
 
 impl fmt::Display for Error {
@@ -148,6 +150,7 @@ impl fmt::Display for Error {
             Self::Io { action, path, source } => format!("cannot {action} {}: {source}", path.display()),
             Self::Usage(message) => message.clone(),
             Self::Cancelled => "cancelled; nothing was written".to_string(),
+            Self::Render(why) => format!("cannot produce the report: {why}"),
         };
         f.write_str(&crate::sanitize::message(&raw))
     }
@@ -168,10 +171,12 @@ impl Error {
     }
 
     /// The process exit code for this error: 130 when the person cancelled,
-    /// 2 for everything else (invalid input or usage).
+    /// 1 when a report could not be produced, 2 for everything else (invalid
+    /// input or usage).
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Cancelled => 130,
+            Self::Render(_) => 1,
             _ => 2,
         }
     }
@@ -179,6 +184,24 @@ impl Error {
     /// True when the error is a closed output pipe (`dlpick … | head`).
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Self::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl From<std::fmt::Error> for Error {
+    fn from(_: std::fmt::Error) -> Self {
+        Self::Render("a formatting error".to_string())
+    }
+}
+
+impl From<csv::Error> for Error {
+    fn from(e: csv::Error) -> Self {
+        Self::Render(format!("CSV: {e}"))
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Render(format!("JSON: {e}"))
     }
 }
 

@@ -96,6 +96,9 @@ pub struct Advice {
     pub verdict: Option<Verdict>,
     /// When nothing is ranked: why, in plain words.
     pub shortfall: Option<String>,
+    /// How far each weight may move before the top pick changes, when the
+    /// method allows an exact answer (the weighted sum).
+    pub sensitivity: Option<crate::tune::sensitivity::Sensitivity>,
 }
 
 /// A requirement that rules out every framework of some group.
@@ -206,6 +209,7 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
         excluded: ranking.excluded,
         verdict,
         shortfall,
+        sensitivity: None,
         profile,
     }
 }

@@ -21,6 +21,18 @@ pub fn use_color(choice: ColorChoice, to_file: bool) -> bool {
     }
 }
 
+/// The columns text output may fill: the terminal's width when standard
+/// output is one (and no file was asked for), else `COLUMNS` when it holds a
+/// number, else [`crate::report::DEFAULT_WIDTH`]. Never below 40, where no
+/// table could be read anyway.
+pub fn text_width(to_file: bool) -> usize {
+    let terminal = (!to_file && std::io::stdout().is_terminal())
+        .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+        .flatten();
+    let columns = || std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|&c| c > 0);
+    terminal.or_else(columns).unwrap_or(crate::report::DEFAULT_WIDTH).max(40)
+}
+
 /// Set by `--quiet`: notes (such as a stale temporary file removed) stay unsaid.
 pub static QUIET: AtomicBool = AtomicBool::new(false);
 

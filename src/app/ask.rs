@@ -70,9 +70,11 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
     let options = Options {
         top: settings.top(args.top),
         color: crate::output::use_color(cli.color, false),
+        width: crate::output::text_width(false),
+        provenance: super::provenance(&[]),
         ..Options::default()
     };
-    let report = settings.format(args.format).report().advice(&catalog, &advice, &options);
+    let report = settings.format(args.format).report().advice(&catalog, &advice, &options)?;
     crate::output::emit(&report, None, false)?;
 
     let target = match &args.save {

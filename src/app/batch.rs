@@ -68,9 +68,13 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
     progress.bar.finish_and_clear();
 
     if by_team {
+        let to_file = !crate::output::is_stdout(args.out.as_deref());
+        let inputs: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
         let report_options = Options {
             top: Some(usize::from(args.top)),
-            color: crate::output::use_color(cli.color, args.out.is_some()),
+            color: crate::output::use_color(cli.color, to_file),
+            width: crate::output::text_width(to_file),
+            provenance: super::provenance(&inputs),
             ..Options::default()
         };
         let text = batch::report::team_report(&catalog, &summary, &options, &report_options)?;

@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use crate::catalog::{Catalog, Input};
 use crate::cli::{Cli, Command, OutputArgs};
 use crate::error::{Diagnostic, Error, Location, Result};
-use crate::report::Options;
+use crate::report::{Options, Provenance};
 use crate::{limits, output};
 
 /// Run the parsed command line.
@@ -145,8 +145,67 @@ pub fn toml_files(dir: &Path, follow_links: bool, quiet: bool) -> Result<Vec<Pat
 }
 
 /// Render options and destination shared by every reporting command.
-pub fn report_options(cli: &Cli, output: &OutputArgs) -> Options {
-    Options { color: output::use_color(cli.color, output.out.is_some()), ..Options::default() }
+pub fn report_options(cli: &Cli, output: &OutputArgs, inputs: &[&Path]) -> Options {
+    let to_file = !output::is_stdout(output.out.as_deref());
+    Options {
+        color: output::use_color(cli.color, to_file),
+        width: output::text_width(to_file),
+        provenance: provenance(inputs),
+        ..Options::default()
+    }
+}
+
+/// What a report says about where it came from: this build, today's date
+/// (or `SOURCE_DATE_EPOCH`'s, for reproducible output) and the inputs.
+pub fn provenance(inputs: &[&Path]) -> Provenance {
+    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        });
+    Provenance {
+        version: crate::build_info::version_line(),
+        date: civil_date(seconds),
+        inputs: inputs
+            .iter()
+            .map(|p| if *p == Path::new("-") { "standard input".to_string() } else { p.display().to_string() })
+            .collect(),
+    }
+}
+
+/// `YYYY-MM-DD` (UTC) of a Unix time, by the days-to-civil algorithm of
+/// the proleptic Gregorian calendar.
+fn civil_date(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_date;
+
+    #[test]
+    fn dates_match_the_calendar() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        // 2000-02-29 12:00 UTC: a leap day in a century leap year.
+        assert_eq!(civil_date(951_825_600), "2000-02-29");
+        // 2026-11-25 00:00 UTC and one second before it.
+        assert_eq!(civil_date(1_795_564_800), "2026-11-25");
+        assert_eq!(civil_date(1_795_564_799), "2026-11-24");
+        assert_eq!(civil_date(-1), "1969-12-31");
+    }
 }
 
 /// Write a finished report where the user asked.

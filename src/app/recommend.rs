@@ -1,5 +1,6 @@
 //! `dlpick recommend`: profiles in, explained rankings out.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::catalog::Catalog;
@@ -45,10 +46,11 @@ pub fn run(cli: &Cli, args: &RecommendArgs) -> Result<ExitCode> {
 
     let method = settings.method(args.method.map(Into::into));
     let advice = advise(&catalog, profiles, method, args.policy.policy(), settings.inactive.value);
-    let mut options = report_options(cli, &args.output);
+    let inputs: Vec<&std::path::Path> = args.profiles.iter().map(PathBuf::as_path).collect();
+    let mut options = report_options(cli, &args.output, &inputs);
     options.top = settings.top(args.top);
     options.explain = args.explain;
-    let text = settings.format(args.output.format).report().advice(&catalog, &advice, &options);
+    let text = settings.format(args.output.format).report().advice(&catalog, &advice, &options)?;
     deliver(&text, &args.output)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -63,13 +65,15 @@ pub fn advise(
     default: InactivePolicy,
 ) -> Vec<Advice> {
     let matrix = Matrix::new(catalog);
+    let exact = method == crate::score::MethodId::WeightedSum;
     let method = method.method();
     profiles
         .into_iter()
         .map(|mut profile| {
             profile.require.inactive = policy.or(profile.require.inactive).or(Some(default));
             let ranking = rank(catalog, &matrix, &profile, method);
-            explain(catalog, &matrix, profile, ranking)
+            let sensitivity = if exact { crate::tune::sensitivity::analyse(catalog, &profile) } else { None };
+            Advice { sensitivity, ..explain(catalog, &matrix, profile, ranking) }
         })
         .collect()
 }

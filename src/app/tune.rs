@@ -55,7 +55,7 @@ fn sensitivity_cmd(cli: &Cli, args: &SensitivityArgs) -> Result<ExitCode> {
     let s = sensitivity::analyse(&catalog, &profile).ok_or_else(|| nothing_ranked(&profile))?;
     let text = match args.format {
         TuneFormat::Text => analysis::sensitivity_text(&catalog, &sanitize::text(&profile.name), &s),
-        TuneFormat::Json => crate::report::pretty(&analysis::sensitivity_json(&catalog, &profile.name, &s)),
+        TuneFormat::Json => crate::report::pretty(&analysis::sensitivity_json(&catalog, &profile.name, &s))?,
     };
     print(&text)?;
     Ok(ExitCode::SUCCESS)
@@ -108,7 +108,7 @@ fn robustness_cmd(cli: &Cli, args: &RobustnessArgs) -> Result<ExitCode> {
     let text = match args.format {
         TuneFormat::Text => analysis::robustness_text(&catalog, &sanitize::text(&profile.name), &r, winner),
         TuneFormat::Json => {
-            crate::report::pretty(&analysis::robustness_json(&catalog, &profile.name, &r, winner, args.seed))
+            crate::report::pretty(&analysis::robustness_json(&catalog, &profile.name, &r, winner, args.seed))?
         }
     };
     print(&text)?;
@@ -331,7 +331,7 @@ fn fit_cmd(cli: &Cli, args: &FitArgs) -> Result<ExitCode> {
             "improved": better,
             "written": will_write,
             "summary": verdict,
-        })),
+        }))?,
         TuneFormat::Text => {
             let mut out = String::new();
             let _ = writeln!(

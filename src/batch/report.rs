@@ -221,23 +221,23 @@ fn consensus_value(catalog: &Catalog, c: &Consensus) -> serde_json::Value {
     })
 }
 
-fn team_value(catalog: &Catalog, t: &TeamResult, options: &Options) -> serde_json::Value {
+fn team_value(catalog: &Catalog, t: &TeamResult, options: &Options) -> crate::Result<serde_json::Value> {
     let mut value = serde_json::json!({
         "team": t.team,
         "members": t.members,
         "rejected": t.rejected,
     });
-    let Some(map) = value.as_object_mut() else { return value };
+    let Some(map) = value.as_object_mut() else { return Ok(value) };
     if let Some(advice) = &t.advice {
         map.insert("agreement".to_string(), serde_json::json!(agreement_view(catalog, t)));
-        if let serde_json::Value::Object(advice) = report::advice_value(catalog, advice, options) {
+        if let serde_json::Value::Object(advice) = report::advice_value(catalog, advice, options)? {
             map.extend(advice);
         }
     }
     if let Some(c) = &t.consensus {
         map.insert("consensus".to_string(), consensus_value(catalog, c));
     }
-    value
+    Ok(value)
 }
 
 /// What the whole run saw, for the department report.
@@ -261,19 +261,22 @@ pub fn render(
     overview: &Overview,
     format: BatchFormat,
     options: &Options,
-) -> String {
+) -> crate::Result<String> {
     match format {
         BatchFormat::Json => {
-            let teams: Vec<serde_json::Value> = teams.iter().map(|t| team_value(catalog, t, options)).collect();
-            report::pretty(&serde_json::json!({ "all": team_value(catalog, overview.all, options), "teams": teams }))
+            let teams: Vec<serde_json::Value> = teams.iter().map(|t| team_value(catalog, t, options)).collect::<crate::Result<_>>()?;
+            report::pretty(&serde_json::json!({ "all": team_value(catalog, overview.all, options)?, "teams": teams }))
         }
-        BatchFormat::Jsonl => teams.iter().fold(String::new(), |mut out, t| {
-            let _ = writeln!(out, "{}", serde_json::to_string(&team_value(catalog, t, options)).unwrap_or_default());
-            out
-        }),
+        BatchFormat::Jsonl => {
+            let mut out = String::new();
+            for t in teams {
+                writeln!(out, "{}", serde_json::to_string(&team_value(catalog, t, options)?)?)?;
+            }
+            Ok(out)
+        }
         BatchFormat::Csv => csv_table(catalog, teams, options),
-        BatchFormat::Markdown => super::department::markdown(catalog, teams, overview, options),
-        BatchFormat::Html => super::department::html(catalog, teams, overview, options),
+        BatchFormat::Markdown => Ok(super::department::markdown(catalog, teams, overview, options)),
+        BatchFormat::Html => Ok(super::department::html(catalog, teams, overview, options)),
         BatchFormat::Text => {
             let mut out = String::new();
             for (i, t) in teams.iter().chain(std::iter::once(overview.all)).enumerate() {
@@ -284,7 +287,7 @@ pub fn render(
                 match &t.advice {
                     Some(advice) => {
                         out.push_str(if is_all { "Everyone: " } else { "Team " });
-                        out.push_str(&report::Text.advice(catalog, std::slice::from_ref(advice), options));
+                        out.push_str(&report::Text.advice(catalog, std::slice::from_ref(advice), options)?);
                         out.push('\n');
                         out.push_str(&crate::report::wrap(&agreement_sentence(catalog, t), "", 88));
                     }
@@ -307,12 +310,12 @@ pub fn render(
                     ));
                 }
             }
-            out
+            Ok(out)
         }
     }
 }
 
-fn csv_table(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> String {
+fn csv_table(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> crate::Result<String> {
     let top = options.top.unwrap_or(3);
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["team".to_string(), "members".to_string(), "rejected".to_string()];
@@ -324,7 +327,7 @@ fn csv_table(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> Stri
         ["top_pick_share", "kendall_w", "differs_most", "consensus", "max_regret_member", "max_regret", "explanation"]
             .map(String::from),
     );
-    let _ = w.write_record(&header);
+    w.write_record(&header)?;
     for t in teams {
         let mut row = vec![t.team.clone(), t.members.to_string(), t.rejected.to_string()];
         let ranking = t.advice.as_ref().map_or(&[][..], |a| &a.ranking[..]);
@@ -346,9 +349,9 @@ fn csv_table(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> Stri
         row.push(worst.map_or_else(String::new, |r| r.name.clone()));
         row.push(worst.map_or_else(String::new, |r| format!("{:.1}", round1(r.value))));
         row.push(ranking.first().map_or_else(String::new, |e| e.explanation.clone()));
-        let _ = w.write_record(&row);
+        w.write_record(&row)?;
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    crate::report::csv::finish(w)
 }
 
 /// How a method is named in the department report.
@@ -388,5 +391,5 @@ pub fn team_report(
         knowledge_base: &knowledge_base,
         approval_margin: options.approval_margin,
     };
-    Ok(render(catalog, &teams, &overview, options.format, report_options))
+    render(catalog, &teams, &overview, options.format, report_options)
 }

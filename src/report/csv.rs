@@ -4,21 +4,23 @@
 
 use super::{Options, Report};
 use crate::catalog::Catalog;
+use crate::error::{Error, Result};
 use crate::explain::{Advice, exclusion_text, num};
 use crate::sanitize;
 use crate::score::round1;
 
 pub struct Csv;
 
-fn finish(writer: csv::Writer<Vec<u8>>) -> String {
-    // Writing to memory cannot fail, and every field is UTF-8.
-    writer.into_inner().map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default()
+/// The CSV written so far, as text.
+pub fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String> {
+    let bytes = writer.into_inner().map_err(|e| Error::Render(format!("CSV: {}", e.error())))?;
+    String::from_utf8(bytes).map_err(|e| Error::Render(format!("CSV: {e}")))
 }
 
 impl Report for Csv {
-    fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> String {
+    fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {
         let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record([
+        w.write_record([
             "profile",
             "standing",
             "rank",
@@ -29,14 +31,14 @@ impl Report for Csv {
             "status",
             "excluded",
             "explanation",
-        ]);
+        ])?;
         for a in advice {
             // The profile's name is user input: no formula may reach a spreadsheet.
             let profile = sanitize::csv(&a.profile.name).into_owned();
             let profile = profile.as_str();
             for e in &a.ranking[..options.shown(a.ranking.len())] {
                 let f = &catalog.frameworks[e.framework];
-                let _ = w.write_record([
+                w.write_record([
                     profile,
                     "ranked",
                     &e.rank.to_string(),
@@ -47,12 +49,12 @@ impl Report for Csv {
                     f.status.as_str(),
                     "",
                     &e.explanation,
-                ]);
+                ])?;
             }
             for r in &a.reference {
                 let f = &catalog.frameworks[r.framework];
                 let note = format!("For reference: {}'s view. {}", catalog.about.cited_as, f.status_note);
-                let _ = w.write_record([
+                w.write_record([
                     profile,
                     "reference",
                     "",
@@ -63,21 +65,20 @@ impl Report for Csv {
                     f.status.as_str(),
                     "",
                     &note,
-                ]);
+                ])?;
             }
             for e in &a.excluded {
                 let f = &catalog.frameworks[e.framework];
                 let reason = exclusion_text(catalog, e);
-                let _ =
-                    w.write_record([profile, "excluded", "", "", &f.id, &f.name, "", f.status.as_str(), &reason, ""]);
+                w.write_record([profile, "excluded", "", "", &f.id, &f.name, "", f.status.as_str(), &reason, ""])?;
             }
         }
         finish(w)
     }
 
-    fn frameworks(&self, catalog: &Catalog, _options: &Options) -> String {
+    fn frameworks(&self, catalog: &Catalog, _options: &Options) -> Result<String> {
         let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record([
+        w.write_record([
             "framework",
             "name",
             "status",
@@ -88,12 +89,12 @@ impl Report for Csv {
             "basis",
             "source",
             "layer",
-        ]);
+        ])?;
         for f in &catalog.frameworks {
             let languages = f.languages.join(";");
             for (c, a) in catalog.criteria.iter().zip(&f.attributes) {
                 // A knowledge base passed with --weights is user input too.
-                let _ = w.write_record([
+                w.write_record([
                     &*sanitize::csv(&f.id),
                     &sanitize::csv(&f.name),
                     f.status.as_str(),
@@ -104,23 +105,23 @@ impl Report for Csv {
                     a.basis.as_str(),
                     &sanitize::csv(&a.source),
                     catalog.layer_of(a.origin).unwrap_or(""),
-                ]);
+                ])?;
             }
         }
         finish(w)
     }
 
-    fn criteria(&self, catalog: &Catalog, _options: &Options) -> String {
+    fn criteria(&self, catalog: &Catalog, _options: &Options) -> Result<String> {
         let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record(["criterion", "name", "weight", "question", "description"]);
+        w.write_record(["criterion", "name", "weight", "question", "description"])?;
         for c in &catalog.criteria {
-            let _ = w.write_record([
+            w.write_record([
                 &*sanitize::csv(&c.id),
                 &sanitize::csv(&c.name),
                 &num(c.weight),
                 &sanitize::csv(&c.question),
                 &sanitize::csv(&c.description),
-            ]);
+            ])?;
         }
         finish(w)
     }

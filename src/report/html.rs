@@ -5,13 +5,14 @@ use std::fmt::Write as _;
 
 use super::svg::{Bar, Series, bar_chart, escape, radar_chart};
 use super::{Options, Report};
+use crate::error::Result;
 use crate::catalog::{Catalog, Status};
 use crate::explain::{Advice, Explained, Point, citation, exclusion_text, num};
 use crate::score::round1;
 
 pub struct Html;
 
-const STYLE: &str = r"
+pub const STYLE: &str = r"
 :root { --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; --accent: #2563eb; --warn: #b45309; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif; color: var(--ink); background: #f8fafc; }
@@ -268,7 +269,7 @@ pub fn advice_section(catalog: &Catalog, a: &Advice, options: &Options, heading:
 }
 
 impl Report for Html {
-    fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> String {
+    fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {
         let title = match advice {
             [one] => format!("dlpick: {}", one.profile.name),
             _ => "dlpick: framework recommendations".to_string(),
@@ -279,10 +280,10 @@ impl Report for Html {
         for a in advice {
             body.push_str(&advice_section(catalog, a, options, &a.profile.name));
         }
-        page(catalog, &title, &body)
+        Ok(page(catalog, &title, &body))
     }
 
-    fn frameworks(&self, catalog: &Catalog, _options: &Options) -> String {
+    fn frameworks(&self, catalog: &Catalog, _options: &Options) -> Result<String> {
         let mut body = String::from(
             "<header><h1>dlpick knowledge base</h1></header><section><table><thead><tr><th>Criterion</th>",
         );
@@ -320,10 +321,10 @@ impl Report for Html {
             }
             body.push_str("</tbody></table></section>");
         }
-        page(catalog, "dlpick knowledge base", &body)
+        Ok(page(catalog, "dlpick knowledge base", &body))
     }
 
-    fn criteria(&self, catalog: &Catalog, _options: &Options) -> String {
+    fn criteria(&self, catalog: &Catalog, _options: &Options) -> Result<String> {
         let mut body = String::from(
             "<header><h1>dlpick criteria</h1></header><table><thead><tr><th>Id</th><th>Weight</th><th>Question</th><th>Description</th></tr></thead><tbody>",
         );
@@ -335,7 +336,7 @@ impl Report for Html {
             );
         }
         body.push_str("</tbody></table>");
-        page(catalog, "dlpick criteria", &body)
+        Ok(page(catalog, "dlpick criteria", &body))
     }
 }
 

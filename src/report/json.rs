@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::{Options, Report};
 use crate::catalog::{Catalog, Criterion, Framework, SourceFile};
+use crate::error::Result;
 use crate::explain::{Advice, Explained, Point, citation, evidence_phrase, exclusion_text};
 use crate::score::{Detail, round1};
 
@@ -243,25 +244,24 @@ fn profile_view<'a>(catalog: &'a Catalog, a: &'a Advice, options: &Options) -> P
 }
 
 /// One profile's advice as a JSON value (the elements of `profiles`).
-pub fn advice_value(catalog: &Catalog, advice: &Advice, options: &Options) -> serde_json::Value {
-    serde_json::to_value(profile_view(catalog, advice, options)).unwrap_or_default()
+pub fn advice_value(catalog: &Catalog, advice: &Advice, options: &Options) -> Result<serde_json::Value> {
+    Ok(serde_json::to_value(profile_view(catalog, advice, options))?)
 }
 
-/// Pretty JSON with a final newline. Serialising plain structs of strings
-/// and finite numbers cannot fail.
-pub fn pretty<T: Serialize>(value: &T) -> String {
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+/// Pretty JSON with a final newline.
+pub fn pretty<T: Serialize>(value: &T) -> Result<String> {
+    let mut s = serde_json::to_string_pretty(value)?;
     s.push('\n');
-    s
+    Ok(s)
 }
 
 impl Report for Json {
-    fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> String {
+    fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {
         let profiles = advice.iter().map(|a| profile_view(catalog, a, options)).collect();
         pretty(&Document { dlpick: crate::build_info::info(), knowledge_base: knowledge_base_view(catalog), profiles })
     }
 
-    fn frameworks(&self, catalog: &Catalog, _options: &Options) -> String {
+    fn frameworks(&self, catalog: &Catalog, _options: &Options) -> Result<String> {
         #[derive(Serialize)]
         struct FrameworkView<'a> {
             #[serde(flatten)]
@@ -325,7 +325,7 @@ impl Report for Json {
         })
     }
 
-    fn criteria(&self, catalog: &Catalog, _options: &Options) -> String {
+    fn criteria(&self, catalog: &Catalog, _options: &Options) -> Result<String> {
         pretty(&catalog.criteria)
     }
 }

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{Options, Report};
+use crate::error::Result;
 use crate::catalog::Catalog;
 use crate::explain::{Advice, citation, exclusion_text, num};
 use crate::sanitize;
@@ -17,7 +18,7 @@ fn cell(s: &str) -> String {
 }
 
 impl Report for Markdown {
-    fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> String {
+    fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {
         let mut out = String::new();
         for (i, a) in advice.iter().enumerate() {
             if i > 0 {
@@ -89,10 +90,10 @@ impl Report for Markdown {
             }
         }
         let _ = writeln!(out, "\n---\n\n{}", super::knowledge_base_line(catalog));
-        out
+        Ok(out)
     }
 
-    fn frameworks(&self, catalog: &Catalog, _options: &Options) -> String {
+    fn frameworks(&self, catalog: &Catalog, _options: &Options) -> Result<String> {
         let mut out = String::from("| Criterion |");
         for f in &catalog.frameworks {
             let _ = write!(out, " {} |", cell(&f.name));
@@ -131,14 +132,14 @@ impl Report for Markdown {
             }
         }
         let _ = writeln!(out, "\n{}", super::basis_tally_sentence(catalog));
-        out
+        Ok(out)
     }
 
-    fn criteria(&self, catalog: &Catalog, _options: &Options) -> String {
+    fn criteria(&self, catalog: &Catalog, _options: &Options) -> Result<String> {
         let mut out = String::from("| Id | Name | Weight | Question |\n|---|---|--:|---|\n");
         for c in &catalog.criteria {
             let _ = writeln!(out, "| `{}` | {} | {} | {} |", c.id, cell(&c.name), num(c.weight), cell(&c.question));
         }
-        out
+        Ok(out)
     }
 }

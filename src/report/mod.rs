@@ -4,7 +4,7 @@
 //! finished [`Advice`] and return text; they never read files or decide
 //! anything, so every format says the same thing.
 
-mod csv;
+pub mod csv;
 pub mod html;
 mod json;
 mod markdown;
@@ -12,6 +12,7 @@ pub mod svg;
 mod text;
 
 use crate::catalog::Catalog;
+use crate::error::Result;
 use crate::explain::Advice;
 
 pub use self::csv::Csv;
@@ -73,7 +74,7 @@ pub fn knowledge_base_line(catalog: &Catalog) -> String {
 }
 
 /// How a report should look.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     /// Show at most this many ranked frameworks.
     pub top: Option<usize>,
@@ -81,6 +82,33 @@ pub struct Options {
     pub explain: bool,
     /// Use ANSI colours (text only).
     pub color: bool,
+    /// Columns of text to fill (text only): the terminal's width, else
+    /// `COLUMNS`, else 80. Tables and wrapped lines never exceed it.
+    pub width: usize,
+    /// What a pasted report needs to be reproduced (HTML and Markdown
+    /// footers, JSON).
+    pub provenance: Provenance,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { top: None, explain: false, color: false, width: DEFAULT_WIDTH, provenance: Provenance::default() }
+    }
+}
+
+/// The width of text output when nothing says otherwise.
+pub const DEFAULT_WIDTH: usize = 80;
+
+/// Where a report came from: enough to produce it again.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Provenance {
+    /// "dlpick 0.1.0 (commit …, knowledge base …)".
+    pub version: String,
+    /// The day the report was made (UTC, `YYYY-MM-DD`), or the day of
+    /// `SOURCE_DATE_EPOCH` so reproducible builds get the same bytes.
+    pub date: String,
+    /// The input files, as the user named them.
+    pub inputs: Vec<String>,
 }
 
 impl Options {
@@ -93,9 +121,9 @@ impl Options {
 /// One output format.
 pub trait Report: Sync {
     /// Ranked, explained recommendations for one or more profiles.
-    fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> String;
+    fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String>;
     /// The frameworks with their attribute scores, evidence and sources.
-    fn frameworks(&self, catalog: &Catalog, options: &Options) -> String;
+    fn frameworks(&self, catalog: &Catalog, options: &Options) -> Result<String>;
     /// The criteria with their questions and weights.
-    fn criteria(&self, catalog: &Catalog, options: &Options) -> String;
+    fn criteria(&self, catalog: &Catalog, options: &Options) -> Result<String>;
 }

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{Options, Report};
+use crate::error::Result;
 use crate::catalog::{Catalog, Status};
 use crate::explain::{Advice, Explained, capitalise, citation, exclusion_text, num};
 use crate::sanitize;
@@ -97,7 +98,7 @@ fn status_mark(status: Status) -> &'static str {
 }
 
 impl Report for Text {
-    fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> String {
+    fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {
         let paint = Paint(options.color);
         let mut out = String::new();
         for (i, a) in advice.iter().enumerate() {
@@ -111,10 +112,10 @@ impl Report for Text {
             out.push_str(&paint.dim(wrap(&super::knowledge_base_line(catalog), "", WIDTH).trim_end()));
             out.push('\n');
         }
-        out
+        Ok(out)
     }
 
-    fn frameworks(&self, catalog: &Catalog, options: &Options) -> String {
+    fn frameworks(&self, catalog: &Catalog, options: &Options) -> Result<String> {
         let paint = Paint(options.color);
         let mut out = String::new();
         let name_w = catalog.frameworks.iter().map(|f| f.name.chars().count()).max().unwrap_or(0).max(9);
@@ -169,10 +170,10 @@ impl Report for Text {
         }
         out.push('\n');
         out.push_str(&wrap(&basis_tally_sentence(catalog), "", WIDTH));
-        out
+        Ok(out)
     }
 
-    fn criteria(&self, catalog: &Catalog, options: &Options) -> String {
+    fn criteria(&self, catalog: &Catalog, options: &Options) -> Result<String> {
         let paint = Paint(options.color);
         let id_w = catalog.criteria.iter().map(|c| c.id.len()).max().unwrap_or(0).max(2);
         let mut out = String::new();
@@ -183,7 +184,7 @@ impl Report for Text {
             out.push_str(&paint.dim(wrap(&c.description, &indent, WIDTH).trim_end()));
             out.push('\n');
         }
-        out
+        Ok(out)
     }
 }
 

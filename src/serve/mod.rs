@@ -249,7 +249,7 @@ pub fn run(catalog: Catalog, config: &Config) -> Result<()> {
         }
         println!("survey: http://{addr}/s/{}", store.links.survey);
         println!("admin: http://{addr}/admin/{}", store.links.admin);
-        let state = Arc::new(routes::AppState { stylesheet: pages::stylesheet(&catalog), catalog, store });
+        let state = Arc::new(routes::AppState { stylesheet: pages::stylesheet(), catalog, store });
         axum::serve(listener, routes::router(state))
             .with_graceful_shutdown(shutdown())
             .await

@@ -52,13 +52,9 @@ button { font: inherit; font-weight: 600; padding: 12px 28px; min-height: 44px; 
 /// The path of the stylesheet.
 pub const STYLE_PATH: &str = "/assets/dlpick.css";
 
-/// The whole stylesheet: the report's style (taken from a rendered report,
-/// so it stays the report's) and the forms'.
-pub fn stylesheet(catalog: &Catalog) -> String {
-    let report = crate::report::Format::Html.report().criteria(catalog, &crate::report::Options::default());
-    let report_style =
-        report.split_once("<style>").and_then(|(_, rest)| rest.split_once("</style>")).map_or("", |(style, _)| style);
-    format!("{report_style}\n{FORM_STYLE}")
+/// The whole stylesheet: the report's style and the forms'.
+pub fn stylesheet() -> String {
+    format!("{}\n{FORM_STYLE}", crate::report::html::STYLE)
 }
 
 /// A report page made by the report module, with its inline style swapped
