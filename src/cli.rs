@@ -118,6 +118,34 @@ impl From<MethodArg> for MethodId {
     }
 }
 
+/// Report formats, as `recommend`, `ask`, `frameworks` and `criteria`
+/// name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Aligned tables with bars, for people.
+    Text,
+    /// One JSON document, for scripts.
+    Json,
+    /// Comma-separated values, one row per framework.
+    Csv,
+    /// A Markdown document, for wikis and pull requests.
+    Markdown,
+    /// A self-contained HTML page with charts (no scripts, no network).
+    Html,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Text => Self::Text,
+            FormatArg::Json => Self::Json,
+            FormatArg::Csv => Self::Csv,
+            FormatArg::Markdown => Self::Markdown,
+            FormatArg::Html => Self::Html,
+        }
+    }
+}
+
 /// What to do with frameworks that are no longer maintained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InactiveArg {
@@ -345,7 +373,7 @@ pub struct RecommendArgs {
 pub struct OutputArgs {
     /// Output format [default: the project's, else text].
     #[arg(long, short, value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
 
     /// Write to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE", value_hint = ValueHint::FilePath)]
@@ -636,7 +664,7 @@ pub struct AskArgs {
 
     /// Format of the recommendation [default: the project's, else text].
     #[arg(long, short, value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
 }
 
 /// `--threads N`: 0 (one per core) up to [`crate::limits::THREADS_MAX`]; each

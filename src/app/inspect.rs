@@ -8,6 +8,8 @@ use crate::catalog::Catalog;
 use crate::cli::{CheckArgs, Cli, FrameworksArgs, ListArgs};
 use crate::error::{Diagnostic, Error, Location, Result, unknown_hint};
 use crate::profile::Profile;
+use crate::report::layout::hang;
+use crate::report::numbers::count_of;
 use crate::sanitize;
 
 use super::settings::Settings;
@@ -62,23 +64,19 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
         }
     }
     let mut failed = 0;
+    let width = crate::output::text_width(false);
     for path in &files {
         match check_file(path, &catalog) {
             Ok(checked) => {
                 if !cli.quiet {
                     match checked {
                         Checked::Weights { criteria, frameworks } => {
-                            println!(
-                                "ok  {}  (knowledge base: {criteria} criteria, {frameworks} frameworks)",
-                                sanitize::text(&path.display().to_string())
-                            );
+                            let what = format!("(knowledge base: {criteria} criteria, {frameworks} frameworks)");
+                            print!("{}", hang(&format!("ok  {}  ", sanitize::text(&path.display().to_string())), &what, width));
                         }
                         Checked::Profile { name, needs } => {
-                            println!(
-                                "ok  {}  (profile `{}`, {needs} needs)",
-                                sanitize::text(&path.display().to_string()),
-                                sanitize::quote(&name)
-                            );
+                            let what = format!("(profile `{}`, {})", sanitize::quote(&name), count_of(needs, "need", "needs"));
+                            print!("{}", hang(&format!("ok  {}  ", sanitize::text(&path.display().to_string())), &what, width));
                         }
                     }
                 }
@@ -94,7 +92,7 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
     }
     if failed > 0 {
         if !cli.quiet {
-            eprintln!("{failed} of {} files invalid", files.len());
+            eprintln!("{failed} of {} invalid", count_of(files.len(), "file", "files"));
         }
         return Ok(ExitCode::from(2));
     }

@@ -8,6 +8,8 @@ use super::settings::{EMPTY_LAYER, PROJECT_FILE, Settings, project_text};
 use super::{load_catalog_with, output};
 use crate::cli::{Cli, InitArgs};
 use crate::error::{Error, Result};
+use crate::report::layout::{hang, wrap};
+use crate::report::numbers::count_of;
 
 /// Print the effective settings and where each comes from.
 pub fn config(cli: &Cli) -> Result<ExitCode> {
@@ -41,15 +43,16 @@ pub fn config(cli: &Cli) -> Result<ExitCode> {
         ("format", settings.format.value.as_str().to_string(), settings.format.origin.to_string()),
     ];
     for (name, value, origin) in rows {
-        let _ = writeln!(out, "{name:<15} {value}");
+        out.push_str(&hang(&format!("{name:<15} "), &value, output::text_width(false)));
         let _ = writeln!(out, "{:<15} from {origin}", "");
     }
-    let _ = writeln!(
-        out,
-        "\nThe knowledge base has {} criteria and {} frameworks. Precedence: flags, then environment, then the project file, then built in.",
-        catalog.criteria.len(),
-        catalog.frameworks.len()
+    let note = format!(
+        "The knowledge base has {} and {}. Precedence: flags, then environment, then the project file, then built in.",
+        count_of(catalog.criteria.len(), "criterion", "criteria"),
+        count_of(catalog.frameworks.len(), "framework", "frameworks")
     );
+    out.push('\n');
+    out.push_str(&wrap(&note, "", output::text_width(false)));
     output::emit(&out, None, false)?;
     Ok(ExitCode::SUCCESS)
 }

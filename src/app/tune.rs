@@ -1,7 +1,6 @@
 //! `dlpick tune sensitivity|robustness|fit`: load inputs, run the analysis,
 //! print it, and for `fit --write` rewrite the weights file atomically.
 
-use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,12 +11,13 @@ use crate::catalog::{BUILTIN_NAME, Catalog};
 use crate::cli::{Cli, FitArgs, RobustnessArgs, SensitivityArgs, TuneCommand, TuneFormat};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::profile::Profile;
-use crate::report::wrap;
+use crate::report::tune::{RobustnessDoc, SensitivityDoc};
+use crate::report::{Format, Options};
 use crate::sanitize;
 use crate::score::{Matrix, rank};
-use crate::tune::fit::{self, Agreement, Decision};
+use crate::tune::fit::{self, Decision, FitOutcome, FitVerdict};
 use crate::tune::robustness::{self, Settings, Spread};
-use crate::tune::{self as analysis, sensitivity, write};
+use crate::tune::{sensitivity, write};
 
 use super::settings::Settings as RunSettings;
 use super::{file_stem, load_catalog, load_catalog_replacing, load_catalog_with, read_input, toml_files};
@@ -39,6 +39,22 @@ fn print(text: &str) -> Result<()> {
     crate::output::emit(text, None, false)
 }
 
+fn report_format(format: TuneFormat) -> Format {
+    match format {
+        TuneFormat::Text => Format::Text,
+        TuneFormat::Json => Format::Json,
+    }
+}
+
+fn options(cli: &Cli) -> Options {
+    Options {
+        color: crate::output::use_color(cli.color, false),
+        width: crate::output::text_width(false),
+        provenance: super::provenance(&[]),
+        ..Options::default()
+    }
+}
+
 fn nothing_ranked(profile: &Profile) -> Error {
     Error::Usage(format!(
         "no framework meets every requirement of `{}`, so there is no winner to analyse.",
@@ -53,10 +69,8 @@ fn sensitivity_cmd(cli: &Cli, args: &SensitivityArgs) -> Result<ExitCode> {
         profile.require.inactive = Some(policy);
     }
     let s = sensitivity::analyse(&catalog, &profile).ok_or_else(|| nothing_ranked(&profile))?;
-    let text = match args.format {
-        TuneFormat::Text => analysis::sensitivity_text(&catalog, &sanitize::text(&profile.name), &s),
-        TuneFormat::Json => crate::report::pretty(&analysis::sensitivity_json(&catalog, &profile.name, &s))?,
-    };
+    let doc = SensitivityDoc { profile: &profile.name, sensitivity: &s };
+    let text = report_format(args.format).report().sensitivity(&catalog, &doc, &options(cli))?;
     print(&text)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -105,12 +119,8 @@ fn robustness_cmd(cli: &Cli, args: &RobustnessArgs) -> Result<ExitCode> {
     })
     .ok_or_else(|| nothing_ranked(&profile))?;
     bar.finish_and_clear();
-    let text = match args.format {
-        TuneFormat::Text => analysis::robustness_text(&catalog, &sanitize::text(&profile.name), &r, winner),
-        TuneFormat::Json => {
-            crate::report::pretty(&analysis::robustness_json(&catalog, &profile.name, &r, winner, args.seed))?
-        }
-    };
+    let doc = RobustnessDoc { profile: &profile.name, robustness: &r, winner, seed: args.seed };
+    let text = report_format(args.format).report().robustness(&catalog, &doc, &options(cli))?;
     print(&text)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -195,11 +205,12 @@ fn load_decisions(
         decisions.into_iter().partition(|d| d.candidates.len() > 1);
     let single: Vec<String> = single.into_iter().map(|d| d.name).collect();
     if !single.is_empty() && !quiet {
-        eprintln!(
+        let note = format!(
             "dlpick: note: left out {} with a single candidate (nothing to choose between): {}",
-            if single.len() == 1 { "1 decision" } else { "some decisions" },
+            crate::report::numbers::count_of(single.len(), "decision", "decisions"),
             single.join(", ")
         );
+        eprint!("{}", crate::report::wrap(&note, "", crate::output::text_width(false)));
     }
     if decisions.is_empty() {
         return Err(Error::Usage(format!(
@@ -207,21 +218,6 @@ fn load_decisions(
         )));
     }
     Ok((decisions, single))
-}
-
-fn agreement_line(label: &str, before: Agreement, after: Agreement) -> String {
-    format!(
-        "{label:<9} {:>3} decisions   top-1 agreement {:>4.0}% → {:>4.0}%   mean rank of the chosen {:.2} → {:.2}",
-        before.decisions,
-        before.top1 * 100.0,
-        after.top1 * 100.0,
-        before.mean_rank,
-        after.mean_rank
-    )
-}
-
-fn agreement_json(a: Agreement) -> serde_json::Value {
-    serde_json::json!({ "decisions": a.decisions, "top1": a.top1, "mean_rank": a.mean_rank })
 }
 
 #[allow(clippy::too_many_lines)]
@@ -269,38 +265,13 @@ fn fit_cmd(cli: &Cli, args: &FitArgs) -> Result<ExitCode> {
     let train_after = fit::agreement(&matrix, &after_weights, train);
     let hold_before = fit::agreement(&matrix, &before_weights, holdout);
     let hold_after = fit::agreement(&matrix, &after_weights, holdout);
-    let (judge_before, judge_after) =
-        if holdout.is_empty() { (train_before, train_after) } else { (hold_before, hold_after) };
-    // Same decisions before and after: compare counts, not ratios.
-    let key = |a: Agreement| (a.hits, std::cmp::Reverse(a.rank_sum));
-    let better = key(judge_after) > key(judge_before);
-    let worse = key(judge_after) < key(judge_before);
-    let set = if holdout.is_empty() { "training" } else { "held-out" };
-    let verdict = if better {
-        format!(
-            "The learned weights improve {set} agreement from {:.0}% to {:.0}% (mean rank {:.2} → {:.2}).",
-            judge_before.top1 * 100.0,
-            judge_after.top1 * 100.0,
-            judge_before.mean_rank,
-            judge_after.mean_rank
-        )
-    } else if worse {
-        format!(
-            "The learned weights do worse on the {set} decisions ({:.0}% → {:.0}%): the current weights explain them better, so they are kept.",
-            judge_before.top1 * 100.0,
-            judge_after.top1 * 100.0
-        )
-    } else if !holdout.is_empty() && train_after.hits > train_before.hits {
-        format!(
-            "The learned weights keep held-out agreement at {:.0}% and raise training agreement from {:.0}% to {:.0}%.",
-            judge_before.top1 * 100.0,
-            train_before.top1 * 100.0,
-            train_after.top1 * 100.0
-        )
-    } else {
-        format!("The learned weights cannot improve {set} agreement ({:.0}% either way).", judge_before.top1 * 100.0)
-    };
-
+    let judged = if holdout.is_empty() { (train_before, train_after) } else { (hold_before, hold_after) };
+    let verdict = fit::verdict(
+        judged,
+        (train_before, train_after),
+        holdout.len(),
+    );
+    let worse = verdict == FitVerdict::Worse;
     let changes: Vec<(usize, f64, f64)> = before_weights
         .iter()
         .zip(&after_weights)
@@ -308,56 +279,22 @@ fn fit_cmd(cli: &Cli, args: &FitArgs) -> Result<ExitCode> {
         .filter(|(_, (b, a))| (*b - *a).abs() > 1e-9)
         .map(|(c, (b, a))| (c, *b, *a))
         .collect();
-    let read_from = if catalog.files.len() == 1 {
-        catalog.files[0].path.clone()
-    } else {
-        catalog.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>().join(" + ")
-    };
     let file_name = file.as_ref().map_or_else(|| BUILTIN_NAME.to_string(), |p| p.display().to_string());
     let will_write = args.write && !worse && !changes.is_empty();
-
-    let text = match args.format {
-        TuneFormat::Json => crate::report::pretty(&serde_json::json!({
-            "knowledge_base": crate::report::knowledge_base_view(&catalog),
-            "file": file.as_ref().map(|p| p.display().to_string()),
-            "decisions": decisions.len(),
-            "single_candidate": single,
-            "train": { "before": agreement_json(train_before), "after": agreement_json(train_after) },
-            "holdout": { "before": agreement_json(hold_before), "after": agreement_json(hold_after) },
-            "weights": catalog.criteria.iter().zip(before_weights.iter().zip(&after_weights)).map(|(c, (b, a))| {
-                serde_json::json!({ "criterion": c.id, "before": b, "after": a })
-            }).collect::<Vec<_>>(),
-            "ridge": ridge,
-            "improved": better,
-            "written": will_write,
-            "summary": verdict,
-        }))?,
-        TuneFormat::Text => {
-            let mut out = String::new();
-            let _ = writeln!(
-                out,
-                "Weights from {read_from}, fitted to {} of {} decisions (pull towards equal weights {ridge}, chosen by cross-validation):\n",
-                train.len(),
-                decisions.len()
-            );
-            let name_w = catalog.criteria.iter().map(|c| c.name.chars().count()).max().unwrap_or(9).max(9);
-            let _ = writeln!(out, "{:<name_w$}  {:>7}  {:>7}  {:>7}", "criterion", "before", "after", "change");
-            for (c, (b, a)) in catalog.criteria.iter().zip(before_weights.iter().zip(&after_weights)) {
-                let _ = writeln!(out, "{:<name_w$}  {b:>7.3}  {a:>7.3}  {:>+7.3}", c.name, a - b);
-            }
-            out.push('\n');
-            let _ = writeln!(out, "{}", agreement_line("training", train_before, train_after));
-            if !holdout.is_empty() {
-                let _ = writeln!(out, "{}", agreement_line("held out", hold_before, hold_after));
-            }
-            out.push('\n');
-            out.push_str(&wrap(&verdict, "", 88));
-            if !args.write && !worse && !changes.is_empty() {
-                out.push_str("This was a dry run; add --write to save these weights.\n");
-            }
-            out
-        }
+    let outcome = FitOutcome {
+        file: file.as_ref().map(|p| p.display().to_string()),
+        decisions: decisions.len(),
+        held_out: holdout.len(),
+        single,
+        train: (train_before, train_after),
+        holdout: (hold_before, hold_after),
+        weights: before_weights.iter().zip(&after_weights).enumerate().map(|(c, (b, a))| (c, *b, *a)).collect(),
+        ridge,
+        verdict,
+        write_requested: args.write,
+        written: will_write,
     };
+    let text = report_format(args.format).report().fit(&catalog, &outcome, &options(cli))?;
     print(&text)?;
 
     if args.write {

@@ -12,6 +12,7 @@ pub mod scripted;
 
 use std::fmt::Write as _;
 
+use crate::report::layout::{Table, hang, wrap};
 use crate::catalog::Catalog;
 use crate::error::Result;
 use crate::profile::{Draft, InactivePolicy, Profile};
@@ -168,20 +169,25 @@ pub fn answer_format(catalog: &Catalog, q: Question) -> String {
 }
 
 /// `dlpick ask --print-questions`.
-pub fn print_questions(catalog: &Catalog, pairwise: bool) -> String {
+pub fn print_questions(catalog: &Catalog, pairwise: bool, width: usize) -> String {
     let mut out = String::new();
     if pairwise {
-        out.push_str(
-            "Pairwise mode reads one comparison per line, `<criterion> <criterion> <judgment>`,\n\
-             where the judgment is how many times more the first matters than the second on\n\
-             Saaty's scale 1-9 (1 equal, 3 moderately, 5 strongly, 7 very strongly,\n\
-             9 extremely), or its reciprocal such as 1/3 when the second matters more. Every\n\
-             pair of the criteria you mention must be compared once. The constraint answers\n\
-             (questions L, A and X below) follow on the next lines.\n\nCriteria:\n",
-        );
+        out.push_str(&wrap(
+            "Pairwise mode reads one comparison per line, `<criterion> <criterion> <judgment>`, \
+             where the judgment is how many times more the first matters than the second on \
+             Saaty's scale 1-9 (1 equal, 3 moderately, 5 strongly, 7 very strongly, \
+             9 extremely), or its reciprocal such as 1/3 when the second matters more. Every \
+             pair of the criteria you mention must be compared once. The constraint answers \
+             (questions L, A and X below) follow on the next lines.",
+            "",
+            width,
+        ));
+        out.push_str("\nCriteria:\n");
+        let mut table = Table::new().indent(2).left("id").text("question");
         for c in &catalog.criteria {
-            let _ = writeln!(out, "  {:<22} {}", c.id, c.question);
+            table.row(vec![c.id.clone(), c.question.clone()]);
         }
+        out.push_str(&table.render(width, &|s: &str| s.to_string()));
         out.push('\n');
     }
     for (i, q) in questions(catalog).into_iter().enumerate() {
@@ -192,8 +198,14 @@ pub fn print_questions(catalog: &Catalog, pairwise: bool) -> String {
             (true, Question::Exclude) => "X".to_string(),
             _ => (i + 1).to_string(),
         };
-        let _ = writeln!(out, "{label}. [{}] {}", question_key(catalog, q), question_text(catalog, q));
-        let _ = writeln!(out, "   answer: {}; a blank line keeps the default", answer_format(catalog, q));
+        let head = format!("{label}. ");
+        let indent = " ".repeat(head.len());
+        out.push_str(&hang(&head, &format!("[{}] {}", question_key(catalog, q), question_text(catalog, q)), width));
+        out.push_str(&wrap(
+            &format!("answer: {}; a blank line keeps the default", answer_format(catalog, q)),
+            &indent,
+            width,
+        ));
     }
     out
 }

@@ -18,6 +18,10 @@ pub fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String> {
 }
 
 impl Report for Csv {
+    fn name(&self) -> &'static str {
+        "csv"
+    }
+
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record([

@@ -269,6 +269,10 @@ pub fn advice_section(catalog: &Catalog, a: &Advice, options: &Options, heading:
 }
 
 impl Report for Html {
+    fn name(&self) -> &'static str {
+        "html"
+    }
+
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {
         let title = match advice {
             [one] => format!("dlpick: {}", one.profile.name),

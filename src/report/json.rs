@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
+use super::tune::{RobustnessDoc, SensitivityDoc};
 use super::{Options, Report};
+use crate::tune::fit::FitOutcome;
 use crate::catalog::{Catalog, Criterion, Framework, SourceFile};
 use crate::error::Result;
 use crate::explain::{Advice, Explained, Point, citation, evidence_phrase, exclusion_text};
@@ -256,6 +258,10 @@ pub fn pretty<T: Serialize>(value: &T) -> Result<String> {
 }
 
 impl Report for Json {
+    fn name(&self) -> &'static str {
+        "json"
+    }
+
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {
         let profiles = advice.iter().map(|a| profile_view(catalog, a, options)).collect();
         pretty(&Document { dlpick: crate::build_info::info(), knowledge_base: knowledge_base_view(catalog), profiles })
@@ -327,5 +333,26 @@ impl Report for Json {
 
     fn criteria(&self, catalog: &Catalog, _options: &Options) -> Result<String> {
         pretty(&catalog.criteria)
+    }
+
+    fn sensitivity(&self, catalog: &Catalog, doc: &SensitivityDoc, _options: &Options) -> Result<String> {
+        pretty(&super::tune::sensitivity_json(catalog, doc))
+    }
+
+    fn robustness(&self, catalog: &Catalog, doc: &RobustnessDoc, _options: &Options) -> Result<String> {
+        pretty(&super::tune::robustness_json(catalog, doc))
+    }
+
+    fn fit(&self, catalog: &Catalog, outcome: &FitOutcome, _options: &Options) -> Result<String> {
+        pretty(&super::tune::fit_json(catalog, outcome))
+    }
+}
+
+/// JSON Lines: one object per line, for streams of rows and teams.
+pub struct Jsonl;
+
+impl Report for Jsonl {
+    fn name(&self) -> &'static str {
+        "jsonl"
     }
 }

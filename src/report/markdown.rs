@@ -18,6 +18,10 @@ fn cell(s: &str) -> String {
 }
 
 impl Report for Markdown {
+    fn name(&self) -> &'static str {
+        "markdown"
+    }
+
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {
         let mut out = String::new();
         for (i, a) in advice.iter().enumerate() {

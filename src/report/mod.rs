@@ -1,15 +1,21 @@
-//! Reports: advice and the knowledge base rendered for people and scripts.
+//! Reports: everything dlpick prints, for people and for scripts.
 //!
-//! One file per output format, each implementing [`Report`]. Reports get
-//! finished [`Advice`] and return text; they never read files or decide
-//! anything, so every format says the same thing.
+//! One file per output format, each implementing [`Report`], the one
+//! rendering trait; [`Format`] is the one list of formats. Commands hand
+//! over finished data (advice, team results, analyses, the knowledge base)
+//! and get text back; reports never read files or decide anything, so every
+//! format says the same thing. Layout ([`layout`]) and number formatting
+//! ([`numbers`]) live here once, for all of them.
 
 pub mod csv;
 pub mod html;
 mod json;
+pub mod layout;
 mod markdown;
+pub mod numbers;
 pub mod svg;
 mod text;
+pub mod tune;
 
 use crate::catalog::Catalog;
 use crate::error::Result;
@@ -17,18 +23,24 @@ use crate::explain::Advice;
 
 pub use self::csv::Csv;
 pub use self::html::Html;
-pub use self::json::{Json, advice_value, knowledge_base_view, pretty};
+pub use self::json::{Json, Jsonl, advice_value, knowledge_base_view, pretty};
+pub use self::layout::wrap;
 pub use self::markdown::Markdown;
-pub use self::text::{Text, bar, basis_tally_sentence, wrap};
+pub use self::text::{Text, bar, basis_tally_sentence};
+use self::tune::{RobustnessDoc, SensitivityDoc};
+use crate::tune::fit::FitOutcome;
 
-/// The output formats of `recommend`, `frameworks` and `criteria`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+/// Every output format. Not every command offers every one: the command
+/// line lists those that make sense for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// Aligned tables with bars, for people.
     #[default]
     Text,
     /// One JSON document, for scripts.
     Json,
+    /// One JSON object per line (batch).
+    Jsonl,
     /// Comma-separated values, one row per framework.
     Csv,
     /// A Markdown document, for wikis and pull requests.
@@ -38,12 +50,13 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Self; 5] = [Self::Text, Self::Json, Self::Csv, Self::Markdown, Self::Html];
+    pub const ALL: [Self; 6] = [Self::Text, Self::Json, Self::Jsonl, Self::Csv, Self::Markdown, Self::Html];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Text => "text",
             Self::Json => "json",
+            Self::Jsonl => "jsonl",
             Self::Csv => "csv",
             Self::Markdown => "markdown",
             Self::Html => "html",
@@ -58,6 +71,7 @@ impl Format {
         match self {
             Self::Text => &Text,
             Self::Json => &Json,
+            Self::Jsonl => &Jsonl,
             Self::Csv => &Csv,
             Self::Markdown => &Markdown,
             Self::Html => &Html,
@@ -118,12 +132,38 @@ impl Options {
     }
 }
 
-/// One output format.
+/// One output format. Each document has a method; a format that cannot
+/// show a document (CSV for a sensitivity analysis) keeps the default,
+/// which says so.
 pub trait Report: Sync {
+    /// The format's name, as `--format` spells it.
+    fn name(&self) -> &'static str;
     /// Ranked, explained recommendations for one or more profiles.
-    fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String>;
+    fn advice(&self, _catalog: &Catalog, _advice: &[Advice], _options: &Options) -> Result<String> {
+        Err(unsupported(self.name(), "recommend"))
+    }
     /// The frameworks with their attribute scores, evidence and sources.
-    fn frameworks(&self, catalog: &Catalog, options: &Options) -> Result<String>;
+    fn frameworks(&self, _catalog: &Catalog, _options: &Options) -> Result<String> {
+        Err(unsupported(self.name(), "frameworks"))
+    }
     /// The criteria with their questions and weights.
-    fn criteria(&self, catalog: &Catalog, options: &Options) -> Result<String>;
+    fn criteria(&self, _catalog: &Catalog, _options: &Options) -> Result<String> {
+        Err(unsupported(self.name(), "criteria"))
+    }
+    /// How far each weight may move before the top pick changes.
+    fn sensitivity(&self, _catalog: &Catalog, _doc: &SensitivityDoc, _options: &Options) -> Result<String> {
+        Err(unsupported(self.name(), "tune sensitivity"))
+    }
+    /// How often each framework takes each rank under sampled weights.
+    fn robustness(&self, _catalog: &Catalog, _doc: &RobustnessDoc, _options: &Options) -> Result<String> {
+        Err(unsupported(self.name(), "tune robustness"))
+    }
+    /// Weights fitted to past decisions.
+    fn fit(&self, _catalog: &Catalog, _outcome: &FitOutcome, _options: &Options) -> Result<String> {
+        Err(unsupported(self.name(), "tune fit"))
+    }
+}
+
+fn unsupported(format: &str, command: &str) -> crate::Error {
+    crate::Error::Usage(format!("`{command}` cannot write {format}; see `dlpick {command} --help` for its formats."))
 }

@@ -80,6 +80,74 @@ pub struct Agreement {
     pub mean_rank: f64,
 }
 
+/// How the learned weights compare with the current ones on the decisions
+/// that judge them (held out, or training when none are held out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FitVerdict {
+    /// More decisions agree, or as many with a better mean rank.
+    Better,
+    /// Fewer agree: the current weights are kept.
+    Worse,
+    /// Held-out agreement is unchanged and training agreement rose.
+    TrainingOnly,
+    /// Nothing changed.
+    Same,
+}
+
+/// Everything `tune fit` found, for a report.
+#[derive(Debug, Clone)]
+pub struct FitOutcome {
+    /// The file `--write` writes into, when there is one.
+    pub file: Option<String>,
+    pub decisions: usize,
+    /// How many of `decisions` were held out to judge the fit.
+    pub held_out: usize,
+    /// Decisions left out because a single framework met their requirements.
+    pub single: Vec<String>,
+    /// Agreement before and after, on the training and held-out decisions.
+    pub train: (Agreement, Agreement),
+    pub holdout: (Agreement, Agreement),
+    /// Every criterion's weight before and after (rounded as written).
+    pub weights: Vec<(usize, f64, f64)>,
+    pub ridge: f64,
+    pub verdict: FitVerdict,
+    pub write_requested: bool,
+    /// Whether the weights are written (asked, not worse, and changed).
+    pub written: bool,
+}
+
+impl FitOutcome {
+    /// Agreement before and after on the decisions that judge the fit.
+    pub fn judged(&self) -> (Agreement, Agreement) {
+        if self.held_out == 0 { self.train } else { self.holdout }
+    }
+
+    /// Whether any weight changed.
+    pub fn changed(&self) -> bool {
+        self.weights.iter().any(|(_, b, a)| (b - a).abs() > 1e-9)
+    }
+
+    /// True when the fit would be worth writing but `--write` was not given.
+    pub fn dry_run(&self) -> bool {
+        !self.write_requested && self.verdict != FitVerdict::Worse && self.changed()
+    }
+}
+
+/// The verdict from agreement counts on the same decisions before and after
+/// (counts, not ratios, so nothing is lost to rounding).
+pub fn verdict(judged: (Agreement, Agreement), train: (Agreement, Agreement), held_out: usize) -> FitVerdict {
+    let key = |a: Agreement| (a.hits, std::cmp::Reverse(a.rank_sum));
+    if key(judged.1) > key(judged.0) {
+        FitVerdict::Better
+    } else if key(judged.1) < key(judged.0) {
+        FitVerdict::Worse
+    } else if held_out > 0 && train.1.hits > train.0.hits {
+        FitVerdict::TrainingOnly
+    } else {
+        FitVerdict::Same
+    }
+}
+
 /// The rank (1-based) of `d.chosen` under `weights`.
 pub fn rank_of_chosen(matrix: &Matrix, weights: &[f64], d: &Decision) -> usize {
     let e: Vec<f64> = d.needs.iter().zip(weights).map(|(n, w)| n * w).collect();
