@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use crate::batch::department::thousands;
+use crate::report::numbers::thousands;
 use crate::batch::source::{EXTRA_COLUMNS, open_csv_raw};
 use crate::batch::{self, BatchFormat, Observer, Source, TomlFile};
 use crate::catalog::Catalog;
@@ -77,7 +77,7 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
             provenance: super::provenance(&inputs),
             ..Options::default()
         };
-        let text = batch::report::team_report(&catalog, &summary, &options, &report_options)?;
+        let text = batch::team::team_report(&catalog, &summary, &options, &report_options)?;
         sink.writer().write_all(text.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
     }
     sink.finish()?;

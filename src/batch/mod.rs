@@ -7,9 +7,7 @@
 //! reported with file and line and skipped; they never stop the run.
 
 pub mod consensus;
-pub mod department;
 pub mod guard;
-pub mod report;
 mod rows;
 pub mod scorer;
 pub mod source;

@@ -25,6 +25,7 @@ use super::consensus::{self, Rule, Tally};
 use super::scorer::{Pick, RowRequire, Scorer};
 use super::source::Respondent;
 use crate::catalog::Catalog;
+use crate::report::Format;
 use crate::explain::{Advice, explain};
 use crate::profile::InactivePolicy;
 use crate::score::{rank, tie_key};
@@ -326,8 +327,11 @@ impl TeamAcc {
         };
         combined.require.min.sort_by_key(|(c, _)| *c);
         let mut profile = combined.to_profile(catalog);
-        profile.description =
-            Some(format!("{} member{} combined", self.members, if self.members == 1 { "" } else { "s" }));
+        profile.description = Some(if self.members == 1 {
+            "the needs of its one member".to_string()
+        } else {
+            format!("the combined needs of {} members", crate::report::numbers::thousands(self.members))
+        });
         let matrix = &ctx.scorer.matrix;
         let ranking = rank(catalog, matrix, &profile, ctx.scorer.method.method());
         let candidates: Vec<usize> = ranking.ranked.iter().map(|r| r.framework).collect();
@@ -491,6 +495,44 @@ pub struct TeamResult {
     /// (value = how far the winner is behind their pick, by their needs).
     pub dissenters: Vec<Named>,
     pub consensus: Option<Consensus>,
+}
+
+/// How a method is named in the department report.
+fn method_name(method: crate::score::MethodId) -> &'static str {
+    match method {
+        crate::score::MethodId::WeightedSum => "weighted sum",
+        crate::score::MethodId::WeightedProduct => "weighted product",
+        crate::score::MethodId::Topsis => "TOPSIS closeness",
+    }
+}
+
+/// The teams of a finished `--by-team` run, everyone together, and the
+/// report in `options.format`, made by [`crate::report`]: what `dlpick batch --by-team` prints and
+/// what `dlpick serve`'s admin page shows.
+pub fn team_report(
+    catalog: &Catalog,
+    summary: &super::Summary,
+    options: &super::Options,
+    report_options: &crate::report::Options,
+) -> crate::Result<String> {
+    let scorer = super::scorer::Scorer::new(catalog, options.method, options.inactive)?;
+    let context = Context::new(catalog, &scorer, options.approval_margin);
+    let teams: Vec<TeamResult> = summary.teams.iter().map(|(name, acc)| acc.finish(&context, name)).collect();
+    let mut everyone = TeamAcc::new(catalog.criteria.len(), catalog.frameworks.len());
+    for acc in summary.teams.values() {
+        everyone.merge(acc.clone());
+    }
+    let everyone = everyone.finish(&context, "everyone");
+    let overview = crate::report::teams::Overview {
+        scored: summary.scored,
+        rejected: summary.rejected,
+        top_picks: &summary.top_picks,
+        answers: &summary.answers,
+        all: &everyone,
+        method: method_name(options.method),
+        approval_margin: options.approval_margin,
+    };
+    Format::from(options.format).report().teams(catalog, &teams, &overview, report_options)
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 //! neutralised against formula injection ([`sanitize::csv`]); numbers are not.
 
 use super::{Options, Report};
+use super::teams::Overview;
+use crate::batch::team::TeamResult;
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::explain::{Advice, exclusion_text, num};
@@ -20,6 +22,10 @@ pub fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String> {
 impl Report for Csv {
     fn name(&self) -> &'static str {
         "csv"
+    }
+
+    fn teams(&self, catalog: &Catalog, teams: &[TeamResult], _overview: &Overview, options: &Options) -> Result<String> {
+        super::teams::csv(catalog, teams, options)
     }
 
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {

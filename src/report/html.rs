@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 use super::svg::{Bar, Series, bar_chart, escape, radar_chart};
 use super::{Options, Report};
 use crate::error::Result;
+use super::teams::Overview;
+use crate::batch::team::TeamResult;
 use crate::catalog::{Catalog, Status};
 use crate::explain::{Advice, Explained, Point, citation, exclusion_text, num};
 use crate::score::round1;
@@ -271,6 +273,10 @@ pub fn advice_section(catalog: &Catalog, a: &Advice, options: &Options, heading:
 impl Report for Html {
     fn name(&self) -> &'static str {
         "html"
+    }
+
+    fn teams(&self, catalog: &Catalog, teams: &[TeamResult], overview: &Overview, options: &Options) -> Result<String> {
+        Ok(super::department::html(catalog, teams, overview, options))
     }
 
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {

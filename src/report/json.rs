@@ -6,6 +6,8 @@ use serde::Serialize;
 use super::tune::{RobustnessDoc, SensitivityDoc};
 use super::{Options, Report};
 use crate::tune::fit::FitOutcome;
+use super::teams::Overview;
+use crate::batch::team::TeamResult;
 use crate::catalog::{Catalog, Criterion, Framework, SourceFile};
 use crate::error::Result;
 use crate::explain::{Advice, Explained, Point, citation, evidence_phrase, exclusion_text};
@@ -262,6 +264,10 @@ impl Report for Json {
         "json"
     }
 
+    fn teams(&self, catalog: &Catalog, teams: &[TeamResult], overview: &Overview, options: &Options) -> Result<String> {
+        super::teams::json(catalog, teams, overview, options)
+    }
+
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {
         let profiles = advice.iter().map(|a| profile_view(catalog, a, options)).collect();
         pretty(&Document { dlpick: crate::build_info::info(), knowledge_base: knowledge_base_view(catalog), profiles })
@@ -354,5 +360,9 @@ pub struct Jsonl;
 impl Report for Jsonl {
     fn name(&self) -> &'static str {
         "jsonl"
+    }
+
+    fn teams(&self, catalog: &Catalog, teams: &[TeamResult], _overview: &Overview, options: &Options) -> Result<String> {
+        super::teams::jsonl(catalog, teams, options)
     }
 }

@@ -4,6 +4,8 @@ use std::fmt::Write as _;
 
 use super::{Options, Report};
 use crate::error::Result;
+use super::teams::Overview;
+use crate::batch::team::TeamResult;
 use crate::catalog::Catalog;
 use crate::explain::{Advice, citation, exclusion_text, num};
 use crate::sanitize;
@@ -20,6 +22,10 @@ fn cell(s: &str) -> String {
 impl Report for Markdown {
     fn name(&self) -> &'static str {
         "markdown"
+    }
+
+    fn teams(&self, catalog: &Catalog, teams: &[TeamResult], overview: &Overview, options: &Options) -> Result<String> {
+        Ok(super::department::markdown(catalog, teams, overview, options))
     }
 
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {

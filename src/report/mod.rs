@@ -8,12 +8,14 @@
 //! ([`numbers`]) live here once, for all of them.
 
 pub mod csv;
+pub mod department;
 pub mod html;
 mod json;
 pub mod layout;
 mod markdown;
 pub mod numbers;
 pub mod svg;
+pub mod teams;
 mod text;
 pub mod tune;
 
@@ -27,7 +29,9 @@ pub use self::json::{Json, Jsonl, advice_value, knowledge_base_view, pretty};
 pub use self::layout::wrap;
 pub use self::markdown::Markdown;
 pub use self::text::{Text, bar, basis_tally_sentence};
+use self::teams::Overview;
 use self::tune::{RobustnessDoc, SensitivityDoc};
+use crate::batch::team::TeamResult;
 use crate::tune::fit::FitOutcome;
 
 /// Every output format. Not every command offers every one: the command
@@ -149,6 +153,10 @@ pub trait Report: Sync {
     /// The criteria with their questions and weights.
     fn criteria(&self, _catalog: &Catalog, _options: &Options) -> Result<String> {
         Err(unsupported(self.name(), "criteria"))
+    }
+    /// Each team's combined advice, agreement and consensus, and everyone's.
+    fn teams(&self, _catalog: &Catalog, _teams: &[TeamResult], _overview: &Overview, _options: &Options) -> Result<String> {
+        Err(unsupported(self.name(), "batch --by-team"))
     }
     /// How far each weight may move before the top pick changes.
     fn sensitivity(&self, _catalog: &Catalog, _doc: &SensitivityDoc, _options: &Options) -> Result<String> {

@@ -9,6 +9,8 @@ use super::tune::{RobustnessDoc, SensitivityDoc};
 use super::{Options, Report};
 use crate::tune::fit::FitOutcome;
 use crate::error::Result;
+use super::teams::Overview;
+use crate::batch::team::TeamResult;
 use crate::catalog::{Catalog, Status};
 use crate::explain::{Advice, Explained, capitalise, citation, exclusion_text, num};
 use crate::sanitize;
@@ -70,6 +72,10 @@ impl Report for Text {
         "text"
     }
 
+    fn teams(&self, catalog: &Catalog, teams: &[TeamResult], overview: &Overview, options: &Options) -> Result<String> {
+        super::teams::text(catalog, teams, overview, options)
+    }
+
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {
         let paint = Paint(options.color);
         let mut out = String::new();
@@ -79,7 +85,7 @@ impl Report for Text {
             }
             // The same exclusions as an earlier profile are named, not listed again.
             let same_as = advice[..i].iter().find(|b| b.excluded == a.excluded).map(|b| b.profile.name.as_str());
-            render_one(&mut out, catalog, a, options, paint, same_as)?;
+            one_advice(&mut out, catalog, a, options, same_as, "")?;
         }
         if options.explain {
             out.push('\n');
@@ -177,20 +183,24 @@ pub fn basis_tally_sentence(catalog: &Catalog) -> String {
     )
 }
 
-fn render_one(
+/// One profile's advice, its title after `prefix` ("Team "). Exclusions the
+/// same as those of the profile named `same_exclusions_as` are not listed
+/// again.
+pub(super) fn one_advice(
     out: &mut String,
     catalog: &Catalog,
     a: &Advice,
     options: &Options,
-    paint: Paint,
     same_exclusions_as: Option<&str>,
+    prefix: &str,
 ) -> Result<()> {
+    let paint = Paint(options.color);
     let width = options.width;
     // The name and description are user text: control characters escaped.
     let name = sanitize::text(&a.profile.name);
     let title = match &a.profile.description {
-        Some(d) => format!("{name} — {}", sanitize::text(d)),
-        None => name.into_owned(),
+        Some(d) => format!("{prefix}{name} — {}", sanitize::text(d)),
+        None => format!("{prefix}{name}"),
     };
     writeln!(out, "{}", paint.bold(wrap(&title, "", width).trim_end()))?;
     let needs: Vec<String> = {

@@ -186,7 +186,7 @@ pub fn team_report(catalog: &Catalog, responses: &[store::Response]) -> Result<S
     let mut sink = Vec::new();
     let summary = batch::run(catalog, vec![source], &options, &mut sink, &Quiet, &AtomicBool::new(false))?;
     let report_options = Options { top: Some(TOP), ..Options::default() };
-    batch::report::team_report(catalog, &summary, &options, &report_options)
+    batch::team::team_report(catalog, &summary, &options, &report_options)
 }
 
 /// The admin page: the team report with the exports and counts on top.

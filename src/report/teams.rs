@@ -1,15 +1,33 @@
-//! Team results (`dlpick batch --by-team`) in each batch format.
+//! Team results (`dlpick batch --by-team`): agreement and consensus in
+//! words, and the text, JSON, JSON Lines and CSV renderings. The department
+//! report (HTML and Markdown) is [`super::department`].
 
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::consensus::Rule;
-use super::rows::BatchFormat;
-use super::team::{Consensus, TeamResult, team_label};
+use super::layout::wrap;
+use super::numbers::{count, round_to, thousands};
+use super::{Format, Options};
+use crate::batch::BatchFormat;
+use crate::batch::consensus::Rule;
+use crate::batch::team::{Consensus, TeamResult, team_label};
 use crate::catalog::Catalog;
-use crate::report::{self, Options, Report};
+use crate::error::Result;
 use crate::score::round1;
+
+impl From<BatchFormat> for Format {
+    fn from(f: BatchFormat) -> Self {
+        match f {
+            BatchFormat::Csv => Self::Csv,
+            BatchFormat::Jsonl => Self::Jsonl,
+            BatchFormat::Json => Self::Json,
+            BatchFormat::Markdown => Self::Markdown,
+            BatchFormat::Text => Self::Text,
+            BatchFormat::Html => Self::Html,
+        }
+    }
+}
 
 /// How strong a Kendall's W is, in words (after Schmidt's guidelines).
 pub fn concordance_words(w: f64) -> &'static str {
@@ -34,10 +52,9 @@ pub fn agreement_sentence(catalog: &Catalog, t: &TeamResult) -> String {
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
     let agreeing = (share * t.members as f64).round() as u64;
     let mut s = format!(
-        "Agreement: {} of {} member{} ({:.0}%) would pick {winner} on their own",
-        super::department::thousands(agreeing),
-        super::department::thousands(t.members),
-        if t.members == 1 { "" } else { "s" },
+        "Agreement: {} of {} ({:.0}%) would pick {winner} on their own",
+        thousands(agreeing),
+        count(t.members, "member", "members"),
         share * 100.0
     );
     match t.kendall_w {
@@ -164,7 +181,7 @@ pub fn consensus_sentence(catalog: &Catalog, c: &Consensus) -> String {
             s,
             " {} is ruled out by {} member{} ({}{}).",
             name(conflict.framework),
-            super::department::thousands(conflict.members),
+            thousands(conflict.members),
             if conflict.members == 1 { "" } else { "s" },
             examples.join("; "),
             if conflict.members > examples.len() as u64 { "; …" } else { "" }
@@ -174,7 +191,7 @@ pub fn consensus_sentence(catalog: &Catalog, c: &Consensus) -> String {
 }
 
 fn round4(x: f64) -> f64 {
-    (x * 1e4).round() / 1e4
+    round_to(x, 4)
 }
 
 fn consensus_value(catalog: &Catalog, c: &Consensus) -> serde_json::Value {
@@ -221,7 +238,7 @@ fn consensus_value(catalog: &Catalog, c: &Consensus) -> serde_json::Value {
     })
 }
 
-fn team_value(catalog: &Catalog, t: &TeamResult, options: &Options) -> crate::Result<serde_json::Value> {
+fn team_value(catalog: &Catalog, t: &TeamResult, options: &Options) -> Result<serde_json::Value> {
     let mut value = serde_json::json!({
         "team": t.team,
         "members": t.members,
@@ -230,7 +247,7 @@ fn team_value(catalog: &Catalog, t: &TeamResult, options: &Options) -> crate::Re
     let Some(map) = value.as_object_mut() else { return Ok(value) };
     if let Some(advice) = &t.advice {
         map.insert("agreement".to_string(), serde_json::json!(agreement_view(catalog, t)));
-        if let serde_json::Value::Object(advice) = report::advice_value(catalog, advice, options)? {
+        if let serde_json::Value::Object(advice) = super::advice_value(catalog, advice, options)? {
             map.extend(advice);
         }
     }
@@ -250,72 +267,65 @@ pub struct Overview<'a> {
     /// Everyone together.
     pub all: &'a TeamResult,
     pub method: &'a str,
-    pub knowledge_base: &'a str,
     pub approval_margin: f64,
 }
 
-/// Render team results.
-pub fn render(
-    catalog: &Catalog,
-    teams: &[TeamResult],
-    overview: &Overview,
-    format: BatchFormat,
-    options: &Options,
-) -> crate::Result<String> {
-    match format {
-        BatchFormat::Json => {
-            let teams: Vec<serde_json::Value> = teams.iter().map(|t| team_value(catalog, t, options)).collect::<crate::Result<_>>()?;
-            report::pretty(&serde_json::json!({ "all": team_value(catalog, overview.all, options)?, "teams": teams }))
-        }
-        BatchFormat::Jsonl => {
-            let mut out = String::new();
-            for t in teams {
-                writeln!(out, "{}", serde_json::to_string(&team_value(catalog, t, options)?)?)?;
-            }
-            Ok(out)
-        }
-        BatchFormat::Csv => csv_table(catalog, teams, options),
-        BatchFormat::Markdown => Ok(super::department::markdown(catalog, teams, overview, options)),
-        BatchFormat::Html => Ok(super::department::html(catalog, teams, overview, options)),
-        BatchFormat::Text => {
-            let mut out = String::new();
-            for (i, t) in teams.iter().chain(std::iter::once(overview.all)).enumerate() {
-                if i > 0 {
-                    out.push('\n');
-                }
-                let is_all = std::ptr::eq(t, overview.all);
-                match &t.advice {
-                    Some(advice) => {
-                        out.push_str(if is_all { "Everyone: " } else { "Team " });
-                        out.push_str(&report::Text.advice(catalog, std::slice::from_ref(advice), options)?);
-                        out.push('\n');
-                        out.push_str(&crate::report::wrap(&agreement_sentence(catalog, t), "", 88));
-                    }
-                    None => {
-                        let _ = writeln!(
-                            out,
-                            "Team {}: no member scored ({} row{} rejected).",
-                            team_label(&t.team),
-                            t.rejected,
-                            if t.rejected == 1 { "" } else { "s" }
-                        );
-                    }
-                }
-                if let Some(c) = &t.consensus {
-                    out.push('\n');
-                    out.push_str(&crate::report::wrap(
-                        &format!("Consensus: {}", consensus_sentence(catalog, c)),
-                        "",
-                        88,
-                    ));
-                }
-            }
-            Ok(out)
-        }
-    }
+/// Team results as one JSON document: everyone together, then each team.
+pub fn json(catalog: &Catalog, teams: &[TeamResult], overview: &Overview, options: &Options) -> Result<String> {
+    let teams: Vec<serde_json::Value> = teams.iter().map(|t| team_value(catalog, t, options)).collect::<Result<_>>()?;
+    super::pretty(&serde_json::json!({ "all": team_value(catalog, overview.all, options)?, "teams": teams }))
 }
 
-fn csv_table(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> crate::Result<String> {
+/// Team results as JSON Lines: one team per line.
+pub fn jsonl(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> Result<String> {
+    let mut out = String::new();
+    for t in teams {
+        writeln!(out, "{}", serde_json::to_string(&team_value(catalog, t, options)?)?)?;
+    }
+    Ok(out)
+}
+
+/// Team results as text: each team's advice, agreement and consensus,
+/// then everyone together. Exclusions the same as an earlier team's are
+/// named, not listed again.
+pub fn text(catalog: &Catalog, teams: &[TeamResult], overview: &Overview, options: &Options) -> Result<String> {
+    let width = options.width;
+    let mut out = String::new();
+    let all = teams.iter().chain(std::iter::once(overview.all));
+    let mut earlier: Vec<&crate::explain::Advice> = Vec::new();
+    for (i, t) in all.enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let is_all = std::ptr::eq(t, overview.all);
+        match &t.advice {
+            Some(advice) => {
+                let prefix = if is_all { "Everyone: " } else { "Team " };
+                let same = earlier.iter().find(|b| b.excluded == advice.excluded).map(|b| b.profile.name.as_str());
+                super::text::one_advice(&mut out, catalog, advice, options, same, prefix)?;
+                earlier.push(advice);
+                out.push('\n');
+                out.push_str(&wrap(&agreement_sentence(catalog, t), "", width));
+            }
+            None => {
+                let text = format!(
+                    "Team {}: no member scored ({} rejected).",
+                    team_label(&t.team),
+                    count(t.rejected, "row", "rows")
+                );
+                out.push_str(&wrap(&text, "", width));
+            }
+        }
+        if let Some(c) = &t.consensus {
+            out.push('\n');
+            out.push_str(&wrap(&format!("Consensus: {}", consensus_sentence(catalog, c)), "", width));
+        }
+    }
+    Ok(out)
+}
+
+/// Team results as CSV: one row per team.
+pub fn csv(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> Result<String> {
     let top = options.top.unwrap_or(3);
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["team".to_string(), "members".to_string(), "rejected".to_string()];
@@ -354,42 +364,3 @@ fn csv_table(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> crat
     crate::report::csv::finish(w)
 }
 
-/// How a method is named in the department report.
-fn method_name(method: crate::score::MethodId) -> &'static str {
-    match method {
-        crate::score::MethodId::WeightedSum => "weighted sum",
-        crate::score::MethodId::WeightedProduct => "weighted product",
-        crate::score::MethodId::Topsis => "TOPSIS closeness",
-    }
-}
-
-/// The teams of a finished `--by-team` run, everyone together, and the
-/// report in `options.format`: what `dlpick batch --by-team` prints and
-/// what `dlpick serve`'s admin page shows.
-pub fn team_report(
-    catalog: &Catalog,
-    summary: &super::Summary,
-    options: &super::Options,
-    report_options: &Options,
-) -> crate::Result<String> {
-    let scorer = super::scorer::Scorer::new(catalog, options.method, options.inactive)?;
-    let context = super::team::Context::new(catalog, &scorer, options.approval_margin);
-    let teams: Vec<TeamResult> = summary.teams.iter().map(|(name, acc)| acc.finish(&context, name)).collect();
-    let mut everyone = super::team::TeamAcc::new(catalog.criteria.len(), catalog.frameworks.len());
-    for acc in summary.teams.values() {
-        everyone.merge(acc.clone());
-    }
-    let everyone = everyone.finish(&context, "everyone");
-    let knowledge_base = crate::report::knowledge_base_line(catalog);
-    let overview = Overview {
-        scored: summary.scored,
-        rejected: summary.rejected,
-        top_picks: &summary.top_picks,
-        answers: &summary.answers,
-        all: &everyone,
-        method: method_name(options.method),
-        knowledge_base: &knowledge_base,
-        approval_margin: options.approval_margin,
-    };
-    render(catalog, &teams, &overview, options.format, report_options)
-}

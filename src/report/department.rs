@@ -6,30 +6,14 @@
 
 use std::fmt::Write as _;
 
-use super::consensus::Rule;
-use super::report::{Overview, agreement_sentence, consensus_sentence};
-use super::team::{TeamResult, may_be_adopted, team_label};
+use super::Options;
+use super::numbers::{count as plural, thousands};
+use super::svg::escape;
+use super::teams::{Overview, agreement_sentence, consensus_sentence};
+use crate::batch::consensus::Rule;
+use crate::batch::team::{TeamResult, may_be_adopted, team_label};
 use crate::catalog::Catalog;
-use crate::report::Options;
-use crate::report::svg::escape;
 use crate::score::round1;
-
-/// `1234567` as "1,234,567".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
-}
 
 fn method_sentence(o: &Overview) -> String {
     format!(
@@ -198,7 +182,7 @@ pub fn html(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: &Opt
         plural(o.scored, "respondent", "respondents"),
         thousands(o.rejected),
         plural(teams.len() as u64, "team", "teams"),
-        escape(o.knowledge_base)
+        escape(&super::knowledge_base_line(catalog))
     );
     let _ = writeln!(b, "<p>{}</p>", escape(&method_sentence(o)));
     b.push_str("<nav><ol><li><a href=\"#needs\">What matters</a></li><li><a href=\"#picks\">Top picks</a></li><li><a href=\"#everyone\">Consensus for everyone</a></li><li><a href=\"#teams\">Teams</a></li></ol></nav>\n");
@@ -295,7 +279,7 @@ pub fn markdown(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: 
         plural(o.scored, "respondent", "respondents"),
         thousands(o.rejected),
         plural(teams.len() as u64, "team", "teams"),
-        o.knowledge_base,
+        super::knowledge_base_line(catalog),
         method_sentence(o)
     );
     b.push_str("## What matters\n\nShare of respondents answering 0 (doesn't matter) to 5 (critical):\n\n| criterion | 0 | 1 | 2 | 3 | 4 | 5 |\n|---|--:|--:|--:|--:|--:|--:|\n");
@@ -351,17 +335,4 @@ pub fn markdown(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: 
         }
     }
     b
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_are_separated() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-    }
 }
