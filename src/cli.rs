@@ -27,7 +27,10 @@ questionnaire left with Esc or Ctrl-C.";
 /// Every exit status, for the manual page.
 pub const EXIT_CODES: &[(u8, &str)] = &[
     (0, "Success. For check: every file is valid. A closed output pipe (dlpick … | head) also ends with 0."),
-    (1, "batch: some rows were rejected; each is reported on standard error and the others are scored and written. Any command: a report could not be produced (a bug; please report it)."),
+    (
+        1,
+        "batch: some rows were rejected; each is reported on standard error and the others are scored and written. Any command: a report could not be produced (a bug; please report it).",
+    ),
     (
         2,
         "Invalid input (a missing or unreadable file, broken TOML or CSV, a wrong type, an unknown key or id, a \
@@ -196,12 +199,29 @@ impl Cli {
     /// when the flag is absent. An empty variable counts as unset (clap's
     /// own `env` would reject it without naming the variable).
     pub fn parse_with_env() -> Self {
-        let mut cli = Self::parse();
+        let mut cli = Self::try_parse().unwrap_or_else(|e| exit_with(&e));
         if cli.weights.is_none() {
             cli.weights = std::env::var_os("DLPICK_WEIGHTS").filter(|v| !v.is_empty()).map(PathBuf::from);
         }
         cli
     }
+}
+
+/// Print a command-line error as every other error is printed ("dlpick:
+/// error: …") and exit with clap's code (2); help and version go to
+/// standard output as usual.
+fn exit_with(e: &clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    eprint!("dlpick: error: {text}");
+    std::process::exit(e.exit_code());
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

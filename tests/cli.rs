@@ -361,3 +361,57 @@ fn a_misspelt_file_name_gets_a_suggestion() {
         .code(2)
         .stderr(predicate::str::contains("Did you mean `profiles/beginner.toml`?"));
 }
+
+#[test]
+fn argument_errors_share_the_prefix_of_every_other_error() {
+    for args in [
+        vec!["recommend", "--bogus"],
+        vec!["recommend", "profiles/beginner.toml", "--method", "nope"],
+        vec!["nonsense"],
+    ] {
+        let out = dlpick().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.starts_with("dlpick: error: "), "{args:?}: {err}");
+        assert!(!err.contains("dlpick: error: error:"), "{err}");
+    }
+    // Help still goes to standard output, with success.
+    dlpick().args(["recommend", "--help"]).assert().success().stdout(predicate::str::contains("Usage:"));
+}
+
+#[test]
+fn ids_are_accepted_as_users_write_them() {
+    // Criterion and framework names as printed, any case, `-` or `_`.
+    let by_id =
+        json_of(&["recommend", "--need", "beginner_friendliness=5", "--need", "gpu_support=3", "--format", "json"]);
+    for spelling in [["beginner-friendliness=5", "GPU support=3"], ["Beginner-Friendliness=5", "gpu-support=3"]] {
+        let got = json_of(&["recommend", "--need", spelling[0], "--need", spelling[1], "--format", "json"]);
+        assert_eq!(got["profiles"], by_id["profiles"], "{spelling:?}");
+    }
+    for name in ["PyTorch", "pytorch", "scikit-learn", "Scikit_Learn"] {
+        let out = dlpick().args(["frameworks", name, "--format", "json"]).output().unwrap();
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn check_tells_a_survey_from_toml_by_its_content() {
+    let dir = tempfile::tempdir().unwrap();
+    // Named .toml, yet a CSV: checked as a survey, row by row.
+    let survey = dir.path().join("survey.toml");
+    std::fs::write(&survey, "name,team,debuggability\r\nana,x,4\r\nben,x,7\r\n").unwrap();
+    let out = dlpick().arg("check").arg(&survey).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Line 3 holds the bad need, CRLF or not.
+    assert!(err.contains("survey.toml:3"), "{err}");
+    assert!(err.contains("debuggability"), "{err}");
+    assert!(!err.contains("expected `=`"), "{err}");
+
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "name,debuggability\nana,4\nben,5\n").unwrap();
+    dlpick().arg("check").arg(&good).assert().success().stdout(predicate::str::contains("2 valid rows"));
+    let lines = dir.path().join("good.jsonl");
+    std::fs::write(&lines, "{\"name\": \"ana\", \"needs\": {\"debuggability\": 4}}\n").unwrap();
+    dlpick().arg("check").arg(&lines).assert().success().stdout(predicate::str::contains("1 valid row)"));
+}

@@ -18,7 +18,11 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
     let settings = Settings::resolve(cli)?;
     let catalog = load_catalog_with(&settings)?;
     if args.print_questions {
-        crate::output::emit(&ask::print_questions(&catalog, args.pairwise, crate::output::text_width(false)), None, false)?;
+        crate::output::emit(
+            &ask::print_questions(&catalog, args.pairwise, crate::output::text_width(false)),
+            None,
+            false,
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     // Check the --save target before the first question, not after the last.

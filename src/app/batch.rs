@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use crate::report::numbers::thousands;
 use crate::batch::source::{EXTRA_COLUMNS, open_csv_raw};
 use crate::batch::{self, BatchFormat, Observer, Source, TomlFile};
 use crate::catalog::Catalog;
@@ -15,6 +14,7 @@ use crate::cli::{BatchArgs, Cli, InputFormat};
 use crate::error::{Error, Result};
 use crate::output::AtomicFile;
 use crate::report::Options;
+use crate::report::numbers::thousands;
 
 use super::settings::Settings;
 use super::{load_catalog_with, toml_files};

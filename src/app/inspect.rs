@@ -34,7 +34,8 @@ pub fn frameworks(cli: &Cli, args: &FrameworksArgs) -> Result<ExitCode> {
             .collect();
         catalog.frameworks.retain(|f| wanted.contains(&f.id));
     }
-    let text = settings.format(args.output.format).report().frameworks(&catalog, &report_options(cli, &args.output, &[]))?;
+    let text =
+        settings.format(args.output.format).report().frameworks(&catalog, &report_options(cli, &args.output, &[]))?;
     deliver(&text, &args.output)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -42,15 +43,26 @@ pub fn frameworks(cli: &Cli, args: &FrameworksArgs) -> Result<ExitCode> {
 pub fn criteria(cli: &Cli, args: &ListArgs) -> Result<ExitCode> {
     let settings = Settings::resolve(cli)?;
     let catalog = load_catalog_with(&settings)?;
-    let text = settings.format(args.output.format).report().criteria(&catalog, &report_options(cli, &args.output, &[]))?;
+    let text =
+        settings.format(args.output.format).report().criteria(&catalog, &report_options(cli, &args.output, &[]))?;
     deliver(&text, &args.output)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// What a checked file turned out to be.
 enum Checked {
-    Weights { criteria: usize, frameworks: usize },
-    Profile { name: String, needs: usize },
+    Weights {
+        criteria: usize,
+        frameworks: usize,
+    },
+    Profile {
+        name: String,
+        needs: usize,
+    },
+    /// A survey (CSV or JSON Lines) whose every row is valid.
+    Survey {
+        rows: usize,
+    },
 }
 
 pub fn check(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
@@ -72,11 +84,25 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
                     match checked {
                         Checked::Weights { criteria, frameworks } => {
                             let what = format!("(knowledge base: {criteria} criteria, {frameworks} frameworks)");
-                            print!("{}", hang(&format!("ok  {}  ", sanitize::text(&path.display().to_string())), &what, width));
+                            print!(
+                                "{}",
+                                hang(&format!("ok  {}  ", sanitize::text(&path.display().to_string())), &what, width)
+                            );
+                        }
+                        Checked::Survey { rows } => {
+                            let what = format!("(survey: {})", count_of(rows, "valid row", "valid rows"));
+                            print!(
+                                "{}",
+                                hang(&format!("ok  {}  ", sanitize::text(&path.display().to_string())), &what, width)
+                            );
                         }
                         Checked::Profile { name, needs } => {
-                            let what = format!("(profile `{}`, {})", sanitize::quote(&name), count_of(needs, "need", "needs"));
-                            print!("{}", hang(&format!("ok  {}  ", sanitize::text(&path.display().to_string())), &what, width));
+                            let what =
+                                format!("(profile `{}`, {})", sanitize::quote(&name), count_of(needs, "need", "needs"));
+                            print!(
+                                "{}",
+                                hang(&format!("ok  {}  ", sanitize::text(&path.display().to_string())), &what, width)
+                            );
                         }
                     }
                 }
@@ -113,8 +139,68 @@ fn looks_like_knowledge_base(source: &str) -> bool {
     })
 }
 
+/// What a file's content says it is, whatever its name: a survey in JSON
+/// Lines starts with `{`; a CSV survey's first line is a header of
+/// comma-separated names with no `=` or `[` of TOML.
+enum Kind {
+    Toml,
+    Csv,
+    JsonLines,
+}
+
+fn kind_of(source: &str) -> Kind {
+    let first = source.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or("");
+    if first.starts_with('{') {
+        Kind::JsonLines
+    } else if first.contains(',') && !first.contains('=') && !first.starts_with('[') {
+        Kind::Csv
+    } else {
+        Kind::Toml
+    }
+}
+
+/// Every row of a survey parsed as `batch` would; the first bad row is the
+/// error.
+fn check_survey(source: &str, name: &str, kind: &Kind, catalog: &Catalog) -> Result<Checked> {
+    let mut respondent = crate::batch::source::Respondent::default();
+    let mut rows = 0;
+    if matches!(kind, Kind::JsonLines) {
+        for (i, line) in source.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            crate::batch::source::parse_json_row(name, line, i as u64 + 1, catalog, &mut respondent)
+                .map_err(Error::Invalid)?;
+            rows += 1;
+        }
+    } else {
+        // The CSV reader counts a CRLF line ending twice in its line numbers;
+        // a check does not need the carriage returns.
+        let source = source.replace("\r\n", "\n");
+        let (layout, mut reader) = crate::batch::source::open_csv(source.as_bytes(), name, catalog, false)?;
+        let mut record = csv::ByteRecord::new();
+        loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {
+                    let line = record.position().map_or(0, csv::Position::line);
+                    crate::batch::source::parse_csv_row(&layout, &record, line, catalog, &mut respondent)
+                        .map_err(Error::Invalid)?;
+                    rows += 1;
+                }
+                Ok(false) => break,
+                Err(e) => return Err(Error::Usage(format!("{name}: cannot read the CSV: {e}"))),
+            }
+        }
+    }
+    Ok(Checked::Survey { rows })
+}
+
 fn check_file(path: &Path, catalog: &Catalog) -> Result<Checked> {
     let (source, name) = read_input(path)?;
+    let kind = kind_of(&source);
+    if !matches!(kind, Kind::Toml) {
+        return check_survey(&source, &name, &kind, catalog);
+    }
     if looks_like_knowledge_base(&source) {
         let c = Catalog::parse(&source, &name)?;
         return Ok(Checked::Weights { criteria: c.criteria.len(), frameworks: c.frameworks.len() });

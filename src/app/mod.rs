@@ -158,10 +158,8 @@ pub fn report_options(cli: &Cli, output: &OutputArgs, inputs: &[&Path]) -> Optio
 /// What a report says about where it came from: this build, today's date
 /// (or `SOURCE_DATE_EPOCH`'s, for reproducible output) and the inputs.
 pub fn provenance(inputs: &[&Path]) -> Provenance {
-    let seconds = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| {
+    let seconds =
+        std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or_else(|| {
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
@@ -192,6 +190,11 @@ fn civil_date(seconds: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// Write a finished report where the user asked.
+pub fn deliver(text: &str, output: &OutputArgs) -> Result<()> {
+    output::emit(text, output.out.as_deref(), output.force)
+}
+
 #[cfg(test)]
 mod tests {
     use super::civil_date;
@@ -206,9 +209,4 @@ mod tests {
         assert_eq!(civil_date(1_795_564_799), "2026-11-24");
         assert_eq!(civil_date(-1), "1969-12-31");
     }
-}
-
-/// Write a finished report where the user asked.
-pub fn deliver(text: &str, output: &OutputArgs) -> Result<()> {
-    output::emit(text, output.out.as_deref(), output.force)
 }

@@ -157,7 +157,9 @@ impl Settings {
         };
         let format = match &raw.defaults.format {
             Some(f) => Setting {
-                value: Format::parse(f).filter(|f| *f != Format::Jsonl).ok_or_else(|| bad_default("format", f, "text, json, csv, markdown or html"))?,
+                value: Format::parse(f)
+                    .filter(|f| *f != Format::Jsonl)
+                    .ok_or_else(|| bad_default("format", f, "text, json, csv, markdown or html"))?,
                 origin: in_project(),
             },
             None => Setting { value: Format::default(), origin: Origin::BuiltIn },

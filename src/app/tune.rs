@@ -266,11 +266,7 @@ fn fit_cmd(cli: &Cli, args: &FitArgs) -> Result<ExitCode> {
     let hold_before = fit::agreement(&matrix, &before_weights, holdout);
     let hold_after = fit::agreement(&matrix, &after_weights, holdout);
     let judged = if holdout.is_empty() { (train_before, train_after) } else { (hold_before, hold_after) };
-    let verdict = fit::verdict(
-        judged,
-        (train_before, train_after),
-        holdout.len(),
-    );
+    let verdict = fit::verdict(judged, (train_before, train_after), holdout.len());
     let worse = verdict == FitVerdict::Worse;
     let changes: Vec<(usize, f64, f64)> = before_weights
         .iter()

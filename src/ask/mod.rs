@@ -12,10 +12,10 @@ pub mod scripted;
 
 use std::fmt::Write as _;
 
-use crate::report::layout::{Table, hang, wrap};
 use crate::catalog::Catalog;
 use crate::error::Result;
 use crate::profile::{Draft, InactivePolicy, Profile};
+use crate::report::layout::{Table, hang, wrap};
 
 /// What each step of the 0–5 scale means.
 pub const NEED_LABELS: [&str; 6] =

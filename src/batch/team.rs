@@ -25,9 +25,9 @@ use super::consensus::{self, Rule, Tally};
 use super::scorer::{Pick, RowRequire, Scorer};
 use super::source::Respondent;
 use crate::catalog::Catalog;
-use crate::report::Format;
 use crate::explain::{Advice, explain};
 use crate::profile::InactivePolicy;
+use crate::report::Format;
 use crate::score::{rank, tie_key};
 
 /// Examples kept per list (largest regrets, dissenters, conflicts).
@@ -328,7 +328,7 @@ impl TeamAcc {
         combined.require.min.sort_by_key(|(c, _)| *c);
         let mut profile = combined.to_profile(catalog);
         profile.description = Some(if self.members == 1 {
-            "the needs of its one member".to_string()
+            "the needs of one member".to_string()
         } else {
             format!("the combined needs of {} members", crate::report::numbers::thousands(self.members))
         });

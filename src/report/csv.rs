@@ -2,8 +2,8 @@
 //! frameworks included with an empty rank and their reason. Text cells are
 //! neutralised against formula injection ([`sanitize::csv`]); numbers are not.
 
-use super::{Options, Report};
 use super::teams::Overview;
+use super::{Options, Report};
 use crate::batch::team::TeamResult;
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
@@ -24,7 +24,13 @@ impl Report for Csv {
         "csv"
     }
 
-    fn teams(&self, catalog: &Catalog, teams: &[TeamResult], _overview: &Overview, options: &Options) -> Result<String> {
+    fn teams(
+        &self,
+        catalog: &Catalog,
+        teams: &[TeamResult],
+        _overview: &Overview,
+        options: &Options,
+    ) -> Result<String> {
         super::teams::csv(catalog, teams, options)
     }
 

@@ -4,11 +4,11 @@
 use std::fmt::Write as _;
 
 use super::svg::{Bar, Series, bar_chart, escape, radar_chart};
-use super::{Options, Report};
-use crate::error::Result;
 use super::teams::Overview;
+use super::{Options, Report};
 use crate::batch::team::TeamResult;
 use crate::catalog::{Catalog, Status};
+use crate::error::Result;
 use crate::explain::{Advice, Explained, Point, citation, exclusion_text, num};
 use crate::score::round1;
 

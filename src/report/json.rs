@@ -3,15 +3,15 @@
 
 use serde::Serialize;
 
+use super::teams::Overview;
 use super::tune::{RobustnessDoc, SensitivityDoc};
 use super::{Options, Report};
-use crate::tune::fit::FitOutcome;
-use super::teams::Overview;
 use crate::batch::team::TeamResult;
 use crate::catalog::{Catalog, Criterion, Framework, SourceFile};
 use crate::error::Result;
 use crate::explain::{Advice, Explained, Point, citation, evidence_phrase, exclusion_text};
 use crate::score::{Detail, round1};
+use crate::tune::fit::FitOutcome;
 
 pub struct Json;
 
@@ -362,7 +362,13 @@ impl Report for Jsonl {
         "jsonl"
     }
 
-    fn teams(&self, catalog: &Catalog, teams: &[TeamResult], _overview: &Overview, options: &Options) -> Result<String> {
+    fn teams(
+        &self,
+        catalog: &Catalog,
+        teams: &[TeamResult],
+        _overview: &Overview,
+        options: &Options,
+    ) -> Result<String> {
         super::teams::jsonl(catalog, teams, options)
     }
 }

@@ -2,11 +2,11 @@
 
 use std::fmt::Write as _;
 
-use super::{Options, Report};
-use crate::error::Result;
 use super::teams::Overview;
+use super::{Options, Report};
 use crate::batch::team::TeamResult;
 use crate::catalog::Catalog;
+use crate::error::Result;
 use crate::explain::{Advice, citation, exclusion_text, num};
 use crate::sanitize;
 use crate::score::round1;
@@ -124,7 +124,7 @@ impl Report for Markdown {
                 out,
                 "Backed by {}. Languages: {}. Status: {} ({}).\n",
                 cell(&f.backer),
-                cell(&f.languages.join(", ")),
+                cell(&f.languages.iter().map(|l| catalog.language_name(l)).collect::<Vec<_>>().join(", ")),
                 f.status.as_str(),
                 cell(&f.status_note)
             );

@@ -298,23 +298,26 @@ pub fn text(catalog: &Catalog, teams: &[TeamResult], overview: &Overview, option
             out.push('\n');
         }
         let is_all = std::ptr::eq(t, overview.all);
-        match &t.advice {
-            Some(advice) => {
-                let prefix = if is_all { "Everyone: " } else { "Team " };
-                let same = earlier.iter().find(|b| b.excluded == advice.excluded).map(|b| b.profile.name.as_str());
-                super::text::one_advice(&mut out, catalog, advice, options, same, prefix)?;
-                earlier.push(advice);
-                out.push('\n');
-                out.push_str(&wrap(&agreement_sentence(catalog, t), "", width));
-            }
-            None => {
-                let text = format!(
-                    "Team {}: no member scored ({} rejected).",
-                    team_label(&t.team),
-                    count(t.rejected, "row", "rows")
-                );
-                out.push_str(&wrap(&text, "", width));
-            }
+        if let Some(advice) = &t.advice {
+            let prefix = if is_all {
+                "Everyone: "
+            } else if t.team.trim().is_empty() {
+                "Respondents with "
+            } else {
+                "Team "
+            };
+            let same = earlier.iter().find(|b| b.excluded == advice.excluded).map(|b| b.profile.name.as_str());
+            super::text::one_advice(&mut out, catalog, advice, options, same, prefix)?;
+            earlier.push(advice);
+            out.push('\n');
+            out.push_str(&wrap(&agreement_sentence(catalog, t), "", width));
+        } else {
+            let text = format!(
+                "Team {}: no member scored ({} rejected).",
+                team_label(&t.team),
+                count(t.rejected, "row", "rows")
+            );
+            out.push_str(&wrap(&text, "", width));
         }
         if let Some(c) = &t.consensus {
             out.push('\n');
@@ -363,4 +366,3 @@ pub fn csv(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> Result
     }
     crate::report::csv::finish(w)
 }
-

@@ -2,19 +2,18 @@
 
 use std::fmt::Write as _;
 
-
 use super::layout::{Table, hang, pad, width_of, wrap};
 use super::numbers::count_of;
+use super::teams::Overview;
 use super::tune::{RobustnessDoc, SensitivityDoc};
 use super::{Options, Report};
-use crate::tune::fit::FitOutcome;
-use crate::error::Result;
-use super::teams::Overview;
 use crate::batch::team::TeamResult;
 use crate::catalog::{Catalog, Status};
+use crate::error::Result;
 use crate::explain::{Advice, Explained, capitalise, citation, exclusion_text, num};
 use crate::sanitize;
 use crate::score::round1;
+use crate::tune::fit::FitOutcome;
 
 /// Characters in a full (100) bar, when the width allows.
 const BAR_WIDTH: usize = 25;
@@ -101,7 +100,8 @@ impl Report for Text {
         let width = options.width;
         let mut list = Table::new().left("id").left("framework").left("status").text("languages");
         for f in &catalog.frameworks {
-            list.row(vec![f.id.clone(), f.name.clone(), f.status.as_str().to_string(), f.languages.join(", ")]);
+            let languages: Vec<&str> = f.languages.iter().map(|l| catalog.language_name(l)).collect();
+            list.row(vec![f.id.clone(), f.name.clone(), f.status.as_str().to_string(), languages.join(", ")]);
         }
         let mut out = list.render(width, &bold);
 
@@ -256,40 +256,8 @@ pub(super) fn one_advice(
         }
     }
 
-    if !a.reference.is_empty() {
-        let heading = format!("Not maintained, for reference: {}'s view", catalog.about.cited_as);
-        writeln!(out, "\n{}", paint.bold(wrap(&heading, "", width).trim_end()))?;
-        let name_w = a.reference.iter().map(|r| width_of(&catalog.frameworks[r.framework].name)).max().unwrap_or(0);
-        for r in &a.reference {
-            let f = &catalog.frameworks[r.framework];
-            let head = format!("  {}  {:>5.1}  ", pad(&f.name, name_w), round1(r.score));
-            let note = format!("{}. {}", capitalise(f.status.as_str()), f.status_note.trim());
-            out.push_str(&hang(&head, &note, width));
-        }
-    }
-
-    if !a.excluded.is_empty() {
-        match same_exclusions_as {
-            Some(other) => {
-                let text = format!(
-                    "Excluded: the same {} as for {}.",
-                    count_of(a.excluded.len(), "framework", "frameworks"),
-                    sanitize::text(other)
-                );
-                writeln!(out)?;
-                out.push_str(&wrap(&text, "", width));
-            }
-            None => {
-                writeln!(out, "\n{}", paint.bold("Excluded"))?;
-                let name_w =
-                    a.excluded.iter().map(|e| width_of(&catalog.frameworks[e.framework].name)).max().unwrap_or(0);
-                for e in &a.excluded {
-                    let head = format!("  {}  ", pad(&catalog.frameworks[e.framework].name, name_w));
-                    out.push_str(&hang(&head, &exclusion_text(catalog, e), width));
-                }
-            }
-        }
-    }
+    reference_block(out, catalog, a, width, paint)?;
+    excluded_block(out, catalog, a, width, paint, same_exclusions_as)?;
 
     let explained = if options.explain { shown } else { shown.min(3) };
     for e in &a.ranking[..explained] {
@@ -308,11 +276,63 @@ pub(super) fn one_advice(
     Ok(())
 }
 
+/// Frameworks not maintained but meeting every other requirement.
+fn reference_block(out: &mut String, catalog: &Catalog, a: &Advice, width: usize, paint: Paint) -> Result<()> {
+    if a.reference.is_empty() {
+        return Ok(());
+    }
+    let heading = format!("Not maintained, for reference: {}'s view", catalog.about.cited_as);
+    writeln!(out, "\n{}", paint.bold(wrap(&heading, "", width).trim_end()))?;
+    let name_w = a.reference.iter().map(|r| width_of(&catalog.frameworks[r.framework].name)).max().unwrap_or(0);
+    for r in &a.reference {
+        let f = &catalog.frameworks[r.framework];
+        let head = format!("  {}  {:>5.1}  ", pad(&f.name, name_w), round1(r.score));
+        let note = format!("{}. {}", capitalise(f.status.as_str()), f.status_note.trim());
+        out.push_str(&hang(&head, &note, width));
+    }
+    Ok(())
+}
+
+/// The excluded frameworks with their reasons, or one line naming the
+/// earlier profile they are the same as.
+fn excluded_block(
+    out: &mut String,
+    catalog: &Catalog,
+    a: &Advice,
+    width: usize,
+    paint: Paint,
+    same_as: Option<&str>,
+) -> Result<()> {
+    if a.excluded.is_empty() {
+        return Ok(());
+    }
+    if let Some(other) = same_as {
+        let what = match a.excluded.len() {
+            1 => "framework".to_string(),
+            n => count_of(n, "framework", "frameworks"),
+        };
+        writeln!(out)?;
+        out.push_str(&wrap(&format!("Excluded: the same {what} as for {}.", sanitize::text(other)), "", width));
+        return Ok(());
+    }
+    writeln!(out, "\n{}", paint.bold("Excluded"))?;
+    let name_w = a.excluded.iter().map(|e| width_of(&catalog.frameworks[e.framework].name)).max().unwrap_or(0);
+    for e in &a.excluded {
+        let head = format!("  {}  ", pad(&catalog.frameworks[e.framework].name, name_w));
+        out.push_str(&hang(&head, &exclusion_text(catalog, e), width));
+    }
+    Ok(())
+}
+
 fn contribution_table(catalog: &Catalog, e: &Explained, width: usize, paint: Paint) -> String {
-    let mut table =
-        Table::new().indent(2).left("criterion").right("need").right("weight").right("score").right("points").right(
-            "share",
-        );
+    let mut table = Table::new()
+        .indent(2)
+        .left("criterion")
+        .right("need")
+        .right("weight")
+        .right("score")
+        .right("points")
+        .right("share");
     for c in &e.contributions {
         table.row(vec![
             catalog.criteria[c.criterion].name.clone(),

@@ -64,7 +64,12 @@ fn flip_text(catalog: &Catalog, c: &CriterionSensitivity, up: bool) -> String {
     }
 }
 
-pub fn sensitivity_text(catalog: &Catalog, doc: &SensitivityDoc, width: usize, bold: &dyn Fn(&str) -> String) -> String {
+pub fn sensitivity_text(
+    catalog: &Catalog,
+    doc: &SensitivityDoc,
+    width: usize,
+    bold: &dyn Fn(&str) -> String,
+) -> String {
     let s = doc.sensitivity;
     let mut out = wrap(
         &format!(
@@ -76,10 +81,13 @@ pub fn sensitivity_text(catalog: &Catalog, doc: &SensitivityDoc, width: usize, b
         width,
     );
     out.push('\n');
-    let mut table =
-        Table::new().left("criterion").right("need").right("weight").right("weight range").left("if lowered").left(
-            "if raised",
-        );
+    let mut table = Table::new()
+        .left("criterion")
+        .right("need")
+        .right("weight")
+        .right("weight range")
+        .left("if lowered")
+        .left("if raised");
     for c in &s.criteria {
         let (lo, hi) = c.weight_interval();
         table.row(vec![
