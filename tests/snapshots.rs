@@ -29,8 +29,8 @@ fn check(name: &str, args: &[&str]) {
 /// (a build outside a git clone has no commit).
 fn snapshot(name: &str, text: &str) {
     let mut settings = insta::Settings::clone_current();
-    settings.add_filter(r"\(commit [0-9a-f]{7,40}, ", "(");
-    settings.add_filter(r#""commit": ("[0-9a-f]{7,40}"|null)"#, r#""commit": "[commit]""#);
+    settings.add_filter(r"\(commit [0-9a-f]{7,40}(-dirty)?, ", "(");
+    settings.add_filter(r#""commit": ("[0-9a-f]{7,40}(-dirty)?"|null)"#, r#""commit": "[commit]""#);
     settings.add_filter(r"dlpick \d+\.\d+\.\d+", "dlpick [version]");
     settings.add_filter(r#""version": "\d+\.\d+\.\d+""#, r#""version": "[version]""#);
     settings.set_snapshot_suffix(name.to_string());

@@ -51,6 +51,9 @@ struct ProfileView<'a> {
     verdict: Option<VerdictView<'a>>,
     /// Why nothing is ranked, when nothing is.
     shortfall: Option<&'a str>,
+    /// How far the weights may move before the top pick changes (the
+    /// weighted sum only).
+    robustness: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -236,6 +239,7 @@ fn profile_view<'a>(catalog: &'a Catalog, a: &'a Advice, options: &Options) -> P
             })
             .collect(),
         shortfall: a.shortfall.as_deref(),
+        robustness: a.sensitivity.as_ref().map(|s| super::tune::sensitivity_sentence(catalog, s)),
         verdict: a.verdict.as_ref().map(|v| VerdictView {
             winner: &catalog.frameworks[v.winner].id,
             tied_with: v.tied_with.iter().map(|&f| catalog.frameworks[f].id.as_str()).collect(),

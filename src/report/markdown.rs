@@ -72,6 +72,30 @@ impl Report for Markdown {
                         cell(&e.explanation)
                     );
                 }
+                if let Some(s) = &a.sensitivity {
+                    let _ = writeln!(out, "\n{}", cell(&super::tune::sensitivity_sentence(catalog, s)));
+                }
+                if options.explain {
+                    for e in shown {
+                        let _ = writeln!(
+                            out,
+                            "\n{}\n\n| Criterion | Need | Weight | Score | Points | Share |\n|---|--:|--:|--:|--:|--:|",
+                            cell(&format!("Contributions to {}'s match", catalog.frameworks[e.framework].name))
+                        );
+                        for c in &e.contributions {
+                            let _ = writeln!(
+                                out,
+                                "| {} | {} | {:.2} | {} | {:.1} | {:.0}% |",
+                                cell(&catalog.criteria[c.criterion].name),
+                                num(c.need),
+                                c.weight,
+                                num(c.score),
+                                c.points,
+                                c.share * 100.0
+                            );
+                        }
+                    }
+                }
             }
             if !a.reference.is_empty() {
                 let _ = writeln!(out, "\n**Not maintained, for reference: {}'s view**\n", catalog.about.cited_as);
@@ -100,6 +124,9 @@ impl Report for Markdown {
             }
         }
         let _ = writeln!(out, "\n---\n\n{}", super::knowledge_base_line(catalog));
+        if let Some(line) = super::provenance_line(&options.provenance) {
+            let _ = writeln!(out, "\n{}", cell(&line));
+        }
         Ok(out)
     }
 

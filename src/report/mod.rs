@@ -91,6 +91,21 @@ pub fn knowledge_base_line(catalog: &Catalog) -> String {
     format!("Knowledge base: {}.", files.join(", "))
 }
 
+/// "Made by dlpick 0.1.0 (…) on 2026-11-25 from profiles/a.toml." for
+/// footers, or `None` when the app gave no provenance.
+pub fn provenance_line(p: &Provenance) -> Option<String> {
+    if p.version.is_empty() {
+        return None;
+    }
+    let mut s = format!("Made by {} on {}", p.version, p.date);
+    if !p.inputs.is_empty() {
+        s.push_str(" from ");
+        s.push_str(&p.inputs.join(", "));
+    }
+    s.push('.');
+    Some(s)
+}
+
 /// How a report should look.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
