@@ -47,10 +47,15 @@ pub fn sensitivity_sentence(catalog: &Catalog, s: &Sensitivity) -> String {
     let Some((change, direction, flip, new_weight)) = side else {
         return stays();
     };
+    // Past doubling a percentage stops reading well: "rises to 25 times".
+    let by = if change >= 1.0 {
+        format!("to {} times its value", num(crate::score::round1(1.0 + change)))
+    } else {
+        format!("by {}", percent(change))
+    };
     format!(
-        "{winner} stays first unless the weight of {}, the most fragile criterion, {direction} by {} (from {} to {:.2}), when {} takes over.",
+        "{winner} stays first unless the weight of {}, the most fragile criterion, {direction} {by} (from {} to {:.2}), when {} takes over.",
         catalog.criteria[c.criterion].name,
-        percent(change),
         num(c.weight),
         new_weight,
         catalog.frameworks[flip.winner].name
