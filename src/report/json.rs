@@ -8,6 +8,7 @@ use super::tune::{RobustnessDoc, SensitivityDoc};
 use super::{Options, Report};
 use crate::batch::team::TeamResult;
 use crate::catalog::{Catalog, Criterion, Framework, SourceFile};
+use super::numbers::round_to;
 use crate::error::Result;
 use crate::explain::{Advice, Explained, Point, citation, evidence_phrase, exclusion_text};
 use crate::score::{Detail, round1};
@@ -138,10 +139,6 @@ struct VerdictView<'a> {
     active_alternative: Option<&'a str>,
 }
 
-fn round(x: f64, places: i32) -> f64 {
-    let f = 10f64.powi(places);
-    (x * f).round() / f
-}
 
 fn point<'a>(catalog: &'a Catalog, framework: usize, p: &Point) -> PointView<'a> {
     let a = &catalog.frameworks[framework].attributes[p.criterion];
@@ -149,7 +146,7 @@ fn point<'a>(catalog: &'a Catalog, framework: usize, p: &Point) -> PointView<'a>
         criterion: &catalog.criteria[p.criterion].id,
         need: p.need,
         score: p.score,
-        points: round(p.points, 2),
+        points: round_to(p.points, 2),
         evidence: &a.evidence,
         basis: a.basis.as_str(),
         source: &a.source,
@@ -175,8 +172,8 @@ fn ranked<'a>(catalog: &'a Catalog, e: &'a Explained) -> RankedView<'a> {
                 need: c.need,
                 weight: c.weight,
                 score: c.score,
-                points: round(c.points, 2),
-                share: round(c.share, 4),
+                points: round_to(c.points, 2),
+                share: round_to(c.share, 4),
             })
             .collect(),
         reasons: e.reasons.iter().map(|p| point(catalog, e.framework, p)).collect(),
@@ -185,9 +182,9 @@ fn ranked<'a>(catalog: &'a Catalog, e: &'a Explained) -> RankedView<'a> {
         explanation: &e.explanation,
         topsis: match e.detail {
             Detail::Topsis { to_ideal, to_anti_ideal, largest_gap } => Some(TopsisView {
-                closeness: round(e.score / 100.0, 4),
-                distance_to_ideal: round(to_ideal, 6),
-                distance_to_anti_ideal: round(to_anti_ideal, 6),
+                closeness: round_to(e.score / 100.0, 4),
+                distance_to_ideal: round_to(to_ideal, 6),
+                distance_to_anti_ideal: round_to(to_anti_ideal, 6),
                 largest_gap: largest_gap.map(|c| catalog.criteria[c].id.as_str()),
             }),
             _ => None,

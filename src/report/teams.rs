@@ -98,8 +98,8 @@ struct DissenterView<'a> {
 
 fn agreement_view<'a>(catalog: &'a Catalog, t: &'a TeamResult) -> AgreementView<'a> {
     AgreementView {
-        top_pick_share: t.top_pick_share.map(|s| (s * 1e4).round() / 1e4),
-        kendall_w: t.kendall_w.map(|w| (w * 1e4).round() / 1e4),
+        top_pick_share: t.top_pick_share.map(|s| round_to(s, 4)),
+        kendall_w: t.kendall_w.map(|w| round_to(w, 4)),
         dissenters: t
             .dissenters
             .iter()
@@ -190,9 +190,6 @@ pub fn consensus_sentence(catalog: &Catalog, c: &Consensus) -> String {
     s
 }
 
-fn round4(x: f64) -> f64 {
-    round_to(x, 4)
-}
 
 fn consensus_value(catalog: &Catalog, c: &Consensus) -> serde_json::Value {
     let id = |f: usize| catalog.frameworks[f].id.clone();
@@ -206,7 +203,7 @@ fn consensus_value(catalog: &Catalog, c: &Consensus) -> serde_json::Value {
         });
         match r.rule {
             Rule::Borda => v["points"] = serde_json::json!(r.score),
-            Rule::Approval => v["share"] = serde_json::json!(round4(r.score)),
+            Rule::Approval => v["share"] = serde_json::json!(round_to(r.score, 4)),
             Rule::Mean | Rule::Maximin => {}
         }
         rules.insert(r.rule.id().to_string(), v);
