@@ -34,9 +34,9 @@ impl Report for Markdown {
             if i > 0 {
                 out.push('\n');
             }
-            let _ = writeln!(out, "## {}\n", cell(&a.profile.name));
+            writeln!(out, "## {}\n", cell(&a.profile.name))?;
             if let Some(d) = &a.profile.description {
-                let _ = writeln!(out, "{}\n", cell(d));
+                writeln!(out, "{}\n", cell(d))?;
             }
             let needs: Vec<String> = catalog
                 .criteria
@@ -45,45 +45,45 @@ impl Report for Markdown {
                 .filter(|(_, n)| **n > 0.0)
                 .map(|(c, n)| format!("{} {}", c.name, num(*n)))
                 .collect();
-            let _ = writeln!(out, "Needs: {}. Method: {}.\n", needs.join(", "), a.method);
+            writeln!(out, "Needs: {}. Method: {}.\n", needs.join(", "), a.method)?;
             let shown = &a.ranking[..options.shown(a.ranking.len())];
             if shown.is_empty() {
-                let _ = writeln!(out, "{}", a.shortfall.as_deref().unwrap_or("No framework meets every requirement."));
+                writeln!(out, "{}", a.shortfall.as_deref().unwrap_or("No framework meets every requirement."))?;
             } else {
                 out.push_str("| # | Framework | Match | Status |\n|--:|---|--:|---|\n");
                 for e in shown {
                     let f = &catalog.frameworks[e.framework];
                     let rank = if e.tied { format!("{} (tied)", e.rank) } else { e.rank.to_string() };
-                    let _ = writeln!(
+                    writeln!(
                         out,
                         "| {} | {} | {:.1} | {} |",
                         rank,
                         cell(&f.name),
                         round1(e.score),
                         f.status.as_str()
-                    );
+                    )?;
                 }
                 out.push('\n');
                 for e in shown {
-                    let _ = writeln!(
+                    writeln!(
                         out,
                         "- **{}**: {}",
                         cell(&catalog.frameworks[e.framework].name),
                         cell(&e.explanation)
-                    );
+                    )?;
                 }
                 if let Some(s) = &a.sensitivity {
-                    let _ = writeln!(out, "\n{}", cell(&super::tune::sensitivity_sentence(catalog, s)));
+                    writeln!(out, "\n{}", cell(&super::tune::sensitivity_sentence(catalog, s)))?;
                 }
                 if options.explain {
                     for e in shown {
-                        let _ = writeln!(
+                        writeln!(
                             out,
                             "\n{}\n\n| Criterion | Need | Weight | Score | Points | Share |\n|---|--:|--:|--:|--:|--:|",
                             cell(&format!("Contributions to {}'s match", catalog.frameworks[e.framework].name))
-                        );
+                        )?;
                         for c in &e.contributions {
-                            let _ = writeln!(
+                            writeln!(
                                 out,
                                 "| {} | {} | {:.2} | {} | {:.1} | {:.0}% |",
                                 cell(&catalog.criteria[c.criterion].name),
@@ -92,40 +92,40 @@ impl Report for Markdown {
                                 num(c.score),
                                 c.points,
                                 c.share * 100.0
-                            );
+                            )?;
                         }
                     }
                 }
             }
             if !a.reference.is_empty() {
-                let _ = writeln!(out, "\n**Not maintained, for reference: {}'s view**\n", catalog.about.cited_as);
+                writeln!(out, "\n**Not maintained, for reference: {}'s view**\n", catalog.about.cited_as)?;
                 for r in &a.reference {
                     let f = &catalog.frameworks[r.framework];
-                    let _ = writeln!(
+                    writeln!(
                         out,
                         "- {} ({:.1}, {}): {}",
                         cell(&f.name),
                         round1(r.score),
                         f.status.as_str(),
                         f.status_note
-                    );
+                    )?;
                 }
             }
             if !a.excluded.is_empty() {
                 out.push_str("\n**Excluded**\n\n");
                 for e in &a.excluded {
-                    let _ = writeln!(
+                    writeln!(
                         out,
                         "- {}: {}",
                         cell(&catalog.frameworks[e.framework].name),
                         cell(&exclusion_text(catalog, e))
-                    );
+                    )?;
                 }
             }
         }
-        let _ = writeln!(out, "\n---\n\n{}", super::knowledge_base_line(catalog));
+        writeln!(out, "\n---\n\n{}", super::knowledge_base_line(catalog))?;
         if let Some(line) = super::provenance_line(&options.provenance) {
-            let _ = writeln!(out, "\n{}", cell(&line));
+            writeln!(out, "\n{}", cell(&line))?;
         }
         Ok(out)
     }
@@ -133,31 +133,31 @@ impl Report for Markdown {
     fn frameworks(&self, catalog: &Catalog, _options: &Options) -> Result<String> {
         let mut out = String::from("| Criterion |");
         for f in &catalog.frameworks {
-            let _ = write!(out, " {} |", cell(&f.name));
+            write!(out, " {} |", cell(&f.name))?;
         }
         out.push_str("\n|---|");
         out.push_str(&"--:|".repeat(catalog.frameworks.len()));
         out.push('\n');
         for (c, criterion) in catalog.criteria.iter().enumerate() {
-            let _ = write!(out, "| {} |", cell(&criterion.name));
+            write!(out, "| {} |", cell(&criterion.name))?;
             for f in &catalog.frameworks {
-                let _ = write!(out, " {} |", num(f.attributes[c].score));
+                write!(out, " {} |", num(f.attributes[c].score))?;
             }
             out.push('\n');
         }
         for (fi, f) in catalog.frameworks.iter().enumerate() {
-            let _ = writeln!(out, "\n### {} (`{}`)\n", cell(&f.name), cell(&f.id));
-            let _ = writeln!(
+            writeln!(out, "\n### {} (`{}`)\n", cell(&f.name), cell(&f.id))?;
+            writeln!(
                 out,
                 "Backed by {}. Languages: {}. Status: {} ({}).\n",
                 cell(&f.backer),
                 cell(&f.languages.iter().map(|l| catalog.language_name(l)).collect::<Vec<_>>().join(", ")),
                 f.status.as_str(),
                 cell(&f.status_note)
-            );
+            )?;
             out.push_str("| Criterion | Score | Evidence | Basis | Source |\n|---|--:|---|---|---|\n");
             for (ci, (c, a)) in catalog.criteria.iter().zip(&f.attributes).enumerate() {
-                let _ = writeln!(
+                writeln!(
                     out,
                     "| {} | {} | {} | {} | {} |",
                     cell(&c.name),
@@ -165,17 +165,17 @@ impl Report for Markdown {
                     cell(&a.evidence),
                     a.basis.as_str(),
                     cell(&citation(catalog, fi, ci))
-                );
+                )?;
             }
         }
-        let _ = writeln!(out, "\n{}", super::basis_tally_sentence(catalog));
+        writeln!(out, "\n{}", super::basis_tally_sentence(catalog))?;
         Ok(out)
     }
 
     fn criteria(&self, catalog: &Catalog, _options: &Options) -> Result<String> {
         let mut out = String::from("| Id | Name | Weight | Question |\n|---|---|--:|---|\n");
         for c in &catalog.criteria {
-            let _ = writeln!(out, "| `{}` | {} | {} | {} |", c.id, cell(&c.name), num(c.weight), cell(&c.question));
+            writeln!(out, "| `{}` | {} | {} | {} |", c.id, cell(&c.name), num(c.weight), cell(&c.question))?;
         }
         Ok(out)
     }
