@@ -337,4 +337,8 @@ fn batch_html_shows_top_picks_and_teams() {
     assert_eq!(picks.matches("<tr><td>").count(), 3, "pytorch, caffe2 and keras are top picks");
     assert_eq!(count(&dom, "article.team"), 2);
     assert!(page.contains("Kendall"));
+    // The report's footer and dark mode.
+    let footer = texts(&dom, "footer");
+    assert!(footer[0].contains("on 2026-11-25") && footer[0].contains("s.csv"), "{footer:?}");
+    assert!(page.contains("prefers-color-scheme: dark"));
 }
