@@ -175,7 +175,7 @@ fn the_ranking_is_a_chart_and_a_table_with_its_scale_explained() {
         ]
     );
     assert_eq!(count(&dom, "rect.bar"), 3);
-    let scale = texts(&dom, "p.scale");
+    let scale = texts(&dom, "p.match-scale");
     assert_eq!(scale.len(), 1);
     assert!(scale[0].contains("0 to 100") && scale[0].contains("5/5 on every one"), "{}", scale[0]);
     let label = page.split("<svg class=\"chart bars\"").nth(1).unwrap().split('>').next().unwrap();
@@ -206,7 +206,7 @@ fn the_robustness_note_comes_from_the_exact_sensitivity() {
     let topsis = html(&["recommend", "profiles/research-lab.toml", "--format", "html", "--method", "topsis"]);
     let dom = tl::parse(&topsis, tl::ParserOptions::default()).unwrap();
     assert_eq!(count(&dom, "p.robust"), 0, "no exact ranges for TOPSIS");
-    assert!(texts(&dom, "p.scale")[0].contains("ideal"), "TOPSIS's scale is explained as TOPSIS's");
+    assert!(texts(&dom, "p.match-scale")[0].contains("ideal"), "TOPSIS's scale is explained as TOPSIS's");
 }
 
 #[test]

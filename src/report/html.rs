@@ -39,7 +39,7 @@ h2 { font-size: 1.35rem; margin: 32px 0 4px; padding-top: 16px; border-top: 2px 
 h3 { font-size: 1.05rem; margin: 24px 0 8px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
 h4 { margin: 16px 0 4px; font-size: 1.05rem; }
 p { margin: 6px 0; }
-.meta, .description, .scale { color: var(--muted); }
+.meta, .description, .match-scale { color: var(--muted); }
 .chips { display: flex; flex-wrap: wrap; gap: 6px; padding: 0; margin: 8px 0; list-style: none; }
 .chips li { background: var(--chip); border-radius: 999px; padding: 2px 10px; font-size: .9rem; }
 .lead { font-size: 1.08rem; background: var(--lead); border-left: 4px solid var(--accent); padding: 12px 16px; border-radius: 4px; }
@@ -115,7 +115,7 @@ svg.answers { width: 100%; height: auto; display: block; color: var(--ink); }
   body > footer { margin-top: 24px; padding-top: 8px; }
   section.profile ~ section.profile { break-before: page; }
   h1, h2, h3, h4, caption { break-after: avoid; }
-  figure, table, svg, .lead, .robust, .scale, article > p:first-of-type, .team { break-inside: avoid; }
+  figure, table, svg, .lead, .robust, .match-scale, article > p:first-of-type, .team { break-inside: avoid; }
   thead { display: table-header-group; }
   .wide { overflow: visible; }
   .lead { background: none; }
@@ -325,7 +325,7 @@ pub fn ranking_block(catalog: &Catalog, profile: &str, shown: &[Explained], meth
         count(shown.len(), "framework", "frameworks"),
         values.join(", ")
     );
-    let mut s = format!("<p class=\"scale\">{}</p><div class=\"ranking\"><figure>", escape(scale_sentence(method)));
+    let mut s = format!("<p class=\"match-scale\">{}</p><div class=\"ranking\"><figure>", escape(scale_sentence(method)));
     s.push_str(&bar_chart(&label, &bars, 100.0, &match_text));
     s.push_str("</figure><table class=\"ranked\"><caption>The ranking as a table</caption>");
     head(&mut s, &[("", "Rank"), ("", "Framework"), ("num", "Match"), ("", "Status")]);
