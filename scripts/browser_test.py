@@ -53,6 +53,26 @@ def full_screenshot(driver, path, width, most=2000):
     driver.set_window_size(1000, 1400)
 
 
+def screenshot_down_to(driver, path, selector):
+    """The page from its top down to the end of the first `selector`,
+    however tall (the window need not be)."""
+    width, bottom = driver.execute_script(
+        "const e = document.querySelector(arguments[0]);"
+        "return [document.documentElement.clientWidth, e.getBoundingClientRect().bottom + window.scrollY + 16];",
+        selector,
+    )
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": width, "height": bottom, "scale": 1},
+        },
+    )
+    with open(path, "wb") as f:
+        f.write(base64.b64decode(shot["data"]))
+
+
 def submit(driver):
     """Send the form and wait until the next page has replaced this one."""
     button = driver.find_element(By.CSS_SELECTOR, "button[type=submit]")
@@ -224,7 +244,8 @@ def report_test(report, two_profiles, out, extras):
             check(all(inside for r in cells for _, _, _, inside in r), "evidence and source stay inside the screen")
             narrowest = min(w for r in cells for label, _, w, _ in r if label == "Evidence")
             check(narrowest >= PHONE / 2, f"the evidence gets a full line to itself ({narrowest:.0f} px)")
-            full_screenshot(driver, os.path.join(out, "report-phone.png"), PHONE, 2600)
+            # Down to the first framework's reasons, stacked.
+            screenshot_down_to(driver, os.path.join(out, "report-phone.png"), "article")
 
             # Dark mode: the page follows it, and chart text stays readable.
             driver.set_window_size(1000, 1400)
