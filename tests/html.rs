@@ -30,11 +30,7 @@ fn count(dom: &tl::VDom<'_>, selector: &str) -> usize {
 fn texts(dom: &tl::VDom<'_>, selector: &str) -> Vec<String> {
     let parser = dom.parser();
     dom.query_selector(selector)
-        .map(|nodes| {
-            nodes
-                .map(|h| common::flat(&h.get(parser).unwrap().inner_text(parser)))
-                .collect::<Vec<_>>()
-        })
+        .map(|nodes| nodes.map(|h| common::flat(&h.get(parser).unwrap().inner_text(parser))).collect::<Vec<_>>())
         .unwrap_or_default()
 }
 

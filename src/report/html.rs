@@ -325,7 +325,8 @@ pub fn ranking_block(catalog: &Catalog, profile: &str, shown: &[Explained], meth
         count(shown.len(), "framework", "frameworks"),
         values.join(", ")
     );
-    let mut s = format!("<p class=\"match-scale\">{}</p><div class=\"ranking\"><figure>", escape(scale_sentence(method)));
+    let mut s =
+        format!("<p class=\"match-scale\">{}</p><div class=\"ranking\"><figure>", escape(scale_sentence(method)));
     s.push_str(&bar_chart(&label, &bars, 100.0, &match_text));
     s.push_str("</figure><table class=\"ranked\"><caption>The ranking as a table</caption>");
     head(&mut s, &[("", "Rank"), ("", "Framework"), ("num", "Match"), ("", "Status")]);
@@ -383,7 +384,11 @@ fn score_grid(catalog: &Catalog, a: &Advice, shown: &[Explained]) -> String {
             let score = catalog.frameworks[e.framework].attributes[c].score;
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let tenths = ((score / 5.0).clamp(0.0, 1.0) * 10.0).round() as usize;
-            let _ = write!(s, "<td class=\"num\">{}<span class=\"meter\" aria-hidden=\"true\"><i class=\"g{tenths}\"></i></span></td>", num(score));
+            let _ = write!(
+                s,
+                "<td class=\"num\">{}<span class=\"meter\" aria-hidden=\"true\"><i class=\"g{tenths}\"></i></span></td>",
+                num(score)
+            );
         }
         s.push_str("</tr>");
     }
@@ -423,7 +428,9 @@ fn points_table(catalog: &Catalog, e: &Explained) -> String {
 fn contribution_table(catalog: &Catalog, e: &Explained, method: &str) -> String {
     let name = escape(&catalog.frameworks[e.framework].name);
     let caption = if method == "weighted-sum" {
-        format!("How each criterion adds to {name}'s match: points are need × weight × score, scaled so they add up to the match")
+        format!(
+            "How each criterion adds to {name}'s match: points are need × weight × score, scaled so they add up to the match"
+        )
     } else {
         format!(
             "How each criterion adds to {name}'s match under the weighted sum: points are need × weight × score, scaled so they add up to that sum"
