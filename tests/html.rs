@@ -219,7 +219,7 @@ fn the_footer_says_how_to_make_the_page_again() {
     });
     assert!(footer.contains(&format!("Made by dlpick {} (", env!("CARGO_PKG_VERSION"))), "{footer}");
     assert!(footer.contains("on 2026-11-25"), "SOURCE_DATE_EPOCH's day: {footer}");
-    assert!(footer.contains(&format!("built-in (sha256 {sha})")), "{footer}");
+    assert!(footer.contains(&format!("Knowledge base: built-in (sha256 {}).", &sha[..12])), "{footer}");
     assert!(footer.contains("Input: profiles/research-lab.toml."), "{footer}");
 }
 

@@ -80,8 +80,7 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .warn { font-weight: 600; }
 .excluded li, .reference li { margin: 4px 0; }
 body > footer { max-width: 960px; margin: 0 auto; padding: 12px 20px 32px; background: var(--paper); border-top: 1px solid var(--line); color: var(--muted); font-size: .85rem; }
-footer ul { margin: 4px 0; padding-left: 20px; }
-footer code { word-break: break-all; }
+footer code, footer .kb { overflow-wrap: anywhere; }
 td.n { text-align: right; white-space: nowrap; }
 nav ol { columns: 2; margin: 6px 0; }
 .team p { margin: 3px 0; }
@@ -229,14 +228,12 @@ pub fn footer(catalog: &Catalog, options: &Options) -> String {
         }
         s.push_str(".</p>");
     }
-    s.push_str("<p>Knowledge base:</p><ul class=\"kb\">");
-    for f in &catalog.files {
-        let _ = write!(s, "<li>{} (sha256 <code>{}</code>)</li>", escape(&f.path), escape(&f.sha256));
-    }
-    s.push_str("</ul>");
+    // The same short hashes as `dlpick --version` and the text report.
+    let _ = write!(s, "<p class=\"kb\">{}</p>", escape(&super::knowledge_base_line(catalog)));
     if !p.inputs.is_empty() {
         let inputs: Vec<String> = p.inputs.iter().map(|i| format!("<code>{}</code>", escape(i))).collect();
-        let _ = write!(s, "<p class=\"inputs\">Input: {}.</p>", inputs.join(", "));
+        let label = if inputs.len() == 1 { "Input" } else { "Inputs" };
+        let _ = write!(s, "<p class=\"inputs\">{label}: {}.</p>", inputs.join(", "));
     }
     s
 }
