@@ -60,6 +60,7 @@ tbody th { color: var(--ink); }
 td.num, th.num { text-align: right; white-space: nowrap; }
 .need { display: block; font-weight: 400; color: var(--muted); font-size: .85rem; }
 .wide { overflow-x: auto; }
+.wide caption { position: sticky; left: 0; max-width: calc(100vw - 40px); }
 .grid, .contributions { width: auto; min-width: 50%; }
 .grid td.num { min-width: 4.5em; }
 .meter { display: block; height: 6px; margin-top: 4px; border-radius: 3px; background: var(--track); overflow: hidden; }
