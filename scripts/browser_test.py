@@ -1,12 +1,17 @@
-"""End-to-end test of `dlpick serve` in a real browser (headless Chromium via
-WebDriver): fill in the survey with the keyboard and the mouse, send it, read
-the recommendation, revise, and open the admin page. Saves screenshots.
+"""End-to-end tests in a real browser (headless Chromium via WebDriver).
 
-    python3 scripts/browser_test.py SURVEY_URL ADMIN_URL OUT_DIR
+    python3 scripts/browser_test.py serve SURVEY_URL ADMIN_URL OUT_DIR
+    python3 scripts/browser_test.py report REPORT.html TWO_PROFILES.html OUT_DIR EXTRAS_DIR
+
+`serve`: fill in the survey with the keyboard and the mouse, send it, read
+the recommendation, revise, and open the admin page. `report`: the HTML
+report on a desktop and a 390 px phone, in dark mode and printed. Both save
+screenshots in OUT_DIR (the report's dark-mode one and its PDF in EXTRAS_DIR).
 
 Run through scripts/browser-test.sh, which installs what it needs.
 """
 
+import base64
 import os
 import sys
 import tempfile
@@ -48,6 +53,26 @@ def full_screenshot(driver, path, width, most=2000):
     driver.set_window_size(1000, 1400)
 
 
+def screenshot_down_to(driver, path, selector):
+    """The page from its top down to the end of the first `selector`,
+    however tall (the window need not be)."""
+    width, bottom = driver.execute_script(
+        "const e = document.querySelector(arguments[0]);"
+        "return [document.documentElement.clientWidth, e.getBoundingClientRect().bottom + window.scrollY + 16];",
+        selector,
+    )
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": width, "height": bottom, "scale": 1},
+        },
+    )
+    with open(path, "wb") as f:
+        f.write(base64.b64decode(shot["data"]))
+
+
 def submit(driver):
     """Send the form and wait until the next page has replaced this one."""
     button = driver.find_element(By.CSS_SELECTOR, "button[type=submit]")
@@ -61,8 +86,7 @@ def check(condition, message):
     print(f"ok: {message}")
 
 
-def main():
-    survey, admin, out = sys.argv[1], sys.argv[2], sys.argv[3]
+def serve_test(survey, admin, out):
     with tempfile.TemporaryDirectory() as profile:
         driver = browser(profile)
         try:
@@ -146,7 +170,132 @@ def main():
             check(not overflow, "the survey fits a phone's width")
         finally:
             driver.quit()
-    print("browser test: 1 passed, 0 failed")
+    print("browser test (serve): passed")
+
+
+PHONE = 390
+
+
+def cdp_media(driver, media="", dark=False):
+    """Emulate a media type ("print", or "" for the screen) and the reader's
+    colour scheme."""
+    features = [{"name": "prefers-color-scheme", "value": "dark" if dark else "light"}]
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": media, "features": features})
+
+
+def luminance(css_colour):
+    """Relative luminance (0 black – 1 white) of an rgb()/rgba() colour."""
+    parts = css_colour[css_colour.index("(") + 1 : css_colour.index(")")].replace("/", ",").split(",")
+    r, g, b = (float(p) / 255 for p in parts[:3])
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a, b):
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def report_test(report, two_profiles, out, extras):
+    """The HTML report in a browser: desktop, phone, dark mode, print. The
+    desktop and phone screenshots go to `out`, the dark one and the PDF to
+    `extras`."""
+    url = "file://" + os.path.abspath(report)
+    with tempfile.TemporaryDirectory() as profile:
+        driver = browser(profile)
+        try:
+            driver.get(url)
+            check(driver.title.startswith("dlpick:"), "the report opens")
+            overflow = "return document.documentElement.scrollWidth > document.documentElement.clientWidth"
+            check(not driver.execute_script(overflow), "the report fits a desktop window")
+            full_screenshot(driver, os.path.join(out, "report.png"), 1000, 2600)
+
+            # A 390 px phone.
+            driver.set_window_size(PHONE, 900)
+            driver.get(url)
+            width = driver.execute_script("return document.documentElement.clientWidth")
+            check(width == PHONE, f"the viewport is {PHONE} px wide (got {width})")
+            check(not driver.execute_script(overflow), "the report fits a phone's width")
+            # A chart label's size on screen: its computed size times the
+            # SVG's scale (its width on screen over its viewBox width).
+            sizes = driver.execute_script(
+                """return [...document.querySelectorAll('svg.chart text')].map(t => {
+                    const svg = t.ownerSVGElement;
+                    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+                    return [parseFloat(getComputedStyle(t).fontSize), scale, t.textContent];
+                });"""
+            )
+            check(len(sizes) > 0, f"the charts have {len(sizes)} labels")
+            computed = min(size for size, _, _ in sizes)
+            check(computed >= 12, f"chart labels' computed font size is at least 12 px (smallest {computed:g} px)")
+            shown = min(size * scale for size, scale, _ in sizes)
+            check(shown >= 12, f"chart labels are at least 12 px on screen (smallest {shown:.1f} px)")
+            cells = driver.execute_script(
+                """return [...document.querySelectorAll('table.evidence tr')].filter(r => r.querySelector('td'))
+                    .map(r => ['Evidence', 'Source'].map(l => {
+                        const c = r.querySelector(`td[data-label=${l}]`);
+                        const box = c.getBoundingClientRect();
+                        return [l, getComputedStyle(c).display !== 'none' && box.width > 0 && box.height > 0,
+                                box.width, box.right <= document.documentElement.clientWidth + 0.5];
+                    }));"""
+            )
+            check(len(cells) > 0, f"{len(cells)} evidence rows on the phone")
+            check(all(seen for r in cells for _, seen, _, _ in r), "evidence and source are both visible in every row")
+            check(all(inside for r in cells for _, _, _, inside in r), "evidence and source stay inside the screen")
+            narrowest = min(w for r in cells for label, _, w, _ in r if label == "Evidence")
+            check(narrowest >= PHONE / 2, f"the evidence gets a full line to itself ({narrowest:.0f} px)")
+            # Down to the first framework's reasons, stacked.
+            screenshot_down_to(driver, os.path.join(out, "report-phone.png"), "article")
+
+            # Dark mode: the page follows it, and chart text stays readable.
+            driver.set_window_size(1000, 1400)
+            cdp_media(driver, dark=True)
+            driver.get(url)
+            colours = driver.execute_script(
+                """const bg = getComputedStyle(document.querySelector('main')).backgroundColor;
+                   return [bg, [...document.querySelectorAll('svg.chart text, th, td, p, li, h1, h2, h3, h4, caption')]
+                       .map(e => e instanceof SVGElement ? getComputedStyle(e).fill : getComputedStyle(e).color)];"""
+            )
+            background, texts = colours
+            check(luminance(background) < 0.1, f"dark mode darkens the page ({background})")
+            worst = min(contrast(c, background) for c in texts)
+            check(worst >= 4.5, f"every text and chart label contrasts with the dark page (worst {worst:.1f}:1)")
+            full_screenshot(driver, os.path.join(extras, "report-dark.png"), 1000, 1400)
+            cdp_media(driver)
+
+            # Print: each profile starts a page; headings stay with what follows.
+            driver.get("file://" + os.path.abspath(two_profiles))
+            cdp_media(driver, media="print")
+            breaks = driver.execute_script(
+                """return [[...document.querySelectorAll('section.profile')].map(s => getComputedStyle(s).breakBefore),
+                           [...document.querySelectorAll('h2, h3, h4')].map(h => getComputedStyle(h).breakAfter),
+                           [...document.querySelectorAll('figure, table')].map(h => getComputedStyle(h).breakInside)];"""
+            )
+            sections, headings, blocks = breaks
+            check(len(sections) == 2 and sections[0] != "page" and sections[1] == "page",
+                  f"printed, the second profile starts a page ({sections})")
+            check(all(b == "avoid" for b in headings), "printed, no heading is left at the bottom of a page")
+            check(all(b == "avoid" for b in blocks), "printed, charts and tables are not split")
+            cdp_media(driver)
+            pdf = driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})
+            data = base64.b64decode(pdf["data"])
+            pages = data.count(b"/Type /Page") - data.count(b"/Type /Pages")
+            check(pages >= 2, f"the two profiles print on {pages} pages")
+            with open(os.path.join(extras, "report.pdf"), "wb") as f:
+                f.write(data)
+        finally:
+            driver.quit()
+    print("browser test (report): passed")
+
+
+def main():
+    what, args = sys.argv[1], sys.argv[2:]
+    if what == "serve":
+        serve_test(*args)
+    elif what == "report":
+        report_test(*args)
+    else:
+        raise SystemExit(__doc__)
 
 
 if __name__ == "__main__":

@@ -515,6 +515,31 @@ pub fn team_report(
     options: &super::Options,
     report_options: &crate::report::Options,
 ) -> crate::Result<String> {
+    with_teams(catalog, summary, options, |teams, overview| {
+        Format::from(options.format).report().teams(catalog, teams, overview, report_options)
+    })?
+}
+
+/// The department report as a page, for `dlpick serve`'s admin page, which
+/// links the stylesheet and puts its own bar on top.
+pub fn team_page(
+    catalog: &Catalog,
+    summary: &super::Summary,
+    options: &super::Options,
+    report_options: &crate::report::Options,
+) -> crate::Result<crate::report::html::Page<'static>> {
+    with_teams(catalog, summary, options, |teams, overview| {
+        crate::report::department::page(catalog, teams, overview, report_options)
+    })
+}
+
+/// Finish every team and everyone together, and hand them to `f`.
+fn with_teams<R>(
+    catalog: &Catalog,
+    summary: &super::Summary,
+    options: &super::Options,
+    f: impl FnOnce(&[TeamResult], &crate::report::teams::Overview) -> R,
+) -> crate::Result<R> {
     let scorer = super::scorer::Scorer::new(catalog, options.method, options.inactive)?;
     let context = Context::new(catalog, &scorer, options.approval_margin);
     let teams: Vec<TeamResult> = summary.teams.iter().map(|(name, acc)| acc.finish(&context, name)).collect();
@@ -532,7 +557,7 @@ pub fn team_report(
         method: method_name(options.method),
         approval_margin: options.approval_margin,
     };
-    Format::from(options.format).report().teams(catalog, &teams, &overview, report_options)
+    Ok(f(&teams, &overview))
 }
 
 #[cfg(test)]

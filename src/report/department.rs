@@ -7,6 +7,7 @@
 use std::fmt::Write as _;
 
 use super::Options;
+use super::html::{Page, footer};
 use super::numbers::{count as plural, thousands};
 use super::svg::escape;
 use super::teams::{Overview, agreement_sentence, consensus_sentence};
@@ -64,27 +65,13 @@ fn agreement_cell(t: &TeamResult) -> String {
     t.kendall_w.map_or_else(|| "—".to_string(), |w| format!("W {w:.2}"))
 }
 
-const STYLE: &str = "
-body{margin:0;font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1f2933;background:#f8fafc}
-main{max-width:960px;margin:0 auto;padding:20px;background:#fff}
-h1{font-size:1.5rem;margin:0 0 4px}h2{font-size:1.25rem;margin:28px 0 6px;padding-top:12px;border-top:2px solid #d9e2ec}
-h3{font-size:1.05rem;margin:18px 0 4px}p{margin:6px 0}.meta{color:#616e7c}
-nav ol{columns:2;margin:6px 0}table{width:100%;border-collapse:collapse;margin:8px 0;font-size:.9rem}
-th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #d9e2ec;vertical-align:top}th{color:#616e7c}
-td.n{text-align:right;white-space:nowrap}.warn{color:#b45309;font-weight:600}.lead{background:#f0f7ff;border-left:4px solid #2563eb;padding:8px 12px}
-.team p{margin:3px 0}svg{width:100%;height:auto}svg text{font:13px sans-serif;fill:#1f2933}
-.k li{display:inline-block;margin-right:12px}.k i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}
-.a0{fill:#e5e7eb;background:#e5e7eb}.a1{fill:#dbeafe;background:#dbeafe}.a2{fill:#bfdbfe;background:#bfdbfe}.a3{fill:#93c5fd;background:#93c5fd}.a4{fill:#3b82f6;background:#3b82f6}.a5{fill:#1d4ed8;background:#1d4ed8}
-@media print{body{background:#fff;font-size:10pt}main{max-width:none;padding:0}nav{display:none}h2,h3{break-after:avoid}.team,tr,svg{break-inside:avoid}}
-";
-
 /// Per criterion, the answers 0–5 as one stacked bar each.
 fn answers_chart(catalog: &Catalog, answers: &[[u64; 6]]) -> String {
     let (label_w, bar_w, row_h) = (230.0, 700.0, 24.0);
     #[allow(clippy::cast_precision_loss)]
     let height = row_h * answers.len() as f64 + 4.0;
     let mut svg = format!(
-        "<svg viewBox=\"0 0 {} {height}\" role=\"img\" aria-label=\"Answers 0 to 5 per criterion\">",
+        "<svg class=\"answers\" viewBox=\"0 0 {} {height}\" role=\"img\" aria-label=\"How respondents rated each criterion, 0 (doesn't matter) to 5 (critical)\">",
         label_w + bar_w + 10.0
     );
     for (c, counts) in answers.iter().enumerate() {
@@ -172,17 +159,20 @@ fn team_heading(t: &TeamResult) -> String {
 
 /// The department report as one self-contained HTML page.
 pub fn html(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: &Options) -> String {
+    page(catalog, teams, o, options).render()
+}
+
+/// The department report as a [`Page`], with the report's style, dark mode
+/// and footer; the server links the style instead.
+pub fn page(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: &Options) -> Page<'static> {
     let mut b = String::with_capacity(4096 + teams.len() * 1200);
-    b.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>dlpick: department survey</title>\n<style>");
-    b.push_str(STYLE);
-    b.push_str("</style>\n</head>\n<body>\n<main>\n");
     let _ = writeln!(
         b,
         "<header><h1>Department survey</h1><p class=\"meta\">{} scored, {} rejected; {}; knowledge base: {}.</p></header>",
         plural(o.scored, "respondent", "respondents"),
         thousands(o.rejected),
         plural(teams.len() as u64, "team", "teams"),
-        escape(&super::knowledge_base_line(catalog))
+        escape(&super::knowledge_base_files(catalog))
     );
     let _ = writeln!(b, "<p>{}</p>", escape(&method_sentence(o)));
     b.push_str("<nav><ol><li><a href=\"#needs\">What matters</a></li><li><a href=\"#picks\">Top picks</a></li><li><a href=\"#everyone\">Consensus for everyone</a></li><li><a href=\"#teams\">Teams</a></li></ol></nav>\n");
@@ -262,8 +252,8 @@ pub fn html(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: &Opt
         }
         b.push_str("</article>\n");
     }
-    b.push_str("</section>\n<footer class=\"meta\"><p>Made by dlpick. Scores and evidence come from its knowledge base.</p></footer>\n</main>\n</body>\n</html>\n");
-    b
+    b.push_str("</section>");
+    Page::report("dlpick: department survey", b, footer(catalog, options))
 }
 
 fn md(s: &str) -> String {
@@ -279,7 +269,7 @@ pub fn markdown(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: 
         plural(o.scored, "respondent", "respondents"),
         thousands(o.rejected),
         plural(teams.len() as u64, "team", "teams"),
-        super::knowledge_base_line(catalog),
+        super::knowledge_base_files(catalog),
         method_sentence(o)
     );
     b.push_str("## What matters\n\nShare of respondents answering 0 (doesn't matter) to 5 (critical):\n\n| criterion | 0 | 1 | 2 | 3 | 4 | 5 |\n|---|--:|--:|--:|--:|--:|--:|\n");

@@ -1,11 +1,17 @@
 //! A self-contained HTML page: inline CSS and SVG, no scripts, no network.
-//! It reads on a phone, prints on paper and can be mailed as one file.
+//! It reads on a phone, follows the reader's dark mode, prints one profile
+//! per page and can be mailed as one file: the footer says what made it.
+//!
+//! Every page is put together by [`Page`], which the server uses too (with
+//! its stylesheet linked instead of inlined), so nothing is cut out of or
+//! spliced into a rendered page.
 
 use std::fmt::Write as _;
 
-use super::svg::{Bar, Series, bar_chart, escape, radar_chart};
+use super::svg::{Bar, bar_chart, escape};
 use super::teams::Overview;
 use super::{Options, Report};
+use crate::ask::NEED_LABELS;
 use crate::batch::team::TeamResult;
 use crate::catalog::{Catalog, Status};
 use crate::error::Result;
@@ -14,157 +20,379 @@ use crate::score::round1;
 
 pub struct Html;
 
+/// The report's style. Colours are custom properties, set again for dark
+/// mode, so text and charts never end up dark on dark.
 pub const STYLE: &str = r"
-:root { --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; --accent: #2563eb; --warn: #b45309; }
+:root { --bg: #f8fafc; --paper: #fff; --ink: #1f2933; --muted: #5c6773; --line: #d9e2ec; --accent: #2563eb;
+  --warn: #b45309; --good: #047857; --chip: #eef2ff; --lead: #f0f7ff; --track: #eef2f7; --bar: #93b4f5;
+  --bar-top: #2563eb; --cell: #dbe7fd; }
+:root.auto { color-scheme: light dark; }
+@media screen and (prefers-color-scheme: dark) {
+  :root.auto { --bg: #0b1120; --paper: #111827; --ink: #e5e7eb; --muted: #a3adba; --line: #374151; --accent: #7fb0ff;
+    --warn: #fbbf24; --good: #4ade80; --chip: #1e293b; --lead: #172033; --track: #1f2937; --bar: #3d5f9e;
+    --bar-top: #7fb0ff; --cell: #23406f; }
+}
 * { box-sizing: border-box; }
-body { margin: 0; font: 16px/1.5 system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif; color: var(--ink); background: #f8fafc; }
-main { max-width: 960px; margin: 0 auto; padding: 24px 20px 48px; background: #fff; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif; color: var(--ink); background: var(--bg); }
+main { max-width: 960px; margin: 0 auto; padding: 24px 20px 48px; background: var(--paper); }
+a { color: var(--accent); }
 h1 { font-size: 1.6rem; margin: 0 0 4px; }
 h2 { font-size: 1.35rem; margin: 32px 0 4px; padding-top: 16px; border-top: 2px solid var(--line); }
 h3 { font-size: 1.05rem; margin: 24px 0 8px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
 h4 { margin: 16px 0 4px; font-size: 1.05rem; }
 p { margin: 6px 0; }
-.meta, .description { color: var(--muted); }
+.meta, .description, .match-scale { color: var(--muted); }
 .chips { display: flex; flex-wrap: wrap; gap: 6px; padding: 0; margin: 8px 0; list-style: none; }
-.chips li { background: #eef2ff; border-radius: 999px; padding: 2px 10px; font-size: .9rem; }
-.lead { font-size: 1.08rem; background: #f0f7ff; border-left: 4px solid var(--accent); padding: 12px 16px; border-radius: 4px; }
-.chart { width: 100%; height: auto; display: block; }
-.chart text { font-family: inherit; font-size: 14px; fill: var(--ink); }
+.chips li { background: var(--chip); border-radius: 999px; padding: 2px 10px; font-size: .9rem; }
+.lead { font-size: 1.08rem; background: var(--lead); border-left: 4px solid var(--accent); padding: 12px 16px; border-radius: 4px; }
+.robust { border-left: 4px solid var(--line); padding: 4px 12px; }
+figure { margin: 0; }
+.ranking { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 8px 24px; align-items: start; }
+.chart { width: 100%; max-width: 520px; height: auto; display: block; color: var(--ink); }
+.chart text { font-family: inherit; font-size: 15px; fill: currentColor; }
 .chart .value { font-weight: 600; }
-.chart .note { fill: var(--warn); font-size: 12px; }
-.chart .track { fill: #f1f5f9; }
-.chart .bar { fill: #93b4f5; }
-.chart .bar.top { fill: var(--accent); }
-.radar { max-width: 620px; margin: 0 auto; }
-.radar .grid { fill: none; stroke: var(--line); }
-.radar .axis { stroke: var(--line); }
-.radar .axis-label { font-size: 13px; }
-.radar .tick { font-size: 10px; fill: var(--muted); }
-.radar .series { stroke-width: 2.5; fill-opacity: .12; }
-.radar .needs { stroke: #111; stroke-dasharray: 6 4; fill: none; stroke-width: 2; }
-.s0 { stroke: #2563eb; fill: #2563eb; color: #2563eb; }
-.s1 { stroke: #d97706; fill: #d97706; color: #d97706; }
-.s2 { stroke: #059669; fill: #059669; color: #059669; }
-.legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 16px; margin: 4px 0 0; }
-.legend li::before { content: ''; display: inline-block; width: 14px; height: 14px; border-radius: 3px; margin-right: 6px; vertical-align: -2px; border: 2px solid currentColor; }
-.legend .needs-key { color: #111; }
-.legend .needs-key::before { border-style: dashed; }
-.legend span { color: var(--ink); }
+.chart .track { fill: var(--track); }
+.chart .bar { fill: var(--bar); }
+.chart .bar.top { fill: var(--bar-top); }
 table { width: 100%; border-collapse: collapse; margin: 8px 0 16px; font-size: .92rem; }
+caption { text-align: left; color: var(--muted); padding: 0 0 4px; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
 th { color: var(--muted); font-weight: 600; }
-td.num { text-align: right; white-space: nowrap; }
+tbody th { color: var(--ink); }
+td.num, th.num { text-align: right; white-space: nowrap; }
+.need { display: block; font-weight: 400; color: var(--muted); font-size: .85rem; }
+.wide { overflow-x: auto; }
+.wide caption { position: sticky; left: 0; max-width: calc(100vw - 40px); }
+.grid, .contributions { width: auto; min-width: 50%; }
+.grid td.num { min-width: 4.5em; }
+.meter { display: block; height: 6px; margin-top: 4px; border-radius: 3px; background: var(--track); overflow: hidden; }
+.meter i { display: block; width: 0; border-top: 6px solid var(--bar); }
+.meter .g1 { width: 10%; }
+.meter .g2 { width: 20%; }
+.meter .g3 { width: 30%; }
+.meter .g4 { width: 40%; }
+.meter .g5 { width: 50%; }
+.meter .g6 { width: 60%; }
+.meter .g7 { width: 70%; }
+.meter .g8 { width: 80%; }
+.meter .g9 { width: 90%; }
+.meter .g10 { width: 100%; }
 .kind-concern { color: var(--warn); font-weight: 600; }
-.kind-reason { color: #047857; font-weight: 600; }
-.warning { color: var(--warn); }
+.kind-reason { color: var(--good); font-weight: 600; }
+.warning, .warn { color: var(--warn); }
+.warn { font-weight: 600; }
 .excluded li, .reference li { margin: 4px 0; }
-footer { margin-top: 40px; color: var(--muted); font-size: .85rem; }
+body > footer { max-width: 960px; margin: 0 auto; padding: 12px 20px 32px; background: var(--paper); border-top: 1px solid var(--line); color: var(--muted); font-size: .85rem; }
+footer code, footer .kb { overflow-wrap: anywhere; }
+td.n { text-align: right; white-space: nowrap; }
+nav ol { columns: 2; margin: 6px 0; }
+.team p { margin: 3px 0; }
+.k { padding: 0; }
+.k li { display: inline-block; margin-right: 12px; }
+.k i { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: -1px; border: 1px solid var(--line); }
+svg.answers { width: 100%; height: auto; display: block; color: var(--ink); }
+.answers text { font-size: 13px; fill: currentColor; }
+.a0 { fill: #e5e7eb; background: #e5e7eb; } .a1 { fill: #dbeafe; background: #dbeafe; } .a2 { fill: #bfdbfe; background: #bfdbfe; }
+.a3 { fill: #93c5fd; background: #93c5fd; } .a4 { fill: #3b82f6; background: #3b82f6; } .a5 { fill: #1d4ed8; background: #1d4ed8; }
+@media (max-width: 700px) {
+  .ranking { grid-template-columns: minmax(0, 1fr); }
+}
 @media (max-width: 600px) {
   main { padding: 16px 12px; }
-  th:nth-child(5), td:nth-child(5) { display: none; }
-  .chart.bars text { font-size: 17px; }
-  .chart.bars .note { font-size: 13px; }
-  .radar .axis-label { font-size: 21px; }
+  body > footer { padding: 12px; }
+  th, td { padding: 5px 4px; }
+  th.num { white-space: normal; }
+  table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  table.stack tr { display: block; padding: 6px 0; border-bottom: 1px solid var(--line); }
+  table.stack td { display: block; border: 0; padding: 2px 0; text-align: left; white-space: normal; }
+  table.stack td[data-label]::before { content: attr(data-label) ': '; color: var(--muted); font-weight: 600; }
+  table.stack td.inline { display: inline-block; margin-right: 8px; }
+  table.stack td.inline::before { content: none; }
+  table.contributions { font-size: .82rem; }
+  table.contributions th, table.contributions td { padding: 4px 3px; }
 }
 @media print {
   body { background: #fff; font-size: 11pt; }
-  main { max-width: none; padding: 0; }
-  h2, h3, h4 { break-after: avoid-page; }
-  svg.chart, .legend, article, tr, .lead { break-inside: avoid-page; }
-  .radar { max-width: 440px; }
+  main, body > footer { max-width: none; padding: 0; }
+  body > footer { margin-top: 24px; padding-top: 8px; }
+  section.profile ~ section.profile { break-before: page; }
+  h1, h2, h3, h4, caption { break-after: avoid; }
+  figure, table, svg, .lead, .robust, .match-scale, article > p:first-of-type, .team { break-inside: avoid; }
+  thead { display: table-header-group; }
+  .wide { overflow: visible; }
   .lead { background: none; }
+  nav { display: none; }
 }
 ";
 
-/// The footer: where the scores come from, and the exact files used.
-fn footer(catalog: &Catalog) -> String {
+/// Where a page's style comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Style<'a> {
+    /// This CSS in a `<style>` element: the page stands alone.
+    Inline(&'a str),
+    /// A `<link>` to the stylesheet at this path: the server's pages, whose
+    /// Content-Security-Policy allows no inline style.
+    Linked(&'a str),
+}
+
+/// A whole page: `<head>`, then `<main>` with `top` and `body`, then the
+/// page's `<footer>`.
+pub struct Page<'a> {
+    /// Plain text.
+    pub title: String,
+    pub style: Style<'a>,
+    /// Follow the reader's dark mode (and tell the browser not to darken
+    /// the page itself). Off for pages whose own styles are light only.
+    pub dark_mode: bool,
+    /// HTML put first in `<main>`, before `body` (the admin page's bar).
+    pub top: String,
+    /// HTML.
+    pub body: String,
+    /// HTML of the `<footer>`, if any.
+    pub footer: Option<String>,
+}
+
+impl<'a> Page<'a> {
+    /// A stand-alone report page with the report's style, in light or dark.
+    pub fn report(title: impl Into<String>, body: String, footer: String) -> Self {
+        Self {
+            title: title.into(),
+            style: Style::Inline(STYLE),
+            dark_mode: true,
+            top: String::new(),
+            body,
+            footer: Some(footer),
+        }
+    }
+
+    /// The same page with its style at `href` instead of inline.
+    #[must_use]
+    pub fn linked(self, href: &'a str) -> Self {
+        Self { style: Style::Linked(href), ..self }
+    }
+
+    pub fn render(&self) -> String {
+        let mut s = String::with_capacity(self.body.len() + STYLE.len() + 1024);
+        s.push_str("<!DOCTYPE html>\n");
+        s.push_str(if self.dark_mode { "<html lang=\"en\" class=\"auto\">\n" } else { "<html lang=\"en\">\n" });
+        s.push_str("<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        if self.dark_mode {
+            s.push_str("<meta name=\"color-scheme\" content=\"light dark\">\n");
+        }
+        let _ = writeln!(s, "<title>{}</title>", escape(&self.title));
+        match self.style {
+            Style::Inline(css) => {
+                let _ = writeln!(s, "<style>{css}</style>");
+            }
+            Style::Linked(href) => {
+                let _ = writeln!(s, "<link rel=\"stylesheet\" href=\"{}\">", escape(href));
+            }
+        }
+        s.push_str("</head>\n<body>\n<main>\n");
+        s.push_str(&self.top);
+        s.push_str(&self.body);
+        s.push_str("\n</main>\n");
+        if let Some(footer) = &self.footer {
+            let _ = writeln!(s, "<footer>{footer}</footer>");
+        }
+        s.push_str("</body>\n</html>\n");
+        s
+    }
+}
+
+/// The footer: where the scores come from, the exact knowledge-base files,
+/// and what made the page from which input, so a pasted report can be made
+/// again. HTML.
+pub fn footer(catalog: &Catalog, options: &Options) -> String {
     let about = &catalog.about;
-    let mut s = String::from("Made by dlpick. Scores and evidence come from its knowledge base");
+    let mut source = String::from("Scores and evidence come from dlpick's knowledge base");
     if let Some(title) = &about.title {
-        let _ = write!(s, ", which paraphrases “{title}”");
+        let _ = write!(source, ", which paraphrases “{title}”");
         if let Some(date) = &about.date {
-            let _ = write!(s, " ({date})");
+            let _ = write!(source, " ({date})");
         }
     }
     let _ = write!(
-        s,
+        source,
         " and marks every score as stated by {}, inferred from it, or a dated fact from outside it",
         about.cited_as
     );
     if let Some(checked) = &about.checked {
-        let _ = write!(s, " (outside facts checked {checked})");
+        let _ = write!(source, " (outside facts checked {checked})");
     }
-    s.push_str(". ");
-    s.push_str(&super::knowledge_base_line(catalog));
-    escape(&s)
-}
-
-fn page(catalog: &Catalog, title: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body}\n<footer>{}</footer>\n</main>\n</body>\n</html>\n",
-        escape(title),
-        footer(catalog)
-    )
-}
-
-/// A table row of (class, already escaped HTML) cells.
-fn row(out: &mut String, cells: &[(&str, String)]) {
-    out.push_str("<tr>");
-    for (class, html) in cells {
-        if class.is_empty() {
-            let _ = write!(out, "<td>{html}</td>");
-        } else {
-            let _ = write!(out, "<td class=\"{class}\">{html}</td>");
+    source.push('.');
+    let mut s = format!("<p>{}</p>", escape(&source));
+    let p = &options.provenance;
+    if !p.version.is_empty() || !p.date.is_empty() {
+        s.push_str("<p class=\"made\">Made by ");
+        s.push_str(&if p.version.is_empty() { "dlpick".to_string() } else { escape(&p.version) });
+        if !p.date.is_empty() {
+            let _ = write!(s, " on <time datetime=\"{0}\">{0}</time>", escape(&p.date));
         }
+        s.push_str(".</p>");
+    }
+    // The same short hashes as `dlpick --version` and the text report.
+    let _ = write!(s, "<p class=\"kb\">{}</p>", escape(&super::knowledge_base_line(catalog)));
+    if !p.inputs.is_empty() {
+        let inputs: Vec<String> = p.inputs.iter().map(|i| format!("<code>{}</code>", escape(i))).collect();
+        let label = if inputs.len() == 1 { "Input" } else { "Inputs" };
+        let _ = write!(s, "<p class=\"inputs\">{label}: {}.</p>", inputs.join(", "));
+    }
+    s
+}
+
+/// A table row of (class, data label, already escaped HTML) cells. The data
+/// label heads the cell when a narrow screen stacks the row's cells.
+fn row(out: &mut String, cells: &[(&str, &str, String)]) {
+    out.push_str("<tr>");
+    for (class, label, html) in cells {
+        out.push_str("<td");
+        if !class.is_empty() {
+            let _ = write!(out, " class=\"{class}\"");
+        }
+        if !label.is_empty() {
+            let _ = write!(out, " data-label=\"{label}\"");
+        }
+        let _ = write!(out, ">{html}</td>");
     }
     out.push_str("</tr>");
 }
 
-/// The ranking as a bar chart, one `rect.bar` per ranked framework.
-pub fn ranking_chart(catalog: &Catalog, ranking: &[Explained]) -> String {
-    let bars: Vec<Bar> = ranking
-        .iter()
-        .map(|e| {
-            let f = &catalog.frameworks[e.framework];
-            Bar {
-                label: f.name.clone(),
-                value: e.score,
-                note: match f.status {
-                    Status::Active if f.deep_learning => String::new(),
-                    Status::Active => "not deep learning".to_string(),
-                    other => other.as_str().to_string(),
-                },
-                highlight: e.rank == 1,
-            }
-        })
-        .collect();
-    bar_chart("Match of each framework (0–100)", &bars, 100.0, &|v| format!("{:.1}", round1(v)))
+/// The header row of a table: `(class, text)` per column.
+fn head(out: &mut String, cells: &[(&str, &str)]) {
+    out.push_str("<thead><tr>");
+    for (class, text) in cells {
+        if class.is_empty() {
+            let _ = write!(out, "<th scope=\"col\">{text}</th>");
+        } else {
+            let _ = write!(out, "<th scope=\"col\" class=\"{class}\">{text}</th>");
+        }
+    }
+    out.push_str("</tr></thead>");
 }
 
-fn radar(catalog: &Catalog, a: &Advice) -> String {
-    let rated: Vec<usize> = (0..catalog.criteria.len()).filter(|&c| a.profile.needs[c] > 0.0).collect();
-    // A radar needs three axes; with fewer rated criteria show them all.
-    let axes: Vec<usize> = if rated.len() >= 3 { rated } else { (0..catalog.criteria.len()).collect() };
-    let labels: Vec<String> = axes.iter().map(|&c| catalog.criteria[c].name.clone()).collect();
-    let mut series = vec![Series {
-        name: "Your needs".to_string(),
-        values: axes.iter().map(|&c| a.profile.needs[c]).collect(),
-        class: "needs".to_string(),
-    }];
-    for (i, e) in a.ranking.iter().take(3).enumerate() {
-        let f = &catalog.frameworks[e.framework];
-        series.push(Series {
-            name: f.name.clone(),
-            values: axes.iter().map(|&c| f.attributes[c].score).collect(),
-            class: format!("s{i}"),
-        });
+/// "1", or "1=" for a shared rank.
+fn rank_text(e: &Explained) -> String {
+    if e.tied { format!("{}=", e.rank) } else { e.rank.to_string() }
+}
+
+fn match_text(score: f64) -> String {
+    format!("{:.1}", round1(score))
+}
+
+/// A framework's standing beside its match: maintained or not, deep
+/// learning or not.
+fn status_text(catalog: &Catalog, f: usize) -> String {
+    let fw = &catalog.frameworks[f];
+    match fw.status {
+        Status::Active if fw.deep_learning => "maintained".to_string(),
+        Status::Active => "maintained; not deep learning".to_string(),
+        Status::Maintenance => "maintenance only".to_string(),
+        Status::Discontinued => "discontinued".to_string(),
     }
-    let mut s = radar_chart("Your needs against the top three frameworks (0–5)", &labels, &series, 5.0);
-    s.push_str("<ul class=\"legend\"><li class=\"needs-key\"><span>Your needs</span></li>");
-    for (i, e) in a.ranking.iter().take(3).enumerate() {
-        let _ = write!(s, "<li class=\"s{i}\"><span>{}</span></li>", escape(&catalog.frameworks[e.framework].name));
+}
+
+/// What the 0–100 match means under the profile's method, in words.
+pub fn scale_sentence(method: &str) -> &'static str {
+    match method {
+        "weighted-product" => {
+            "Match runs from 0 to 100. It multiplies the framework's scores (0–5) on the criteria you rate, each raised to \
+             its share of your needs, so a weak score costs more than a strong one gains; 100 means 5/5 on every one."
+        }
+        "topsis" => {
+            "Match runs from 0 to 100: how much closer the framework is to an ideal with the best score among the \
+             candidates on every criterion you rate than to one with the worst, each criterion counted by your need. \
+             It compares the candidates with one another, so it is not a grade on its own."
+        }
+        _ => {
+            "Match runs from 0 to 100: the share of the best possible points the framework earns. Each criterion you \
+             rate gives its score (0–5) times your need and the criterion's weight; 100 means 5/5 on every one."
+        }
     }
-    s.push_str("</ul>");
+}
+
+/// The ranking: a bar chart and, beside it, the same as a table with rank,
+/// match and status, the scale explained above both.
+pub fn ranking_block(catalog: &Catalog, profile: &str, shown: &[Explained], method: &str) -> String {
+    let bars: Vec<Bar> = shown
+        .iter()
+        .map(|e| Bar { label: catalog.frameworks[e.framework].name.clone(), value: e.score, highlight: e.rank == 1 })
+        .collect();
+    let values: Vec<String> =
+        shown.iter().map(|e| format!("{} {}", catalog.frameworks[e.framework].name, match_text(e.score))).collect();
+    let label = format!(
+        "Match (0–100) of the {} ranked for {profile}: {}",
+        count(shown.len(), "framework", "frameworks"),
+        values.join(", ")
+    );
+    let mut s =
+        format!("<p class=\"match-scale\">{}</p><div class=\"ranking\"><figure>", escape(scale_sentence(method)));
+    s.push_str(&bar_chart(&label, &bars, 100.0, &match_text));
+    s.push_str("</figure><table class=\"ranked\"><caption>The ranking as a table</caption>");
+    head(&mut s, &[("", "Rank"), ("", "Framework"), ("num", "Match"), ("", "Status")]);
+    s.push_str("<tbody>");
+    for e in shown {
+        let f = e.framework;
+        let status = status_text(catalog, f);
+        let status = if status == "maintained" { status } else { format!("<span class=\"warn\">{status}</span>") };
+        row(
+            &mut s,
+            &[
+                ("", "", rank_text(e)),
+                ("", "", escape(&catalog.frameworks[f].name)),
+                ("num", "", match_text(e.score)),
+                ("", "", status),
+            ],
+        );
+    }
+    s.push_str("</tbody></table></div>");
+    s
+}
+
+/// "1 framework", "3 frameworks".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// How the shown frameworks score on each rated criterion, as a table whose
+/// cells are shaded in proportion to the score. Needs label the rows in
+/// words, apart from the scores, so they can't be read as scores.
+fn score_grid(catalog: &Catalog, a: &Advice, shown: &[Explained]) -> String {
+    let mut rated: Vec<usize> = (0..catalog.criteria.len()).filter(|&c| a.profile.needs[c] > 0.0).collect();
+    rated.sort_by(|&x, &y| a.profile.needs[y].total_cmp(&a.profile.needs[x]).then(x.cmp(&y)));
+    let mut s = format!(
+        "<div class=\"wide\" role=\"region\" aria-label=\"Scores of the {} on the criteria you rate\" tabindex=\"0\"><table class=\"grid\"><caption>Score (0–5, 5 best) of the {} on each criterion you rate. Rows are in the order of your needs; each bar is the score out of 5.</caption>",
+        count(shown.len(), "ranked framework", "ranked frameworks"),
+        count(shown.len(), "ranked framework", "ranked frameworks"),
+    );
+    s.push_str("<thead><tr><th scope=\"col\">Criterion (your need)</th>");
+    for e in shown {
+        let _ = write!(s, "<th scope=\"col\" class=\"num\">{}</th>", escape(&catalog.frameworks[e.framework].name));
+    }
+    s.push_str("</tr></thead><tbody>");
+    for c in rated {
+        let need = a.profile.needs[c];
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let word = NEED_LABELS[(need.round() as usize).min(NEED_LABELS.len() - 1)];
+        let _ = write!(
+            s,
+            "<tr><th scope=\"row\">{} <span class=\"need\">{word}, need {}</span></th>",
+            escape(&catalog.criteria[c].name),
+            num(need)
+        );
+        for e in shown {
+            let score = catalog.frameworks[e.framework].attributes[c].score;
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let tenths = ((score / 5.0).clamp(0.0, 1.0) * 10.0).round() as usize;
+            let _ = write!(
+                s,
+                "<td class=\"num\">{}<span class=\"meter\" aria-hidden=\"true\"><i class=\"g{tenths}\"></i></span></td>",
+                num(score)
+            );
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table></div>");
     s
 }
 
@@ -174,20 +402,21 @@ fn points_table(catalog: &Catalog, e: &Explained) -> String {
     if rows.is_empty() {
         return String::new();
     }
-    let mut s = String::from(
-        "<table><thead><tr><th></th><th>Criterion</th><th>Score</th><th>Evidence</th><th>Source</th></tr></thead><tbody>",
-    );
+    let name = escape(&catalog.frameworks[e.framework].name);
+    let mut s = format!("<table class=\"evidence stack\"><caption>Reasons and concerns for {name}</caption>");
+    head(&mut s, &[("", "Kind"), ("", "Criterion"), ("num", "Score"), ("", "Evidence"), ("", "Source")]);
+    s.push_str("<tbody>");
     for (kind, p) in rows {
         let a = &catalog.frameworks[e.framework].attributes[p.criterion];
-        let kind_class = format!("kind-{kind}");
+        let kind_class = format!("inline kind-{kind}");
         row(
             &mut s,
             &[
-                (&kind_class, kind.to_string()),
-                ("", escape(&catalog.criteria[p.criterion].name)),
-                ("num", format!("{}/5", num(p.score))),
-                ("", escape(&a.evidence)),
-                ("", escape(&citation(catalog, e.framework, p.criterion))),
+                (&kind_class, "", kind.to_string()),
+                ("inline", "Criterion", escape(&catalog.criteria[p.criterion].name)),
+                ("num inline", "Score", format!("{}/5", num(p.score))),
+                ("", "Evidence", escape(&a.evidence)),
+                ("", "Source", escape(&citation(catalog, e.framework, p.criterion))),
             ],
         );
     }
@@ -195,14 +424,59 @@ fn points_table(catalog: &Catalog, e: &Explained) -> String {
     s
 }
 
-/// One profile's section: verdict, ranking chart, exclusions, radar, reasons.
+/// What each rated criterion adds to the match, as `--explain` shows in text.
+fn contribution_table(catalog: &Catalog, e: &Explained, method: &str) -> String {
+    let name = escape(&catalog.frameworks[e.framework].name);
+    let caption = if method == "weighted-sum" {
+        format!(
+            "How each criterion adds to {name}'s match: points are need × weight × score, scaled so they add up to the match"
+        )
+    } else {
+        format!(
+            "How each criterion adds to {name}'s match under the weighted sum: points are need × weight × score, scaled so they add up to that sum"
+        )
+    };
+    let mut s = format!(
+        "<div class=\"wide\" role=\"region\" aria-label=\"Points of {name}\" tabindex=\"0\"><table class=\"contributions\"><caption>{caption}</caption>"
+    );
+    head(
+        &mut s,
+        &[("", "Criterion"), ("num", "Need"), ("num", "Weight"), ("num", "Score"), ("num", "Points"), ("num", "Share")],
+    );
+    s.push_str("<tbody>");
+    for c in &e.contributions {
+        row(
+            &mut s,
+            &[
+                ("", "", escape(&catalog.criteria[c.criterion].name)),
+                ("num", "", num(c.need)),
+                ("num", "", format!("{:.2}", c.weight)),
+                ("num", "", num(c.score)),
+                ("num", "", format!("{:.1}", c.points)),
+                ("num", "", format!("{:.0}%", c.share * 100.0)),
+            ],
+        );
+    }
+    s.push_str("</tbody></table></div>");
+    s
+}
+
+/// One profile's section: verdict, ranking, robustness, exclusions, scores
+/// on what the profile rates, and why.
 pub fn advice_section(catalog: &Catalog, a: &Advice, options: &Options, heading: &str) -> String {
     let mut s = String::from("<section class=\"profile\">");
+    advice_parts(&mut s, catalog, a, options, heading);
+    s.push_str("</section>");
+    s
+}
+
+/// The inside of [`advice_section`], for callers that add to the section.
+pub fn advice_parts(s: &mut String, catalog: &Catalog, a: &Advice, options: &Options, heading: &str) {
     let _ = write!(s, "<h2>{}</h2>", escape(heading));
     if let Some(d) = &a.profile.description {
         let _ = write!(s, "<p class=\"description\">{}</p>", escape(d));
     }
-    s.push_str("<ul class=\"chips\">");
+    s.push_str("<ul class=\"chips\" aria-label=\"Your needs, 0 (doesn't matter) to 5 (critical)\">");
     for (c, n) in catalog.criteria.iter().zip(&a.profile.needs).filter(|(_, n)| **n > 0.0) {
         let _ = write!(s, "<li>{} {}</li>", escape(&c.name), num(*n));
     }
@@ -213,9 +487,24 @@ pub fn advice_section(catalog: &Catalog, a: &Advice, options: &Options, heading:
         |first| first.explanation.as_str(),
     );
     let _ = write!(s, "<p class=\"lead\">{}</p>", escape(lead));
+    let firm = a.sensitivity.as_ref().filter(|sens| shown.first().is_some_and(|f| f.framework == sens.winner));
+    if let Some(sensitivity) = firm {
+        let _ = write!(
+            s,
+            "<p class=\"robust\"><strong>How firm is this?</strong> {}</p>",
+            escape(&super::tune::sensitivity_sentence(catalog, sensitivity))
+        );
+    }
     if !shown.is_empty() {
         s.push_str("<h3>Ranking</h3>");
-        s.push_str(&ranking_chart(catalog, shown));
+        s.push_str(&ranking_block(catalog, &a.profile.name, shown, a.method));
+        if shown.len() < a.ranking.len() {
+            let _ = write!(
+                s,
+                "<p class=\"meta\">{} more ranked below these (use --top to show them).</p>",
+                a.ranking.len() - shown.len()
+            );
+        }
     }
     if !a.reference.is_empty() {
         let _ = write!(
@@ -249,25 +538,38 @@ pub fn advice_section(catalog: &Catalog, a: &Advice, options: &Options, heading:
         s.push_str("</ul>");
     }
     if !shown.is_empty() {
-        s.push_str("<h3>Your needs against the top three</h3>");
-        s.push_str(&radar(catalog, a));
+        let _ = write!(
+            s,
+            "<h3>Scores on what you rate: {}</h3>",
+            match shown.len() {
+                1 => "the top pick".to_string(),
+                n => format!("the {n} ranked"),
+            }
+        );
+        s.push_str(&score_grid(catalog, a, shown));
         s.push_str("<h3>Why</h3>");
-        for e in shown.iter().take(3) {
+        let explained = if options.explain { shown.len() } else { shown.len().min(3) };
+        for (i, e) in shown[..explained].iter().enumerate() {
             let f = &catalog.frameworks[e.framework];
             let tied = if e.tied { " (tied)" } else { "" };
-            let _ = write!(s, "<article><h4>{}. {} — {:.1}{tied}</h4>", e.rank, escape(&f.name), round1(e.score));
-            if e.rank > 1 {
+            let _ = write!(s, "<article><h4>{}. {} — {}{tied}</h4>", e.rank, escape(&f.name), match_text(e.score));
+            // The first one's explanation is the lead above.
+            if i > 0 {
                 let _ = write!(s, "<p>{}</p>", escape(&e.explanation));
             }
             for w in &e.warnings {
                 let _ = write!(s, "<p class=\"warning\">{}</p>", escape(w));
             }
             s.push_str(&points_table(catalog, e));
+            if options.explain {
+                s.push_str(&contribution_table(catalog, e, a.method));
+            }
             s.push_str("</article>");
         }
+        if explained < shown.len() {
+            s.push_str("<p class=\"meta\">Use --explain for every ranked framework's reasons and points.</p>");
+        }
     }
-    s.push_str("</section>");
-    s
 }
 
 impl Report for Html {
@@ -290,109 +592,72 @@ impl Report for Html {
         for a in advice {
             body.push_str(&advice_section(catalog, a, options, &a.profile.name));
         }
-        Ok(page(catalog, &title, &body))
+        Ok(Page::report(title, body, footer(catalog, options)).render())
     }
 
-    fn frameworks(&self, catalog: &Catalog, _options: &Options) -> Result<String> {
+    fn frameworks(&self, catalog: &Catalog, options: &Options) -> Result<String> {
         let mut body = String::from(
-            "<header><h1>dlpick knowledge base</h1></header><section><table><thead><tr><th>Criterion</th>",
+            "<header><h1>dlpick knowledge base</h1></header><section><div class=\"wide\" role=\"region\" aria-label=\"Every framework's scores\" tabindex=\"0\"><table><caption>Every framework's score (0–5, 5 best) on each criterion</caption><thead><tr><th scope=\"col\">Criterion</th>",
         );
         for f in &catalog.frameworks {
-            let _ = write!(body, "<th>{}</th>", escape(&f.name));
+            let _ = write!(body, "<th scope=\"col\" class=\"num\">{}</th>", escape(&f.name));
         }
         body.push_str("</tr></thead><tbody>");
         for (c, criterion) in catalog.criteria.iter().enumerate() {
-            let _ = write!(body, "<tr><td>{}</td>", escape(&criterion.name));
+            let _ = write!(body, "<tr><th scope=\"row\">{}</th>", escape(&criterion.name));
             for f in &catalog.frameworks {
                 let _ = write!(body, "<td class=\"num\">{}</td>", num(f.attributes[c].score));
             }
             body.push_str("</tr>");
         }
-        body.push_str("</tbody></table></section>");
+        body.push_str("</tbody></table></div></section>");
         for (fi, f) in catalog.frameworks.iter().enumerate() {
             let _ = write!(
                 body,
-                "<section><h2>{}</h2><p class=\"meta\">{} · {} · {}</p><table><thead><tr><th>Criterion</th><th>Score</th><th>Evidence</th><th>Source</th></tr></thead><tbody>",
+                "<section><h2>{}</h2><p class=\"meta\">{} · {} · {}</p><table class=\"evidence stack\"><caption>{}'s scores with their evidence</caption>",
                 escape(&f.name),
                 escape(&f.backer),
                 escape(f.status.as_str()),
-                escape(&f.languages.join(", "))
+                escape(&f.languages.join(", ")),
+                escape(&f.name)
             );
+            head(&mut body, &[("", "Criterion"), ("num", "Score"), ("", "Evidence"), ("", "Source")]);
+            body.push_str("<tbody>");
             for (ci, (c, a)) in catalog.criteria.iter().zip(&f.attributes).enumerate() {
                 row(
                     &mut body,
                     &[
-                        ("", escape(&c.name)),
-                        ("num", num(a.score)),
-                        ("", escape(&a.evidence)),
-                        ("", escape(&citation(catalog, fi, ci))),
+                        ("inline", "Criterion", escape(&c.name)),
+                        ("num inline", "Score", format!("{}/5", num(a.score))),
+                        ("", "Evidence", escape(&a.evidence)),
+                        ("", "Source", escape(&citation(catalog, fi, ci))),
                     ],
                 );
             }
             body.push_str("</tbody></table></section>");
         }
-        Ok(page(catalog, "dlpick knowledge base", &body))
+        Ok(Page::report("dlpick knowledge base", body, footer(catalog, options)).render())
     }
 
-    fn criteria(&self, catalog: &Catalog, _options: &Options) -> Result<String> {
+    fn criteria(&self, catalog: &Catalog, options: &Options) -> Result<String> {
         let mut body = String::from(
-            "<header><h1>dlpick criteria</h1></header><table><thead><tr><th>Id</th><th>Weight</th><th>Question</th><th>Description</th></tr></thead><tbody>",
+            "<header><h1>dlpick criteria</h1></header><table class=\"stack\"><caption>The criteria, with the question each asks and its weight</caption>",
         );
+        head(&mut body, &[("", "Id"), ("num", "Weight"), ("", "Question"), ("", "Description")]);
+        body.push_str("<tbody>");
         for c in &catalog.criteria {
             let id = format!("<code>{}</code>", escape(&c.id));
             row(
                 &mut body,
-                &[("", id), ("num", num(c.weight)), ("", escape(&c.question)), ("", escape(&c.description))],
+                &[
+                    ("", "Id", id),
+                    ("num", "Weight", num(c.weight)),
+                    ("", "Question", escape(&c.question)),
+                    ("", "Description", escape(&c.description)),
+                ],
             );
         }
         body.push_str("</tbody></table>");
-        Ok(page(catalog, "dlpick criteria", &body))
+        Ok(Page::report("dlpick criteria", body, footer(catalog, options)).render())
     }
-}
-
-/// A whole HTML page for `dlpick batch`: the distribution of top picks and,
-/// when given, one section per team.
-pub fn batch_page(
-    catalog: &Catalog,
-    respondents: u64,
-    top_picks: &[u64],
-    teams: &[(String, usize, Advice, String)],
-    options: &Options,
-) -> String {
-    let mut body = format!(
-        "<header><h1>Survey results</h1><p class=\"meta\">{respondents} respondent{} scored by dlpick.</p></header>",
-        if respondents == 1 { "" } else { "s" }
-    );
-    body.push_str(
-        "<section><h2>Top picks</h2><p class=\"description\">How many respondents each framework fits best.</p>",
-    );
-    let mut order: Vec<usize> = (0..top_picks.len()).filter(|&f| top_picks[f] > 0).collect();
-    order.sort_by(|&a, &b| top_picks[b].cmp(&top_picks[a]).then(a.cmp(&b)));
-    #[allow(clippy::cast_precision_loss)]
-    let bars: Vec<Bar> = order
-        .iter()
-        .map(|&f| Bar {
-            label: catalog.frameworks[f].name.clone(),
-            value: top_picks[f] as f64,
-            note: String::new(),
-            highlight: f == order[0],
-        })
-        .collect();
-    #[allow(clippy::cast_precision_loss)]
-    let total = respondents.max(1) as f64;
-    #[allow(clippy::cast_precision_loss)]
-    let max = order.first().map_or(1.0, |&f| top_picks[f] as f64);
-    body.push_str(&bar_chart("Respondents per top pick", &bars, max, &|v| {
-        format!("{v:.0} ({:.0}%)", 100.0 * v / total)
-    }));
-    body.push_str("</section>");
-    for (team, members, advice, agreement) in teams {
-        let heading = format!("Team {team} ({members} member{})", if *members == 1 { "" } else { "s" });
-        let mut section = advice_section(catalog, advice, options, &heading);
-        let agreement = format!("<p class=\"lead\">{}</p></section>", escape(agreement));
-        section.truncate(section.len() - "</section>".len());
-        section.push_str(&agreement);
-        body.push_str(&section);
-    }
-    page(catalog, "dlpick: survey results", &body)
 }

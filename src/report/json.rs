@@ -3,12 +3,12 @@
 
 use serde::Serialize;
 
+use super::numbers::round_to;
 use super::teams::Overview;
 use super::tune::{RobustnessDoc, SensitivityDoc};
 use super::{Options, Report};
 use crate::batch::team::TeamResult;
 use crate::catalog::{Catalog, Criterion, Framework, SourceFile};
-use super::numbers::round_to;
 use crate::error::Result;
 use crate::explain::{Advice, Explained, Point, citation, evidence_phrase, exclusion_text};
 use crate::score::{Detail, round1};
@@ -138,7 +138,6 @@ struct VerdictView<'a> {
     decided_by: Option<&'a str>,
     active_alternative: Option<&'a str>,
 }
-
 
 fn point<'a>(catalog: &'a Catalog, framework: usize, p: &Point) -> PointView<'a> {
     let a = &catalog.frameworks[framework].attributes[p.criterion];

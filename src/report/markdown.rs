@@ -54,23 +54,11 @@ impl Report for Markdown {
                 for e in shown {
                     let f = &catalog.frameworks[e.framework];
                     let rank = if e.tied { format!("{} (tied)", e.rank) } else { e.rank.to_string() };
-                    writeln!(
-                        out,
-                        "| {} | {} | {:.1} | {} |",
-                        rank,
-                        cell(&f.name),
-                        round1(e.score),
-                        f.status.as_str()
-                    )?;
+                    writeln!(out, "| {} | {} | {:.1} | {} |", rank, cell(&f.name), round1(e.score), f.status.as_str())?;
                 }
                 out.push('\n');
                 for e in shown {
-                    writeln!(
-                        out,
-                        "- **{}**: {}",
-                        cell(&catalog.frameworks[e.framework].name),
-                        cell(&e.explanation)
-                    )?;
+                    writeln!(out, "- **{}**: {}", cell(&catalog.frameworks[e.framework].name), cell(&e.explanation))?;
                 }
                 if let Some(s) = &a.sensitivity {
                     writeln!(out, "\n{}", cell(&super::tune::sensitivity_sentence(catalog, s)))?;

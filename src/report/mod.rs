@@ -86,9 +86,14 @@ impl Format {
 /// The knowledge base's files with their hashes, for report footers:
 /// "Knowledge base: built-in (sha256 9f8e…), kb/extra.toml (sha256 …)."
 pub fn knowledge_base_line(catalog: &Catalog) -> String {
+    format!("Knowledge base: {}.", knowledge_base_files(catalog))
+}
+
+/// "built-in (sha256 9f8e…), kb/extra.toml (sha256 …)".
+pub fn knowledge_base_files(catalog: &Catalog) -> String {
     let files: Vec<String> =
         catalog.files.iter().map(|f| format!("{} (sha256 {})", f.path, &f.sha256[..f.sha256.len().min(12)])).collect();
-    format!("Knowledge base: {}.", files.join(", "))
+    files.join(", ")
 }
 
 /// "Made by dlpick 0.1.0 (…) on 2026-11-25 from profiles/a.toml." for

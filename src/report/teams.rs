@@ -190,7 +190,6 @@ pub fn consensus_sentence(catalog: &Catalog, c: &Consensus) -> String {
     s
 }
 
-
 fn consensus_value(catalog: &Catalog, c: &Consensus) -> serde_json::Value {
     let id = |f: usize| catalog.frameworks[f].id.clone();
     let mut rules = serde_json::Map::new();

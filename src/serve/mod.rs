@@ -35,6 +35,7 @@ use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::profile::InactivePolicy;
 use crate::report::Options;
+use crate::report::html::Page;
 use crate::report::svg::escape;
 use crate::score::MethodId;
 use pages::{Fields, Problems};
@@ -178,15 +179,15 @@ const TOP: usize = 3;
 const DEFAULT_APPROVAL_MARGIN: f64 = 5.0;
 
 /// `dlpick batch --by-team --format html` over these responses: the
-/// department report, teams and everyone together.
-pub fn team_report(catalog: &Catalog, responses: &[store::Response]) -> Result<String> {
+/// department report, teams and everyone together, as a page.
+pub fn team_report(catalog: &Catalog, responses: &[store::Response]) -> Result<Page<'static>> {
     let jsonl = export::jsonl(responses);
     let source = Source::Jsonl { file: Arc::from("survey"), reader: Box::new(Cursor::new(jsonl.into_bytes())) };
     let options = team_options();
     let mut sink = Vec::new();
     let summary = batch::run(catalog, vec![source], &options, &mut sink, &Quiet, &AtomicBool::new(false))?;
     let report_options = Options { top: Some(TOP), ..Options::default() };
-    batch::team::team_report(catalog, &summary, &options, &report_options)
+    batch::team::team_page(catalog, &summary, &options, &report_options)
 }
 
 /// The admin page: the team report with the exports and counts on top.
@@ -210,7 +211,12 @@ pub fn admin_page(catalog: &Catalog, responses: &[store::Response], counts: (u64
             ),
         ));
     }
-    Ok(pages::restyle(&team_report(catalog, responses)?, &bar))
+    // The server's stylesheet instead of the inline one, and the bar on top.
+    // Its form styles are light only, so the page stays light.
+    let mut page = team_report(catalog, responses)?.linked(pages::STYLE_PATH);
+    page.top = bar;
+    page.dark_mode = false;
+    Ok(page.render())
 }
 
 /// Resolve the address, bind, print the links and serve until SIGINT or SIGTERM.

@@ -57,23 +57,6 @@ pub fn stylesheet() -> String {
     format!("{}\n{FORM_STYLE}", crate::report::html::STYLE)
 }
 
-/// A report page made by the report module, with its inline style swapped
-/// for the stylesheet link, and `extra` (HTML) placed at the top of `<main>`.
-pub fn restyle(page: &str, extra: &str) -> String {
-    let mut out = match (page.find("<style>"), page.find("</style>")) {
-        (Some(start), Some(end)) if start < end => format!(
-            "{}<link rel=\"stylesheet\" href=\"{STYLE_PATH}\">{}",
-            &page[..start],
-            &page[end + "</style>".len()..]
-        ),
-        _ => page.to_string(),
-    };
-    if let Some(at) = out.find("<main>") {
-        out.insert_str(at + "<main>".len(), extra);
-    }
-    out
-}
-
 /// A page of ours.
 pub fn page(title: &str, body: &str) -> String {
     format!(
