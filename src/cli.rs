@@ -149,6 +149,37 @@ impl From<FormatArg> for Format {
     }
 }
 
+/// The formats `batch` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormatArg {
+    /// Comma-separated values (the default): easy to open in a spreadsheet.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+    /// One JSON array.
+    Json,
+    /// A Markdown table, or with --by-team the department report.
+    Markdown,
+    /// Aligned text for a terminal.
+    Text,
+    /// A self-contained HTML department report: what matters, top picks,
+    /// the consensus and a section per team.
+    Html,
+}
+
+impl From<BatchFormatArg> for Format {
+    fn from(f: BatchFormatArg) -> Self {
+        match f {
+            BatchFormatArg::Csv => Self::Csv,
+            BatchFormatArg::Jsonl => Self::Jsonl,
+            BatchFormatArg::Json => Self::Json,
+            BatchFormatArg::Markdown => Self::Markdown,
+            BatchFormatArg::Text => Self::Text,
+            BatchFormatArg::Html => Self::Html,
+        }
+    }
+}
+
 /// What to do with frameworks that are no longer maintained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InactiveArg {
@@ -471,7 +502,7 @@ pub struct BatchArgs {
 
     /// Output format [default: csv, or text with --by-team].
     #[arg(long, short, value_enum)]
-    pub format: Option<crate::batch::BatchFormat>,
+    pub format: Option<BatchFormatArg>,
 
     /// Write to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE", value_hint = ValueHint::FilePath)]

@@ -9,7 +9,7 @@ fn main() -> ExitCode {
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             if !matches!(e, dlpick::Error::Cancelled) || !cli.quiet {
-                eprintln!("dlpick: error: {e}");
+                dlpick::output::eprint_message(&format!("dlpick: error: {e}"));
             }
             ExitCode::from(e.exit_code())
         }

@@ -33,6 +33,21 @@ pub fn text_width(to_file: bool) -> usize {
     terminal.or_else(columns).unwrap_or(crate::report::DEFAULT_WIDTH).max(40)
 }
 
+/// Print a message (an error, a rejected row, a note) on standard error:
+/// wrapped to the terminal's width when a person reads it there, one line
+/// per message when it goes to a log or another program, which can then
+/// search whole messages.
+pub fn eprint_message(text: &str) {
+    let width = std::io::stderr()
+        .is_terminal()
+        .then(|| terminal_size::terminal_size_of(std::io::stderr()).map(|(w, _)| usize::from(w.0)))
+        .flatten();
+    match width {
+        Some(w) => eprint!("{}", crate::report::wrap(text, "", w.max(40))),
+        None => eprintln!("{text}"),
+    }
+}
+
 /// Set by `--quiet`: notes (such as a stale temporary file removed) stay unsaid.
 pub static QUIET: AtomicBool = AtomicBool::new(false);
 

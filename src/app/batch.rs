@@ -8,11 +8,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::batch::source::{EXTRA_COLUMNS, open_csv_raw};
-use crate::batch::{self, BatchFormat, Observer, Source, TomlFile};
+use crate::batch::{self, Observer, Source, TomlFile};
 use crate::catalog::Catalog;
 use crate::cli::{BatchArgs, Cli, InputFormat};
 use crate::error::{Error, Result};
 use crate::output::AtomicFile;
+use crate::report::Format;
 use crate::report::Options;
 use crate::report::numbers::thousands;
 
@@ -48,9 +49,9 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
     }
 
     let progress = Progress::new(total_bytes, cli.quiet);
-    let format = args.format.unwrap_or(if args.by_team { BatchFormat::Text } else { BatchFormat::Csv });
+    let format = args.format.map_or(if args.by_team { Format::Text } else { Format::Csv }, Format::from);
     // The HTML page is the department report, which needs the teams.
-    let by_team = args.by_team || format == BatchFormat::Html;
+    let by_team = args.by_team || format == Format::Html;
     if !(args.approval_margin.is_finite() && args.approval_margin >= 0.0) {
         return Err(Error::Usage("--approval-margin must be a number of points, 0 or more.".to_string()));
     }
@@ -59,6 +60,7 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
         inactive,
         format,
         top: usize::from(args.top),
+        width: crate::output::text_width(!crate::output::is_stdout(args.out.as_deref())),
         by_team,
         threads: args.threads,
         approval_margin: args.approval_margin,
@@ -250,7 +252,7 @@ impl Progress {
 impl Observer for Progress {
     fn rejected(&self, message: &str) {
         let message = crate::sanitize::message(message);
-        self.bar.suspend(|| eprintln!("dlpick: rejected: {message}"));
+        self.bar.suspend(|| crate::output::eprint_message(&format!("dlpick: rejected: {message}")));
     }
 
     fn progress(&self, rows: u64, bytes: u64) {

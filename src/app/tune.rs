@@ -210,7 +210,7 @@ fn load_decisions(
             crate::report::numbers::count_of(single.len(), "decision", "decisions"),
             single.join(", ")
         );
-        eprint!("{}", crate::report::wrap(&note, "", crate::output::text_width(false)));
+        crate::output::eprint_message(&note);
     }
     if decisions.is_empty() {
         return Err(Error::Usage(format!(

@@ -8,7 +8,6 @@
 
 pub mod consensus;
 pub mod guard;
-mod rows;
 pub mod scorer;
 pub mod source;
 pub mod team;
@@ -21,7 +20,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossbeam_channel::bounded;
 
-pub use rows::{BatchFormat, NO_MATCH, RowFormatter};
+use crate::report::Format;
+pub use crate::report::rows::{NO_MATCH, RowFormatter};
 use scorer::{Pick, Scorer};
 use source::{Layout, Respondent, parse_csv_row, parse_json_row, parse_toml_file};
 pub use team::{TeamAcc, TeamResult};
@@ -69,8 +69,10 @@ pub struct Options {
     pub method: MethodId,
     /// The policy for rows that state none.
     pub inactive: InactivePolicy,
-    pub format: BatchFormat,
+    pub format: Format,
     pub top: usize,
+    /// Columns of text, for the text format.
+    pub width: usize,
     pub by_team: bool,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
@@ -139,7 +141,7 @@ pub fn run(
     stop: &AtomicBool,
 ) -> Result<Summary> {
     let scorer = Scorer::new(catalog, options.method, options.inactive)?;
-    let formatter = RowFormatter::new(options.format, options.top, catalog);
+    let formatter = RowFormatter::new(options.format, options.top, options.width, catalog);
     let context = team::Context::new(catalog, &scorer, options.approval_margin);
     let threads = if options.threads == 0 {
         std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
@@ -555,7 +557,7 @@ fn write_in_order(
                 }
             }
             let mut bytes: &[u8] = &d.output;
-            if formatter.format == BatchFormat::Json && !any_row && !bytes.is_empty() {
+            if formatter.format == Format::Json && !any_row && !bytes.is_empty() {
                 bytes = &bytes[1..]; // the first row has no comma before it
             }
             any_row |= !bytes.is_empty();
@@ -631,7 +633,8 @@ mod tests {
         let options = Options {
             method: MethodId::WeightedSum,
             inactive: InactivePolicy::Separate,
-            format: BatchFormat::Csv,
+            format: Format::Csv,
+            width: crate::report::DEFAULT_WIDTH,
             top: 1,
             by_team: false,
             threads: 2,

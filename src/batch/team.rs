@@ -27,7 +27,6 @@ use super::source::Respondent;
 use crate::catalog::Catalog;
 use crate::explain::{Advice, explain};
 use crate::profile::InactivePolicy;
-use crate::report::Format;
 use crate::score::{rank, tie_key};
 
 /// Examples kept per list (largest regrets, dissenters, conflicts).
@@ -516,7 +515,7 @@ pub fn team_report(
     report_options: &crate::report::Options,
 ) -> crate::Result<String> {
     with_teams(catalog, summary, options, |teams, overview| {
-        Format::from(options.format).report().teams(catalog, teams, overview, report_options)
+        options.format.report().teams(catalog, teams, overview, report_options)
     })?
 }
 

@@ -14,6 +14,7 @@ mod json;
 pub mod layout;
 mod markdown;
 pub mod numbers;
+pub mod rows;
 pub mod svg;
 pub mod teams;
 mod text;

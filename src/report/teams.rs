@@ -6,28 +6,14 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::Options;
 use super::layout::wrap;
 use super::numbers::{count, round_to, thousands};
-use super::{Format, Options};
-use crate::batch::BatchFormat;
 use crate::batch::consensus::Rule;
 use crate::batch::team::{Consensus, TeamResult, team_label};
 use crate::catalog::Catalog;
 use crate::error::Result;
 use crate::score::round1;
-
-impl From<BatchFormat> for Format {
-    fn from(f: BatchFormat) -> Self {
-        match f {
-            BatchFormat::Csv => Self::Csv,
-            BatchFormat::Jsonl => Self::Jsonl,
-            BatchFormat::Json => Self::Json,
-            BatchFormat::Markdown => Self::Markdown,
-            BatchFormat::Text => Self::Text,
-            BatchFormat::Html => Self::Html,
-        }
-    }
-}
 
 /// How strong a Kendall's W is, in words (after Schmidt's guidelines).
 pub fn concordance_words(w: f64) -> &'static str {

@@ -30,7 +30,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use crate::ask::{self, Prefill};
-use crate::batch::{self, BatchFormat, Source};
+use crate::batch::{self, Source};
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::profile::InactivePolicy;
@@ -165,7 +165,8 @@ fn team_options() -> batch::Options {
     batch::Options {
         method: MethodId::WeightedSum,
         inactive: InactivePolicy::default(),
-        format: BatchFormat::Html,
+        format: crate::report::Format::Html,
+        width: crate::report::DEFAULT_WIDTH,
         top: TOP,
         by_team: true,
         threads: 1,

@@ -1,41 +1,31 @@
-//! One output row per respondent, in each batch format.
+//! One output row per respondent (`dlpick batch`), in each format.
 //!
-//! Rows are formatted by the worker threads into byte buffers; the writer
-//! only concatenates them in input order, adding a header and footer.
+//! Rows stream: the worker threads format them into byte buffers and the
+//! writer only concatenates those in input order, adding a header and a
+//! footer. So a row is laid out on its own, never against the widths of
+//! other rows. CSV is the hot path and writes straight into the buffer.
 
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::scorer::Pick;
+use super::Format;
+use super::layout::{hang, wrap};
+use crate::batch::scorer::Pick;
 use crate::catalog::Catalog;
 use crate::sanitize;
 use crate::score::round1;
 
-/// Output formats of `dlpick batch`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum BatchFormat {
-    /// Comma-separated values (the default): easy to open in a spreadsheet.
-    #[default]
-    Csv,
-    /// One JSON object per line.
-    Jsonl,
-    /// One JSON array.
-    Json,
-    /// A Markdown table.
-    Markdown,
-    /// An aligned text table.
-    Text,
-    /// A self-contained HTML report: the distribution of top picks, and
-    /// with --by-team one section per team.
-    Html,
-}
-
 /// Formats rows for one run.
 pub struct RowFormatter {
-    pub format: BatchFormat,
+    pub format: Format,
+    /// Ranked frameworks per row: never more than the knowledge base has,
+    /// so no column is always empty.
     pub top: usize,
     ids: Vec<String>,
+    names: Vec<String>,
+    /// Columns of text (text format only).
+    width: usize,
 }
 
 #[derive(Serialize)]
@@ -53,9 +43,9 @@ struct JsonPick<'a> {
     score: f64,
 }
 
-const NAME_WIDTH: usize = 22;
+/// The name and team columns of text rows, at most.
+const NAME_WIDTH: usize = 20;
 const TEAM_WIDTH: usize = 12;
-const PICK_WIDTH: usize = 18;
 
 /// What a row says when constraints rule out every framework.
 pub const NO_MATCH: &str = "no framework meets every requirement";
@@ -132,8 +122,19 @@ fn push_user_csv_field(buf: &mut Vec<u8>, field: &str) {
 }
 
 impl RowFormatter {
-    pub fn new(format: BatchFormat, top: usize, catalog: &Catalog) -> Self {
-        Self { format, top, ids: catalog.frameworks.iter().map(|f| f.id.clone()).collect() }
+    pub fn new(format: Format, top: usize, width: usize, catalog: &Catalog) -> Self {
+        Self {
+            format,
+            top: top.min(catalog.frameworks.len()),
+            ids: catalog.frameworks.iter().map(|f| f.id.clone()).collect(),
+            names: catalog.frameworks.iter().map(|f| f.name.clone()).collect(),
+            width,
+        }
+    }
+
+    /// Text rows: the name and team columns, narrower on a narrow screen.
+    fn text_columns(&self) -> (usize, usize) {
+        (NAME_WIDTH.min(self.width / 4), TEAM_WIDTH.min(self.width / 6))
     }
 
     fn column_names(&self) -> Vec<String> {
@@ -149,14 +150,20 @@ impl RowFormatter {
     /// Written once before the rows.
     pub fn header(&self) -> Vec<u8> {
         match self.format {
-            BatchFormat::Csv => {
-                let mut w = csv::Writer::from_writer(Vec::new());
-                let _ = w.write_record(self.column_names());
-                w.into_inner().unwrap_or_default()
+            Format::Csv => {
+                let mut buf = Vec::new();
+                for (i, name) in self.column_names().iter().enumerate() {
+                    if i > 0 {
+                        buf.push(b',');
+                    }
+                    push_csv_field(&mut buf, name);
+                }
+                buf.push(b'\n');
+                buf
             }
-            BatchFormat::Json => b"[".to_vec(),
-            BatchFormat::Jsonl | BatchFormat::Html => Vec::new(),
-            BatchFormat::Markdown => {
+            Format::Json => b"[".to_vec(),
+            Format::Jsonl | Format::Html => Vec::new(),
+            Format::Markdown => {
                 let names = self.column_names();
                 let mut s = format!("| {} |\n|", names.join(" | "));
                 for n in &names {
@@ -165,14 +172,10 @@ impl RowFormatter {
                 s.push('\n');
                 s.into_bytes()
             }
-            BatchFormat::Text => {
-                let mut s = format!("{}  {}", fit("name", NAME_WIDTH), fit("team", TEAM_WIDTH));
-                for i in 1..=self.top {
-                    s.push_str("  ");
-                    s.push_str(&fit(&format!("top {i}"), PICK_WIDTH));
-                }
-                s.push_str("  reason\n");
-                s.into_bytes()
+            Format::Text => {
+                let (nw, tw) = self.text_columns();
+                let picks = if self.top == 1 { "top pick" } else { "top picks" };
+                format!("{}  {}  {picks}, then the reason\n", fit("name", nw), fit("team", tw)).into_bytes()
             }
         }
     }
@@ -180,8 +183,8 @@ impl RowFormatter {
     /// Written once after the rows; `any` says whether any row was written.
     pub fn footer(&self, any: bool) -> Vec<u8> {
         match self.format {
-            BatchFormat::Json if any => b"\n]\n".to_vec(),
-            BatchFormat::Json => b"]\n".to_vec(),
+            Format::Json if any => b"\n]\n".to_vec(),
+            Format::Json => b"]\n".to_vec(),
             _ => Vec::new(),
         }
     }
@@ -192,8 +195,8 @@ impl RowFormatter {
         let shown = &picks[..picks.len().min(self.top)];
         let reason = if picks.is_empty() { NO_MATCH } else { reason };
         match self.format {
-            BatchFormat::Html => {}
-            BatchFormat::Csv => {
+            Format::Html => {}
+            Format::Csv => {
                 // The hot path: straight into the buffer, no allocation.
                 push_user_csv_field(buf, name);
                 buf.push(b',');
@@ -213,8 +216,8 @@ impl RowFormatter {
                 push_csv_field(buf, reason);
                 buf.push(b'\n');
             }
-            BatchFormat::Jsonl | BatchFormat::Json => {
-                if self.format == BatchFormat::Json {
+            Format::Jsonl | Format::Json => {
+                if self.format == Format::Json {
                     buf.extend_from_slice(b",\n  ");
                 }
                 let row = JsonRow {
@@ -227,11 +230,11 @@ impl RowFormatter {
                     reason,
                 };
                 let _ = serde_json::to_writer(&mut *buf, &row);
-                if self.format == BatchFormat::Jsonl {
+                if self.format == Format::Jsonl {
                     buf.push(b'\n');
                 }
             }
-            BatchFormat::Markdown => {
+            Format::Markdown => {
                 let mut s = format!("| {} | {} |", md_cell(name), md_cell(team));
                 for i in 0..self.top {
                     match shown.get(i) {
@@ -244,19 +247,16 @@ impl RowFormatter {
                 let _ = writeln!(s, " {} |", md_cell(reason));
                 buf.extend_from_slice(s.as_bytes());
             }
-            BatchFormat::Text => {
-                let (name, team) = (sanitize::text(name), sanitize::text(team));
-                let mut s = format!("{}  {}", fit(&name, NAME_WIDTH), fit(&team, TEAM_WIDTH));
-                for i in 0..self.top {
-                    s.push_str("  ");
-                    let cell = shown
-                        .get(i)
-                        .map_or_else(String::new, |p| format!("{} {:.1}", self.ids[p.framework], round1(p.score)));
-                    s.push_str(&fit(&cell, PICK_WIDTH));
-                }
-                s.push_str("  ");
-                s.push_str(reason);
-                s.push('\n');
+            Format::Text => {
+                // "ana     vision  PyTorch 98.5 · Keras 62.5", the reason
+                // wrapped below under the picks.
+                let (nw, tw) = self.text_columns();
+                let head = format!("{}  {}  ", fit(&sanitize::text(name), nw), fit(&sanitize::text(team), tw));
+                let picks: Vec<String> =
+                    shown.iter().map(|p| format!("{} {:.1}", self.names[p.framework], round1(p.score))).collect();
+                let picks = if picks.is_empty() { "none".to_string() } else { picks.join(" · ") };
+                let mut s = hang(&head, &picks, self.width);
+                s.push_str(&wrap(reason, &" ".repeat(nw + tw + 4), self.width));
                 buf.extend_from_slice(s.as_bytes());
             }
         }
