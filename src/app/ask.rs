@@ -19,7 +19,12 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
     let catalog = load_catalog_with(&settings)?;
     if args.print_questions {
         crate::output::emit(
-            &ask::print_questions(&catalog, args.pairwise, crate::output::text_width(false)),
+            &crate::report::setup::questions(
+                &catalog,
+                args.pairwise,
+                &ask::question_lines(&catalog, args.pairwise),
+                crate::output::text_width(false),
+            ),
             None,
             false,
         )?;

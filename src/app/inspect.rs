@@ -8,9 +8,8 @@ use crate::catalog::Catalog;
 use crate::cli::{CheckArgs, Cli, FrameworksArgs, ListArgs};
 use crate::error::{Diagnostic, Error, Location, Result, unknown_hint};
 use crate::profile::Profile;
-use crate::report::layout::hang;
 use crate::report::numbers::count_of;
-use crate::sanitize;
+use crate::report::setup::{Checked, checked as checked_line};
 
 use super::settings::Settings;
 use super::{deliver, file_stem, load_catalog, load_catalog_with, read_input, report_options, toml_files};
@@ -49,22 +48,6 @@ pub fn criteria(cli: &Cli, args: &ListArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// What a checked file turned out to be.
-enum Checked {
-    Weights {
-        criteria: usize,
-        frameworks: usize,
-    },
-    Profile {
-        name: String,
-        needs: usize,
-    },
-    /// A survey (CSV or JSON Lines) whose every row is valid.
-    Survey {
-        rows: usize,
-    },
-}
-
 pub fn check(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
     let catalog = load_catalog(cli)?;
     let mut files: Vec<PathBuf> = Vec::new();
@@ -81,30 +64,7 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
         match check_file(path, &catalog) {
             Ok(checked) => {
                 if !cli.quiet {
-                    match checked {
-                        Checked::Weights { criteria, frameworks } => {
-                            let what = format!("(knowledge base: {criteria} criteria, {frameworks} frameworks)");
-                            print!(
-                                "{}",
-                                hang(&format!("ok  {}  ", sanitize::text(&path.display().to_string())), &what, width)
-                            );
-                        }
-                        Checked::Survey { rows } => {
-                            let what = format!("(survey: {})", count_of(rows, "valid row", "valid rows"));
-                            print!(
-                                "{}",
-                                hang(&format!("ok  {}  ", sanitize::text(&path.display().to_string())), &what, width)
-                            );
-                        }
-                        Checked::Profile { name, needs } => {
-                            let what =
-                                format!("(profile `{}`, {})", sanitize::quote(&name), count_of(needs, "need", "needs"));
-                            print!(
-                                "{}",
-                                hang(&format!("ok  {}  ", sanitize::text(&path.display().to_string())), &what, width)
-                            );
-                        }
-                    }
+                    print!("{}", checked_line(&path.display().to_string(), &checked, width));
                 }
             }
             Err(e) => {

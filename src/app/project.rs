@@ -1,6 +1,5 @@
 //! `dlpick config` and `dlpick init`: see and start a project's settings.
 
-use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -8,51 +7,47 @@ use super::settings::{EMPTY_LAYER, PROJECT_FILE, Settings, project_text};
 use super::{load_catalog_with, output};
 use crate::cli::{Cli, InitArgs};
 use crate::error::{Error, Result};
-use crate::report::layout::{hang, wrap};
-use crate::report::numbers::count_of;
+use crate::report::setup::Setting;
 
 /// Print the effective settings and where each comes from.
 pub fn config(cli: &Cli) -> Result<ExitCode> {
     let settings = Settings::resolve(cli)?;
     let catalog = load_catalog_with(&settings)?;
-    let mut out = String::new();
     let project = settings.project.as_ref().map_or_else(|| "none".to_string(), |p| p.display().to_string());
-    let _ = writeln!(out, "{:<15} {project}", "project file");
-    let rows: Vec<(&str, String, String)> = vec![
-        (
-            "knowledge base",
-            file_line(&catalog.files[0].path, &catalog.files[0].sha256),
-            settings.weights.origin.to_string(),
-        ),
-        (
-            "layers",
-            if catalog.files.len() > 1 {
-                catalog.files[1..].iter().map(|f| file_line(&f.path, &f.sha256)).collect::<Vec<_>>().join(", ")
-            } else {
-                "none".to_string()
-            },
-            settings.layers.origin.to_string(),
-        ),
-        ("method", settings.method.value.as_str().to_string(), settings.method.origin.to_string()),
-        ("inactive", settings.inactive.value.as_str().to_string(), settings.inactive.origin.to_string()),
-        (
-            "top",
-            settings.top.value.map_or_else(|| "all".to_string(), |n| n.to_string()),
-            settings.top.origin.to_string(),
-        ),
-        ("format", settings.format.value.as_str().to_string(), settings.format.origin.to_string()),
+    let layers = if catalog.files.len() > 1 {
+        catalog.files[1..].iter().map(|f| file_line(&f.path, &f.sha256)).collect::<Vec<_>>().join(", ")
+    } else {
+        "none".to_string()
+    };
+    let rows = vec![
+        Setting {
+            name: "knowledge base",
+            value: file_line(&catalog.files[0].path, &catalog.files[0].sha256),
+            origin: settings.weights.origin.to_string(),
+        },
+        Setting { name: "layers", value: layers, origin: settings.layers.origin.to_string() },
+        Setting {
+            name: "method",
+            value: settings.method.value.as_str().to_string(),
+            origin: settings.method.origin.to_string(),
+        },
+        Setting {
+            name: "inactive",
+            value: settings.inactive.value.as_str().to_string(),
+            origin: settings.inactive.origin.to_string(),
+        },
+        Setting {
+            name: "top",
+            value: settings.top.value.map_or_else(|| "all".to_string(), |n| n.to_string()),
+            origin: settings.top.origin.to_string(),
+        },
+        Setting {
+            name: "format",
+            value: settings.format.value.as_str().to_string(),
+            origin: settings.format.origin.to_string(),
+        },
     ];
-    for (name, value, origin) in rows {
-        out.push_str(&hang(&format!("{name:<15} "), &value, output::text_width(false)));
-        let _ = writeln!(out, "{:<15} from {origin}", "");
-    }
-    let note = format!(
-        "The knowledge base has {} and {}. Precedence: flags, then environment, then the project file, then built in.",
-        count_of(catalog.criteria.len(), "criterion", "criteria"),
-        count_of(catalog.frameworks.len(), "framework", "frameworks")
-    );
-    out.push('\n');
-    out.push_str(&wrap(&note, "", output::text_width(false)));
+    let out = crate::report::setup::config(&project, &rows, &catalog, output::text_width(false));
     output::emit(&out, None, false)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use crate::catalog::Catalog;
 use crate::error::Result;
 use crate::profile::{Draft, InactivePolicy, Profile};
-use crate::report::layout::{Table, hang, wrap};
+use crate::report::setup::QuestionLine;
 
 /// What each step of the 0–5 scale means.
 pub const NEED_LABELS: [&str; 6] =
@@ -168,46 +168,29 @@ pub fn answer_format(catalog: &Catalog, q: Question) -> String {
     }
 }
 
-/// `dlpick ask --print-questions`.
-pub fn print_questions(catalog: &Catalog, pairwise: bool, width: usize) -> String {
-    let mut out = String::new();
-    if pairwise {
-        out.push_str(&wrap(
-            "Pairwise mode reads one comparison per line, `<criterion> <criterion> <judgment>`, \
-             where the judgment is how many times more the first matters than the second on \
-             Saaty's scale 1-9 (1 equal, 3 moderately, 5 strongly, 7 very strongly, \
-             9 extremely), or its reciprocal such as 1/3 when the second matters more. Every \
-             pair of the criteria you mention must be compared once. The constraint answers \
-             (questions L, A and X below) follow on the next lines.",
-            "",
-            width,
-        ));
-        out.push_str("\nCriteria:\n");
-        let mut table = Table::new().indent(2).left("id").text("question");
-        for c in &catalog.criteria {
-            table.row(vec![c.id.clone(), c.question.clone()]);
-        }
-        out.push_str(&table.render(width, &|s: &str| s.to_string()));
-        out.push('\n');
-    }
-    for (i, q) in questions(catalog).into_iter().enumerate() {
-        let label = match (pairwise, q) {
-            (true, Question::Need(_)) => continue,
-            (true, Question::Languages) => "L".to_string(),
-            (true, Question::Inactive) => "A".to_string(),
-            (true, Question::Exclude) => "X".to_string(),
-            _ => (i + 1).to_string(),
-        };
-        let head = format!("{label}. ");
-        let indent = " ".repeat(head.len());
-        out.push_str(&hang(&head, &format!("[{}] {}", question_key(catalog, q), question_text(catalog, q)), width));
-        out.push_str(&wrap(
-            &format!("answer: {}; a blank line keeps the default", answer_format(catalog, q)),
-            &indent,
-            width,
-        ));
-    }
-    out
+/// `dlpick ask --print-questions`: the questions in order, for the report
+/// to print. In pairwise mode the needs are compared instead, so only the
+/// constraint questions are listed, lettered.
+pub fn question_lines(catalog: &Catalog, pairwise: bool) -> Vec<QuestionLine> {
+    questions(catalog)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, q)| {
+            let label = match (pairwise, q) {
+                (true, Question::Need(_)) => return None,
+                (true, Question::Languages) => "L".to_string(),
+                (true, Question::Inactive) => "A".to_string(),
+                (true, Question::Exclude) => "X".to_string(),
+                _ => (i + 1).to_string(),
+            };
+            Some(QuestionLine {
+                label,
+                key: question_key(catalog, q),
+                text: question_text(catalog, q),
+                answer: answer_format(catalog, q),
+            })
+        })
+        .collect()
 }
 
 /// Parse a need: blank keeps the default (`None`).

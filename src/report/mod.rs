@@ -15,6 +15,7 @@ pub mod layout;
 mod markdown;
 pub mod numbers;
 pub mod rows;
+pub mod setup;
 pub mod svg;
 pub mod teams;
 mod text;

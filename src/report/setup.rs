@@ -1,0 +1,107 @@
+//! What `config`, `check` and `ask --print-questions` print: a project's
+//! settings with where each comes from, one line per checked file, and the
+//! questionnaire for scripts. Text only; the commands hand over plain data.
+
+use super::layout::{Table, hang, wrap};
+use super::numbers::count_of;
+use crate::catalog::Catalog;
+use crate::sanitize;
+
+/// One effective setting and where it came from.
+pub struct Setting {
+    pub name: &'static str,
+    pub value: String,
+    pub origin: String,
+}
+
+/// `dlpick config`: each setting, its value and its origin, then a note.
+pub fn config(project: &str, settings: &[Setting], catalog: &Catalog, width: usize) -> String {
+    let mut out = hang(&format!("{:<15} ", "project file"), project, width);
+    for s in settings {
+        out.push_str(&hang(&format!("{:<15} ", s.name), &s.value, width));
+        out.push_str(&hang(&format!("{:<15} ", ""), &format!("from {}", s.origin), width));
+    }
+    let note = format!(
+        "The knowledge base has {} and {}. Precedence: flags, then environment, then the project file, then built in.",
+        count_of(catalog.criteria.len(), "criterion", "criteria"),
+        count_of(catalog.frameworks.len(), "framework", "frameworks")
+    );
+    out.push('\n');
+    out.push_str(&wrap(&note, "", width));
+    out
+}
+
+/// What a checked file turned out to be.
+pub enum Checked {
+    Weights {
+        criteria: usize,
+        frameworks: usize,
+    },
+    Profile {
+        name: String,
+        needs: usize,
+    },
+    /// A survey (CSV or JSON Lines) whose every row is valid.
+    Survey {
+        rows: usize,
+    },
+}
+
+/// `dlpick check`: one line per valid file.
+pub fn checked(path: &str, what: &Checked, width: usize) -> String {
+    let what = match what {
+        Checked::Weights { criteria, frameworks } => format!(
+            "(knowledge base: {}, {})",
+            count_of(*criteria, "criterion", "criteria"),
+            count_of(*frameworks, "framework", "frameworks")
+        ),
+        Checked::Profile { name, needs } => {
+            format!("(profile `{}`, {})", sanitize::quote(name), count_of(*needs, "need", "needs"))
+        }
+        Checked::Survey { rows } => format!("(survey: {})", count_of(*rows, "valid row", "valid rows")),
+    };
+    hang(&format!("ok  {}  ", sanitize::text(path)), &what, width)
+}
+
+/// One question as `ask --print-questions` lists it.
+pub struct QuestionLine {
+    /// "1", or a letter for the constraint questions in pairwise mode.
+    pub label: String,
+    /// What the answer sets ("debuggability", "languages").
+    pub key: String,
+    pub text: String,
+    /// How to answer on one line.
+    pub answer: String,
+}
+
+/// `dlpick ask --print-questions`; with `pairwise`, the comparison format
+/// and the criteria come first.
+pub fn questions(catalog: &Catalog, pairwise: bool, lines: &[QuestionLine], width: usize) -> String {
+    let mut out = String::new();
+    if pairwise {
+        out.push_str(&wrap(
+            "Pairwise mode reads one comparison per line, `<criterion> <criterion> <judgment>`, \
+             where the judgment is how many times more the first matters than the second on \
+             Saaty's scale 1-9 (1 equal, 3 moderately, 5 strongly, 7 very strongly, \
+             9 extremely), or its reciprocal such as 1/3 when the second matters more. Every \
+             pair of the criteria you mention must be compared once. The constraint answers \
+             (questions L, A and X below) follow on the next lines.",
+            "",
+            width,
+        ));
+        out.push_str("\nCriteria:\n");
+        let mut table = Table::new().indent(2).left("id").text("question");
+        for c in &catalog.criteria {
+            table.row(vec![c.id.clone(), c.question.clone()]);
+        }
+        out.push_str(&table.render(width, &|s: &str| s.to_string()));
+        out.push('\n');
+    }
+    for q in lines {
+        let head = format!("{}. ", q.label);
+        let indent = " ".repeat(head.len());
+        out.push_str(&hang(&head, &format!("[{}] {}", q.key, q.text), width));
+        out.push_str(&wrap(&format!("answer: {}; a blank line keeps the default", q.answer), &indent, width));
+    }
+    out
+}
