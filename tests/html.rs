@@ -338,3 +338,18 @@ fn batch_html_shows_top_picks_and_teams() {
     assert!(footer[0].contains("on 2026-11-25") && footer[0].contains("s.csv"), "{footer:?}");
     assert!(page.contains("prefers-color-scheme: dark"));
 }
+
+/// The department report's answers chart has its data as a table: counted
+/// by hand from the fixture (eight valid rows; `hal` is out of range).
+#[test]
+fn the_answers_chart_has_its_data_as_a_table() {
+    let out = dlpick()
+        .args(["batch", "tests/fixtures/team-survey.csv", "--by-team", "--format", "html", "--quiet"])
+        .output()
+        .unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    // debuggability: ana 5, ben 4, cleo 5, dev 2, eli 3, fay 2, gus 3, ivy 3.
+    let row = ["0", "0", "2", "3", "1", "2"].map(|n| format!("<td class=\"num\">{n}</td>")).concat();
+    assert!(html.contains(&format!("<tr><th scope=\"row\">debuggability</th>{row}</tr>")), "{html}");
+    assert!(html.contains("<caption>Respondents per answer, by criterion</caption>"));
+}

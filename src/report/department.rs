@@ -67,7 +67,9 @@ fn agreement_cell(t: &TeamResult) -> String {
 
 /// Per criterion, the answers 0–5 as one stacked bar each.
 fn answers_chart(catalog: &Catalog, answers: &[[u64; 6]]) -> String {
-    let (label_w, bar_w, row_h) = (230.0, 700.0, 24.0);
+    // Drawn about a phone's width (labels stay at least 12 px there when
+    // the chart is scaled down) and kept to 640 px on wider screens.
+    let (label_w, bar_w, row_h) = (160.0, 240.0, 24.0);
     #[allow(clippy::cast_precision_loss)]
     let height = row_h * answers.len() as f64 + 4.0;
     let mut svg = format!(
@@ -114,6 +116,23 @@ fn answers_chart(catalog: &Catalog, answers: &[[u64; 6]]) -> String {
         );
     }
     svg.push_str("</ul>");
+    // The chart's data, for screen readers and for exact figures.
+    svg.push_str(
+        "<details><summary>The answers as a table</summary><div class=\"wide\" role=\"region\" aria-label=\"Respondents per answer\" tabindex=\"0\"><table>\
+         <caption>Respondents per answer, by criterion</caption><thead><tr><th scope=\"col\">Criterion</th>",
+    );
+    for a in 0..6 {
+        let _ = write!(svg, "<th scope=\"col\" class=\"num\">{a}</th>");
+    }
+    svg.push_str("</tr></thead><tbody>");
+    for (c, counts) in answers.iter().enumerate() {
+        let _ = write!(svg, "<tr><th scope=\"row\">{}</th>", escape(&catalog.criteria[c].name));
+        for n in counts {
+            let _ = write!(svg, "<td class=\"num\">{}</td>", thousands(*n));
+        }
+        svg.push_str("</tr>");
+    }
+    svg.push_str("</tbody></table></div></details>");
     svg
 }
 

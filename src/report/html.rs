@@ -90,7 +90,7 @@ nav ol { columns: 2; margin: 6px 0; }
 .k { padding: 0; }
 .k li { display: inline-block; margin-right: 12px; }
 .k i { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: -1px; border: 1px solid var(--line); }
-svg.answers { width: 100%; height: auto; display: block; color: var(--ink); }
+svg.answers { width: 100%; max-width: 640px; height: auto; display: block; color: var(--ink); }
 .answers text { font-size: 13px; fill: currentColor; }
 .a0 { fill: #e5e7eb; background: #e5e7eb; } .a1 { fill: #dbeafe; background: #dbeafe; } .a2 { fill: #bfdbfe; background: #bfdbfe; }
 .a3 { fill: #93c5fd; background: #93c5fd; } .a4 { fill: #3b82f6; background: #3b82f6; } .a5 { fill: #1d4ed8; background: #1d4ed8; }
