@@ -24,8 +24,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crossbeam_channel::bounded;
 
 pub use rows::{BatchFormat, NO_MATCH, RowFormatter};
-use scorer::{Pick, Scorer};
-use source::{Layout, Respondent, parse_csv_row, parse_json_row, parse_toml_file};
+use scorer::{Pick, Scorer, WholeNeeds};
+use source::{Column, Layout, Records, Respondent, parse_csv_row, parse_json_row, parse_toml_file};
 pub use team::{TeamAcc, TeamResult};
 
 use crate::catalog::Catalog;
@@ -143,6 +143,12 @@ pub fn run(
     let scorer = Scorer::new(catalog, options.method, options.inactive)?;
     let formatter = RowFormatter::new(options.format, options.top, catalog);
     let context = team::Context::new(catalog, &scorer, options.approval_margin);
+    // Plain CSV out: the common rows take a shorter road (see `Plain`).
+    let plain = if options.by_team || options.format != BatchFormat::Csv {
+        None
+    } else {
+        WholeNeeds::new(&scorer).map(|whole| Plain { scorer: &scorer, formatter: &formatter, whole })
+    };
     let threads = if options.threads == 0 {
         std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     } else {
@@ -158,10 +164,11 @@ pub fn run(
             let work_rx = work_rx.clone();
             let done_tx = done_tx.clone();
             let recycle_tx = recycle_tx.clone();
-            let (scorer, formatter, context) = (&scorer, &formatter, &context);
+            let (scorer, formatter, context, plain) = (&scorer, &formatter, &context, plain.as_ref());
             scope.spawn(move || {
                 for work in work_rx {
-                    let (done, spent) = process(catalog, scorer, formatter, options.by_team.then_some(context), work);
+                    let by_team = options.by_team.then_some(context);
+                    let (done, spent) = process(catalog, scorer, formatter, by_team, plain, work);
                     if let Some(batch) = spent {
                         let _ = recycle_tx.try_send(batch);
                     }
@@ -344,8 +351,9 @@ fn last_record_end(chunk: &[u8]) -> Option<usize> {
     last
 }
 
-/// The records of a CSV chunk with the line each starts on (counted here:
-/// the CSV reader's own line numbers are off for CRLF files).
+/// The records of a CSV chunk with the line each starts on, through the
+/// `csv` crate: the reference [`Records`] is tested against.
+#[cfg(test)]
 fn csv_records(chunk: &[u8], first_line: u64, mut each: impl FnMut(&csv::ByteRecord, u64)) -> Result<()> {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).comment(Some(b'#')).from_reader(chunk);
     let mut record = csv::ByteRecord::new();
@@ -378,6 +386,156 @@ fn csv_records(chunk: &[u8], first_line: u64, mut each: impl FnMut(&csv::ByteRec
     Ok(())
 }
 
+/// The short road for plain CSV output under the weighted sum: a row whose
+/// needs are single digits 0–5 or empty, whose name (and team) need no
+/// trimming, and whose constraint columns are empty is parsed, scored and
+/// written here without building a [`Respondent`]. Every other row takes
+/// the general road, which also reports it when it is bad; both give the
+/// same bytes for a row either can take.
+struct Plain<'a> {
+    scorer: &'a Scorer,
+    formatter: &'a RowFormatter,
+    whole: WholeNeeds,
+}
+
+/// What the short road needs of a column.
+#[derive(Clone, Copy)]
+enum Cell {
+    Need(usize),
+    Name,
+    Team,
+    /// Read by no one: anything goes.
+    Skip,
+    /// A constraint: the short road takes only rows that leave it empty.
+    Empty,
+}
+
+/// Per chunk scratch space of the short road.
+struct PlainRow {
+    cells: Vec<Cell>,
+    needs: Vec<u8>,
+    effective: Vec<f64>,
+    picks: Vec<Pick>,
+}
+
+impl PlainRow {
+    fn new(plain: &Plain, layout: &Layout) -> Self {
+        let cells = layout
+            .columns
+            .iter()
+            .map(|c| match c {
+                Column::Need(c) => Cell::Need(*c),
+                Column::Name => Cell::Name,
+                Column::Team => Cell::Team,
+                Column::Description | Column::Ignored => Cell::Skip,
+                Column::Languages
+                | Column::ActiveOnly
+                | Column::Inactive
+                | Column::Exclude
+                | Column::DeepLearning
+                | Column::Chosen => Cell::Empty,
+            })
+            .collect();
+        let criteria = plain.scorer.criteria();
+        Self {
+            cells,
+            needs: vec![0; criteria],
+            effective: Vec::with_capacity(criteria),
+            picks: Vec::with_capacity(plain.scorer.matrix.frameworks),
+        }
+    }
+}
+
+/// The longest prefix of `bytes` that is UTF-8.
+fn valid_utf8(bytes: &[u8]) -> &str {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+    }
+}
+
+/// A name or team the general road would keep as it is: UTF-8 that starts
+/// and ends with a visible ASCII character (so trimming is a no-op).
+/// `text` is the checked UTF-8 prefix of `rest`.
+fn as_is<'a>(rest: &'a [u8], text: &'a str, start: usize, end: usize) -> Option<&'a str> {
+    let visible = |b: u8| b > b' ' && b < 0x80;
+    if end == start || !visible(rest[start]) || !visible(rest[end - 1]) {
+        return None;
+    }
+    text.get(start..end).or_else(|| std::str::from_utf8(&rest[start..end]).ok())
+}
+
+impl Plain<'_> {
+    /// Parse, score and write the record at the start of `rest` if the
+    /// short road can take it: returns its length, end of line included,
+    /// and whether that end is a line feed. `text` is the checked UTF-8
+    /// prefix of `rest`.
+    ///
+    /// A field here runs to the next comma or end of line; that is what the
+    /// CSV reader makes of it unless it starts with a quote, which sends
+    /// the row the general way.
+    fn row(&self, row: &mut PlainRow, rest: &[u8], text: &str, done: &mut Done) -> Option<(usize, bool)> {
+        row.needs.fill(0);
+        let (mut name, mut team) = (None, "");
+        let last = row.cells.len().checked_sub(1)?;
+        let mut i = 0;
+        for (column, cell) in row.cells.iter().enumerate() {
+            match *cell {
+                Cell::Need(c) => {
+                    if let Some(&d @ b'0'..=b'5') = rest.get(i) {
+                        row.needs[c] = d - b'0';
+                        i += 1;
+                    }
+                }
+                Cell::Empty => {}
+                Cell::Name | Cell::Team | Cell::Skip => {
+                    let start = i;
+                    if rest.get(i) == Some(&b'"') {
+                        return None;
+                    }
+                    while i < rest.len() && !matches!(rest[i], b',' | b'\n' | b'\r') {
+                        i += 1;
+                    }
+                    match cell {
+                        Cell::Name => name = Some(as_is(rest, text, start, i)?),
+                        Cell::Team if i > start => team = as_is(rest, text, start, i)?,
+                        _ => {}
+                    }
+                }
+            }
+            // The field must end here: with a comma, or the record with it.
+            match rest.get(i) {
+                Some(b',') if column < last => i += 1,
+                Some(&end @ (b'\n' | b'\r')) if column == last => {
+                    self.score(row, name?, team, done)?;
+                    return Some((i + 1, end == b'\n'));
+                }
+                None if column == last => {
+                    self.score(row, name?, team, done)?;
+                    return Some((i, false));
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// Score the row parsed into `row` and write it; `None` when its needs
+    /// carry no weight.
+    fn score(&self, row: &mut PlainRow, name: &str, team: &str, done: &mut Done) -> Option<()> {
+        if !self.whole.rank_into(&row.needs, &mut row.effective, &mut row.picks) {
+            return None;
+        }
+        done.scored += 1;
+        let reason = row.picks.first().map_or("", |p| {
+            done.top_picks[p.framework] += 1;
+            self.scorer.main_reason(p.framework, &row.effective)
+        });
+        self.formatter.row(&mut done.output, name, team, &row.picks, reason);
+        Some(())
+    }
+}
+
 /// Count each need, rounded to 0–5, per criterion.
 fn count_answers(answers: &mut [[u64; 6]], needs: &[f64]) {
     for (counts, need) in answers.iter_mut().zip(needs) {
@@ -394,6 +552,7 @@ fn process(
     scorer: &Scorer,
     formatter: &RowFormatter,
     by_team: Option<&team::Context>,
+    plain: Option<&Plain>,
     work: Work,
 ) -> (Done, Option<CsvBatch>) {
     let mut done = Done {
@@ -469,12 +628,24 @@ fn process(
     let mut spent = None;
     match work.rows {
         Rows::Csv(layout, chunk, first_line) => {
-            let read = csv_records(&chunk, first_line, |record, line| {
-                let parsed = parse_csv_row(&layout, record, line, catalog, &mut respondent);
-                handle(parsed, &respondent, &mut done, &|| source::csv_team(&layout, record));
-            });
-            if let Err(e) = read {
-                done.errors.push(format!("{}:{first_line}: {e}", layout.file));
+            let mut records = Records::new(&chunk, first_line);
+            let mut record = csv::ByteRecord::new();
+            let mut plain = plain.map(|p| (p, PlainRow::new(p, &layout)));
+            // UTF-8 is checked once for the chunk, up to its first bad byte.
+            let valid = if plain.is_some() { valid_utf8(&chunk) } else { "" };
+            while let Some(line) = records.next_start() {
+                if let Some((plain, row)) = &mut plain {
+                    let (rest, at) = records.rest();
+                    if let Some((len, line_feed)) = plain.row(row, rest, valid.get(at..).unwrap_or(""), &mut done) {
+                        records.skip(len, line_feed);
+                        continue;
+                    }
+                }
+                records.split();
+                let fields = records.fields();
+                fields.to_byte_record(&mut record);
+                let parsed = parse_csv_row(&layout, &record, line, catalog, &mut respondent);
+                handle(parsed, &respondent, &mut done, &|| source::csv_team(&layout, &record));
             }
             spent = Some(chunk);
         }
@@ -597,6 +768,52 @@ mod tests {
         let expected: Vec<(String, u64)> =
             [("A", 10), ("B", 13), ("C\r\nc", 14), ("D", 16)].iter().map(|(n, l)| ((*n).to_string(), *l)).collect();
         assert_eq!(seen, expected);
+    }
+
+    /// Each record's fields and line, through [`Records`].
+    fn split_all(chunk: &[u8], first_line: u64) -> Vec<(Vec<Vec<u8>>, u64)> {
+        let mut records = Records::new(chunk, first_line);
+        let mut seen = Vec::new();
+        while let Some(line) = records.next_record() {
+            seen.push((records.fields().iter().map(<[u8]>::to_vec).collect(), line));
+        }
+        seen
+    }
+
+    /// The same through the `csv` crate.
+    fn split_all_by_csv(chunk: &[u8], first_line: u64) -> Vec<(Vec<Vec<u8>>, u64)> {
+        let mut seen = Vec::new();
+        csv_records(chunk, first_line, |record, line| seen.push((record.iter().map(<[u8]>::to_vec).collect(), line)))
+            .unwrap();
+        seen
+    }
+
+    #[test]
+    fn records_split_as_the_csv_reader_does() {
+        for chunk in [
+            &b"a,1\r\n\r\n# note\r\nB,2\r\n\"C\r\nc\",3\r\nD,4\r\n"[..],
+            b"a,\"x\"\"y\"z,\"\"\n\"open,\n\n",
+            b"a\rb\r\n\r#c\rd\n#e",
+            b"\xef\xbb\xbf\n\na,b\n\nc",
+            b"x,\"q\"\r\"r\",",
+            b"",
+            b",",
+            b"\"",
+            b"#",
+        ] {
+            assert_eq!(split_all(chunk, 7), split_all_by_csv(chunk, 7), "{:?}", String::from_utf8_lossy(chunk));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #[test]
+        fn records_split_as_the_csv_reader_does_on_any_bytes(
+            chunk in proptest::collection::vec(proptest::sample::select(
+                &b"ab ,,\"\"\n\n\r#\xef\xbb\xbf"[..]), 0..80),
+        ) {
+            proptest::prop_assert_eq!(split_all(&chunk, 3), split_all_by_csv(&chunk, 3));
+        }
     }
 
     struct Recorder(std::sync::Mutex<(u64, u64)>);

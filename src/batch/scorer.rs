@@ -259,6 +259,101 @@ impl Scorer {
     }
 }
 
+/// The weighted sum for the common row: needs that are whole numbers 0–5
+/// and no constraints beyond the run's defaults, so the same frameworks
+/// compete in every such row. Each need × weight and each attribute score
+/// × that are looked up, not multiplied; sums and ranking are
+/// [`Scorer::rank_into`]'s, operation for operation, so the picks are
+/// bit-for-bit the same.
+pub struct WholeNeeds {
+    /// The frameworks that compete, in id order.
+    frameworks: Vec<usize>,
+    /// `need × weight` at `c * 6 + need`.
+    effective: Vec<f64>,
+    /// `score × (need × weight)` of `frameworks[j]` at `(c * 6 + need) * k + j`
+    /// (k frameworks).
+    products: Vec<f64>,
+}
+
+impl WholeNeeds {
+    /// `None` unless the run scores by weighted sum.
+    pub fn new(scorer: &Scorer) -> Option<Self> {
+        if scorer.method != MethodId::WeightedSum {
+            return None;
+        }
+        let candidates = scorer.candidates(&RowRequire { deep_learning: true, ..RowRequire::default() });
+        let frameworks: Vec<usize> = (0..scorer.matrix.frameworks).filter(|f| candidates & (1u64 << f) != 0).collect();
+        let (n, k) = (scorer.matrix.frameworks, frameworks.len());
+        let mut effective = Vec::with_capacity(scorer.criteria() * 6);
+        let mut products = Vec::with_capacity(scorer.criteria() * 6 * k);
+        for (c, w) in scorer.matrix.weights.iter().enumerate() {
+            for need in 0..6u8 {
+                let e = f64::from(need) * w;
+                effective.push(e);
+                products.extend(frameworks.iter().map(|&f| scorer.columns[c * n + f] * e));
+            }
+        }
+        Some(Self { frameworks, effective, products })
+    }
+
+    /// Score `needs` (each 0–5, one per criterion) into `picks`, best
+    /// first, and `effective`; false when the needs carry no weight.
+    pub fn rank_into(&self, needs: &[u8], effective: &mut Vec<f64>, picks: &mut Vec<Pick>) -> bool {
+        picks.clear();
+        effective.clear();
+        effective.extend(needs.iter().enumerate().map(|(c, &n)| self.effective[c * 6 + usize::from(n)]));
+        let total: f64 = effective.iter().sum();
+        if total <= 0.0 || !total.is_finite() {
+            return false;
+        }
+        let k = self.frameworks.len();
+        if k == 0 {
+            return true;
+        }
+        if k <= 4 {
+            self.rank_k::<4>(needs, effective, total, picks);
+        } else {
+            self.rank_k::<64>(needs, effective, total, picks);
+        }
+        true
+    }
+
+    fn rank_k<const N: usize>(&self, needs: &[u8], effective: &[f64], total: f64, picks: &mut Vec<Pick>) {
+        let k = self.frameworks.len();
+        let mut dots = [0.0f64; N];
+        for (c, (&n, e)) in needs.iter().zip(effective).enumerate() {
+            if *e != 0.0 {
+                let at = (c * 6 + usize::from(n)) * k;
+                for (dot, p) in dots[..k].iter_mut().zip(&self.products[at..at + k]) {
+                    *dot += p;
+                }
+            }
+        }
+        let scale = 100.0 / (total * SCALE_MAX);
+        // As in `Scorer::weighted_sum`: tie key above the inverted index.
+        let mut order = [0u64; N];
+        for (j, slot) in order[..k].iter_mut().enumerate() {
+            let key = u64::try_from(tie_key(scale * dots[j])).unwrap_or(0);
+            *slot = (key << 8) | (255 - j as u64);
+        }
+        let order = &mut order[..k];
+        for i in 1..k {
+            let mut j = i;
+            while j > 0 && order[j] > order[j - 1] {
+                order.swap(j, j - 1);
+                j -= 1;
+            }
+        }
+        for packed in order.iter() {
+            #[allow(clippy::cast_possible_truncation)]
+            let j = 255 - (packed & 0xff) as usize;
+            #[allow(clippy::cast_possible_wrap)]
+            let key = (packed >> 8) as i64;
+            picks.push(Pick { framework: self.frameworks[j], score: scale * dots[j], key });
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
