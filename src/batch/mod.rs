@@ -310,7 +310,22 @@ fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result
 }
 
 fn count_newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().map(|&b| u64::from(b == b'\n')).sum()
+    // Byte-wide counters, 32 lanes, emptied before they can overflow:
+    // this vectorises, where a sum of u64s widens every byte.
+    const LANES: usize = 32;
+    let mut total = 0;
+    for block in bytes.chunks(LANES * 255) {
+        let mut counts = [0u8; LANES];
+        let mut words = block.chunks_exact(LANES);
+        for word in &mut words {
+            for (count, &b) in counts.iter_mut().zip(word) {
+                *count += u8::from(b == b'\n');
+            }
+        }
+        total += counts.iter().map(|&c| u64::from(c)).sum::<u64>();
+        total += words.remainder().iter().map(|&b| u64::from(b == b'\n')).sum::<u64>();
+    }
+    total
 }
 
 /// Where a byte falls in a CSV record, for [`last_record_end`].
@@ -414,7 +429,6 @@ enum Cell {
 struct PlainRow {
     cells: Vec<Cell>,
     needs: Vec<u8>,
-    effective: Vec<f64>,
     picks: Vec<Pick>,
 }
 
@@ -440,7 +454,6 @@ impl PlainRow {
         Self {
             cells,
             needs: vec![0; criteria],
-            effective: Vec::with_capacity(criteria),
             picks: Vec::with_capacity(plain.scorer.matrix.frameworks),
         }
     }
@@ -523,13 +536,13 @@ impl Plain<'_> {
     /// Score the row parsed into `row` and write it; `None` when its needs
     /// carry no weight.
     fn score(&self, row: &mut PlainRow, name: &str, team: &str, done: &mut Done) -> Option<()> {
-        if !self.whole.rank_into(&row.needs, &mut row.effective, &mut row.picks) {
+        if !self.whole.rank_into(&row.needs, &mut row.picks) {
             return None;
         }
         done.scored += 1;
         let reason = row.picks.first().map_or("", |p| {
             done.top_picks[p.framework] += 1;
-            self.scorer.main_reason(p.framework, &row.effective)
+            self.whole.main_reason(self.scorer, &row.needs, p.framework)
         });
         self.formatter.row(&mut done.output, name, team, &row.picks, reason);
         Some(())
@@ -757,6 +770,16 @@ mod tests {
         assert_eq!(last_record_end(b"# say \"hi\n\"a\",1\r\n"), Some(17), "a quote in a comment");
         assert_eq!(last_record_end(b"ab\"c\nd"), Some(5), "a quote inside an unquoted field is literal");
         assert_eq!(last_record_end(b"abc"), None);
+    }
+
+    #[test]
+    fn line_feeds_are_counted_in_blocks_of_any_length() {
+        let bytes: Vec<u8> = (0..40_000u32).map(|i| if i % 7 == 0 || i % 13 == 0 { b'\n' } else { b'a' }).collect();
+        for len in [0, 1, 31, 32, 33, 8159, 8160, 8161, 40_000] {
+            let naive = bytes[..len].iter().map(|&b| u64::from(b == b'\n')).sum::<u64>();
+            assert_eq!(count_newlines(&bytes[..len]), naive, "{len}");
+        }
+        assert_eq!(count_newlines(&vec![b'\n'; 20_000]), 20_000);
     }
 
     #[test]
