@@ -140,11 +140,25 @@ pub fn run(
     observer: &dyn Observer,
     stop: &AtomicBool,
 ) -> Result<Summary> {
+    run_roads(catalog, sources, options, out, observer, stop, true)
+}
+
+/// [`run`], optionally without the short road (to test it against the
+/// general one).
+fn run_roads(
+    catalog: &Catalog,
+    sources: Vec<Source>,
+    options: &Options,
+    out: &mut (dyn Write + Send),
+    observer: &dyn Observer,
+    stop: &AtomicBool,
+    short_road: bool,
+) -> Result<Summary> {
     let scorer = Scorer::new(catalog, options.method, options.inactive)?;
     let formatter = RowFormatter::new(options.format, options.top, catalog);
     let context = team::Context::new(catalog, &scorer, options.approval_margin);
     // Plain CSV out: the common rows take a shorter road (see `Plain`).
-    let plain = if options.by_team || options.format != BatchFormat::Csv {
+    let plain = if !short_road || options.by_team || options.format != BatchFormat::Csv {
         None
     } else {
         WholeNeeds::new(&scorer).map(|whole| Plain { scorer: &scorer, formatter: &formatter, whole })
@@ -310,22 +324,32 @@ fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result
 }
 
 fn count_newlines(bytes: &[u8]) -> u64 {
-    // Byte-wide counters, 32 lanes, emptied before they can overflow:
-    // this vectorises, where a sum of u64s widens every byte.
-    const LANES: usize = 32;
+    // Eight bytes at a time: a line feed becomes a 1 in its byte of
+    // `lanes` (exactly: no borrow crosses bytes), summed across bytes at
+    // most 255 words at a time.
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const PAIRS: u64 = 0x00ff_00ff_00ff_00ff;
     let mut total = 0;
-    for block in bytes.chunks(LANES * 255) {
-        let mut counts = [0u8; LANES];
-        let mut words = block.chunks_exact(LANES);
-        for word in &mut words {
-            for (count, &b) in counts.iter_mut().zip(word) {
-                *count += u8::from(b == b'\n');
-            }
+    let mut words = bytes.chunks_exact(8);
+    loop {
+        let mut lanes = 0u64;
+        let mut n = 0;
+        for word in words.by_ref().take(255) {
+            let x = u64::from_le_bytes(word.try_into().unwrap_or_default()) ^ (ONES * u64::from(b'\n'));
+            // High bit of each byte set iff that byte of x is not zero.
+            let nonzero = ((x & LOW) + LOW) | x;
+            lanes += (!nonzero >> 7) & ONES;
+            n += 1;
         }
-        total += counts.iter().map(|&c| u64::from(c)).sum::<u64>();
-        total += words.remainder().iter().map(|&b| u64::from(b == b'\n')).sum::<u64>();
+        // Bytes to 16-bit lanes (each ≤ 510), then their sum (≤ 2040).
+        let pairs = (lanes & PAIRS) + ((lanes >> 8) & PAIRS);
+        total += pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48;
+        if n < 255 {
+            break;
+        }
     }
-    total
+    total + words.remainder().iter().map(|&b| u64::from(b == b'\n')).sum::<u64>()
 }
 
 /// Where a byte falls in a CSV record, for [`last_record_end`].
@@ -490,47 +514,75 @@ impl Plain<'_> {
     fn row(&self, row: &mut PlainRow, rest: &[u8], text: &str, done: &mut Done) -> Option<(usize, bool)> {
         row.needs.fill(0);
         let (mut name, mut team) = (None, "");
-        let last = row.cells.len().checked_sub(1)?;
+        let (last, cells) = row.cells.split_last()?;
         let mut i = 0;
-        for (column, cell) in row.cells.iter().enumerate() {
+        // Every field but the last ends with a comma. Need cells, most of
+        // them, are a digit and a comma, or a comma alone.
+        for cell in cells {
             match *cell {
-                Cell::Need(c) => {
-                    if let Some(&d @ b'0'..=b'5') = rest.get(i) {
+                Cell::Need(c) => match rest.get(i..i + 2)? {
+                    &[d @ b'0'..=b'5', b','] => {
                         row.needs[c] = d - b'0';
-                        i += 1;
+                        i += 2;
+                        continue;
                     }
-                }
+                    [b',', _] => {
+                        i += 1;
+                        continue;
+                    }
+                    _ => return None,
+                },
                 Cell::Empty => {}
-                Cell::Name | Cell::Team | Cell::Skip => {
-                    let start = i;
-                    if rest.get(i) == Some(&b'"') {
-                        return None;
-                    }
-                    while i < rest.len() && !matches!(rest[i], b',' | b'\n' | b'\r') {
-                        i += 1;
-                    }
-                    match cell {
-                        Cell::Name => name = Some(as_is(rest, text, start, i)?),
-                        Cell::Team if i > start => team = as_is(rest, text, start, i)?,
-                        _ => {}
-                    }
-                }
+                Cell::Name | Cell::Team | Cell::Skip => i = Self::text(rest, text, i, *cell, &mut name, &mut team)?,
             }
-            // The field must end here: with a comma, or the record with it.
-            match rest.get(i) {
-                Some(b',') if column < last => i += 1,
-                Some(&end @ (b'\n' | b'\r')) if column == last => {
-                    self.score(row, name?, team, done)?;
-                    return Some((i + 1, end == b'\n'));
-                }
-                None if column == last => {
-                    self.score(row, name?, team, done)?;
-                    return Some((i, false));
-                }
-                _ => return None,
+            if rest.get(i) != Some(&b',') {
+                return None;
             }
+            i += 1;
         }
-        None
+        match *last {
+            Cell::Need(c) => {
+                if let Some(&d @ b'0'..=b'5') = rest.get(i) {
+                    row.needs[c] = d - b'0';
+                    i += 1;
+                }
+            }
+            Cell::Empty => {}
+            Cell::Name | Cell::Team | Cell::Skip => i = Self::text(rest, text, i, *last, &mut name, &mut team)?,
+        }
+        // The last field ends the record.
+        let (len, line_feed) = match rest.get(i) {
+            Some(&end @ (b'\n' | b'\r')) => (i + 1, end == b'\n'),
+            None => (i, false),
+            _ => return None,
+        };
+        self.score(row, name?, team, done)?;
+        Some((len, line_feed))
+    }
+
+    /// Read a text field at `start` of `rest` (a name, team or ignored
+    /// column) up to the next comma or end of line; where it ends.
+    fn text<'a>(
+        rest: &'a [u8],
+        text: &'a str,
+        start: usize,
+        cell: Cell,
+        name: &mut Option<&'a str>,
+        team: &mut &'a str,
+    ) -> Option<usize> {
+        if rest.get(start) == Some(&b'"') {
+            return None;
+        }
+        let end = rest[start.min(rest.len())..]
+            .iter()
+            .position(|b| matches!(b, b',' | b'\n' | b'\r'))
+            .map_or(rest.len(), |n| start + n);
+        match cell {
+            Cell::Name => *name = Some(as_is(rest, text, start, end)?),
+            Cell::Team if end > start => *team = as_is(rest, text, start, end)?,
+            _ => {}
+        }
+        Some(end)
     }
 
     /// Score the row parsed into `row` and write it; `None` when its needs
@@ -837,6 +889,85 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(split_all(&chunk, 3), split_all_by_csv(&chunk, 3));
         }
+    }
+
+    /// Keeps rejection messages, in order.
+    struct Rejections(std::sync::Mutex<Vec<String>>);
+
+    impl Observer for Rejections {
+        fn rejected(&self, message: &str) {
+            self.0.lock().unwrap().push(message.to_string());
+        }
+        fn progress(&self, _: u64, _: u64) {}
+    }
+
+    /// A seeded survey of `rows` rows with quoted fields, CRLF and LF ends,
+    /// blank and comment lines, bad cells and short rows mixed in.
+    fn rough_survey(rows: usize, seed: u64) -> Vec<u8> {
+        use rand_xoshiro::rand_core::{Rng, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(seed);
+        let mut pick = |n: u32| rng.next_u32() % n;
+        let criteria = Catalog::builtin().unwrap().criterion_ids().join(",");
+        let mut text = format!("name,team,{criteria},languages,inactive,exclude\r\n");
+        let names = ["\"Smith, Jo\"", "\"say \"\"hi\"\"\"", "\"two\r\nlines\"", " pad ", "=sum", "", "Zoë", "a\"b"];
+        let cells = ["", "2.5", "x", "7", " 3", "\"4\"", "1e0"];
+        let extras = [",,", "python,,", ",rank,", ",,theano", "cobol,,", ",bogus,", ",,\"keras;pytorch\""];
+        for i in 0..rows {
+            match pick(100) {
+                0 => text.push_str("\r\n"),
+                1 => text.push_str("# a comment, \"quoted\r\n"),
+                2 => text.push_str("short,row\n"),
+                _ => {
+                    let name = if pick(4) == 0 { names[pick(8) as usize].to_string() } else { format!("r{i}") };
+                    let _ = write!(text, "{name},team{}", pick(5));
+                    for _ in 0..Catalog::builtin().unwrap().criteria.len() {
+                        let cell = if pick(30) == 0 { cells[pick(7) as usize].to_string() } else { pick(6).to_string() };
+                        let _ = write!(text, ",{cell}");
+                    }
+                    let extra = if pick(10) == 0 { extras[pick(7) as usize] } else { ",," };
+                    let _ = write!(text, ",{extra}{}", if pick(2) == 0 { "\r\n" } else { "\n" });
+                }
+            }
+        }
+        text.push_str("last,t,3");
+        text.into_bytes()
+    }
+
+    #[test]
+    fn the_short_road_writes_what_the_general_road_writes() {
+        let catalog = Catalog::builtin().unwrap();
+        let survey = rough_survey(20_000, 11);
+        let mut results = Vec::new();
+        for (short_road, threads, top) in [(false, 1, 3), (true, 1, 3), (true, 2, 3), (false, 2, 1), (true, 2, 1)] {
+            let raw = source::open_csv_raw(std::io::Cursor::new(survey.clone()), "s.csv", &catalog, false).unwrap();
+            let sources = vec![Source::Csv {
+                layout: Arc::new(raw.layout),
+                input: Box::new(raw.input),
+                pending: raw.pending,
+                line: raw.line,
+            }];
+            let options = Options {
+                method: MethodId::WeightedSum,
+                inactive: InactivePolicy::Separate,
+                format: BatchFormat::Csv,
+                top,
+                by_team: false,
+                threads,
+                approval_margin: 5.0,
+            };
+            let rejections = Rejections(std::sync::Mutex::new(Vec::new()));
+            let mut out = Vec::new();
+            let summary =
+                run_roads(&catalog, sources, &options, &mut out, &rejections, &AtomicBool::new(false), short_road)
+                    .unwrap();
+            let rejected = rejections.0.into_inner().unwrap();
+            assert!(summary.scored > 15_000 && summary.rejected > 500, "{summary:?}");
+            results.push((top, out, rejected, summary.scored, summary.top_picks));
+        }
+        for result in &results[1..3] {
+            assert!(*result == results[0], "top 3");
+        }
+        assert!(results[4] == results[3], "top 1");
     }
 
     struct Recorder(std::sync::Mutex<(u64, u64)>);

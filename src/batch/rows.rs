@@ -36,8 +36,9 @@ pub struct RowFormatter {
     pub format: BatchFormat,
     pub top: usize,
     ids: Vec<String>,
-    /// CSV: each id as a field between commas (",pytorch,").
-    csv_ids: Vec<Vec<u8>>,
+    /// CSV: each id as a field between commas (",pytorch,"), padded to a
+    /// fixed size when it fits (copied whole, then cut to length).
+    csv_ids: Vec<(Vec<u8>, Option<[u8; ID_PAD]>)>,
     /// CSV: the text of each match from 0.0 to 100.0, by tenths, with its
     /// length in the last byte.
     csv_tenths: Vec<[u8; 8]>,
@@ -60,6 +61,16 @@ struct JsonPick<'a> {
 
 /// Matches up to this many tenths are formatted from a table.
 const CSV_TENTHS: i64 = 1000;
+/// Ids as CSV fields up to this long are copied as fixed-size blocks.
+const ID_PAD: usize = 24;
+
+/// Append the first `len` bytes of `block`: a fixed-size copy (no call to
+/// `memcpy` for a few bytes), then a cut.
+fn push_block<const N: usize>(buf: &mut Vec<u8>, block: &[u8; N], len: usize) {
+    let keep = buf.len() + len;
+    buf.extend_from_slice(block);
+    buf.truncate(keep);
+}
 
 const NAME_WIDTH: usize = 22;
 const TEAM_WIDTH: usize = 12;
@@ -174,7 +185,12 @@ impl RowFormatter {
                 let mut field = vec![b','];
                 push_csv_field(&mut field, id);
                 field.push(b',');
-                field
+                let mut block = [0u8; ID_PAD];
+                let fits = field.len() <= ID_PAD;
+                if fits {
+                    block[..field.len()].copy_from_slice(&field);
+                }
+                (field, fits.then_some(block))
             })
             .collect();
         let csv_tenths = (0..=CSV_TENTHS)
@@ -194,7 +210,7 @@ impl RowFormatter {
     fn push_csv_match(&self, buf: &mut Vec<u8>, score: f64) {
         let tenths = crate::score::round_half_away(score * 10.0);
         match usize::try_from(tenths).ok().and_then(|t| self.csv_tenths.get(t)) {
-            Some(entry) => buf.extend_from_slice(&entry[..usize::from(entry[7])]),
+            Some(entry) => push_block(buf, entry, usize::from(entry[7])),
             None => buf.extend_from_slice(tenths_text(tenths, &mut [0u8; 24])),
         }
     }
@@ -263,7 +279,10 @@ impl RowFormatter {
                 push_user_csv_field(buf, team);
                 for i in 0..self.top {
                     if let Some(p) = shown.get(i) {
-                        buf.extend_from_slice(&self.csv_ids[p.framework]);
+                        match &self.csv_ids[p.framework] {
+                            (field, Some(block)) => push_block(buf, block, field.len()),
+                            (field, None) => buf.extend_from_slice(field),
+                        }
                         self.push_csv_match(buf, p.score);
                     } else {
                         buf.extend_from_slice(b",,");
