@@ -22,8 +22,8 @@ use crossbeam_channel::bounded;
 
 use crate::report::Format;
 pub use crate::report::rows::{NO_MATCH, RowFormatter};
-use scorer::{Pick, Scorer};
-use source::{Layout, Respondent, parse_csv_row, parse_json_row, parse_toml_file};
+use scorer::{Pick, Scorer, WholeNeeds};
+use source::{Column, Layout, Records, Respondent, parse_csv_row, parse_json_row, parse_toml_file};
 pub use team::{TeamAcc, TeamResult};
 
 use crate::catalog::Catalog;
@@ -140,9 +140,29 @@ pub fn run(
     observer: &dyn Observer,
     stop: &AtomicBool,
 ) -> Result<Summary> {
+    run_roads(catalog, sources, options, out, observer, stop, true)
+}
+
+/// [`run`], optionally without the short road (to test it against the
+/// general one).
+fn run_roads(
+    catalog: &Catalog,
+    sources: Vec<Source>,
+    options: &Options,
+    out: &mut (dyn Write + Send),
+    observer: &dyn Observer,
+    stop: &AtomicBool,
+    short_road: bool,
+) -> Result<Summary> {
     let scorer = Scorer::new(catalog, options.method, options.inactive)?;
     let formatter = RowFormatter::new(options.format, options.top, options.width, catalog);
     let context = team::Context::new(catalog, &scorer, options.approval_margin);
+    // Plain CSV out: the common rows take a shorter road (see `Plain`).
+    let plain = if !short_road || options.by_team || options.format != Format::Csv {
+        None
+    } else {
+        WholeNeeds::new(&scorer).map(|whole| Plain { scorer: &scorer, formatter: &formatter, whole })
+    };
     let threads = if options.threads == 0 {
         std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     } else {
@@ -158,10 +178,11 @@ pub fn run(
             let work_rx = work_rx.clone();
             let done_tx = done_tx.clone();
             let recycle_tx = recycle_tx.clone();
-            let (scorer, formatter, context) = (&scorer, &formatter, &context);
+            let (scorer, formatter, context, plain) = (&scorer, &formatter, &context, plain.as_ref());
             scope.spawn(move || {
                 for work in work_rx {
-                    let (done, spent) = process(catalog, scorer, formatter, options.by_team.then_some(context), work);
+                    let by_team = options.by_team.then_some(context);
+                    let (done, spent) = process(catalog, scorer, formatter, by_team, plain, work);
                     if let Some(batch) = spent {
                         let _ = recycle_tx.try_send(batch);
                     }
@@ -303,7 +324,32 @@ fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result
 }
 
 fn count_newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().map(|&b| u64::from(b == b'\n')).sum()
+    // Eight bytes at a time: a line feed becomes a 1 in its byte of
+    // `lanes` (exactly: no borrow crosses bytes), summed across bytes at
+    // most 255 words at a time.
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const PAIRS: u64 = 0x00ff_00ff_00ff_00ff;
+    let mut total = 0;
+    let mut words = bytes.chunks_exact(8);
+    loop {
+        let mut lanes = 0u64;
+        let mut n = 0;
+        for word in words.by_ref().take(255) {
+            let x = u64::from_le_bytes(word.try_into().unwrap_or_default()) ^ (ONES * u64::from(b'\n'));
+            // High bit of each byte set iff that byte of x is not zero.
+            let nonzero = ((x & LOW) + LOW) | x;
+            lanes += (!nonzero >> 7) & ONES;
+            n += 1;
+        }
+        // Bytes to 16-bit lanes (each ≤ 510), then their sum (≤ 2040).
+        let pairs = (lanes & PAIRS) + ((lanes >> 8) & PAIRS);
+        total += pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48;
+        if n < 255 {
+            break;
+        }
+    }
+    total + words.remainder().iter().map(|&b| u64::from(b == b'\n')).sum::<u64>()
 }
 
 /// Where a byte falls in a CSV record, for [`last_record_end`].
@@ -344,8 +390,9 @@ fn last_record_end(chunk: &[u8]) -> Option<usize> {
     last
 }
 
-/// The records of a CSV chunk with the line each starts on (counted here:
-/// the CSV reader's own line numbers are off for CRLF files).
+/// The records of a CSV chunk with the line each starts on, through the
+/// `csv` crate: the reference [`Records`] is tested against.
+#[cfg(test)]
 fn csv_records(chunk: &[u8], first_line: u64, mut each: impl FnMut(&csv::ByteRecord, u64)) -> Result<()> {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).comment(Some(b'#')).from_reader(chunk);
     let mut record = csv::ByteRecord::new();
@@ -378,6 +425,178 @@ fn csv_records(chunk: &[u8], first_line: u64, mut each: impl FnMut(&csv::ByteRec
     Ok(())
 }
 
+/// The short road for plain CSV output under the weighted sum: a row whose
+/// needs are single digits 0–5 or empty, whose name (and team) need no
+/// trimming, and whose constraint columns are empty is parsed, scored and
+/// written here without building a [`Respondent`]. Every other row takes
+/// the general road, which also reports it when it is bad; both give the
+/// same bytes for a row either can take.
+struct Plain<'a> {
+    scorer: &'a Scorer,
+    formatter: &'a RowFormatter,
+    whole: WholeNeeds,
+}
+
+/// What the short road needs of a column.
+#[derive(Clone, Copy)]
+enum Cell {
+    Need(usize),
+    Name,
+    Team,
+    /// Read by no one: anything goes.
+    Skip,
+    /// A constraint: the short road takes only rows that leave it empty.
+    Empty,
+}
+
+/// Per chunk scratch space of the short road.
+struct PlainRow {
+    cells: Vec<Cell>,
+    needs: Vec<u8>,
+    picks: Vec<Pick>,
+}
+
+impl PlainRow {
+    fn new(plain: &Plain, layout: &Layout) -> Self {
+        let cells = layout
+            .columns
+            .iter()
+            .map(|c| match c {
+                Column::Need(c) => Cell::Need(*c),
+                Column::Name => Cell::Name,
+                Column::Team => Cell::Team,
+                Column::Description | Column::Ignored => Cell::Skip,
+                Column::Languages
+                | Column::ActiveOnly
+                | Column::Inactive
+                | Column::Exclude
+                | Column::DeepLearning
+                | Column::Chosen => Cell::Empty,
+            })
+            .collect();
+        let criteria = plain.scorer.criteria();
+        Self { cells, needs: vec![0; criteria], picks: Vec::with_capacity(plain.scorer.matrix.frameworks) }
+    }
+}
+
+/// The longest prefix of `bytes` that is UTF-8.
+fn valid_utf8(bytes: &[u8]) -> &str {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+    }
+}
+
+/// A name or team the general road would keep as it is: UTF-8 that starts
+/// and ends with a visible ASCII character (so trimming is a no-op).
+/// `text` is the checked UTF-8 prefix of `rest`.
+fn as_is<'a>(rest: &'a [u8], text: &'a str, start: usize, end: usize) -> Option<&'a str> {
+    let visible = |b: u8| b > b' ' && b < 0x80;
+    if end == start || !visible(rest[start]) || !visible(rest[end - 1]) {
+        return None;
+    }
+    text.get(start..end).or_else(|| std::str::from_utf8(&rest[start..end]).ok())
+}
+
+impl Plain<'_> {
+    /// Parse, score and write the record at the start of `rest` if the
+    /// short road can take it: returns its length, end of line included,
+    /// and whether that end is a line feed. `text` is the checked UTF-8
+    /// prefix of `rest`.
+    ///
+    /// A field here runs to the next comma or end of line; that is what the
+    /// CSV reader makes of it unless it starts with a quote, which sends
+    /// the row the general way.
+    fn row(&self, row: &mut PlainRow, rest: &[u8], text: &str, done: &mut Done) -> Option<(usize, bool)> {
+        row.needs.fill(0);
+        let (mut name, mut team) = (None, "");
+        let (last, cells) = row.cells.split_last()?;
+        let mut i = 0;
+        // Every field but the last ends with a comma. Need cells, most of
+        // them, are a digit and a comma, or a comma alone.
+        for cell in cells {
+            match *cell {
+                Cell::Need(c) => match rest.get(i..i + 2)? {
+                    &[d @ b'0'..=b'5', b','] => {
+                        row.needs[c] = d - b'0';
+                        i += 2;
+                        continue;
+                    }
+                    [b',', _] => {
+                        i += 1;
+                        continue;
+                    }
+                    _ => return None,
+                },
+                Cell::Empty => {}
+                Cell::Name | Cell::Team | Cell::Skip => i = Self::text(rest, text, i, *cell, &mut name, &mut team)?,
+            }
+            if rest.get(i) != Some(&b',') {
+                return None;
+            }
+            i += 1;
+        }
+        match *last {
+            Cell::Need(c) => {
+                if let Some(&d @ b'0'..=b'5') = rest.get(i) {
+                    row.needs[c] = d - b'0';
+                    i += 1;
+                }
+            }
+            Cell::Empty => {}
+            Cell::Name | Cell::Team | Cell::Skip => i = Self::text(rest, text, i, *last, &mut name, &mut team)?,
+        }
+        // The last field ends the record.
+        let (len, line_feed) = match rest.get(i) {
+            Some(&end @ (b'\n' | b'\r')) => (i + 1, end == b'\n'),
+            None => (i, false),
+            _ => return None,
+        };
+        self.score(row, name?, team, done)?;
+        Some((len, line_feed))
+    }
+
+    /// Read a text field at `start` of `rest` (a name, team or ignored
+    /// column) up to the next comma or end of line; where it ends.
+    fn text<'a>(
+        rest: &'a [u8],
+        text: &'a str,
+        start: usize,
+        cell: Cell,
+        name: &mut Option<&'a str>,
+        team: &mut &'a str,
+    ) -> Option<usize> {
+        if rest.get(start) == Some(&b'"') {
+            return None;
+        }
+        let end = rest[start.min(rest.len())..]
+            .iter()
+            .position(|b| matches!(b, b',' | b'\n' | b'\r'))
+            .map_or(rest.len(), |n| start + n);
+        match cell {
+            Cell::Name => *name = Some(as_is(rest, text, start, end)?),
+            Cell::Team if end > start => *team = as_is(rest, text, start, end)?,
+            _ => {}
+        }
+        Some(end)
+    }
+
+    /// Score the row parsed into `row` and write it; `None` when its needs
+    /// carry no weight.
+    fn score(&self, row: &mut PlainRow, name: &str, team: &str, done: &mut Done) -> Option<()> {
+        if !self.whole.rank_into(&row.needs, &mut row.picks) {
+            return None;
+        }
+        done.scored += 1;
+        let reason = row.picks.first().map_or("", |p| {
+            done.top_picks[p.framework] += 1;
+            self.whole.main_reason(self.scorer, &row.needs, p.framework)
+        });
+        self.formatter.row(&mut done.output, name, team, &row.picks, reason);
+        Some(())
+    }
+}
+
 /// Count each need, rounded to 0–5, per criterion.
 fn count_answers(answers: &mut [[u64; 6]], needs: &[f64]) {
     for (counts, need) in answers.iter_mut().zip(needs) {
@@ -394,6 +613,7 @@ fn process(
     scorer: &Scorer,
     formatter: &RowFormatter,
     by_team: Option<&team::Context>,
+    plain: Option<&Plain>,
     work: Work,
 ) -> (Done, Option<CsvBatch>) {
     let mut done = Done {
@@ -469,12 +689,24 @@ fn process(
     let mut spent = None;
     match work.rows {
         Rows::Csv(layout, chunk, first_line) => {
-            let read = csv_records(&chunk, first_line, |record, line| {
-                let parsed = parse_csv_row(&layout, record, line, catalog, &mut respondent);
-                handle(parsed, &respondent, &mut done, &|| source::csv_team(&layout, record));
-            });
-            if let Err(e) = read {
-                done.errors.push(format!("{}:{first_line}: {e}", layout.file));
+            let mut records = Records::new(&chunk, first_line);
+            let mut record = csv::ByteRecord::new();
+            let mut plain = plain.map(|p| (p, PlainRow::new(p, &layout)));
+            // UTF-8 is checked once for the chunk, up to its first bad byte.
+            let valid = if plain.is_some() { valid_utf8(&chunk) } else { "" };
+            while let Some(line) = records.next_start() {
+                if let Some((plain, row)) = &mut plain {
+                    let (rest, at) = records.rest();
+                    if let Some((len, line_feed)) = plain.row(row, rest, valid.get(at..).unwrap_or(""), &mut done) {
+                        records.skip(len, line_feed);
+                        continue;
+                    }
+                }
+                records.split();
+                let fields = records.fields();
+                fields.to_byte_record(&mut record);
+                let parsed = parse_csv_row(&layout, &record, line, catalog, &mut respondent);
+                handle(parsed, &respondent, &mut done, &|| source::csv_team(&layout, &record));
             }
             spent = Some(chunk);
         }
@@ -589,6 +821,16 @@ mod tests {
     }
 
     #[test]
+    fn line_feeds_are_counted_in_blocks_of_any_length() {
+        let bytes: Vec<u8> = (0..40_000u32).map(|i| if i % 7 == 0 || i % 13 == 0 { b'\n' } else { b'a' }).collect();
+        for len in [0, 1, 31, 32, 33, 8159, 8160, 8161, 40_000] {
+            let naive = bytes[..len].iter().map(|&b| u64::from(b == b'\n')).sum::<u64>();
+            assert_eq!(count_newlines(&bytes[..len]), naive, "{len}");
+        }
+        assert_eq!(count_newlines(&vec![b'\n'; 20_000]), 20_000);
+    }
+
+    #[test]
     fn record_lines_count_crlf_blank_lines_comments_and_quoted_breaks() {
         let chunk = b"A,1\r\n\r\n# note\r\nB,2\r\n\"C\r\nc\",3\r\nD,4\r\n";
         let mut seen = Vec::new();
@@ -597,6 +839,133 @@ mod tests {
         let expected: Vec<(String, u64)> =
             [("A", 10), ("B", 13), ("C\r\nc", 14), ("D", 16)].iter().map(|(n, l)| ((*n).to_string(), *l)).collect();
         assert_eq!(seen, expected);
+    }
+
+    /// Each record's fields and line, through [`Records`].
+    fn split_all(chunk: &[u8], first_line: u64) -> Vec<(Vec<Vec<u8>>, u64)> {
+        let mut records = Records::new(chunk, first_line);
+        let mut seen = Vec::new();
+        while let Some(line) = records.next_record() {
+            seen.push((records.fields().iter().map(<[u8]>::to_vec).collect(), line));
+        }
+        seen
+    }
+
+    /// The same through the `csv` crate.
+    fn split_all_by_csv(chunk: &[u8], first_line: u64) -> Vec<(Vec<Vec<u8>>, u64)> {
+        let mut seen = Vec::new();
+        csv_records(chunk, first_line, |record, line| seen.push((record.iter().map(<[u8]>::to_vec).collect(), line)))
+            .unwrap();
+        seen
+    }
+
+    #[test]
+    fn records_split_as_the_csv_reader_does() {
+        for chunk in [
+            &b"a,1\r\n\r\n# note\r\nB,2\r\n\"C\r\nc\",3\r\nD,4\r\n"[..],
+            b"a,\"x\"\"y\"z,\"\"\n\"open,\n\n",
+            b"a\rb\r\n\r#c\rd\n#e",
+            b"\xef\xbb\xbf\n\na,b\n\nc",
+            b"x,\"q\"\r\"r\",",
+            b"",
+            b",",
+            b"\"",
+            b"#",
+        ] {
+            assert_eq!(split_all(chunk, 7), split_all_by_csv(chunk, 7), "{:?}", String::from_utf8_lossy(chunk));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #[test]
+        fn records_split_as_the_csv_reader_does_on_any_bytes(
+            chunk in proptest::collection::vec(proptest::sample::select(
+                &b"ab ,,\"\"\n\n\r#\xef\xbb\xbf"[..]), 0..80),
+        ) {
+            proptest::prop_assert_eq!(split_all(&chunk, 3), split_all_by_csv(&chunk, 3));
+        }
+    }
+
+    /// Keeps rejection messages, in order.
+    struct Rejections(std::sync::Mutex<Vec<String>>);
+
+    impl Observer for Rejections {
+        fn rejected(&self, message: &str) {
+            self.0.lock().unwrap().push(message.to_string());
+        }
+        fn progress(&self, _: u64, _: u64) {}
+    }
+
+    /// A seeded survey of `rows` rows with quoted fields, CRLF and LF ends,
+    /// blank and comment lines, bad cells and short rows mixed in.
+    fn rough_survey(rows: usize, seed: u64) -> Vec<u8> {
+        use rand_xoshiro::rand_core::{Rng, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(seed);
+        let mut pick = |n: u32| rng.next_u32() % n;
+        let criteria = Catalog::builtin().unwrap().criterion_ids().join(",");
+        let mut text = format!("name,team,{criteria},languages,inactive,exclude\r\n");
+        let names = ["\"Smith, Jo\"", "\"say \"\"hi\"\"\"", "\"two\r\nlines\"", " pad ", "=sum", "", "Zoë", "a\"b"];
+        let cells = ["", "2.5", "x", "7", " 3", "\"4\"", "1e0"];
+        let extras = [",,", "python,,", ",rank,", ",,theano", "cobol,,", ",bogus,", ",,\"keras;pytorch\""];
+        for i in 0..rows {
+            match pick(100) {
+                0 => text.push_str("\r\n"),
+                1 => text.push_str("# a comment, \"quoted\r\n"),
+                2 => text.push_str("short,row\n"),
+                _ => {
+                    let name = if pick(4) == 0 { names[pick(8) as usize].to_string() } else { format!("r{i}") };
+                    let _ = write!(text, "{name},team{}", pick(5));
+                    for _ in 0..Catalog::builtin().unwrap().criteria.len() {
+                        let cell =
+                            if pick(30) == 0 { cells[pick(7) as usize].to_string() } else { pick(6).to_string() };
+                        let _ = write!(text, ",{cell}");
+                    }
+                    let extra = if pick(10) == 0 { extras[pick(7) as usize] } else { ",," };
+                    let _ = write!(text, ",{extra}{}", if pick(2) == 0 { "\r\n" } else { "\n" });
+                }
+            }
+        }
+        text.push_str("last,t,3");
+        text.into_bytes()
+    }
+
+    #[test]
+    fn the_short_road_writes_what_the_general_road_writes() {
+        let catalog = Catalog::builtin().unwrap();
+        let survey = rough_survey(20_000, 11);
+        let mut results = Vec::new();
+        for (short_road, threads, top) in [(false, 1, 3), (true, 1, 3), (true, 2, 3), (false, 2, 1), (true, 2, 1)] {
+            let raw = source::open_csv_raw(std::io::Cursor::new(survey.clone()), "s.csv", &catalog, false).unwrap();
+            let sources = vec![Source::Csv {
+                layout: Arc::new(raw.layout),
+                input: Box::new(raw.input),
+                pending: raw.pending,
+                line: raw.line,
+            }];
+            let options = Options {
+                method: MethodId::WeightedSum,
+                inactive: InactivePolicy::Separate,
+                format: Format::Csv,
+                top,
+                width: crate::report::DEFAULT_WIDTH,
+                by_team: false,
+                threads,
+                approval_margin: 5.0,
+            };
+            let rejections = Rejections(std::sync::Mutex::new(Vec::new()));
+            let mut out = Vec::new();
+            let summary =
+                run_roads(&catalog, sources, &options, &mut out, &rejections, &AtomicBool::new(false), short_road)
+                    .unwrap();
+            let rejected = rejections.0.into_inner().unwrap();
+            assert!(summary.scored > 15_000 && summary.rejected > 500, "{summary:?}");
+            results.push((top, out, rejected, summary.scored, summary.top_picks));
+        }
+        for result in &results[1..3] {
+            assert!(*result == results[0], "top 3");
+        }
+        assert!(results[4] == results[3], "top 1");
     }
 
     struct Recorder(std::sync::Mutex<(u64, u64)>);

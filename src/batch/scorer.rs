@@ -259,6 +259,178 @@ impl Scorer {
     }
 }
 
+/// The weighted sum for the common row: needs that are whole numbers 0–5
+/// and no constraints beyond the run's defaults, so the same frameworks
+/// compete in every such row. Each need × weight and each attribute score
+/// × that are looked up, not multiplied; sums, ranking and the main reason
+/// are [`Scorer::rank_into`]'s and [`Scorer::main_reason`]'s, operation for
+/// operation, so they are bit-for-bit the same.
+pub struct WholeNeeds {
+    /// The frameworks that compete, in id order.
+    frameworks: Vec<usize>,
+    /// `need × weight` at `c * 6 + need`.
+    effective: Vec<f64>,
+    /// `score × (need × weight)` of `frameworks[j]` at
+    /// `(c * 6 + need) * stride + j`; zero past the last framework.
+    products: Vec<f64>,
+    /// How [`Scorer::main_reason`] weighs criterion c for `frameworks[j]`,
+    /// at the same place: 0 when it passes c over (need × weight ≤ 0), else
+    /// above every such 0, strengths above the rest, then by points.
+    reason_keys: Vec<u64>,
+    stride: usize,
+    /// Every product of a zero `need × weight` is a zero, so adding it
+    /// changes no sum (a sum from 0.0 is never -0.0): no need to skip it.
+    zero_products_are_zero: bool,
+}
+
+/// Frameworks that compete in a row, up to which they are ranked four at a
+/// time without branches.
+const FOUR: usize = 4;
+
+impl WholeNeeds {
+    /// `None` unless the run scores by weighted sum.
+    pub fn new(scorer: &Scorer) -> Option<Self> {
+        if scorer.method != MethodId::WeightedSum {
+            return None;
+        }
+        let candidates = scorer.candidates(&RowRequire { deep_learning: true, ..RowRequire::default() });
+        let frameworks: Vec<usize> = (0..scorer.matrix.frameworks).filter(|f| candidates & (1u64 << f) != 0).collect();
+        let n = scorer.matrix.frameworks;
+        let stride = frameworks.len().max(FOUR);
+        let mut effective = Vec::with_capacity(scorer.criteria() * 6);
+        let mut products = Vec::with_capacity(scorer.criteria() * 6 * stride);
+        let mut reason_keys = Vec::with_capacity(scorer.criteria() * 6 * stride);
+        let mut zero_products_are_zero = true;
+        for (c, w) in scorer.matrix.weights.iter().enumerate() {
+            for need in 0..6u8 {
+                let e = f64::from(need) * w;
+                effective.push(e);
+                let at = products.len();
+                for &f in &frameworks {
+                    let s = scorer.columns[c * n + f];
+                    // `main_reason`'s points, in the same order of operands.
+                    let points = s * e;
+                    products.push(points);
+                    reason_keys.push(if e <= 0.0 {
+                        0
+                    } else {
+                        // Non-negative floats order as their bits (both
+                        // zeros as one: they compare equal).
+                        let bits = if points == 0.0 { 0 } else { points.to_bits() };
+                        (u64::from(s >= STRENGTH_SCORE) << 63 | bits) + 1
+                    });
+                }
+                products.resize(at + stride, 0.0);
+                reason_keys.resize(at + stride, 0);
+                zero_products_are_zero &= e != 0.0 || products[at..].iter().all(|p| *p == 0.0);
+            }
+        }
+        // The keys stand for points only when no score is negative.
+        let usable = scorer.columns.iter().all(|s| *s >= 0.0) && effective.iter().all(|e| *e >= 0.0);
+        usable.then_some(Self { frameworks, effective, products, reason_keys, stride, zero_products_are_zero })
+    }
+
+    /// Score `needs` (each 0–5, one per criterion) into `picks`, best
+    /// first; false when the needs carry no weight.
+    pub fn rank_into(&self, needs: &[u8], picks: &mut Vec<Pick>) -> bool {
+        picks.clear();
+        let k = self.frameworks.len();
+        if k <= FOUR && self.zero_products_are_zero {
+            return self.rank_four(needs, picks);
+        }
+        let total: f64 = needs.iter().enumerate().map(|(c, &n)| self.effective[c * 6 + usize::from(n)]).sum();
+        if total <= 0.0 || !total.is_finite() {
+            return false;
+        }
+        if k > 0 {
+            self.rank_any(needs, 100.0 / (total * SCALE_MAX), picks);
+        }
+        true
+    }
+
+    /// Up to four frameworks: sums without skipping and a sorting network.
+    fn rank_four(&self, needs: &[u8], picks: &mut Vec<Pick>) -> bool {
+        let mut dots = [0.0f64; FOUR];
+        let mut total = -0.0; // as `Iterator::sum` starts
+        for (c, &n) in needs.iter().enumerate() {
+            let at = c * 6 + usize::from(n);
+            total += self.effective[at];
+            let p: &[f64; FOUR] = self.products[at * FOUR..(at + 1) * FOUR].try_into().unwrap_or(&[0.0; FOUR]);
+            for (dot, p) in dots.iter_mut().zip(p) {
+                *dot += p;
+            }
+        }
+        if total <= 0.0 || !total.is_finite() {
+            return false;
+        }
+        let scale = 100.0 / (total * SCALE_MAX);
+        // As in `Scorer::weighted_sum`: tie key above the inverted index;
+        // absent frameworks are 0, below every framework.
+        let mut order = [0u64; FOUR];
+        for (j, slot) in order.iter_mut().enumerate().take(self.frameworks.len()) {
+            let key = u64::try_from(tie_key(scale * dots[j])).unwrap_or(0);
+            *slot = (key << 8) | (255 - j as u64);
+        }
+        for (a, b) in [(0, 1), (2, 3), (0, 2), (1, 3), (1, 2)] {
+            let (hi, lo) = (order[a].max(order[b]), order[a].min(order[b]));
+            order[a] = hi;
+            order[b] = lo;
+        }
+        for packed in &order[..self.frameworks.len()] {
+            #[allow(clippy::cast_possible_truncation)]
+            let j = 255 - (packed & 0xff) as usize;
+            #[allow(clippy::cast_possible_wrap)]
+            let key = (packed >> 8) as i64;
+            picks.push(Pick { framework: self.frameworks[j], score: scale * dots[j], key });
+        }
+        true
+    }
+
+    /// Any number of frameworks, exactly as [`Scorer::weighted_sum`].
+    fn rank_any(&self, needs: &[u8], scale: f64, picks: &mut Vec<Pick>) {
+        let k = self.frameworks.len();
+        let mut dots = [0.0f64; 64];
+        for (c, &n) in needs.iter().enumerate() {
+            let at = c * 6 + usize::from(n);
+            if self.effective[at] != 0.0 {
+                for (dot, p) in dots.iter_mut().zip(&self.products[at * self.stride..at * self.stride + k]) {
+                    *dot += p;
+                }
+            }
+        }
+        let mut order = [0u64; 64];
+        for (j, slot) in order[..k].iter_mut().enumerate() {
+            *slot = (u64::try_from(tie_key(scale * dots[j])).unwrap_or(0) << 8) | (255 - j as u64);
+        }
+        let order = &mut order[..k];
+        order.sort_unstable_by(|a, b| b.cmp(a));
+        for packed in order.iter() {
+            #[allow(clippy::cast_possible_truncation)]
+            let j = 255 - (packed & 0xff) as usize;
+            #[allow(clippy::cast_possible_wrap)]
+            let key = (packed >> 8) as i64;
+            picks.push(Pick { framework: self.frameworks[j], score: scale * dots[j], key });
+        }
+    }
+
+    /// [`Scorer::main_reason`] for `framework` (one that competes) and the
+    /// row's `needs`.
+    pub fn main_reason<'a>(&self, scorer: &'a Scorer, needs: &[u8], framework: usize) -> &'a str {
+        let Some(j) = self.frameworks.iter().position(|&f| f == framework) else { return "" };
+        let (mut best, mut reason) = (0, usize::MAX);
+        for (c, &n) in needs.iter().enumerate() {
+            let key = self.reason_keys[(c * 6 + usize::from(n)) * self.stride + j];
+            if key > best {
+                (best, reason) = (key, c);
+            }
+        }
+        if reason == usize::MAX {
+            return "";
+        }
+        scorer.reason_phrases.get(framework * scorer.matrix.criteria + reason).map_or("", String::as_str)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,6 +465,40 @@ mod tests {
         let first_reason = &advice.ranking[0].reasons[0];
         let expected = format!("{} {}/5", catalog.criteria[first_reason.criterion].name, num(first_reason.score));
         assert_eq!(scorer.main_reason(picks[0].framework, &effective), expected);
+    }
+
+    #[test]
+    fn whole_needs_rank_bit_for_bit_as_the_scorer() {
+        use rand_xoshiro::rand_core::{Rng, SeedableRng};
+        let catalog = Catalog::builtin().unwrap();
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
+        let criteria = catalog.criteria.len();
+        for policy in [InactivePolicy::Separate, InactivePolicy::Rank, InactivePolicy::Exclude] {
+            let scorer = Scorer::new(&catalog, MethodId::WeightedSum, policy).unwrap();
+            let whole = WholeNeeds::new(&scorer).unwrap();
+            let candidates = scorer.candidates(&RowRequire { deep_learning: true, ..RowRequire::default() });
+            let (mut effective, mut p1, mut p2) = (Vec::new(), Vec::new(), Vec::new());
+            for i in 0..200_000u32 {
+                // Every combination of the first six criteria, then random needs.
+                let needs: Vec<u8> = (0..criteria)
+                    .map(|c| {
+                        let digit =
+                            if c < 6 { (i / 6u32.pow(u32::try_from(c).unwrap())) % 6 } else { rng.next_u32() % 6 };
+                        u8::try_from(digit).unwrap()
+                    })
+                    .collect();
+                let as_f64: Vec<f64> = needs.iter().map(|&n| f64::from(n)).collect();
+                let slow = scorer.rank_into(&as_f64, candidates, &mut effective, &mut p1);
+                let fast = whole.rank_into(&needs, &mut p2);
+                assert_eq!(slow, fast, "{needs:?}");
+                let bits = |p: &[Pick]| p.iter().map(|p| (p.framework, p.score.to_bits(), p.key)).collect::<Vec<_>>();
+                assert_eq!(bits(&p1), bits(&p2), "{needs:?} {policy:?}");
+                for p in &p1 {
+                    let reason = scorer.main_reason(p.framework, &effective);
+                    assert_eq!(reason, whole.main_reason(&scorer, &needs, p.framework), "{needs:?} {p:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -455,6 +455,217 @@ fn check_states_needs(out: &Respondent, at: &dyn Fn() -> Location) -> RowResult 
     Ok(())
 }
 
+/// Splits a chunk of CSV (whole records, see [`crate::batch`]) into records
+/// the way the `csv` crate does with this module's settings (`#` comments,
+/// `"` quotes with doubled quotes inside, CR, LF or CRLF ends, blank lines
+/// skipped), and tells the line each record starts on. Fields without
+/// quotes are ranges of the chunk itself; a record with a quoted field is
+/// copied, unquoted, into a scratch buffer.
+pub struct Records<'a> {
+    chunk: &'a [u8],
+    at: usize,
+    /// The line `at` is on.
+    line: u64,
+    /// The line reported for the next record, when it is not `line` (the
+    /// `csv` reader places a chunk's first record on the chunk's first line
+    /// when the chunk starts with a byte order mark, which it drops).
+    first_line: Option<u64>,
+    ranges: Vec<(usize, usize)>,
+    scratch: Vec<u8>,
+    copied: bool,
+    /// The record is already split (see [`Records::next_start`]).
+    split: bool,
+}
+
+/// One record of [`Records`]: its fields.
+#[derive(Clone, Copy)]
+pub struct Fields<'a> {
+    base: &'a [u8],
+    ranges: &'a [(usize, usize)],
+}
+
+impl Fields<'_> {
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> &[u8] {
+        let (start, end) = self.ranges[i];
+        &self.base[start..end]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        self.ranges.iter().map(|&(start, end)| &self.base[start..end])
+    }
+
+    /// Copy into `record` (cleared first).
+    pub fn to_byte_record(&self, record: &mut csv::ByteRecord) {
+        record.clear();
+        for field in self.iter() {
+            record.push_field(field);
+        }
+    }
+}
+
+impl<'a> Records<'a> {
+    pub fn new(chunk: &'a [u8], first_line: u64) -> Self {
+        let bom = chunk.starts_with(b"\xef\xbb\xbf");
+        Self {
+            chunk,
+            at: if bom { 3 } else { 0 },
+            line: first_line,
+            first_line: bom.then_some(first_line),
+            ranges: Vec::new(),
+            scratch: Vec::new(),
+            copied: false,
+            split: false,
+        }
+    }
+
+    /// The fields of the record [`Records::next_record`] last found.
+    pub fn fields(&self) -> Fields<'_> {
+        Fields { base: if self.copied { &self.scratch } else { self.chunk }, ranges: &self.ranges }
+    }
+
+    /// Move to the next record; returns the line it starts on, or `None`
+    /// at the end of the chunk.
+    pub fn next_record(&mut self) -> Option<u64> {
+        let line = self.next_start()?;
+        self.split();
+        Some(line)
+    }
+
+    /// The rest of the chunk from where a record starts (after
+    /// [`Records::next_start`]), and where that is in the chunk.
+    pub fn rest(&self) -> (&'a [u8], usize) {
+        (&self.chunk[self.at..], self.at)
+    }
+
+    /// Step over a record of `len` bytes, its end of line included, read
+    /// by the caller from [`Records::rest`]; `line_feed` says whether that
+    /// end is a line feed.
+    pub fn skip(&mut self, len: usize, line_feed: bool) {
+        self.split = false;
+        self.at += len;
+        self.line += u64::from(line_feed);
+    }
+
+    /// Step over blank and comment lines to where the next record starts;
+    /// returns its line, or `None` at the end of the chunk. Then either
+    /// [`Records::split`] or [`Records::skip`] it.
+    pub fn next_start(&mut self) -> Option<u64> {
+        let chunk = self.chunk;
+        // Blank lines and comment lines between records.
+        loop {
+            match *chunk.get(self.at)? {
+                b'\n' => {
+                    self.line += 1;
+                    self.at += 1;
+                }
+                b'\r' => self.at += 1,
+                b'#' => {
+                    let Some(n) = chunk[self.at..].iter().position(|&b| b == b'\n') else {
+                        // The reader makes a record of one empty field of
+                        // a comment that the input ends in.
+                        let line = self.first_line.take().unwrap_or(self.line);
+                        self.at = chunk.len();
+                        self.ranges.clear();
+                        self.ranges.push((0, 0));
+                        self.copied = true;
+                        self.split = true;
+                        return Some(line);
+                    };
+                    self.at += n + 1;
+                    self.line += 1;
+                }
+                _ => break,
+            }
+        }
+        Some(self.first_line.take().unwrap_or(self.line))
+    }
+
+    /// Cut the record at the current position into fields.
+    pub fn split(&mut self) {
+        if std::mem::take(&mut self.split) {
+            return;
+        }
+        let chunk = self.chunk;
+        self.ranges.clear();
+        self.copied = false;
+        let start = self.at;
+        let mut field = start;
+        for (i, &b) in chunk.iter().enumerate().skip(start) {
+            match b {
+                b',' => {
+                    self.ranges.push((field, i));
+                    field = i + 1;
+                }
+                b'\n' | b'\r' => {
+                    self.ranges.push((field, i));
+                    // A CR's LF, if any, is a blank line to the next call.
+                    self.at = i + 1;
+                    self.line += u64::from(b == b'\n');
+                    return;
+                }
+                b'"' if i == field => {
+                    self.quoted(start);
+                    return;
+                }
+                _ => {}
+            }
+        }
+        self.ranges.push((field, chunk.len()));
+        self.at = chunk.len();
+    }
+
+    /// Read the record at `start`, which has a quoted field, into `scratch`.
+    fn quoted(&mut self, start: usize) {
+        #[derive(Clone, Copy)]
+        enum State {
+            FieldStart,
+            Unquoted,
+            Quoted,
+            QuoteInQuoted,
+        }
+        self.copied = true;
+        self.ranges.clear();
+        self.scratch.clear();
+        let (mut state, mut field) = (State::FieldStart, 0);
+        for (i, &b) in self.chunk.iter().enumerate().skip(start) {
+            state = match (state, b) {
+                (State::Quoted, b'"') => State::QuoteInQuoted,
+                (State::Quoted, _) | (State::QuoteInQuoted, b'"') => {
+                    self.line += u64::from(b == b'\n');
+                    self.scratch.push(b);
+                    State::Quoted
+                }
+                (State::FieldStart, b'"') => State::Quoted,
+                (_, b',') => {
+                    self.ranges.push((field, self.scratch.len()));
+                    field = self.scratch.len();
+                    State::FieldStart
+                }
+                (_, b'\n' | b'\r') => {
+                    self.ranges.push((field, self.scratch.len()));
+                    self.at = i + 1;
+                    self.line += u64::from(b == b'\n');
+                    return;
+                }
+                _ => {
+                    self.scratch.push(b);
+                    State::Unquoted
+                }
+            };
+        }
+        self.ranges.push((field, self.scratch.len()));
+        self.at = self.chunk.len();
+    }
+}
+
 /// One JSON Lines object: the TOML profile's fields, plus `team`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

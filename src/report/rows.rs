@@ -26,6 +26,12 @@ pub struct RowFormatter {
     names: Vec<String>,
     /// Columns of text (text format only).
     width: usize,
+    /// CSV: each id as a field between commas (",pytorch,"), padded to a
+    /// fixed size when it fits (copied whole, then cut to length).
+    csv_ids: Vec<(Vec<u8>, Option<[u8; ID_PAD]>)>,
+    /// CSV: the text of each match from 0.0 to 100.0, by tenths, with its
+    /// length in the last byte.
+    csv_tenths: Vec<[u8; 8]>,
 }
 
 #[derive(Serialize)]
@@ -41,6 +47,19 @@ struct JsonPick<'a> {
     framework: &'a str,
     #[serde(rename = "match")]
     score: f64,
+}
+
+/// Matches up to this many tenths are formatted from a table.
+const CSV_TENTHS: i64 = 1000;
+/// Ids as CSV fields up to this long are copied as fixed-size blocks.
+const ID_PAD: usize = 24;
+
+/// Append the first `len` bytes of `block`: a fixed-size copy (no call to
+/// `memcpy` for a few bytes), then a cut.
+fn push_block<const N: usize>(buf: &mut Vec<u8>, block: &[u8; N], len: usize) {
+    let keep = buf.len() + len;
+    buf.extend_from_slice(block);
+    buf.truncate(keep);
 }
 
 /// The name and team columns of text rows, at most.
@@ -61,11 +80,31 @@ fn fit(s: &str, width: usize) -> String {
     }
 }
 
+/// Whether a CSV field holds a comma, a quote or a line break: eight bytes
+/// at a time, then byte by byte.
+fn needs_quotes(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Some byte of `v` is `b` iff some byte of `v ^ b…b` is zero.
+    let has = |v: u64, b: u8| {
+        let x = v ^ (ONES * u64::from(b));
+        x.wrapping_sub(ONES) & !x & HIGH != 0
+    };
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let v = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        if has(v, b',') | has(v, b'"') | has(v, b'\n') | has(v, b'\r') {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+}
+
 /// Write one CSV field (RFC 4180): quoted, with quotes doubled, when it
 /// holds a comma, a quote or a line break; as is otherwise.
 fn push_csv_field(buf: &mut Vec<u8>, field: &str) {
     let bytes = field.as_bytes();
-    if bytes.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+    if needs_quotes(bytes) {
         buf.push(b'"');
         for &b in bytes {
             if b == b'"' {
@@ -81,9 +120,15 @@ fn push_csv_field(buf: &mut Vec<u8>, field: &str) {
 
 /// `x` rounded to one decimal, as ASCII digits in `buf` ("92.7"); the same
 /// text as `format!("{:.1}", round1(x))` for matches (0–100), without the
-/// general float formatter.
+/// general float formatter. Rows use a table of its results
+/// ([`RowFormatter::push_csv_match`]); this is the reference.
+#[cfg(test)]
 pub fn one_decimal(x: f64, buf: &mut [u8; 24]) -> &[u8] {
-    let tenths = crate::score::round_half_away(x * 10.0);
+    tenths_text(crate::score::round_half_away(x * 10.0), buf)
+}
+
+/// `tenths` / 10 with one decimal ("927" → "92.7").
+fn tenths_text(tenths: i64, buf: &mut [u8; 24]) -> &[u8] {
     let negative = tenths < 0;
     let mut t = tenths.unsigned_abs();
     let mut i = buf.len();
@@ -123,18 +168,54 @@ fn push_user_csv_field(buf: &mut Vec<u8>, field: &str) {
 
 impl RowFormatter {
     pub fn new(format: Format, top: usize, width: usize, catalog: &Catalog) -> Self {
+        let ids: Vec<String> = catalog.frameworks.iter().map(|f| f.id.clone()).collect();
+        let csv_ids = ids
+            .iter()
+            .map(|id| {
+                let mut field = vec![b','];
+                push_csv_field(&mut field, id);
+                field.push(b',');
+                let mut block = [0u8; ID_PAD];
+                let fits = field.len() <= ID_PAD;
+                if fits {
+                    block[..field.len()].copy_from_slice(&field);
+                }
+                (field, fits.then_some(block))
+            })
+            .collect();
+        let csv_tenths = (0..=CSV_TENTHS)
+            .map(|t| {
+                let mut digits = [0u8; 24];
+                let text = tenths_text(t, &mut digits);
+                let mut entry = [0u8; 8];
+                entry[..text.len()].copy_from_slice(text);
+                entry[7] = u8::try_from(text.len()).unwrap_or(0);
+                entry
+            })
+            .collect();
         Self {
             format,
             top: top.min(catalog.frameworks.len()),
-            ids: catalog.frameworks.iter().map(|f| f.id.clone()).collect(),
             names: catalog.frameworks.iter().map(|f| f.name.clone()).collect(),
+            ids,
             width,
+            csv_ids,
+            csv_tenths,
         }
     }
 
     /// Text rows: the name and team columns, narrower on a narrow screen.
     fn text_columns(&self) -> (usize, usize) {
         (NAME_WIDTH.min(self.width / 4), TEAM_WIDTH.min(self.width / 6))
+    }
+
+    /// Append a match as CSV text: [`one_decimal`], from a table for 0–100.
+    fn push_csv_match(&self, buf: &mut Vec<u8>, score: f64) {
+        let tenths = crate::score::round_half_away(score * 10.0);
+        match usize::try_from(tenths).ok().and_then(|t| self.csv_tenths.get(t)) {
+            Some(entry) => push_block(buf, entry, usize::from(entry[7])),
+            None => buf.extend_from_slice(tenths_text(tenths, &mut [0u8; 24])),
+        }
     }
 
     fn column_names(&self) -> Vec<String> {
@@ -201,15 +282,15 @@ impl RowFormatter {
                 push_user_csv_field(buf, name);
                 buf.push(b',');
                 push_user_csv_field(buf, team);
-                let mut digits = [0u8; 24];
                 for i in 0..self.top {
-                    buf.push(b',');
                     if let Some(p) = shown.get(i) {
-                        push_csv_field(buf, &self.ids[p.framework]);
-                        buf.push(b',');
-                        buf.extend_from_slice(one_decimal(p.score, &mut digits));
+                        match &self.csv_ids[p.framework] {
+                            (field, Some(block)) => push_block(buf, block, field.len()),
+                            (field, None) => buf.extend_from_slice(field),
+                        }
+                        self.push_csv_match(buf, p.score);
                     } else {
-                        buf.push(b',');
+                        buf.extend_from_slice(b",,");
                     }
                 }
                 buf.push(b',');
@@ -275,6 +356,40 @@ mod tests {
             buf.push(b'|');
         }
         assert_eq!(String::from_utf8(buf).unwrap(), "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"||");
+    }
+
+    #[test]
+    fn the_quote_test_finds_every_special_byte_anywhere() {
+        for len in 0..20 {
+            for at in 0..len {
+                for special in [b',', b'"', b'\n', b'\r'] {
+                    let mut field = vec![b'a'; len];
+                    field[at] = special;
+                    assert!(needs_quotes(&field), "{field:?}");
+                }
+            }
+            // Bytes one off a special byte, and bytes with the high bit.
+            let near: Vec<u8> = (0..len).map(|i| [b'+', b'-', b'!', b'#', 0x0b, 0x0e, 0xac, 0xa2][i % 8]).collect();
+            assert!(!needs_quotes(&near), "{near:?}");
+        }
+    }
+
+    #[test]
+    fn the_match_table_has_the_formatter_s_text() {
+        let catalog = Catalog::builtin().unwrap();
+        let formatter = RowFormatter::new(Format::Csv, 3, crate::report::DEFAULT_WIDTH, &catalog);
+        let mut digits = [0u8; 24];
+        // Every tenth from -1 to 101, and values near each rounding edge.
+        for t in -10..=1010 {
+            for x in [f64::from(t) / 10.0, (f64::from(t) + 0.5) / 10.0, (f64::from(t) + 0.499_999) / 10.0] {
+                for x in [x, f64::from_bits(x.to_bits() + 1), f64::from_bits(x.to_bits().saturating_sub(1))] {
+                    let mut buf = Vec::new();
+                    formatter.push_csv_match(&mut buf, x);
+                    assert_eq!(buf, one_decimal(x, &mut digits), "{x}");
+                    assert_eq!(buf, format!("{:.1}", round1(x)).as_bytes(), "{x}");
+                }
+            }
+        }
     }
 
     #[test]
