@@ -118,7 +118,10 @@ fn control_bytes_never_reach_the_terminal_raw() {
     let out = dlpick().args(["batch", "--format", "text"]).arg(&csv).output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("two\\u{a}lines\\u{1b}"), "{stdout}");
-    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    // The header, the row with its picks, and the reason below it: the
+    // name's line break adds no line.
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    assert!(stdout.lines().nth(1).is_some_and(|l| l.starts_with("two\\u{a}lines")), "{stdout}");
 }
 
 // 6. Error messages are bounded, and fast.
