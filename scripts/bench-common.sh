@@ -1,12 +1,15 @@
 # Shared set-up for the benchmark scripts (sourced, not run).
-# Builds dlpick, makes the local virtualenv with pandas and numpy, writes the
+# Builds dlpick (PROFILE, default release), makes the local virtualenv with pandas and numpy, writes the
 # knowledge base as JSON for the Python baselines, and defines `best`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 RUNS="${RUNS:-5}"
-cargo build --release --quiet
-DLPICK=target/release/dlpick
+# PROFILE=dist measures the binary users install (the wheel, and
+# `cargo install --profile dist`): fat LTO, one codegen unit.
+PROFILE="${PROFILE:-release}"
+cargo build --profile "$PROFILE" --quiet
+DLPICK="target/$PROFILE/dlpick"
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
     .venv/bin/pip install --quiet pandas numpy
