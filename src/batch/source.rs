@@ -176,6 +176,11 @@ pub fn open_csv_raw<R: std::io::Read>(
             let n = input.read(&mut block).map_err(|e| crate::Error::io("read", std::path::Path::new(name), e))?;
             buf.extend_from_slice(&block[..n]);
             eof = n == 0;
+            // The header can only end at a line ending: parse again only
+            // when one arrives, not for every block of a huge first line.
+            if !eof && !block[..n].iter().any(|&b| matches!(b, b'\n' | b'\r')) {
+                continue;
+            }
         }
         let mut reader =
             csv::ReaderBuilder::new().has_headers(false).flexible(true).comment(Some(b'#')).from_reader(&buf[..]);
