@@ -76,13 +76,7 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
     let text = ask::profile_toml(&catalog, &answers);
     let method = settings.method(args.method.map(Into::into));
     let advice = advise(&catalog, vec![profile], method, args.policy.policy(), settings.inactive.value);
-    let options = Options {
-        top: settings.top(args.top),
-        color: crate::output::use_color(cli.color, false),
-        width: crate::output::text_width(false),
-        provenance: super::provenance(&[]),
-        ..Options::default()
-    };
+    let options = Options { top: settings.top(args.top), ..super::options_for(cli, None, &[]) };
     let report = settings.format(args.format).report().advice(&catalog, &advice, &options)?;
     crate::output::emit(&report, None, false)?;
 

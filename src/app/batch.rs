@@ -70,15 +70,9 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
     progress.bar.finish_and_clear();
 
     if by_team {
-        let to_file = !crate::output::is_stdout(args.out.as_deref());
         let inputs: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
-        let report_options = Options {
-            top: Some(usize::from(args.top)),
-            color: crate::output::use_color(cli.color, to_file),
-            width: crate::output::text_width(to_file),
-            provenance: super::provenance(&inputs),
-            ..Options::default()
-        };
+        let report_options =
+            Options { top: Some(usize::from(args.top)), ..super::options_for(cli, args.out.as_deref(), &inputs) };
         let text = batch::team::team_report(&catalog, &summary, &options, &report_options)?;
         sink.writer().write_all(text.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
     }
@@ -148,8 +142,7 @@ fn open(input: &Path, args: &BatchArgs, catalog: &Catalog, quiet: bool) -> Resul
         check_json_lines(&mut reader, &name)?;
         return Ok((Source::Jsonl { file: Arc::from(name.as_str()), reader: Box::new(reader) }, size));
     }
-    let raw = open_csv_raw(reader, &name, catalog, args.ignore_unknown_columns)?;
-    Ok((Source::Csv { layout: Arc::new(raw.layout), input: raw.input, pending: raw.pending, line: raw.line }, size))
+    Ok((Source::from(open_csv_raw(reader, &name, catalog, args.ignore_unknown_columns)?), size))
 }
 
 /// A JSON Lines input must start (after blank lines) with an object: a

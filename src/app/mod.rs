@@ -146,7 +146,14 @@ pub fn toml_files(dir: &Path, follow_links: bool, quiet: bool) -> Result<Vec<Pat
 
 /// Render options and destination shared by every reporting command.
 pub fn report_options(cli: &Cli, output: &OutputArgs, inputs: &[&Path]) -> Options {
-    let to_file = !output::is_stdout(output.out.as_deref());
+    options_for(cli, output.out.as_deref(), inputs)
+}
+
+/// Render options for output to `out` (`None` or `-`: standard output):
+/// colour and the terminal's width only there, and the provenance of
+/// `inputs`.
+pub fn options_for(cli: &Cli, out: Option<&Path>, inputs: &[&Path]) -> Options {
+    let to_file = !output::is_stdout(out);
     Options {
         color: output::use_color(cli.color, to_file),
         width: output::text_width(to_file),

@@ -15,7 +15,7 @@ use crate::report::tune::{RobustnessDoc, SensitivityDoc};
 use crate::report::{Format, Options};
 use crate::sanitize;
 use crate::score::{Matrix, rank};
-use crate::tune::fit::{self, Decision, FitOutcome, FitVerdict};
+use crate::tune::fit::{self, Decision, FitOutcome};
 use crate::tune::robustness::{self, Settings, Spread};
 use crate::tune::{sensitivity, write};
 
@@ -47,12 +47,7 @@ fn report_format(format: TuneFormat) -> Format {
 }
 
 fn options(cli: &Cli) -> Options {
-    Options {
-        color: crate::output::use_color(cli.color, false),
-        width: crate::output::text_width(false),
-        provenance: super::provenance(&[]),
-        ..Options::default()
-    }
+    super::options_for(cli, None, &[])
 }
 
 fn nothing_ranked(profile: &Profile) -> Error {
@@ -265,18 +260,7 @@ fn fit_cmd(cli: &Cli, args: &FitArgs) -> Result<ExitCode> {
     let train_after = fit::agreement(&matrix, &after_weights, train);
     let hold_before = fit::agreement(&matrix, &before_weights, holdout);
     let hold_after = fit::agreement(&matrix, &after_weights, holdout);
-    let judged = if holdout.is_empty() { (train_before, train_after) } else { (hold_before, hold_after) };
-    let verdict = fit::verdict(judged, (train_before, train_after), holdout.len());
-    let worse = verdict == FitVerdict::Worse;
-    let changes: Vec<(usize, f64, f64)> = before_weights
-        .iter()
-        .zip(&after_weights)
-        .enumerate()
-        .filter(|(_, (b, a))| (*b - *a).abs() > 1e-9)
-        .map(|(c, (b, a))| (c, *b, *a))
-        .collect();
     let file_name = file.as_ref().map_or_else(|| BUILTIN_NAME.to_string(), |p| p.display().to_string());
-    let will_write = args.write && !worse && !changes.is_empty();
     let outcome = FitOutcome {
         file: file.as_ref().map(|p| p.display().to_string()),
         decisions: decisions.len(),
@@ -286,20 +270,19 @@ fn fit_cmd(cli: &Cli, args: &FitArgs) -> Result<ExitCode> {
         holdout: (hold_before, hold_after),
         weights: before_weights.iter().zip(&after_weights).enumerate().map(|(c, (b, a))| (c, *b, *a)).collect(),
         ridge,
-        verdict,
         write_requested: args.write,
-        written: will_write,
     };
     let text = report_format(args.format).report().fit(&catalog, &outcome, &options(cli))?;
     print(&text)?;
 
     if args.write {
         let Some(path) = file else { return Ok(ExitCode::SUCCESS) };
-        if !will_write {
+        if !outcome.written() {
             eprintln!("dlpick: {} left unchanged.", path.display());
             return Ok(ExitCode::SUCCESS);
         }
-        let pairs: Vec<(String, f64)> = changes.iter().map(|(c, _, a)| (catalog.criteria[*c].id.clone(), *a)).collect();
+        let pairs: Vec<(String, f64)> =
+            outcome.changes().map(|(c, _, a)| (catalog.criteria[c].id.clone(), a)).collect();
         let (source, _) = read_input(&path)?;
         let updated = write::set_weights(&source, &file_name, &pairs)?;
         // Never write a file dlpick itself would reject: check the whole
@@ -307,8 +290,8 @@ fn fit_cmd(cli: &Cli, args: &FitArgs) -> Result<ExitCode> {
         load_catalog_replacing(&settings, Some((&path, &updated)))?;
         crate::output::write_atomic(&path, updated.as_bytes(), true)?;
         if !cli.quiet {
-            for (c, b, a) in &changes {
-                eprintln!("dlpick: {}: weight {b:.3} → {a:.3}", catalog.criteria[*c].id);
+            for (c, b, a) in outcome.changes() {
+                eprintln!("dlpick: {}: weight {b:.3} → {a:.3}", catalog.criteria[c].id);
             }
             eprintln!("dlpick: wrote {}", path.display());
         }

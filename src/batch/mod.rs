@@ -55,6 +55,13 @@ pub enum Source {
     },
 }
 
+impl<R: Read + Send + 'static> From<source::RawCsv<R>> for Source {
+    /// A CSV input whose header [`source::open_csv_raw`] has checked.
+    fn from(raw: source::RawCsv<R>) -> Self {
+        Self::Csv { layout: Arc::new(raw.layout), input: Box::new(raw.input), pending: raw.pending, line: raw.line }
+    }
+}
+
 /// A profile file found in a folder.
 pub struct TomlFile {
     pub path: PathBuf,
@@ -937,12 +944,7 @@ mod tests {
         let mut results = Vec::new();
         for (short_road, threads, top) in [(false, 1, 3), (true, 1, 3), (true, 2, 3), (false, 2, 1), (true, 2, 1)] {
             let raw = source::open_csv_raw(std::io::Cursor::new(survey.clone()), "s.csv", &catalog, false).unwrap();
-            let sources = vec![Source::Csv {
-                layout: Arc::new(raw.layout),
-                input: Box::new(raw.input),
-                pending: raw.pending,
-                line: raw.line,
-            }];
+            let sources = vec![Source::from(raw)];
             let options = Options {
                 method: MethodId::WeightedSum,
                 inactive: InactivePolicy::Separate,
@@ -992,12 +994,7 @@ mod tests {
             }
             body_bytes += text.len() - header;
             let raw = source::open_csv_raw(std::io::Cursor::new(text.into_bytes()), "s.csv", &catalog, false).unwrap();
-            sources.push(Source::Csv {
-                layout: Arc::new(raw.layout),
-                input: Box::new(raw.input),
-                pending: raw.pending,
-                line: raw.line,
-            });
+            sources.push(Source::from(raw));
         }
         let options = Options {
             method: MethodId::WeightedSum,

@@ -223,15 +223,18 @@ pub(super) fn one_advice(
             .max()
             .unwrap_or(0)
             .max(9);
-        let marks = |e: &Explained| {
+        // "! discontinued  tied" after the bar; measured without colour.
+        let marks = |e: &Explained, paint: Paint| {
             let mark = status_mark(catalog.frameworks[e.framework].status);
-            let mut text = if mark.is_empty() { String::new() } else { format!("  ! {mark}") };
+            let mut text =
+                if mark.is_empty() { String::new() } else { format!("  {}", paint.yellow(&format!("! {mark}"))) };
             if e.tied {
-                text.push_str("  tied");
+                text.push_str("  ");
+                text.push_str(&paint.dim("tied"));
             }
             text
         };
-        let mark_w = a.ranking[..shown].iter().map(|e| width_of(&marks(e))).max().unwrap_or(0);
+        let mark_w = a.ranking[..shown].iter().map(|e| width_of(&marks(e, Paint(false)))).max().unwrap_or(0);
         // "  1 PyTorch    88.6  " then the bar, then the marks.
         let cells = width.saturating_sub(4 + name_w + 2 + 5 + 2 + mark_w).clamp(8, BAR_WIDTH);
         writeln!(out, "{}", paint.bold(&format!("{:>3} {}  {:>5}", "#", pad("framework", name_w), "match")))?;
@@ -239,13 +242,7 @@ pub(super) fn one_advice(
             let f = &catalog.frameworks[e.framework];
             let b = bar(e.score, cells);
             let b = if e.rank == 1 { paint.green(&b) } else { b };
-            let mark = status_mark(f.status);
-            let mut mark =
-                if mark.is_empty() { String::new() } else { format!("  {}", paint.yellow(&format!("! {mark}"))) };
-            if e.tied {
-                mark.push_str("  ");
-                mark.push_str(&paint.dim("tied"));
-            }
+            let mark = marks(e, paint);
             let rank = if e.tied { format!("{}=", e.rank) } else { e.rank.to_string() };
             let line = format!("{rank:>3} {}  {:>5.1}  {b}{mark}", pad(&f.name, name_w), round1(e.score));
             writeln!(out, "{}", line.trim_end())?;

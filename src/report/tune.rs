@@ -256,7 +256,7 @@ pub fn robustness_json(catalog: &Catalog, doc: &RobustnessDoc) -> serde_json::Va
 pub fn fit_sentence(f: &FitOutcome) -> String {
     let set = if f.held_out == 0 { "training" } else { "held-out" };
     let (before, after) = f.judged();
-    match f.verdict {
+    match f.verdict() {
         FitVerdict::Better => format!(
             "The learned weights improve {set} agreement from {:.0}% to {:.0}% (mean rank {:.2} → {:.2}).",
             before.top1 * 100.0,
@@ -295,8 +295,8 @@ pub fn fit_json(catalog: &Catalog, f: &FitOutcome) -> serde_json::Value {
         "holdout": { "before": agreement_json(f.holdout.0), "after": agreement_json(f.holdout.1) },
         "weights": f.weights.iter().map(|&(c, b, a)| json!({ "criterion": catalog.criteria[c].id, "before": b, "after": a })).collect::<Vec<_>>(),
         "ridge": f.ridge,
-        "improved": f.verdict == FitVerdict::Better,
-        "written": f.written,
+        "improved": f.verdict() == FitVerdict::Better,
+        "written": f.written(),
         "summary": fit_sentence(f),
     })
 }

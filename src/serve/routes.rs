@@ -272,17 +272,18 @@ async fn revise_submit(
     submit(state, &token, Some(&edit), &headers, body).await
 }
 
-/// The respondent's latest response, or `None` for a wrong link.
-async fn lookup(state: &Shared, token: &str, edit: &str) -> Result<Option<store::Response>, Response> {
+/// The respondent's latest response; a wrong link is the 404 page.
+async fn lookup(state: &Shared, token: &str, edit: &str) -> Result<store::Response, Response> {
     if !tokens::same(token, &state.store.links.survey) || !tokens::well_formed(edit) {
-        return Ok(None);
+        return Err(not_found_response());
     }
     let state = Arc::clone(state);
     let digest = tokens::digest(edit);
     tokio::task::spawn_blocking(move || state.store.read(|c| store::latest_for(c, &digest)))
         .await
         .map_err(|e| server_error(&e.to_string()))?
-        .map_err(|e| server_error(&e.to_string()))
+        .map_err(|e| server_error(&e.to_string()))?
+        .ok_or_else(not_found_response)
 }
 
 async fn private_page(
@@ -291,8 +292,7 @@ async fn private_page(
     headers: HeaderMap,
 ) -> Response {
     let response = match lookup(&state, &token, &edit).await {
-        Ok(Some(r)) => r,
-        Ok(None) => return not_found_response(),
+        Ok(r) => r,
         Err(r) => return r,
     };
     // The link as the respondent's browser reached it (the page escapes it).
@@ -310,8 +310,7 @@ async fn revise_form(
     headers: HeaderMap,
 ) -> Response {
     let response = match lookup(&state, &token, &edit).await {
-        Ok(Some(r)) => r,
-        Ok(None) => return not_found_response(),
+        Ok(r) => r,
         Err(r) => return r,
     };
     let mut values: Fields = serde_json::from_str(&response.fields).unwrap_or_default();

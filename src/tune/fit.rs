@@ -110,10 +110,7 @@ pub struct FitOutcome {
     /// Every criterion's weight before and after (rounded as written).
     pub weights: Vec<(usize, f64, f64)>,
     pub ridge: f64,
-    pub verdict: FitVerdict,
     pub write_requested: bool,
-    /// Whether the weights are written (asked, not worse, and changed).
-    pub written: bool,
 }
 
 impl FitOutcome {
@@ -122,20 +119,35 @@ impl FitOutcome {
         if self.held_out == 0 { self.train } else { self.holdout }
     }
 
-    /// Whether any weight changed.
-    pub fn changed(&self) -> bool {
-        self.weights.iter().any(|(_, b, a)| (b - a).abs() > 1e-9)
+    /// How the learned weights compare with the current ones.
+    pub fn verdict(&self) -> FitVerdict {
+        verdict(self.judged(), self.train, self.held_out)
+    }
+
+    /// The weights that changed: (criterion, before, after).
+    pub fn changes(&self) -> impl Iterator<Item = (usize, f64, f64)> + '_ {
+        self.weights.iter().copied().filter(|(_, b, a)| (b - a).abs() > 1e-9)
+    }
+
+    /// Whether the fit is worth writing: not worse, and some weight changed.
+    pub fn worth_writing(&self) -> bool {
+        self.verdict() != FitVerdict::Worse && self.changes().next().is_some()
+    }
+
+    /// Whether `--write` writes the weights.
+    pub fn written(&self) -> bool {
+        self.write_requested && self.worth_writing()
     }
 
     /// True when the fit would be worth writing but `--write` was not given.
     pub fn dry_run(&self) -> bool {
-        !self.write_requested && self.verdict != FitVerdict::Worse && self.changed()
+        !self.write_requested && self.worth_writing()
     }
 }
 
 /// The verdict from agreement counts on the same decisions before and after
 /// (counts, not ratios, so nothing is lost to rounding).
-pub fn verdict(judged: (Agreement, Agreement), train: (Agreement, Agreement), held_out: usize) -> FitVerdict {
+fn verdict(judged: (Agreement, Agreement), train: (Agreement, Agreement), held_out: usize) -> FitVerdict {
     let key = |a: Agreement| (a.hits, std::cmp::Reverse(a.rank_sum));
     if key(judged.1) > key(judged.0) {
         FitVerdict::Better
