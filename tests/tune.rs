@@ -252,3 +252,16 @@ fn the_shipped_decisions_can_be_fitted() {
         .success()
         .stdout(predicate::str::contains("held out").and(predicate::str::contains("The learned weights")));
 }
+
+/// A CRLF decisions file names the right line (the csv reader alone numbers
+/// CRLF lines one too low).
+#[test]
+fn crlf_decisions_name_the_right_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("d.csv");
+    std::fs::write(&file, "name,debuggability,flexibility,chosen\r\na,4,3,pytorch\r\nb,9,3,keras\r\n").unwrap();
+    let out = common::dlpick().args(["tune", "fit"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("d.csv:3:"), "{err}");
+}

@@ -134,9 +134,6 @@ fn check_survey(source: &str, name: &str, kind: &Kind, catalog: &Catalog) -> Res
             rows += 1;
         }
     } else {
-        // The CSV reader counts a CRLF line ending twice in its line numbers;
-        // a check does not need the carriage returns.
-        let source = source.replace("\r\n", "\n");
         let (layout, mut reader) = crate::batch::source::open_csv(source.as_bytes(), name, catalog, false)?;
         let mut record = csv::ByteRecord::new();
         loop {

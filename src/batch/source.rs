@@ -130,17 +130,86 @@ impl Layout {
     }
 }
 
+/// Reads `R` with every CRLF line ending as LF. The csv reader numbers the
+/// lines of a CRLF file one too low (rust-csv issue 395); without the
+/// carriage returns its line numbers are right, and nothing a survey holds
+/// changes meaning.
+pub struct CrlfAsLf<R> {
+    inner: R,
+    /// A CR ended the last read: whether it is kept depends on what follows.
+    held_cr: bool,
+}
+
+impl<R> CrlfAsLf<R> {
+    pub fn new(inner: R) -> Self {
+        Self { inner, held_cr: false }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for CrlfAsLf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            // A held CR goes first, so it meets the byte after it.
+            let start = usize::from(self.held_cr);
+            let n = if buf.len() > start {
+                if self.held_cr {
+                    buf[0] = b'\r';
+                }
+                self.inner.read(&mut buf[start..])?
+            } else {
+                // One byte of room and a CR held: let it through as it is
+                // (the csv reader never reads a byte at a time).
+                self.held_cr = false;
+                buf[0] = b'\r';
+                return Ok(1);
+            };
+            if n == 0 {
+                self.held_cr = false;
+                return Ok(start);
+            }
+            let end = start + n;
+            self.held_cr = false;
+            let (mut read, mut written) = (0, 0);
+            while read < end {
+                let b = buf[read];
+                read += 1;
+                if b == b'\r' {
+                    if read == end {
+                        self.held_cr = true;
+                        continue;
+                    }
+                    if buf[read] == b'\n' {
+                        continue;
+                    }
+                }
+                buf[written] = b;
+                written += 1;
+            }
+            if written > 0 {
+                return Ok(written);
+            }
+        }
+    }
+}
+
 /// A survey CSV reader, positioned after its header, and the checked header.
 /// Comment rows (`#`) are skipped; rows may have the wrong number of fields
-/// (each such row is rejected on its own).
+/// (each such row is rejected on its own). Line numbers are right for CRLF
+/// files too ([`CrlfAsLf`]).
 pub fn open_csv<R: std::io::Read>(
     reader: R,
     name: &str,
     catalog: &Catalog,
     ignore_unknown: bool,
-) -> Result<(Layout, csv::Reader<R>)> {
-    let mut reader =
-        csv::ReaderBuilder::new().flexible(true).comment(Some(b'#')).buffer_capacity(1 << 16).from_reader(reader);
+) -> Result<(Layout, csv::Reader<CrlfAsLf<R>>)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .comment(Some(b'#'))
+        .buffer_capacity(1 << 16)
+        .from_reader(CrlfAsLf::new(reader));
     let header =
         reader.headers().map_err(|e| crate::Error::Usage(format!("{name}: cannot read the CSV header: {e}")))?.clone();
     if header.is_empty() {
@@ -787,6 +856,29 @@ fn into_diagnostic(e: crate::Error) -> Diagnostic {
 
 #[cfg(test)]
 mod tests {
+    /// Gives its bytes two at a time, so a CR can end one read and its LF
+    /// start the next.
+    struct Dribble<'a>(&'a [u8]);
+
+    impl std::io::Read for Dribble<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.len().min(buf.len()).min(2);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn crlf_reads_as_lf_and_a_lone_cr_stays() {
+        for input in [&b"a,b\r\nc\r\n"[..], b"x\ry\r\n\r", b"\r\n\r\n", b"q\"\r\n\"z"] {
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(&mut CrlfAsLf::new(Dribble(input)), &mut out).unwrap();
+            let want = String::from_utf8_lossy(input).replace("\r\n", "\n");
+            assert_eq!(String::from_utf8_lossy(&out), want, "{input:?}");
+        }
+    }
+
     use super::*;
 
     fn layout(header: &[&str]) -> Result<Layout> {
