@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crossbeam_channel::bounded;
 
 use crate::report::Format;
+use crate::report::rows::CsvReasons;
 pub use crate::report::rows::{NO_MATCH, RowFormatter};
 use scorer::{Pick, Scorer, WholeNeeds};
 use source::{Column, Layout, Records, Respondent, parse_csv_row, parse_json_row, parse_toml_file};
@@ -168,7 +169,12 @@ fn run_roads(
     let plain = if !short_road || options.by_team || options.format != Format::Csv {
         None
     } else {
-        WholeNeeds::new(&scorer).map(|whole| Plain { scorer: &scorer, formatter: &formatter, whole })
+        WholeNeeds::new(&scorer).map(|whole| Plain {
+            scorer: &scorer,
+            formatter: &formatter,
+            whole,
+            reasons: CsvReasons::new(scorer.reason_phrases()),
+        })
     };
     let threads = if options.threads == 0 {
         std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
@@ -177,19 +183,23 @@ fn run_roads(
     };
     let (work_tx, work_rx) = bounded::<Work>(threads * 2);
     let (done_tx, done_rx) = bounded::<Done>(threads * 2);
-    // Spent CSV batches go back to the reader, so records keep their buffers.
+    // Spent CSV batches go back to the reader, and written output buffers
+    // to the workers, so buffers are reused rather than mapped afresh.
     let (recycle_tx, recycle_rx) = bounded::<CsvBatch>(threads * 4);
+    let (written_tx, written_rx) = bounded::<Vec<u8>>(threads * 4);
 
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let work_rx = work_rx.clone();
             let done_tx = done_tx.clone();
             let recycle_tx = recycle_tx.clone();
+            let written_rx = written_rx.clone();
             let (scorer, formatter, context, plain) = (&scorer, &formatter, &context, plain.as_ref());
             scope.spawn(move || {
                 for work in work_rx {
                     let by_team = options.by_team.then_some(context);
-                    let (done, spent) = process(catalog, scorer, formatter, by_team, plain, work);
+                    let output = written_rx.try_recv().unwrap_or_default();
+                    let (done, spent) = process(catalog, scorer, formatter, by_team, plain, work, output);
                     if let Some(batch) = spent {
                         let _ = recycle_tx.try_send(batch);
                     }
@@ -202,7 +212,8 @@ fn run_roads(
         drop(done_tx);
         drop(work_rx);
 
-        let writer = scope.spawn(|| write_in_order(done_rx, &formatter, options.by_team, out, observer));
+        drop(written_rx);
+        let writer = scope.spawn(|| write_in_order(done_rx, &written_tx, &formatter, options.by_team, out, observer));
         drop(recycle_tx);
         let read = read_all(sources, &work_tx, &recycle_rx, stop);
         drop(work_tx);
@@ -331,32 +342,7 @@ fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result
 }
 
 fn count_newlines(bytes: &[u8]) -> u64 {
-    // Eight bytes at a time: a line feed becomes a 1 in its byte of
-    // `lanes` (exactly: no borrow crosses bytes), summed across bytes at
-    // most 255 words at a time.
-    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const PAIRS: u64 = 0x00ff_00ff_00ff_00ff;
-    let mut total = 0;
-    let mut words = bytes.chunks_exact(8);
-    loop {
-        let mut lanes = 0u64;
-        let mut n = 0;
-        for word in words.by_ref().take(255) {
-            let x = u64::from_le_bytes(word.try_into().unwrap_or_default()) ^ (ONES * u64::from(b'\n'));
-            // High bit of each byte set iff that byte of x is not zero.
-            let nonzero = ((x & LOW) + LOW) | x;
-            lanes += (!nonzero >> 7) & ONES;
-            n += 1;
-        }
-        // Bytes to 16-bit lanes (each ≤ 510), then their sum (≤ 2040).
-        let pairs = (lanes & PAIRS) + ((lanes >> 8) & PAIRS);
-        total += pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48;
-        if n < 255 {
-            break;
-        }
-    }
-    total + words.remainder().iter().map(|&b| u64::from(b == b'\n')).sum::<u64>()
+    memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
 /// Where a byte falls in a CSV record, for [`last_record_end`].
@@ -375,8 +361,8 @@ enum State {
 /// Without quotes every line feed ends a record; with them, a small state
 /// machine that follows the CSV reader's quoting and comment rules tells.
 fn last_record_end(chunk: &[u8]) -> Option<usize> {
-    if !chunk.contains(&b'"') {
-        return chunk.iter().rposition(|&b| b == b'\n').map(|i| i + 1);
+    if memchr::memchr(b'"', chunk).is_none() {
+        return memchr::memrchr(b'\n', chunk).map(|i| i + 1);
     }
     let mut state = State::RecordStart;
     let mut last = None;
@@ -442,6 +428,7 @@ struct Plain<'a> {
     scorer: &'a Scorer,
     formatter: &'a RowFormatter,
     whole: WholeNeeds,
+    reasons: CsvReasons,
 }
 
 /// What the short road needs of a column.
@@ -459,6 +446,9 @@ enum Cell {
 /// Per chunk scratch space of the short road.
 struct PlainRow {
     cells: Vec<Cell>,
+    /// For each cell but the last: how many need cells run from it, not
+    /// counting the last cell (whose field ends the record, not a comma).
+    needs_ahead: Vec<usize>,
     needs: Vec<u8>,
     picks: Vec<Pick>,
 }
@@ -480,10 +470,40 @@ impl PlainRow {
                 | Column::DeepLearning
                 | Column::Chosen => Cell::Empty,
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let mut needs_ahead = vec![0; cells.len().saturating_sub(1)];
+        for k in (0..needs_ahead.len()).rev() {
+            if matches!(cells[k], Cell::Need(_)) {
+                needs_ahead[k] = 1 + needs_ahead.get(k + 1).copied().unwrap_or(0);
+            }
+        }
         let criteria = plain.scorer.criteria();
-        Self { cells, needs: vec![0; criteria], picks: Vec::with_capacity(plain.scorer.matrix.frameworks) }
+        Self { cells, needs_ahead, needs: vec![0; criteria], picks: Vec::with_capacity(plain.scorer.matrix.frameworks) }
     }
+}
+
+/// Four needs written the common way, a digit 0–5 and a comma each
+/// ("5,0,3,1,"): their values, when the eight bytes at `at` are that.
+/// Eight bytes at once, as 16-bit lanes that no carry or borrow crosses.
+fn four_needs(rest: &[u8], at: usize) -> Option<[u8; 4]> {
+    const ODD: u64 = 0xff00_ff00_ff00_ff00;
+    const COMMAS: u64 = 0x2c00_2c00_2c00_2c00;
+    const ZEROS: u64 = 0x0030_0030_0030_0030;
+    const TOP: u64 = 0x8000_8000_8000_8000;
+    let word = u64::from_le_bytes(rest.get(at..at + 8)?.try_into().ok()?);
+    if word & ODD != COMMAS {
+        return None;
+    }
+    let digits = word & !ODD;
+    // Lane x: the top bit of `not_below` is set iff x ≥ '0', and that of
+    // `above` iff x > '5'.
+    let not_below = (digits | TOP) - ZEROS;
+    let above = digits + (0x8000 - u64::from(b'6')) * 0x0001_0001_0001_0001;
+    if not_below & !above & TOP != TOP {
+        return None;
+    }
+    let d = (digits - ZEROS).to_le_bytes();
+    Some([d[0], d[2], d[4], d[6]])
 }
 
 /// The longest prefix of `bytes` that is UTF-8.
@@ -519,9 +539,23 @@ impl Plain<'_> {
         let (mut name, mut team) = (None, "");
         let (last, cells) = row.cells.split_last()?;
         let mut i = 0;
+        let mut k = 0;
         // Every field but the last ends with a comma. Need cells, most of
-        // them, are a digit and a comma, or a comma alone.
-        for cell in cells {
+        // them, are a digit and a comma, or a comma alone: runs of them are
+        // read four at a time where they can be.
+        while let Some(cell) = cells.get(k) {
+            let four = if row.needs_ahead[k] >= 4 { four_needs(rest, i) } else { None };
+            if let Some(digits) = four {
+                for (cell, d) in cells[k..k + 4].iter().zip(digits) {
+                    if let Cell::Need(c) = *cell {
+                        row.needs[c] = d;
+                    }
+                }
+                i += 8;
+                k += 4;
+                continue;
+            }
+            k += 1;
             match *cell {
                 Cell::Need(c) => match rest.get(i..i + 2)? {
                     &[d @ b'0'..=b'5', b','] => {
@@ -564,7 +598,9 @@ impl Plain<'_> {
     }
 
     /// Read a text field at `start` of `rest` (a name, team or ignored
-    /// column) up to the next comma or end of line; where it ends.
+    /// column) up to the next comma or end of line; where it ends. A name
+    /// or team with a quote in it goes the general way, so that the ones
+    /// kept here can be written without quoting.
     fn text<'a>(
         rest: &'a [u8],
         text: &'a str,
@@ -576,10 +612,15 @@ impl Plain<'_> {
         if rest.get(start) == Some(&b'"') {
             return None;
         }
+        // Only a name or team ends at a quote, which sends the row away.
+        let kept = matches!(cell, Cell::Name | Cell::Team);
         let end = rest[start.min(rest.len())..]
             .iter()
-            .position(|b| matches!(b, b',' | b'\n' | b'\r'))
+            .position(|&b| matches!(b, b',' | b'\n' | b'\r') || (kept && b == b'"'))
             .map_or(rest.len(), |n| start + n);
+        if rest.get(end) == Some(&b'"') {
+            return None;
+        }
         match cell {
             Cell::Name => *name = Some(as_is(rest, text, start, end)?),
             Cell::Team if end > start => *team = as_is(rest, text, start, end)?,
@@ -595,11 +636,11 @@ impl Plain<'_> {
             return None;
         }
         done.scored += 1;
-        let reason = row.picks.first().map_or("", |p| {
+        let phrase = row.picks.first().and_then(|p| {
             done.top_picks[p.framework] += 1;
-            self.whole.main_reason(self.scorer, &row.needs, p.framework)
+            self.whole.reason_phrase(self.scorer, &row.needs, p.framework)
         });
-        self.formatter.row(&mut done.output, name, team, &row.picks, reason);
+        self.formatter.csv_row_checked(&mut done.output, name, team, &row.picks, phrase, &self.reasons);
         Some(())
     }
 }
@@ -613,7 +654,8 @@ fn count_answers(answers: &mut [[u64; 6]], needs: &[f64]) {
     }
 }
 
-/// Parse, score and format one batch.
+/// Parse, score and format one batch into `output` (an empty buffer,
+/// perhaps one already written).
 #[allow(clippy::too_many_lines)] // one arm per input kind, read top to bottom
 fn process(
     catalog: &Catalog,
@@ -622,14 +664,17 @@ fn process(
     by_team: Option<&team::Context>,
     plain: Option<&Plain>,
     work: Work,
+    mut output: Vec<u8>,
 ) -> (Done, Option<CsvBatch>) {
+    output.clear();
+    // A CSV output row is at most about twice its input row: one allocation.
+    match &work.rows {
+        Rows::Csv(_, chunk, _) if by_team.is_none() => output.reserve(chunk.len() * 2),
+        _ => {}
+    }
     let mut done = Done {
         seq: work.seq,
-        // Output rows are about as long as input rows: one allocation.
-        output: Vec::with_capacity(match &work.rows {
-            Rows::Csv(_, chunk, _) if by_team.is_none() => chunk.len() + chunk.len() / 2,
-            _ => 0,
-        }),
+        output,
         errors: Vec::new(),
         scored: 0,
         rejected: 0,
@@ -750,6 +795,7 @@ fn process(
 /// Write batches in input order as they arrive.
 fn write_in_order(
     done: crossbeam_channel::Receiver<Done>,
+    written: &crossbeam_channel::Sender<Vec<u8>>,
     formatter: &RowFormatter,
     by_team: bool,
     out: &mut (dyn Write + Send),
@@ -801,6 +847,7 @@ fn write_in_order(
             }
             any_row |= !bytes.is_empty();
             out.write_all(bytes).map_err(io)?;
+            let _ = written.try_send(d.output);
         }
     }
     if !by_team {
@@ -828,7 +875,34 @@ mod tests {
     }
 
     #[test]
-    fn line_feeds_are_counted_in_blocks_of_any_length() {
+    fn four_needs_at_once_read_as_one_at_a_time() {
+        // One at a time: a digit 0–5 and a comma, four times.
+        let naive = |bytes: &[u8]| -> Option<[u8; 4]> {
+            let mut out = [0; 4];
+            for (n, pair) in out.iter_mut().zip(bytes.chunks(2)) {
+                match pair {
+                    &[d @ b'0'..=b'5', b','] => *n = d - b'0',
+                    _ => return None,
+                }
+            }
+            Some(out)
+        };
+        // Every byte in every place, around a valid "0,1,2,3," and a "5,5,5,5,".
+        for base in [*b"0,1,2,3,", *b"5,5,5,5,"] {
+            for at in 0..8 {
+                for b in 0..=255u8 {
+                    let mut bytes = base;
+                    bytes[at] = b;
+                    assert_eq!(four_needs(&bytes, 0), naive(&bytes), "{bytes:?}");
+                }
+            }
+        }
+        assert_eq!(four_needs(b"x1,2,3,4,", 1), Some([1, 2, 3, 4]));
+        assert_eq!(four_needs(b"1,2,3,4", 0), None, "seven bytes");
+    }
+
+    #[test]
+    fn line_feeds_are_counted_in_inputs_of_any_length() {
         let bytes: Vec<u8> = (0..40_000u32).map(|i| if i % 7 == 0 || i % 13 == 0 { b'\n' } else { b'a' }).collect();
         for len in [0, 1, 31, 32, 33, 8159, 8160, 8161, 40_000] {
             let naive = bytes[..len].iter().map(|&b| u64::from(b == b'\n')).sum::<u64>();
@@ -922,7 +996,10 @@ mod tests {
                 2 => text.push_str("short,row\n"),
                 _ => {
                     let name = if pick(4) == 0 { names[pick(8) as usize].to_string() } else { format!("r{i}") };
-                    let _ = write!(text, "{name},team{}", pick(5));
+                    let teams = ["t\"q", "-x", "", " sp", "\"a,b\""];
+                    let team =
+                        if pick(20) == 0 { teams[pick(5) as usize].to_string() } else { format!("team{}", pick(5)) };
+                    let _ = write!(text, "{name},{team}");
                     for _ in 0..Catalog::builtin().unwrap().criteria.len() {
                         let cell =
                             if pick(30) == 0 { cells[pick(7) as usize].to_string() } else { pick(6).to_string() };

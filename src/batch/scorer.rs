@@ -238,6 +238,11 @@ impl Scorer {
 
     /// The winner's main reason in a few words: its largest contribution
     /// among its strengths (or its largest contribution when it has none).
+    /// Every reason a row can give, at `framework * criteria + criterion`.
+    pub fn reason_phrases(&self) -> &[String] {
+        &self.reason_phrases
+    }
+
     pub fn main_reason(&self, framework: usize, effective: &[f64]) -> &str {
         let row = self.matrix.row(framework);
         // One pass: the best strength, and the best of all as a fallback.
@@ -268,14 +273,22 @@ impl Scorer {
 pub struct WholeNeeds {
     /// The frameworks that compete, in id order.
     frameworks: Vec<usize>,
+    /// Where each framework is in `frameworks`, by id; `usize::MAX` when
+    /// it does not compete.
+    slot: Vec<usize>,
     /// `need × weight` at `c * 6 + need`.
     effective: Vec<f64>,
     /// `score × (need × weight)` of `frameworks[j]` at
-    /// `(c * 6 + need) * stride + j`; zero past the last framework.
+    /// `(c * 6 + need) * stride + j`; zero past the last framework, except
+    /// that with at most [`FEW`] frameworks the last of [`LANES`] lanes
+    /// holds `need × weight`, so one pass of adds also sums the weights.
     products: Vec<f64>,
     /// How [`Scorer::main_reason`] weighs criterion c for `frameworks[j]`,
-    /// at the same place: 0 when it passes c over (need × weight ≤ 0), else
-    /// above every such 0, strengths above the rest, then by points.
+    /// at the same place, in the high 32 bits: 0 when it passes c over
+    /// (need × weight ≤ 0), else above every such 0, strengths above the
+    /// rest, then by points (as a rank among all such keys, so that the
+    /// criterion fits in the low bits, inverted: see
+    /// [`WholeNeeds::reason_phrase`]).
     reason_keys: Vec<u64>,
     stride: usize,
     /// Every product of a zero `need × weight` is a zero, so adding it
@@ -283,9 +296,11 @@ pub struct WholeNeeds {
     zero_products_are_zero: bool,
 }
 
-/// Frameworks that compete in a row, up to which they are ranked four at a
-/// time without branches.
-const FOUR: usize = 4;
+/// Lanes of products summed at once on the short path.
+const LANES: usize = 4;
+/// Frameworks that compete in a row, up to which they are ranked without
+/// branches: one lane is left for the sum of the weights.
+const FEW: usize = LANES - 1;
 
 impl WholeNeeds {
     /// `None` unless the run scores by weighted sum.
@@ -296,10 +311,14 @@ impl WholeNeeds {
         let candidates = scorer.candidates(&RowRequire { deep_learning: true, ..RowRequire::default() });
         let frameworks: Vec<usize> = (0..scorer.matrix.frameworks).filter(|f| candidates & (1u64 << f) != 0).collect();
         let n = scorer.matrix.frameworks;
-        let stride = frameworks.len().max(FOUR);
+        let mut slot = vec![usize::MAX; n];
+        for (j, &f) in frameworks.iter().enumerate() {
+            slot[f] = j;
+        }
+        let stride = frameworks.len().max(LANES);
         let mut effective = Vec::with_capacity(scorer.criteria() * 6);
         let mut products = Vec::with_capacity(scorer.criteria() * 6 * stride);
-        let mut reason_keys = Vec::with_capacity(scorer.criteria() * 6 * stride);
+        let mut keys = Vec::with_capacity(scorer.criteria() * 6 * stride);
         let mut zero_products_are_zero = true;
         for (c, w) in scorer.matrix.weights.iter().enumerate() {
             for need in 0..6u8 {
@@ -311,7 +330,7 @@ impl WholeNeeds {
                     // `main_reason`'s points, in the same order of operands.
                     let points = s * e;
                     products.push(points);
-                    reason_keys.push(if e <= 0.0 {
+                    keys.push(if e <= 0.0 {
                         0
                     } else {
                         // Non-negative floats order as their bits (both
@@ -321,13 +340,31 @@ impl WholeNeeds {
                     });
                 }
                 products.resize(at + stride, 0.0);
-                reason_keys.resize(at + stride, 0);
+                keys.resize(at + stride, 0);
                 zero_products_are_zero &= e != 0.0 || products[at..].iter().all(|p| *p == 0.0);
+                if frameworks.len() <= FEW {
+                    products[at + LANES - 1] = e;
+                }
             }
         }
+        let mut distinct = keys.clone();
+        distinct.push(0);
+        distinct.sort_unstable();
+        distinct.dedup();
+        // Each key's rank above the criterion, inverted so that the first
+        // of equal keys is the largest.
+        let reason_keys = keys
+            .iter()
+            .enumerate()
+            .map(|(at, key)| {
+                let rank = u64::try_from(distinct.binary_search(key).unwrap_or(0)).unwrap_or(0);
+                let c = u32::try_from(at / (6 * stride)).unwrap_or(u32::MAX);
+                rank << 32 | u64::from(u32::MAX - c)
+            })
+            .collect();
         // The keys stand for points only when no score is negative.
         let usable = scorer.columns.iter().all(|s| *s >= 0.0) && effective.iter().all(|e| *e >= 0.0);
-        usable.then_some(Self { frameworks, effective, products, reason_keys, stride, zero_products_are_zero })
+        usable.then_some(Self { frameworks, slot, effective, products, reason_keys, stride, zero_products_are_zero })
     }
 
     /// Score `needs` (each 0–5, one per criterion) into `picks`, best
@@ -335,8 +372,8 @@ impl WholeNeeds {
     pub fn rank_into(&self, needs: &[u8], picks: &mut Vec<Pick>) -> bool {
         picks.clear();
         let k = self.frameworks.len();
-        if k <= FOUR && self.zero_products_are_zero {
-            return self.rank_four(needs, picks);
+        if k <= FEW && self.zero_products_are_zero {
+            return self.rank_few(needs, picks);
         }
         let total: f64 = needs.iter().enumerate().map(|(c, &n)| self.effective[c * 6 + usize::from(n)]).sum();
         if total <= 0.0 || !total.is_finite() {
@@ -348,30 +385,33 @@ impl WholeNeeds {
         true
     }
 
-    /// Up to four frameworks: sums without skipping and a sorting network.
-    fn rank_four(&self, needs: &[u8], picks: &mut Vec<Pick>) -> bool {
-        let mut dots = [0.0f64; FOUR];
-        let mut total = -0.0; // as `Iterator::sum` starts
+    /// Up to [`FEW`] frameworks: sums without skipping, the weights' sum
+    /// alongside, and a sorting network.
+    fn rank_few(&self, needs: &[u8], picks: &mut Vec<Pick>) -> bool {
+        let mut dots = [0.0f64; LANES];
         for (c, &n) in needs.iter().enumerate() {
-            let at = c * 6 + usize::from(n);
-            total += self.effective[at];
-            let p: &[f64; FOUR] = self.products[at * FOUR..(at + 1) * FOUR].try_into().unwrap_or(&[0.0; FOUR]);
-            for (dot, p) in dots.iter_mut().zip(p) {
-                *dot += p;
+            let at = (c * 6 + usize::from(n)) * LANES;
+            if let Some(p) = self.products.get(at..at + LANES).and_then(|p| <&[f64; LANES]>::try_from(p).ok()) {
+                for (dot, p) in dots.iter_mut().zip(p) {
+                    *dot += p;
+                }
             }
         }
+        // The same sum as `Iterator::sum` (from -0.0) but for the sign of
+        // an all-zero sum, which is refused either way.
+        let total = dots[LANES - 1];
         if total <= 0.0 || !total.is_finite() {
             return false;
         }
         let scale = 100.0 / (total * SCALE_MAX);
         // As in `Scorer::weighted_sum`: tie key above the inverted index;
         // absent frameworks are 0, below every framework.
-        let mut order = [0u64; FOUR];
+        let mut order = [0u64; FEW];
         for (j, slot) in order.iter_mut().enumerate().take(self.frameworks.len()) {
             let key = u64::try_from(tie_key(scale * dots[j])).unwrap_or(0);
             *slot = (key << 8) | (255 - j as u64);
         }
-        for (a, b) in [(0, 1), (2, 3), (0, 2), (1, 3), (1, 2)] {
+        for (a, b) in [(0, 1), (0, 2), (1, 2)] {
             let (hi, lo) = (order[a].max(order[b]), order[a].min(order[b]));
             order[a] = hi;
             order[b] = lo;
@@ -416,18 +456,27 @@ impl WholeNeeds {
     /// [`Scorer::main_reason`] for `framework` (one that competes) and the
     /// row's `needs`.
     pub fn main_reason<'a>(&self, scorer: &'a Scorer, needs: &[u8], framework: usize) -> &'a str {
-        let Some(j) = self.frameworks.iter().position(|&f| f == framework) else { return "" };
-        let (mut best, mut reason) = (0, usize::MAX);
+        self.reason_phrase(scorer, needs, framework)
+            .and_then(|at| scorer.reason_phrases.get(at))
+            .map_or("", String::as_str)
+    }
+
+    /// Where [`WholeNeeds::main_reason`]'s phrase is in
+    /// [`Scorer::reason_phrases`]; `None` when there is none.
+    pub fn reason_phrase(&self, scorer: &Scorer, needs: &[u8], framework: usize) -> Option<usize> {
+        let j = *self.slot.get(framework)?;
+        // The highest key, the first criterion among equals: a maximum
+        // without branches.
+        let mut best = 0;
         for (c, &n) in needs.iter().enumerate() {
-            let key = self.reason_keys[(c * 6 + usize::from(n)) * self.stride + j];
-            if key > best {
-                (best, reason) = (key, c);
-            }
+            best = best.max(self.reason_keys.get((c * 6 + usize::from(n)) * self.stride + j).copied().unwrap_or(0));
         }
-        if reason == usize::MAX {
-            return "";
+        if best >> 32 == 0 {
+            return None;
         }
-        scorer.reason_phrases.get(framework * scorer.matrix.criteria + reason).map_or("", String::as_str)
+        let c = u32::MAX - u32::try_from(best & u64::from(u32::MAX)).unwrap_or(u32::MAX);
+        let c = usize::try_from(c).unwrap_or(0);
+        Some(framework * scorer.matrix.criteria + c)
     }
 }
 

@@ -26,9 +26,8 @@ pub struct RowFormatter {
     names: Vec<String>,
     /// Columns of text (text format only).
     width: usize,
-    /// CSV: each id as a field between commas (",pytorch,"), padded to a
-    /// fixed size when it fits (copied whole, then cut to length).
-    csv_ids: Vec<(Vec<u8>, Option<[u8; ID_PAD]>)>,
+    /// CSV: each id as a field between commas (",pytorch,").
+    csv_ids: Vec<Block<ID_PAD>>,
     /// CSV: the text of each match from 0.0 to 100.0, by tenths, with its
     /// length in the last byte.
     csv_tenths: Vec<[u8; 8]>,
@@ -53,6 +52,8 @@ struct JsonPick<'a> {
 const CSV_TENTHS: i64 = 1000;
 /// Ids as CSV fields up to this long are copied as fixed-size blocks.
 const ID_PAD: usize = 24;
+/// Reasons as CSV text up to this long are copied as fixed-size blocks.
+const REASON_PAD: usize = 64;
 
 /// Append the first `len` bytes of `block`: a fixed-size copy (no call to
 /// `memcpy` for a few bytes), then a cut.
@@ -60,6 +61,62 @@ fn push_block<const N: usize>(buf: &mut Vec<u8>, block: &[u8; N], len: usize) {
     let keep = buf.len() + len;
     buf.extend_from_slice(block);
     buf.truncate(keep);
+}
+
+/// Bytes written into many rows, padded to a fixed size when they fit so
+/// that they are appended by [`push_block`].
+struct Block<const N: usize> {
+    bytes: Vec<u8>,
+    padded: Option<[u8; N]>,
+}
+
+impl<const N: usize> Block<N> {
+    fn new(bytes: Vec<u8>) -> Self {
+        let padded = (bytes.len() <= N).then(|| {
+            let mut block = [0u8; N];
+            block[..bytes.len()].copy_from_slice(&bytes);
+            block
+        });
+        Self { bytes, padded }
+    }
+
+    fn push(&self, buf: &mut Vec<u8>) {
+        match &self.padded {
+            Some(block) => push_block(buf, block, self.bytes.len()),
+            None => buf.extend_from_slice(&self.bytes),
+        }
+    }
+}
+
+/// The end of a CSV row for each reason a row can give, written ahead:
+/// the comma, the reason as a field, the line feed.
+pub struct CsvReasons {
+    /// At a phrase's index, then one for no reason, then [`NO_MATCH`].
+    ends: Vec<Block<REASON_PAD>>,
+}
+
+impl CsvReasons {
+    /// The row ends for `phrases` (the scorer's reason phrases).
+    pub fn new(phrases: &[String]) -> Self {
+        let ends = phrases
+            .iter()
+            .map(String::as_str)
+            .chain(["", NO_MATCH])
+            .map(|reason| {
+                let mut end = vec![b','];
+                push_csv_field(&mut end, reason);
+                end.push(b'\n');
+                Block::new(end)
+            })
+            .collect();
+        Self { ends }
+    }
+
+    fn end(&self, picks: &[Pick], phrase: Option<usize>) -> &Block<REASON_PAD> {
+        let n = self.ends.len();
+        let at = if picks.is_empty() { n - 1 } else { phrase.filter(|&p| p < n - 2).unwrap_or(n - 2) };
+        &self.ends[at]
+    }
 }
 
 /// The name and team columns of text rows, at most.
@@ -166,6 +223,15 @@ fn push_user_csv_field(buf: &mut Vec<u8>, field: &str) {
     }
 }
 
+/// [`push_user_csv_field`] for a field known to hold no comma, quote or
+/// line break.
+fn push_checked_user_field(buf: &mut Vec<u8>, field: &str) {
+    match field.as_bytes().first() {
+        Some(&b) if sanitize::is_formula_start(b) => push_user_csv_field(buf, field),
+        _ => buf.extend_from_slice(field.as_bytes()),
+    }
+}
+
 impl RowFormatter {
     pub fn new(format: Format, top: usize, width: usize, catalog: &Catalog) -> Self {
         let ids: Vec<String> = catalog.frameworks.iter().map(|f| f.id.clone()).collect();
@@ -175,12 +241,7 @@ impl RowFormatter {
                 let mut field = vec![b','];
                 push_csv_field(&mut field, id);
                 field.push(b',');
-                let mut block = [0u8; ID_PAD];
-                let fits = field.len() <= ID_PAD;
-                if fits {
-                    block[..field.len()].copy_from_slice(&field);
-                }
-                (field, fits.then_some(block))
+                Block::new(field)
             })
             .collect();
         let csv_tenths = (0..=CSV_TENTHS)
@@ -216,6 +277,37 @@ impl RowFormatter {
             Some(entry) => push_block(buf, entry, usize::from(entry[7])),
             None => buf.extend_from_slice(tenths_text(tenths, &mut [0u8; 24])),
         }
+    }
+
+    /// The ranked frameworks of a CSV row, each id and match after a comma.
+    fn push_csv_picks(&self, buf: &mut Vec<u8>, shown: &[Pick]) {
+        for i in 0..self.top {
+            if let Some(p) = shown.get(i) {
+                self.csv_ids[p.framework].push(buf);
+                self.push_csv_match(buf, p.score);
+            } else {
+                buf.extend_from_slice(b",,");
+            }
+        }
+    }
+
+    /// A CSV [`RowFormatter::row`] for batch's short road, which has checked
+    /// that `name` and `team` hold no comma, quote or line break, and gives
+    /// the main reason as the index of its phrase.
+    pub fn csv_row_checked(
+        &self,
+        buf: &mut Vec<u8>,
+        name: &str,
+        team: &str,
+        picks: &[Pick],
+        phrase: Option<usize>,
+        reasons: &CsvReasons,
+    ) {
+        push_checked_user_field(buf, name);
+        buf.push(b',');
+        push_checked_user_field(buf, team);
+        self.push_csv_picks(buf, &picks[..picks.len().min(self.top)]);
+        reasons.end(picks, phrase).push(buf);
     }
 
     fn column_names(&self) -> Vec<String> {
@@ -282,17 +374,7 @@ impl RowFormatter {
                 push_user_csv_field(buf, name);
                 buf.push(b',');
                 push_user_csv_field(buf, team);
-                for i in 0..self.top {
-                    if let Some(p) = shown.get(i) {
-                        match &self.csv_ids[p.framework] {
-                            (field, Some(block)) => push_block(buf, block, field.len()),
-                            (field, None) => buf.extend_from_slice(field),
-                        }
-                        self.push_csv_match(buf, p.score);
-                    } else {
-                        buf.extend_from_slice(b",,");
-                    }
-                }
+                self.push_csv_picks(buf, shown);
                 buf.push(b',');
                 push_csv_field(buf, reason);
                 buf.push(b'\n');
