@@ -505,6 +505,30 @@ fn crlf_line_numbers_are_right() {
     assert_eq!(lines[4], "1 scored, 4 rejected");
 }
 
+/// A survey whose last line is a comment with no line ending: nothing to
+/// reject (the csv reader alone reads it as a row of one empty field), for
+/// batch, with one worker or two, and for check.
+#[test]
+fn a_last_comment_without_a_line_ending_is_no_row() {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, text) in [
+        ("lf.csv", "name,debuggability\nA,3\nB,4\n# the end"),
+        ("crlf.csv", "name,debuggability\r\nA,3\r\nB,4\r\n# the end, \"quoted"),
+        ("only.csv", "name,debuggability\n# no rows yet"),
+    ] {
+        let path = write(dir.path(), file, text);
+        for threads in ["1", "2"] {
+            let out = dlpick().arg("batch").arg(&path).args(["--threads", threads]).output().unwrap();
+            let stderr = String::from_utf8(out.stderr).unwrap();
+            assert_eq!(out.status.code(), Some(0), "{file}: {stderr}");
+            let rows = if file == "only.csv" { 0 } else { 2 };
+            assert_eq!(stderr.trim_end(), format!("{rows} scored, 0 rejected"), "{file}");
+            assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 1 + rows, "{file}");
+        }
+        dlpick().arg("check").arg(&path).assert().code(0);
+    }
+}
+
 #[test]
 fn a_near_miss_column_is_an_error_even_with_ignore_unknown_columns() {
     let dir = tempfile::tempdir().unwrap();

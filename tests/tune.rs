@@ -265,3 +265,20 @@ fn crlf_decisions_name_the_right_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("d.csv:3:"), "{err}");
 }
+
+/// A decisions file that ends in a comment with no line ending fits as one
+/// without it would (the csv reader alone reads a row of one empty field).
+#[test]
+fn a_last_comment_without_a_line_ending_is_no_decision() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = "name,debuggability,flexibility,chosen\na,4,3,pytorch\nb,2,5,keras\n";
+    let plain = dir.path().join("plain.csv");
+    let commented = dir.path().join("commented.csv");
+    std::fs::write(&plain, rows).unwrap();
+    std::fs::write(&commented, format!("{rows}# checked by hand")).unwrap();
+    let fit = |file: &Path| common::dlpick().args(["tune", "fit", "--format", "json"]).arg(file).output().unwrap();
+    let (a, b) = (fit(&plain), fit(&commented));
+    assert_eq!(b.status.code(), a.status.code(), "{}", String::from_utf8_lossy(&b.stderr));
+    let text = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).replace("commented.csv", "plain.csv");
+    assert_eq!(text(&b), text(&a));
+}

@@ -24,7 +24,7 @@ use crate::report::Format;
 use crate::report::rows::CsvReasons;
 pub use crate::report::rows::{NO_MATCH, RowFormatter};
 use scorer::{Pick, Scorer, WholeNeeds};
-use source::{Column, Layout, Records, Respondent, parse_csv_row, parse_json_row, parse_toml_file};
+use source::{Column, Layout, Place, Records, Respondent, parse_csv_row, parse_json_row, parse_toml_file};
 pub use team::{TeamAcc, TeamResult};
 
 use crate::catalog::Catalog;
@@ -345,40 +345,21 @@ fn count_newlines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
-/// Where a byte falls in a CSV record, for [`last_record_end`].
-#[derive(Clone, Copy, PartialEq)]
-enum State {
-    RecordStart,
-    Comment,
-    FieldStart,
-    Unquoted,
-    Quoted,
-    QuoteInQuoted,
-}
-
 /// Where the last complete record of `chunk` ends (just after a line feed
 /// outside quotes), given that `chunk` starts at the start of a record.
-/// Without quotes every line feed ends a record; with them, a small state
-/// machine that follows the CSV reader's quoting and comment rules tells.
+/// Without quotes every line feed ends a record; with them, [`Place`]
+/// follows the CSV reader's quoting and comment rules.
 fn last_record_end(chunk: &[u8]) -> Option<usize> {
     if memchr::memchr(b'"', chunk).is_none() {
         return memchr::memrchr(b'\n', chunk).map(|i| i + 1);
     }
-    let mut state = State::RecordStart;
+    let mut place = Place::RecordStart;
     let mut last = None;
     for (i, &b) in chunk.iter().enumerate() {
-        state = match (state, b) {
-            (State::Quoted, b'"') => State::QuoteInQuoted,
-            (State::Quoted, _) | (State::RecordStart | State::FieldStart | State::QuoteInQuoted, b'"') => State::Quoted,
-            (_, b'\n') => {
-                last = Some(i + 1);
-                State::RecordStart
-            }
-            (State::Comment, _) | (State::RecordStart, b'#') => State::Comment,
-            (_, b'\r') => State::RecordStart,
-            (_, b',') => State::FieldStart,
-            _ => State::Unquoted,
-        };
+        place = place.after(b);
+        if b == b'\n' && place == Place::RecordStart {
+            last = Some(i + 1);
+        }
     }
     last
 }
@@ -412,6 +393,9 @@ fn csv_records(chunk: &[u8], first_line: u64, mut each: impl FnMut(&csv::ByteRec
                 },
                 _ => break,
             }
+        }
+        if at == chunk.len() && record.len() == 1 && record[0].is_empty() {
+            break; // a comment the chunk ends in, with no line ending
         }
         each(&record, line);
     }

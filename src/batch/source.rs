@@ -195,8 +195,70 @@ impl<R: std::io::Read> std::io::Read for CrlfAsLf<R> {
     }
 }
 
+/// Where a byte falls in a CSV record, by the CSV reader's quoting and
+/// comment rules (a quote inside an unquoted field is a literal).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Place {
+    RecordStart,
+    Comment,
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+impl Place {
+    /// Where the byte after `b` falls, `b` falling here.
+    #[must_use]
+    pub fn after(self, b: u8) -> Self {
+        match (self, b) {
+            (Self::Quoted, b'"') => Self::QuoteInQuoted,
+            (Self::Quoted, _) | (Self::RecordStart | Self::FieldStart | Self::QuoteInQuoted, b'"') => Self::Quoted,
+            (_, b'\n') => Self::RecordStart,
+            // Only a line feed ends a comment.
+            (Self::Comment, _) | (Self::RecordStart, b'#') => Self::Comment,
+            (_, b'\r') => Self::RecordStart,
+            (_, b',') => Self::FieldStart,
+            _ => Self::Unquoted,
+        }
+    }
+}
+
+/// Ends a last comment line that has no line ending: the CSV reader would
+/// read it as a record of one empty field, a row to reject.
+pub struct EndComment<R> {
+    inner: R,
+    place: Place,
+}
+
+impl<R> EndComment<R> {
+    pub fn new(inner: R) -> Self {
+        Self { inner, place: Place::RecordStart }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for EndComment<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        let n = self.inner.read(buf)?;
+        if n == 0 && self.place == Place::Comment {
+            self.place = Place::RecordStart;
+            buf[0] = b'\n';
+            return Ok(1);
+        }
+        self.place = buf[..n].iter().fold(self.place, |place, &b| place.after(b));
+        Ok(n)
+    }
+}
+
+/// A survey CSV as [`open_csv`] reads it.
+pub type SurveyReader<R> = csv::Reader<CrlfAsLf<EndComment<R>>>;
+
 /// A survey CSV reader, positioned after its header, and the checked header.
-/// Comment rows (`#`) are skipped; rows may have the wrong number of fields
+/// Comment rows (`#`) are skipped, the last one too when no line ending
+/// follows it ([`EndComment`]); rows may have the wrong number of fields
 /// (each such row is rejected on its own). Line numbers are right for CRLF
 /// files too ([`CrlfAsLf`]).
 pub fn open_csv<R: std::io::Read>(
@@ -204,12 +266,12 @@ pub fn open_csv<R: std::io::Read>(
     name: &str,
     catalog: &Catalog,
     ignore_unknown: bool,
-) -> Result<(Layout, csv::Reader<CrlfAsLf<R>>)> {
+) -> Result<(Layout, SurveyReader<R>)> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .comment(Some(b'#'))
         .buffer_capacity(1 << 16)
-        .from_reader(CrlfAsLf::new(reader));
+        .from_reader(CrlfAsLf::new(EndComment::new(reader)));
     let header =
         reader.headers().map_err(|e| crate::Error::Usage(format!("{name}: cannot read the CSV header: {e}")))?.clone();
     if header.is_empty() {
@@ -642,16 +704,12 @@ impl<'a> Records<'a> {
                 }
                 b'\r' => self.at += 1,
                 b'#' => {
-                    let Some(n) = chunk[self.at..].iter().position(|&b| b == b'\n') else {
-                        // The reader makes a record of one empty field of
-                        // a comment that the input ends in.
-                        let line = self.first_line.take().unwrap_or(self.line);
+                    let Some(n) = memchr::memchr(b'\n', &chunk[self.at..]) else {
+                        // A comment the input ends in, with no line ending
+                        // (which the CSV reader would make a record of one
+                        // empty field: see `EndComment`).
                         self.at = chunk.len();
-                        self.ranges.clear();
-                        self.ranges.push((0, 0));
-                        self.copied = true;
-                        self.split = true;
-                        return Some(line);
+                        return None;
                     };
                     self.at += n + 1;
                     self.line += 1;
