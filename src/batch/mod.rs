@@ -518,6 +518,9 @@ impl Plain<'_> {
     /// A field here runs to the next comma or end of line; that is what the
     /// CSV reader makes of it unless it starts with a quote, which sends
     /// the row the general way.
+    // A function of its own: inlined into `process` under fat LTO (the
+    // `dist` profile) it ran 12% slower (`scripts/bench-batch.sh`).
+    #[inline(never)]
     fn row(&self, row: &mut PlainRow, rest: &[u8], text: &str, done: &mut Done) -> Option<(usize, bool)> {
         row.needs.fill(0);
         let (mut name, mut team) = (None, "");
