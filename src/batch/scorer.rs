@@ -236,13 +236,13 @@ impl Scorer {
         }
     }
 
-    /// The winner's main reason in a few words: its largest contribution
-    /// among its strengths (or its largest contribution when it has none).
     /// Every reason a row can give, at `framework * criteria + criterion`.
     pub fn reason_phrases(&self) -> &[String] {
         &self.reason_phrases
     }
 
+    /// The winner's main reason in a few words: its largest contribution
+    /// among its strengths (or its largest contribution when it has none).
     pub fn main_reason(&self, framework: usize, effective: &[f64]) -> &str {
         let row = self.matrix.row(framework);
         // One pass: the best strength, and the best of all as a fallback.
