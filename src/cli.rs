@@ -603,6 +603,15 @@ pub enum TuneFormat {
     Json,
 }
 
+impl From<TuneFormat> for Format {
+    fn from(f: TuneFormat) -> Self {
+        match f {
+            TuneFormat::Text => Self::Text,
+            TuneFormat::Json => Self::Json,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct SensitivityArgs {
     /// A profile file (TOML).

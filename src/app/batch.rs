@@ -55,12 +55,15 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
     if !(args.approval_margin.is_finite() && args.approval_margin >= 0.0) {
         return Err(Error::Usage("--approval-margin must be a number of points, 0 or more.".to_string()));
     }
+    let inputs: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
+    let report_options =
+        Options { top: Some(usize::from(args.top)), ..super::options_for(cli, args.out.as_deref(), &inputs) };
     let options = batch::Options {
         method,
         inactive,
         format,
         top: usize::from(args.top),
-        width: crate::output::text_width(!crate::output::is_stdout(args.out.as_deref())),
+        width: report_options.width,
         by_team,
         threads: args.threads,
         approval_margin: args.approval_margin,
@@ -70,9 +73,6 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
     progress.bar.finish_and_clear();
 
     if by_team {
-        let inputs: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
-        let report_options =
-            Options { top: Some(usize::from(args.top)), ..super::options_for(cli, args.out.as_deref(), &inputs) };
         let text = batch::team::team_report(&catalog, &summary, &options, &report_options)?;
         sink.writer().write_all(text.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
     }

@@ -136,17 +136,12 @@ fn check_survey(source: &str, name: &str, kind: &Kind, catalog: &Catalog) -> Res
     } else {
         let (layout, mut reader) = crate::batch::source::open_csv(source.as_bytes(), name, catalog, false)?;
         let mut record = csv::ByteRecord::new();
-        loop {
-            match reader.read_byte_record(&mut record) {
-                Ok(true) => {
-                    let line = record.position().map_or(0, csv::Position::line);
-                    crate::batch::source::parse_csv_row(&layout, &record, line, catalog, &mut respondent)
-                        .map_err(Error::Invalid)?;
-                    rows += 1;
-                }
-                Ok(false) => break,
-                Err(e) => return Err(Error::Usage(format!("{name}: cannot read the CSV: {e}"))),
-            }
+        let unreadable = |e| Error::Usage(format!("{name}: cannot read the CSV: {e}"));
+        while reader.read_byte_record(&mut record).map_err(unreadable)? {
+            let line = record.position().map_or(0, csv::Position::line);
+            crate::batch::source::parse_csv_row(&layout, &record, line, catalog, &mut respondent)
+                .map_err(Error::Invalid)?;
+            rows += 1;
         }
     }
     Ok(Checked::Survey { rows })

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::batch::guard;
 use crate::batch::source::{Respondent, open_csv, parse_csv_row, parse_json_row};
 use crate::catalog::{BUILTIN_NAME, Catalog};
-use crate::cli::{Cli, FitArgs, RobustnessArgs, SensitivityArgs, TuneCommand, TuneFormat};
+use crate::cli::{Cli, FitArgs, RobustnessArgs, SensitivityArgs, TuneCommand};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::profile::Profile;
 use crate::report::tune::{RobustnessDoc, SensitivityDoc};
@@ -39,13 +39,6 @@ fn print(text: &str) -> Result<()> {
     crate::output::emit(text, None, false)
 }
 
-fn report_format(format: TuneFormat) -> Format {
-    match format {
-        TuneFormat::Text => Format::Text,
-        TuneFormat::Json => Format::Json,
-    }
-}
-
 fn options(cli: &Cli) -> Options {
     super::options_for(cli, None, &[])
 }
@@ -65,7 +58,7 @@ fn sensitivity_cmd(cli: &Cli, args: &SensitivityArgs) -> Result<ExitCode> {
     }
     let s = sensitivity::analyse(&catalog, &profile).ok_or_else(|| nothing_ranked(&profile))?;
     let doc = SensitivityDoc { profile: &profile.name, sensitivity: &s };
-    let text = report_format(args.format).report().sensitivity(&catalog, &doc, &options(cli))?;
+    let text = Format::from(args.format).report().sensitivity(&catalog, &doc, &options(cli))?;
     print(&text)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -115,7 +108,7 @@ fn robustness_cmd(cli: &Cli, args: &RobustnessArgs) -> Result<ExitCode> {
     .ok_or_else(|| nothing_ranked(&profile))?;
     bar.finish_and_clear();
     let doc = RobustnessDoc { profile: &profile.name, robustness: &r, winner, seed: args.seed };
-    let text = report_format(args.format).report().robustness(&catalog, &doc, &options(cli))?;
+    let text = Format::from(args.format).report().robustness(&catalog, &doc, &options(cli))?;
     print(&text)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -263,8 +256,6 @@ fn fit_cmd(cli: &Cli, args: &FitArgs) -> Result<ExitCode> {
     let file_name = file.as_ref().map_or_else(|| BUILTIN_NAME.to_string(), |p| p.display().to_string());
     let outcome = FitOutcome {
         file: file.as_ref().map(|p| p.display().to_string()),
-        decisions: decisions.len(),
-        held_out: holdout.len(),
         single,
         train: (train_before, train_after),
         holdout: (hold_before, hold_after),
@@ -272,7 +263,7 @@ fn fit_cmd(cli: &Cli, args: &FitArgs) -> Result<ExitCode> {
         ridge,
         write_requested: args.write,
     };
-    let text = report_format(args.format).report().fit(&catalog, &outcome, &options(cli))?;
+    let text = Format::from(args.format).report().fit(&catalog, &outcome, &options(cli))?;
     print(&text)?;
 
     if args.write {

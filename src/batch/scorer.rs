@@ -215,8 +215,7 @@ impl Scorer {
         while m != 0 {
             let f = m.trailing_zeros();
             m &= m - 1;
-            let key = u64::try_from(tie_key(scale * dots[f as usize])).unwrap_or(0);
-            order[len] = (key << 8) | u64::from(255 - f);
+            order[len] = rank_key(scale * dots[f as usize], f as usize);
             len += 1;
         }
         let order = &mut order[..len];
@@ -227,11 +226,8 @@ impl Scorer {
                 j -= 1;
             }
         }
-        for packed in order.iter() {
-            #[allow(clippy::cast_possible_truncation)]
-            let framework = 255 - (packed & 0xff) as usize;
-            #[allow(clippy::cast_possible_wrap)]
-            let key = (packed >> 8) as i64;
+        for &packed in order.iter() {
+            let (framework, key) = unrank_key(packed);
             picks.push(Pick { framework, score: scale * dots[framework], key });
         }
     }
@@ -262,6 +258,26 @@ impl Scorer {
         let c = if strong.0 == usize::MAX { any.0 } else { strong.0 };
         self.reason_phrases.get(framework * self.matrix.criteria + c).map_or("", String::as_str)
     }
+}
+
+/// A score and a framework's place (below 256) packed so that sorting
+/// descending puts the best first and, among equal tie keys, the lower
+/// place first: the tie key above the inverted place. A negative score
+/// packs as 0, below every framework.
+#[inline]
+fn rank_key(score: f64, place: usize) -> u64 {
+    let key = u64::try_from(tie_key(score)).unwrap_or(0);
+    (key << 8) | (255 - (place as u64 & 0xff))
+}
+
+/// The place and tie key [`rank_key`] packed.
+#[inline]
+fn unrank_key(packed: u64) -> (usize, i64) {
+    #[allow(clippy::cast_possible_truncation)]
+    let place = 255 - (packed & 0xff) as usize;
+    #[allow(clippy::cast_possible_wrap)]
+    let key = (packed >> 8) as i64;
+    (place, key)
 }
 
 /// The weighted sum for the common row: needs that are whole numbers 0–5
@@ -408,19 +424,15 @@ impl WholeNeeds {
         // absent frameworks are 0, below every framework.
         let mut order = [0u64; FEW];
         for (j, slot) in order.iter_mut().enumerate().take(self.frameworks.len()) {
-            let key = u64::try_from(tie_key(scale * dots[j])).unwrap_or(0);
-            *slot = (key << 8) | (255 - j as u64);
+            *slot = rank_key(scale * dots[j], j);
         }
         for (a, b) in [(0, 1), (0, 2), (1, 2)] {
             let (hi, lo) = (order[a].max(order[b]), order[a].min(order[b]));
             order[a] = hi;
             order[b] = lo;
         }
-        for packed in &order[..self.frameworks.len()] {
-            #[allow(clippy::cast_possible_truncation)]
-            let j = 255 - (packed & 0xff) as usize;
-            #[allow(clippy::cast_possible_wrap)]
-            let key = (packed >> 8) as i64;
+        for &packed in &order[..self.frameworks.len()] {
+            let (j, key) = unrank_key(packed);
             picks.push(Pick { framework: self.frameworks[j], score: scale * dots[j], key });
         }
         true
@@ -440,21 +452,19 @@ impl WholeNeeds {
         }
         let mut order = [0u64; 64];
         for (j, slot) in order[..k].iter_mut().enumerate() {
-            *slot = (u64::try_from(tie_key(scale * dots[j])).unwrap_or(0) << 8) | (255 - j as u64);
+            *slot = rank_key(scale * dots[j], j);
         }
         let order = &mut order[..k];
         order.sort_unstable_by(|a, b| b.cmp(a));
-        for packed in order.iter() {
-            #[allow(clippy::cast_possible_truncation)]
-            let j = 255 - (packed & 0xff) as usize;
-            #[allow(clippy::cast_possible_wrap)]
-            let key = (packed >> 8) as i64;
+        for &packed in order.iter() {
+            let (j, key) = unrank_key(packed);
             picks.push(Pick { framework: self.frameworks[j], score: scale * dots[j], key });
         }
     }
 
     /// [`Scorer::main_reason`] for `framework` (one that competes) and the
-    /// row's `needs`.
+    /// row's `needs` (the tests' view of [`WholeNeeds::reason_phrase`]).
+    #[cfg(test)]
     pub fn main_reason<'a>(&self, scorer: &'a Scorer, needs: &[u8], framework: usize) -> &'a str {
         self.reason_phrase(scorer, needs, framework)
             .and_then(|at| scorer.reason_phrases.get(at))

@@ -248,7 +248,17 @@ impl<R: std::io::Read> std::io::Read for EndComment<R> {
             buf[0] = b'\n';
             return Ok(1);
         }
-        self.place = buf[..n].iter().fold(self.place, |place, &b| place.after(b));
+        let read = &buf[..n];
+        // Outside quotes, a line feed starts a record whatever came before
+        // it: without quotes, only the bytes after the last one matter.
+        let rest = match memchr::memrchr(b'\n', read) {
+            Some(at) if self.place != Place::Quoted && memchr::memchr(b'"', read).is_none() => {
+                self.place = Place::RecordStart;
+                &read[at + 1..]
+            }
+            _ => read,
+        };
+        self.place = rest.iter().fold(self.place, |place, &b| place.after(b));
         Ok(n)
     }
 }
@@ -662,13 +672,14 @@ impl<'a> Records<'a> {
         }
     }
 
-    /// The fields of the record [`Records::next_record`] last found.
+    /// The fields of the record [`Records::split`] last cut.
     pub fn fields(&self) -> Fields<'_> {
         Fields { base: if self.copied { &self.scratch } else { self.chunk }, ranges: &self.ranges }
     }
 
-    /// Move to the next record; returns the line it starts on, or `None`
-    /// at the end of the chunk.
+    /// Move to the next record and split it; returns the line it starts
+    /// on, or `None` at the end of the chunk (as the tests walk a chunk).
+    #[cfg(test)]
     pub fn next_record(&mut self) -> Option<u64> {
         let line = self.next_start()?;
         self.split();
@@ -934,6 +945,35 @@ mod tests {
             std::io::Read::read_to_end(&mut CrlfAsLf::new(Dribble(input)), &mut out).unwrap();
             let want = String::from_utf8_lossy(input).replace("\r\n", "\n");
             assert_eq!(String::from_utf8_lossy(&out), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn only_a_last_comment_without_a_line_ending_gets_one() {
+        let cases: [(&[u8], bool); 7] = [
+            (b"a,b\n# end", true),
+            (b"a,\"x\ny\"\n# end, \"quoted", true),
+            (b"a,b\n# end\n", false),
+            (b"a,b\nc#d", false),
+            (b"a,\"x\n# inside quotes", false),
+            (b"# only", true),
+            (b"", false),
+        ];
+        for (input, ended) in cases {
+            // Whole, and two bytes per read (the cut can fall anywhere).
+            for dribble in [false, true] {
+                let mut out = Vec::new();
+                if dribble {
+                    std::io::Read::read_to_end(&mut EndComment::new(Dribble(input)), &mut out).unwrap();
+                } else {
+                    std::io::Read::read_to_end(&mut EndComment::new(input), &mut out).unwrap();
+                }
+                let mut want = input.to_vec();
+                if ended {
+                    want.push(b'\n');
+                }
+                assert_eq!(out, want, "{:?} dribbled: {dribble}", String::from_utf8_lossy(input));
+            }
         }
     }
 

@@ -8,6 +8,7 @@
 
 use std::fmt::Write as _;
 
+use super::numbers::count_of;
 use super::svg::{Bar, bar_chart, escape};
 use super::teams::Overview;
 use super::{Options, Report};
@@ -322,7 +323,7 @@ pub fn ranking_block(catalog: &Catalog, profile: &str, shown: &[Explained], meth
         shown.iter().map(|e| format!("{} {}", catalog.frameworks[e.framework].name, match_text(e.score))).collect();
     let label = format!(
         "Match (0–100) of the {} ranked for {profile}: {}",
-        count(shown.len(), "framework", "frameworks"),
+        count_of(shown.len(), "framework", "frameworks"),
         values.join(", ")
     );
     let mut s =
@@ -349,11 +350,6 @@ pub fn ranking_block(catalog: &Catalog, profile: &str, shown: &[Explained], meth
     s
 }
 
-/// "1 framework", "3 frameworks".
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// How the shown frameworks score on each rated criterion, as a table whose
 /// cells are shaded in proportion to the score. Needs label the rows in
 /// words, apart from the scores, so they can't be read as scores.
@@ -362,8 +358,8 @@ fn score_grid(catalog: &Catalog, a: &Advice, shown: &[Explained]) -> String {
     rated.sort_by(|&x, &y| a.profile.needs[y].total_cmp(&a.profile.needs[x]).then(x.cmp(&y)));
     let mut s = format!(
         "<div class=\"wide\" role=\"region\" aria-label=\"Scores of the {} on the criteria you rate\" tabindex=\"0\"><table class=\"grid\"><caption>Score (0–5, 5 best) of the {} on each criterion you rate. Rows are in the order of your needs; each bar is the score out of 5.</caption>",
-        count(shown.len(), "ranked framework", "ranked frameworks"),
-        count(shown.len(), "ranked framework", "ranked frameworks"),
+        count_of(shown.len(), "ranked framework", "ranked frameworks"),
+        count_of(shown.len(), "ranked framework", "ranked frameworks"),
     );
     s.push_str("<thead><tr><th scope=\"col\">Criterion (your need)</th>");
     for e in shown {

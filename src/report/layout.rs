@@ -121,10 +121,6 @@ impl Table {
         self.rows.push(cells);
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
     fn natural(&self, c: usize) -> usize {
         let cells = self.rows.iter().map(|r| width_of(&r[c]));
         cells.chain([width_of(&self.columns[c].header)]).max().unwrap_or(0)

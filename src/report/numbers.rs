@@ -3,7 +3,6 @@
 //! to 100%, and decimals rounded the one way matches are shown.
 
 pub use crate::explain::num;
-pub use crate::score::round1;
 
 /// `1234567` as "1,234,567".
 pub fn thousands(n: u64) -> String {

@@ -71,7 +71,11 @@ struct Block<const N: usize> {
 }
 
 impl<const N: usize> Block<N> {
-    fn new(bytes: Vec<u8>) -> Self {
+    /// `text` as a CSV field after a comma, followed by `end`.
+    fn field(text: &str, end: u8) -> Self {
+        let mut bytes = vec![b','];
+        push_csv_field(&mut bytes, text);
+        bytes.push(end);
         let padded = (bytes.len() <= N).then(|| {
             let mut block = [0u8; N];
             block[..bytes.len()].copy_from_slice(&bytes);
@@ -102,12 +106,7 @@ impl CsvReasons {
             .iter()
             .map(String::as_str)
             .chain(["", NO_MATCH])
-            .map(|reason| {
-                let mut end = vec![b','];
-                push_csv_field(&mut end, reason);
-                end.push(b'\n');
-                Block::new(end)
-            })
+            .map(|reason| Block::field(reason, b'\n'))
             .collect();
         Self { ends }
     }
@@ -181,7 +180,7 @@ fn push_csv_field(buf: &mut Vec<u8>, field: &str) {
 /// ([`RowFormatter::push_csv_match`]); this is the reference.
 #[cfg(test)]
 pub fn one_decimal(x: f64, buf: &mut [u8; 24]) -> &[u8] {
-    tenths_text(crate::score::round_half_away(x * 10.0), buf)
+    tenths_text(crate::score::display_key(x), buf)
 }
 
 /// `tenths` / 10 with one decimal ("927" → "92.7").
@@ -235,15 +234,7 @@ fn push_checked_user_field(buf: &mut Vec<u8>, field: &str) {
 impl RowFormatter {
     pub fn new(format: Format, top: usize, width: usize, catalog: &Catalog) -> Self {
         let ids: Vec<String> = catalog.frameworks.iter().map(|f| f.id.clone()).collect();
-        let csv_ids = ids
-            .iter()
-            .map(|id| {
-                let mut field = vec![b','];
-                push_csv_field(&mut field, id);
-                field.push(b',');
-                Block::new(field)
-            })
-            .collect();
+        let csv_ids = ids.iter().map(|id| Block::field(id, b',')).collect();
         let csv_tenths = (0..=CSV_TENTHS)
             .map(|t| {
                 let mut digits = [0u8; 24];
@@ -272,7 +263,7 @@ impl RowFormatter {
 
     /// Append a match as CSV text: [`one_decimal`], from a table for 0–100.
     fn push_csv_match(&self, buf: &mut Vec<u8>, score: f64) {
-        let tenths = crate::score::round_half_away(score * 10.0);
+        let tenths = crate::score::display_key(score);
         match usize::try_from(tenths).ok().and_then(|t| self.csv_tenths.get(t)) {
             Some(entry) => push_block(buf, entry, usize::from(entry[7])),
             None => buf.extend_from_slice(tenths_text(tenths, &mut [0u8; 24])),

@@ -165,10 +165,9 @@ pub fn consensus_sentence(catalog: &Catalog, c: &Consensus) -> String {
         let examples: Vec<String> = conflict.examples.iter().map(|(m, why)| format!("{m}: {why}")).collect();
         let _ = write!(
             s,
-            " {} is ruled out by {} member{} ({}{}).",
+            " {} is ruled out by {} ({}{}).",
             name(conflict.framework),
-            thousands(conflict.members),
-            if conflict.members == 1 { "" } else { "s" },
+            count(conflict.members, "member", "members"),
             examples.join("; "),
             if conflict.members > examples.len() as u64 { "; …" } else { "" }
         );

@@ -166,7 +166,7 @@ impl Report for Text {
 
     fn fit(&self, catalog: &Catalog, outcome: &FitOutcome, options: &Options) -> Result<String> {
         let paint = Paint(options.color);
-        super::tune::fit_text(catalog, outcome, options.width, &|s: &str| paint.bold(s))
+        Ok(super::tune::fit_text(catalog, outcome, options.width, &|s: &str| paint.bold(s)))
     }
 }
 

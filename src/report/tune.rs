@@ -9,7 +9,6 @@ use serde_json::json;
 use super::layout::{Table, wrap};
 use super::numbers::{bound, count_of, num, percent, percent1};
 use crate::catalog::Catalog;
-use crate::error::Result;
 use crate::explain::{join_and, ordinal};
 use crate::sanitize;
 use crate::tune::fit::{Agreement, FitOutcome, FitVerdict};
@@ -254,7 +253,7 @@ pub fn robustness_json(catalog: &Catalog, doc: &RobustnessDoc) -> serde_json::Va
 
 /// What the fit did, in one sentence.
 pub fn fit_sentence(f: &FitOutcome) -> String {
-    let set = if f.held_out == 0 { "training" } else { "held-out" };
+    let set = if f.held_out() == 0 { "training" } else { "held-out" };
     let (before, after) = f.judged();
     match f.verdict() {
         FitVerdict::Better => format!(
@@ -289,7 +288,7 @@ pub fn fit_json(catalog: &Catalog, f: &FitOutcome) -> serde_json::Value {
     json!({
         "knowledge_base": super::knowledge_base_view(catalog),
         "file": f.file,
-        "decisions": f.decisions,
+        "decisions": f.decisions(),
         "single_candidate": f.single,
         "train": { "before": agreement_json(f.train.0), "after": agreement_json(f.train.1) },
         "holdout": { "before": agreement_json(f.holdout.0), "after": agreement_json(f.holdout.1) },
@@ -301,14 +300,14 @@ pub fn fit_json(catalog: &Catalog, f: &FitOutcome) -> serde_json::Value {
     })
 }
 
-pub fn fit_text(catalog: &Catalog, f: &FitOutcome, width: usize, bold: &dyn Fn(&str) -> String) -> Result<String> {
+pub fn fit_text(catalog: &Catalog, f: &FitOutcome, width: usize, bold: &dyn Fn(&str) -> String) -> String {
     let read_from: Vec<&str> = catalog.files.iter().map(|f| f.path.as_str()).collect();
     let mut out = wrap(
         &format!(
             "Weights from {}, fitted to {} of {} (pull towards equal weights {}, chosen by cross-validation):",
             read_from.join(" + "),
-            f.decisions - f.held_out,
-            count_of(f.decisions, "decision", "decisions"),
+            f.decisions() - f.held_out(),
+            count_of(f.decisions(), "decision", "decisions"),
             f.ridge
         ),
         "",
@@ -344,7 +343,7 @@ pub fn fit_text(catalog: &Catalog, f: &FitOutcome, width: usize, bold: &dyn Fn(&
         ]);
     };
     line("training", f.train);
-    if f.held_out > 0 {
+    if f.held_out() > 0 {
         line("held out", f.holdout);
     }
     out.push_str(&agreement.render(width, bold));
@@ -353,5 +352,5 @@ pub fn fit_text(catalog: &Catalog, f: &FitOutcome, width: usize, bold: &dyn Fn(&
     if f.dry_run() {
         out.push_str(&wrap("This was a dry run; add --write to save these weights.", "", width));
     }
-    Ok(out)
+    out
 }

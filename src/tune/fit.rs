@@ -99,9 +99,6 @@ pub enum FitVerdict {
 pub struct FitOutcome {
     /// The file `--write` writes into, when there is one.
     pub file: Option<String>,
-    pub decisions: usize,
-    /// How many of `decisions` were held out to judge the fit.
-    pub held_out: usize,
     /// Decisions left out because a single framework met their requirements.
     pub single: Vec<String>,
     /// Agreement before and after, on the training and held-out decisions.
@@ -114,14 +111,24 @@ pub struct FitOutcome {
 }
 
 impl FitOutcome {
+    /// How many decisions were fitted and judged, held out ones included.
+    pub fn decisions(&self) -> usize {
+        self.train.0.decisions + self.holdout.0.decisions
+    }
+
+    /// How many of the decisions were held out to judge the fit.
+    pub fn held_out(&self) -> usize {
+        self.holdout.0.decisions
+    }
+
     /// Agreement before and after on the decisions that judge the fit.
     pub fn judged(&self) -> (Agreement, Agreement) {
-        if self.held_out == 0 { self.train } else { self.holdout }
+        if self.held_out() == 0 { self.train } else { self.holdout }
     }
 
     /// How the learned weights compare with the current ones.
     pub fn verdict(&self) -> FitVerdict {
-        verdict(self.judged(), self.train, self.held_out)
+        verdict(self.judged(), self.train, self.held_out())
     }
 
     /// The weights that changed: (criterion, before, after).
