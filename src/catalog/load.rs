@@ -16,8 +16,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    About, Attribute, BUILTIN_NAME, BUILTIN_WEIGHTS, Basis, Catalog, Criterion, Framework, SCALE_MAX, SourceFile,
-    Status, WEIGHT_RANGE, is_valid_id, quoted,
+    About, Attribute, BUILTIN_NAME, BUILTIN_WEIGHTS, Basis, Catalog, Criterion, Framework, Name, Pointer, Route,
+    RouteKind, RouteLink, SCALE_MAX, SourceFile, Status, WEIGHT_RANGE, default_quality, is_valid_id, normalise_name,
+    quoted,
 };
 use crate::error::{Diagnostic, Location, Result, unknown_hint};
 use crate::input;
@@ -51,6 +52,47 @@ struct RawFile {
     criteria: IndexMap<Spanned<String>, RawCriterion>,
     #[serde(default)]
     frameworks: IndexMap<Spanned<String>, RawFramework>,
+    #[serde(default)]
+    languages: IndexMap<Spanned<String>, RawName>,
+    #[serde(default)]
+    targets: IndexMap<Spanned<String>, RawName>,
+    #[serde(default)]
+    hardware: IndexMap<Spanned<String>, RawName>,
+    #[serde(default)]
+    pointers: IndexMap<Spanned<String>, RawPointer>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawName {
+    name: Option<Spanned<String>>,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPointer {
+    name: Option<Spanned<String>>,
+    description: Option<Spanned<String>>,
+    #[serde(default)]
+    routes: Vec<Spanned<RawRoute>>,
+}
+
+/// Every field optional, so a missing one gets a message that says why it
+/// matters rather than serde's "missing field".
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRoute {
+    kind: Option<Spanned<RouteKind>>,
+    name: Option<Spanned<String>>,
+    via: Option<Spanned<String>>,
+    official: Option<Spanned<bool>>,
+    status: Option<Spanned<Status>>,
+    note: Option<Spanned<String>>,
+    score: Option<Spanned<f64>>,
+    basis: Option<Spanned<Basis>>,
+    source: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -69,6 +111,8 @@ struct RawCriterion {
     description: Option<Spanned<String>>,
     question: Option<Spanned<String>>,
     weight: Option<Spanned<f64>>,
+    route_kind: Option<Spanned<RouteKind>>,
+    route_names: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -80,6 +124,9 @@ struct RawFramework {
     deep_learning: Option<Spanned<bool>>,
     status: Option<Spanned<Status>>,
     status_note: Option<Spanned<String>>,
+    article: Option<Spanned<bool>>,
+    #[serde(default)]
+    routes: Vec<Spanned<RawRoute>>,
     #[serde(default)]
     attributes: IndexMap<Spanned<String>, RawAttribute>,
 }
@@ -119,6 +166,22 @@ struct CriterionDraft {
     description: Option<Set<String>>,
     question: Option<Set<String>>,
     weight: Option<Set<f64>>,
+    route_kind: Option<Set<RouteKind>>,
+    route_names: Option<Set<Vec<String>>>,
+}
+
+struct NameDraft {
+    at: At,
+    name: Option<Set<String>>,
+    aliases: Vec<Set<String>>,
+}
+
+#[derive(Default)]
+struct PointerDraft {
+    at: Option<At>,
+    name: Option<Set<String>>,
+    description: Option<Set<String>>,
+    routes: Vec<(Route, At)>,
 }
 
 #[derive(Default)]
@@ -139,6 +202,9 @@ struct FrameworkDraft {
     deep_learning: Option<Set<bool>>,
     status: Option<Set<Status>>,
     status_note: Option<Set<String>>,
+    article: Option<Set<bool>>,
+    /// Checked as written; each with where it was written.
+    routes: Vec<(Route, At)>,
     attributes: IndexMap<String, AttributeDraft>,
 }
 
@@ -177,6 +243,8 @@ pub fn load(base: &Input<'_>, layers: &[Input<'_>]) -> Result<Catalog> {
     let mut about = About::default();
     let mut criteria: IndexMap<String, CriterionDraft> = IndexMap::new();
     let mut frameworks: IndexMap<String, FrameworkDraft> = IndexMap::new();
+    let mut names: IndexMap<(RouteKind, String), NameDraft> = IndexMap::new();
+    let mut pointers: IndexMap<String, PointerDraft> = IndexMap::new();
 
     for (index, input) in files.inputs.iter().enumerate() {
         let raw: RawFile = input::parse(input.text, input.name)?;
@@ -190,17 +258,40 @@ pub fn load(base: &Input<'_>, layers: &[Input<'_>]) -> Result<Catalog> {
                 };
             }
         }
+        for (kind, table) in
+            [(RouteKind::Language, raw.languages), (RouteKind::Target, raw.targets), (RouteKind::Hardware, raw.hardware)]
+        {
+            merge_names(&files, index, kind, table, &mut names)?;
+        }
         merge_criteria(&files, index, raw.criteria, &mut criteria)?;
         merge_frameworks(&files, index, raw.frameworks, &mut frameworks)?;
+        merge_pointers(&files, index, raw.pointers, &mut pointers)?;
     }
 
-    let criteria = finish_criteria(&files, criteria)?;
-    let mut language_names = BTreeMap::new();
+    let mut names = finish_names(&files, names)?;
+    // A plain `languages` list needs no vocabulary: each language it names
+    // is known by the spelling first seen.
+    for draft in frameworks.values() {
+        for language in draft.languages.iter().flat_map(|l| &l.value) {
+            let id = normalise_name(language);
+            if !id.is_empty() && !names.iter().any(|n| n.kind == RouteKind::Language && n.id == id) {
+                names.push(Name { kind: RouteKind::Language, id, name: language.trim().to_string(), aliases: Vec::new() });
+            }
+        }
+    }
+    names.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+
+    let criteria = finish_criteria(&files, criteria, &names)?;
     let mut finished = Vec::with_capacity(frameworks.len());
     for (id, draft) in frameworks {
-        finished.push(finish_framework(&files, &id, draft, &criteria, &mut language_names)?);
+        finished.push(finish_framework(&files, &id, draft, &criteria, &names)?);
     }
     finished.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut pointer_list = Vec::with_capacity(pointers.len());
+    for (id, draft) in pointers {
+        pointer_list.push(finish_pointer(&files, &id, draft, &names)?);
+    }
+    pointer_list.sort_by(|a, b| a.id.cmp(&b.id));
 
     let source_files = files
         .inputs
@@ -212,7 +303,7 @@ pub fn load(base: &Input<'_>, layers: &[Input<'_>]) -> Result<Catalog> {
             layer: i > 0,
         })
         .collect();
-    Ok(Catalog { about, criteria, frameworks: finished, files: source_files, language_names })
+    Ok(Catalog { about, criteria, frameworks: finished, files: source_files, names, pointers: pointer_list })
 }
 
 fn check_id(files: &Files<'_>, id: &Spanned<String>, file: usize, table: &str) -> Result<()> {
@@ -251,6 +342,12 @@ fn merge_criteria(
         if let Some(w) = c.weight {
             draft.weight = Some(set(w, file));
         }
+        if let Some(k) = c.route_kind {
+            draft.route_kind = Some(set(k, file));
+        }
+        if let Some(n) = c.route_names {
+            draft.route_names = Some(set(n, file));
+        }
     }
     Ok(())
 }
@@ -282,6 +379,10 @@ fn merge_frameworks(
         if let Some(v) = f.deep_learning {
             draft.deep_learning = Some(set(v, file));
         }
+        if let Some(v) = f.article {
+            draft.article = Some(set(v, file));
+        }
+        merge_routes(files, file, f.routes, &format!("frameworks.{fid}"), &mut draft.routes)?;
         if let Some(v) = f.status {
             if !note_given && file > 0 {
                 return Err(files.fail(
@@ -321,6 +422,223 @@ fn merge_frameworks(
     Ok(())
 }
 
+/// A vocabulary id may hold what language names hold (`c++`, `c#`, `.net`)
+/// but must be written as it is compared: lower case, no spaces.
+fn check_name_id(files: &Files<'_>, id: &Spanned<String>, file: usize, table: &str) -> Result<()> {
+    let written = id.get_ref();
+    if !written.is_empty() && normalise_name(written) == *written && !written.chars().any(char::is_control) {
+        return Ok(());
+    }
+    Err(files.fail(
+        At { file, offset: id.span().start },
+        format!("{table}.{written}"),
+        format!(
+            "`{written}` is not a valid name id; write it in lower case with `_` between words (`{}`).",
+            normalise_name(written)
+        ),
+    ))
+}
+
+fn merge_names(
+    files: &Files<'_>,
+    file: usize,
+    kind: RouteKind,
+    raw: IndexMap<Spanned<String>, RawName>,
+    into: &mut IndexMap<(RouteKind, String), NameDraft>,
+) -> Result<()> {
+    for (id, n) in raw {
+        check_name_id(files, &id, file, kind.table())?;
+        let at = At { file, offset: id.span().start };
+        let draft =
+            into.entry((kind, id.into_inner())).or_insert_with(|| NameDraft { at, name: None, aliases: Vec::new() });
+        if let Some(name) = n.name {
+            draft.name = Some(set(name, file));
+        }
+        // A layer adds spellings; it cannot take the base's away.
+        draft.aliases.extend(n.aliases.into_iter().map(|a| set(a, file)));
+    }
+    Ok(())
+}
+
+fn finish_names(files: &Files<'_>, drafts: IndexMap<(RouteKind, String), NameDraft>) -> Result<Vec<Name>> {
+    let mut out: Vec<Name> = Vec::with_capacity(drafts.len());
+    // Every spelling of a kind, so that none means two names.
+    let mut taken: BTreeMap<(RouteKind, String), String> =
+        drafts.keys().map(|(kind, id)| ((*kind, id.clone()), id.clone())).collect();
+    for ((kind, id), n) in drafts {
+        let field = |key: &str| format!("{}.{id}.{key}", kind.table());
+        let name = required(files, n.name, Some(n.at), field("name"))?;
+        not_blank(files, &name, &field("name"))?;
+        let mut aliases = Vec::new();
+        for alias in n.aliases {
+            let normal = normalise_name(&alias.value);
+            if normal.is_empty() {
+                return Err(files.fail(alias.at, field("aliases"), "an alias is empty.".to_string()));
+            }
+            if let Some(owner) = taken.get(&(kind, normal.clone())).filter(|owner| **owner != id) {
+                return Err(files.fail(
+                    alias.at,
+                    field("aliases"),
+                    format!("`{}` already means `{owner}`; a spelling can mean only one name.", alias.value),
+                ));
+            }
+            taken.insert((kind, normal.clone()), id.clone());
+            if !aliases.contains(&normal) {
+                aliases.push(normal);
+            }
+        }
+        out.push(Name { kind, id, name: name.value, aliases });
+    }
+    Ok(out)
+}
+
+/// Check one route as written; whether its name is known is checked once
+/// the vocabulary is complete.
+fn route(files: &Files<'_>, file: usize, raw: Spanned<RawRoute>, field: &str) -> Result<(Route, At)> {
+    let at = At { file, offset: raw.span().start };
+    let r = raw.into_inner();
+    let missing = |key: &str, why: &str| -> crate::Error {
+        Diagnostic::new(files.at(at), format!("the route has no `{key}`."))
+            .field(format!("{field}.{key}"))
+            .hint(Some(why.to_string()))
+            .into()
+    };
+    let kind = r.kind.ok_or_else(|| missing("kind", r#"Say what it reaches: kind = "language", "target" or "hardware"."#))?;
+    let name = r.name.ok_or_else(|| missing("name", r#"Name what it reaches as the vocabulary does: "r", "browser", "apple"."#))?;
+    let via = r.via.ok_or_else(|| missing("via", r#"Name the package, runtime or backend: via = "ExecuTorch"."#))?;
+    let official = r.official.ok_or_else(|| {
+        missing("official", "Say who maintains it: official = true (the framework's own project) or false (community).")
+    })?;
+    let status =
+        r.status.ok_or_else(|| missing("status", r#"Say how alive it is: "active", "maintenance" or "discontinued"."#))?;
+    let note = r.note.ok_or_else(|| missing("note", "Give a dated sentence on who maintains it and how it stands."))?;
+    let basis = r.basis.ok_or_else(|| {
+        missing("basis", r#"Say how the route is known: basis = "article", "inferred" or "outside" (a dated outside source)."#)
+    })?;
+    let source = r.source.ok_or_else(|| missing("source", "Name where the route is documented, with a year."))?;
+    for (key, text) in [("name", &name), ("via", &via), ("note", &note), ("source", &source)] {
+        not_blank(files, &set(text.clone(), file), &format!("{field}.{key}"))?;
+    }
+    let (official, status) = (*official.get_ref(), *status.get_ref());
+    let quality = match r.score {
+        Some(score) => {
+            let value = *score.get_ref();
+            if !value.is_finite() || !(0.0..=SCALE_MAX).contains(&value) {
+                return Err(files.fail(
+                    At { file, offset: score.span().start },
+                    format!("{field}.score"),
+                    format!("score {value} is out of range; scores run from 0 to 5."),
+                ));
+            }
+            value
+        }
+        None => default_quality(official, status),
+    };
+    let route = Route {
+        kind: kind.into_inner(),
+        name: normalise_name(name.get_ref()),
+        via: via.into_inner().trim().to_string(),
+        official,
+        status,
+        note: note.into_inner().trim().to_string(),
+        quality,
+        basis: basis.into_inner(),
+        source: source.into_inner().trim().to_string(),
+        origin: file,
+    };
+    Ok((route, at))
+}
+
+/// A layer's routes add to the framework's; one with the same kind, name
+/// and `via` as an earlier file's replaces it.
+fn merge_routes(
+    files: &Files<'_>,
+    file: usize,
+    raw: Vec<Spanned<RawRoute>>,
+    owner: &str,
+    into: &mut Vec<(Route, At)>,
+) -> Result<()> {
+    for (i, r) in raw.into_iter().enumerate() {
+        let field = format!("{owner}.routes[{i}]");
+        let (route, at) = route(files, file, r, &field)?;
+        match into.iter_mut().find(|(r, _)| r.kind == route.kind && r.name == route.name && r.via == route.via) {
+            Some((_, earlier)) if earlier.file == file => {
+                let message = format!(
+                    "a {} route to `{}` via {} is given twice in this file.",
+                    route.kind.as_str(),
+                    route.name,
+                    route.via
+                );
+                return Err(files.fail(at, field, message));
+            }
+            Some(slot) => *slot = (route, at),
+            None => into.push((route, at)),
+        }
+    }
+    Ok(())
+}
+
+fn merge_pointers(
+    files: &Files<'_>,
+    file: usize,
+    raw: IndexMap<Spanned<String>, RawPointer>,
+    into: &mut IndexMap<String, PointerDraft>,
+) -> Result<()> {
+    for (id, p) in raw {
+        check_id(files, &id, file, "pointers")?;
+        let at = At { file, offset: id.span().start };
+        let owner = format!("pointers.{}", id.get_ref());
+        let draft = into.entry(id.into_inner()).or_default();
+        draft.at.get_or_insert(at);
+        if let Some(v) = p.name {
+            draft.name = Some(set(v, file));
+        }
+        if let Some(v) = p.description {
+            draft.description = Some(set(v, file));
+        }
+        merge_routes(files, file, p.routes, &owner, &mut draft.routes)?;
+    }
+    Ok(())
+}
+
+/// Every route's name must be in the vocabulary of its kind.
+fn check_route_names(files: &Files<'_>, routes: &[(Route, At)], names: &[Name], owner: &str) -> Result<()> {
+    for (i, (r, at)) in routes.iter().enumerate() {
+        if names.iter().any(|n| n.kind == r.kind && n.id == r.name) {
+            continue;
+        }
+        let known: Vec<&str> = names.iter().filter(|n| n.kind == r.kind).map(|n| n.id.as_str()).collect();
+        let message = format!("`{}` is not a {} the knowledge base knows.", r.name, r.kind.as_str());
+        let hint = format!("{} Add it under [{}] first.", unknown_hint(&r.name, &known), r.kind.table());
+        return Err(Diagnostic::new(files.at(*at), message)
+            .field(format!("{owner}.routes[{i}].name"))
+            .hint(Some(hint))
+            .into());
+    }
+    Ok(())
+}
+
+fn finish_pointer(files: &Files<'_>, id: &str, p: PointerDraft, names: &[Name]) -> Result<Pointer> {
+    let field = |key: &str| format!("pointers.{id}.{key}");
+    let name = required(files, p.name, p.at, field("name"))?;
+    not_blank(files, &name, &field("name"))?;
+    let description = required(files, p.description, p.at, field("description"))?;
+    not_blank(files, &description, &field("description"))?;
+    if p.routes.is_empty() {
+        let location = p.at.map_or_else(|| files.whole(0), |at| files.at(at));
+        let message = format!("pointer `{id}` names no route; a pointer is found by its routes.");
+        return Err(Diagnostic::new(location, message).field(field("routes")).into());
+    }
+    check_route_names(files, &p.routes, names, &format!("pointers.{id}"))?;
+    Ok(Pointer {
+        id: id.to_string(),
+        name: name.value,
+        description: description.value,
+        routes: p.routes.into_iter().map(|(r, _)| r).collect(),
+        origin: p.at.map_or(0, |a| a.file),
+    })
+}
+
 /// A required field, or an error at the table that lacks it.
 fn required<T>(files: &Files<'_>, value: Option<Set<T>>, table_at: Option<At>, field: String) -> Result<Set<T>> {
     value.ok_or_else(|| {
@@ -341,7 +659,7 @@ fn not_blank(files: &Files<'_>, value: &Set<String>, field: &str) -> Result<()> 
     Ok(())
 }
 
-fn finish_criteria(files: &Files<'_>, drafts: IndexMap<String, CriterionDraft>) -> Result<Vec<Criterion>> {
+fn finish_criteria(files: &Files<'_>, drafts: IndexMap<String, CriterionDraft>, names: &[Name]) -> Result<Vec<Criterion>> {
     if drafts.is_empty() {
         return Err(Diagnostic::new(files.whole(0), "the knowledge base defines no criteria.")
             .field("criteria")
@@ -372,6 +690,34 @@ fn finish_criteria(files: &Files<'_>, drafts: IndexMap<String, CriterionDraft>) 
             }
             None => (1.0, c.at.map_or(0, |a| a.file)),
         };
+        let routes = match (c.route_kind, c.route_names) {
+            (None, None) => None,
+            (None, Some(n)) => {
+                let message = "`route_names` needs the `route_kind` they belong to.".to_string();
+                return Err(files.fail(n.at, field("route_names"), message));
+            }
+            (Some(kind), route_names) => {
+                let kind = kind.value;
+                let mut ids = Vec::new();
+                for written in route_names.iter().flat_map(|n| &n.value) {
+                    let id = normalise_name(written);
+                    if !names.iter().any(|n| n.kind == kind && n.id == id) {
+                        let known: Vec<&str> =
+                            names.iter().filter(|n| n.kind == kind).map(|n| n.id.as_str()).collect();
+                        let at = route_names.as_ref().map_or(At { file: 0, offset: 0 }, |n| n.at);
+                        return Err(Diagnostic::new(
+                            files.at(at),
+                            format!("`{written}` is not a {} the knowledge base knows.", kind.as_str()),
+                        )
+                        .field(field("route_names"))
+                        .hint(Some(unknown_hint(&id, &known)))
+                        .into());
+                    }
+                    ids.push(id);
+                }
+                Some(RouteLink { kind, names: ids })
+            }
+        };
         out.push(Criterion {
             id,
             name: name.value,
@@ -379,9 +725,47 @@ fn finish_criteria(files: &Files<'_>, drafts: IndexMap<String, CriterionDraft>) 
             question: question.value,
             weight,
             weight_origin,
+            routes,
         });
     }
     Ok(out)
+}
+
+/// The languages a framework is used from (its plain list and the
+/// languages of routes that meet a requirement), and the plain list alone.
+fn languages(
+    files: &Files<'_>,
+    id: &str,
+    at: Option<At>,
+    plain: Option<&Set<Vec<String>>>,
+    routes: &[Route],
+    status: Status,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let field = |key: &str| format!("frameworks.{id}.{key}");
+    if plain.is_none() && !routes.iter().any(|r| r.kind == RouteKind::Language) {
+        let location = at.map_or_else(|| files.whole(0), |at| files.at(at));
+        return Err(Diagnostic::new(location, format!("framework `{id}` names no language it can be used from."))
+            .field(field("routes"))
+            .hint(Some(
+                "Give its language routes, e.g. routes = [{ kind = \"language\", name = \"python\", via = \"…\", \
+                 official = true, status = \"active\", note = \"…\", basis = \"outside\", source = \"…, 2026\" }], \
+                 or a plain list: languages = [\"Python\"]."
+                    .to_string(),
+            ))
+            .into());
+    }
+    let mut listed = BTreeSet::new();
+    for language in plain.iter().flat_map(|l| &l.value) {
+        let key = normalise_name(language);
+        if key.is_empty() {
+            let at = plain.map_or(At { file: 0, offset: 0 }, |l| l.at);
+            return Err(files.fail(at, field("languages"), "a language name is empty.".to_string()));
+        }
+        listed.insert(key);
+    }
+    let mut all = listed.clone();
+    all.extend(routes.iter().filter(|r| r.kind == RouteKind::Language && r.meets(status)).map(|r| r.name.clone()));
+    Ok((all.into_iter().collect(), listed.into_iter().collect()))
 }
 
 fn finish_framework(
@@ -389,28 +773,20 @@ fn finish_framework(
     id: &str,
     f: FrameworkDraft,
     criteria: &[Criterion],
-    language_names: &mut BTreeMap<String, String>,
+    names: &[Name],
 ) -> Result<Framework> {
     let field = |key: &str| format!("frameworks.{id}.{key}");
     let origin = f.at.map_or(0, |a| a.file);
     let name = required(files, f.name, f.at, field("name"))?;
     not_blank(files, &name, &field("name"))?;
     let backer = required(files, f.backer, f.at, field("backer"))?;
-    let languages = required(files, f.languages, f.at, field("languages"))?;
     let deep_learning = required(files, f.deep_learning, f.at, field("deep_learning"))?;
     let status = required(files, f.status, f.at, field("status"))?;
     let status_note = required(files, f.status_note, f.at, field("status_note"))?;
 
-    let mut keys = BTreeSet::new();
-    for language in &languages.value {
-        let written = language.trim();
-        if written.is_empty() {
-            return Err(files.fail(languages.at, field("languages"), "a language name is empty.".to_string()));
-        }
-        let key = written.to_lowercase();
-        language_names.entry(key.clone()).or_insert_with(|| written.to_string());
-        keys.insert(key);
-    }
+    check_route_names(files, &f.routes, names, &format!("frameworks.{id}"))?;
+    let routes: Vec<Route> = f.routes.into_iter().map(|(r, _)| r).collect();
+    let (languages, listed) = languages(files, id, f.at, f.languages.as_ref(), &routes, status.value)?;
 
     let criterion_ids: Vec<&str> = criteria.iter().map(|c| c.id.as_str()).collect();
     let mut attributes: Vec<Option<Attribute>> = vec![None; criteria.len()];
@@ -467,7 +843,10 @@ fn finish_framework(
         id: id.to_string(),
         name: name.value,
         backer: backer.value,
-        languages: keys.into_iter().collect(),
+        languages,
+        listed,
+        routes,
+        article: f.article.is_some_and(|a| a.value),
         deep_learning: deep_learning.value,
         status: status.value,
         status_note: status_note.value,
@@ -683,5 +1062,177 @@ source = "docs, 2026"
         let d = layer_diagnostic("[criteria.ease]\nweigth = 2\n");
         assert_eq!(d.location.file, "layer.toml");
         assert_eq!(d.hint.as_deref(), Some("Did you mean `weight`?"));
+    }
+}
+
+#[cfg(test)]
+mod route_tests {
+    use super::*;
+    use crate::error::Error;
+
+    /// Two frameworks reached by routes, a vocabulary with aliases, a
+    /// criterion that routes decide, and a pointer.
+    const ROUTED: &str = r#"
+[languages.python]
+name = "Python"
+[languages.r]
+name = "R"
+[languages."c#"]
+name = "C#"
+aliases = ["csharp", "dotnet"]
+[targets.browser]
+name = "web browsers"
+aliases = ["web"]
+[languages.julia]
+name = "Julia"
+
+[criteria.speed]
+name = "Speed"
+description = "d"
+question = "q?"
+[criteria.langs]
+name = "Languages"
+description = "d"
+question = "q?"
+route_kind = "language"
+
+[frameworks.a]
+name = "A"
+backer = "x"
+deep_learning = true
+status = "active"
+status_note = "n"
+article = true
+routes = [
+  { kind = "language", name = "python", via = "a", official = true, status = "active", note = "n, 2026", basis = "article", source = "3.1 A" },
+  { kind = "language", name = "r", via = "a4r", official = false, status = "maintenance", note = "n, 2026", basis = "outside", source = "docs, 2026" },
+  { kind = "language", name = "r", via = "better-r", official = false, status = "active", note = "n, 2026", basis = "outside", source = "docs, 2026", score = 4.5 },
+  { kind = "target", name = "browser", via = "a.js", official = true, status = "discontinued", note = "n, 2024", basis = "outside", source = "docs, 2024" },
+]
+[frameworks.a.attributes.speed]
+score = 4
+evidence = "e"
+basis = "article"
+source = "s"
+[frameworks.a.attributes.langs]
+score = 3
+evidence = "e"
+basis = "article"
+source = "s"
+
+[frameworks.b]
+name = "B"
+backer = "x"
+languages = ["Python", "Go"]
+deep_learning = true
+status = "discontinued"
+status_note = "gone"
+routes = [
+  { kind = "target", name = "browser", via = "b.js", official = true, status = "discontinued", note = "n, 2019", basis = "outside", source = "docs, 2019" },
+]
+[frameworks.b.attributes.speed]
+score = 1
+evidence = "e"
+basis = "article"
+source = "s"
+[frameworks.b.attributes.langs]
+score = 2
+evidence = "e"
+basis = "article"
+source = "s"
+
+[pointers.flux]
+name = "Flux.jl"
+description = "Julia's own deep-learning library."
+routes = [
+  { kind = "language", name = "julia", via = "Flux.jl", official = true, status = "active", note = "n, 2026", basis = "outside", source = "docs, 2026" },
+]
+"#;
+
+    fn diagnostic(src: &str) -> crate::error::Diagnostic {
+        match Catalog::parse(src, "w.toml") {
+            Err(Error::Invalid(d)) => *d,
+            other => panic!("expected a diagnostic, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn routes_names_and_pointers_load() {
+        let c = Catalog::parse(ROUTED, "w.toml").unwrap();
+        let (a, b) = (&c.frameworks[0], &c.frameworks[1]);
+        assert!(a.article && !b.article);
+        assert_eq!(a.languages, ["python", "r"], "languages come from routes");
+        assert_eq!(b.languages, ["go", "python"], "or from the plain list");
+        assert_eq!(c.language_name("go"), "Go", "a listed language is known by its spelling");
+        assert_eq!(c.language_name("c#"), "C#");
+        assert_eq!(c.name_of(RouteKind::Target, "browser"), "web browsers");
+        // The better of two R routes is the one that counts.
+        let Some(crate::catalog::Reach::Route(r)) = a.reach(RouteKind::Language, "r") else { panic!() };
+        assert_eq!(r.via, "better-r");
+        assert!((r.quality - 4.5).abs() < f64::EPSILON);
+        // A discontinued route of a maintained framework reaches nothing;
+        // a retired framework is judged as it stood.
+        assert!(a.reach(RouteKind::Target, "browser").is_none());
+        assert!(b.reach(RouteKind::Target, "browser").is_some());
+        assert_eq!(b.reach(RouteKind::Language, "go"), Some(crate::catalog::Reach::Listed));
+        assert_eq!(c.criteria[1].routes.as_ref().map(|l| l.kind), Some(RouteKind::Language));
+        assert_eq!(c.pointers.len(), 1);
+        assert_eq!(c.pointers[0].routes[0].name, "julia");
+        assert_eq!(c.lookup(RouteKind::Language, "dotnet"), crate::catalog::Lookup::Known("c#".into()));
+    }
+
+    #[test]
+    fn a_route_without_its_basis_or_source_is_refused() {
+        let d = diagnostic(&ROUTED.replace(r#", basis = "outside", source = "docs, 2026", score = 4.5"#, ", score = 4.5"));
+        assert_eq!(d.field.as_deref(), Some("frameworks.a.routes[2].basis"), "{d}");
+        assert_eq!(d.location.line, Some(35));
+        assert!(d.hint.unwrap().contains("outside"));
+        let d = diagnostic(&ROUTED.replace(r#", source = "docs, 2026", score = 4.5"#, ", score = 4.5"));
+        assert_eq!(d.field.as_deref(), Some("frameworks.a.routes[2].source"), "{d}");
+        let d = diagnostic(&ROUTED.replace("score = 4.5", "score = nan"));
+        assert!(d.message.contains("out of range"), "{d}");
+        let d = diagnostic(&ROUTED.replace(r#"via = "a4r", official = false"#, r#"via = "a4r", oficial = false"#));
+        assert_eq!(d.hint.as_deref(), Some("Did you mean `official`?"), "{d}");
+    }
+
+    #[test]
+    fn an_unknown_route_name_gets_a_hint() {
+        let d = diagnostic(&ROUTED.replace(r#"name = "r", via = "a4r""#, r#"name = "rr", via = "a4r""#));
+        assert_eq!(d.field.as_deref(), Some("frameworks.a.routes[1].name"), "{d}");
+        assert!(d.hint.as_deref().unwrap().contains("[languages]"), "{d}");
+        let d = diagnostic(&ROUTED.replace(r#"aliases = ["web"]"#, r#"aliases = ["dotnet"]"#).replace(
+            r#"[languages.julia]"#,
+            "[targets.dotnet]\nname = \"x\"\n[languages.julia]",
+        ));
+        assert!(d.message.contains("already means"), "{d}");
+        let d = diagnostic(&ROUTED.replace(r#"route_kind = "language""#, "route_kind = \"language\"\nroute_names = [\"cobol\"]"));
+        assert_eq!(d.field.as_deref(), Some("criteria.langs.route_names"), "{d}");
+        let d = diagnostic(&ROUTED.replace("[languages.r]", "[languages.R]"));
+        assert!(d.message.contains("not a valid name id"), "{d}");
+    }
+
+    #[test]
+    fn a_layer_adds_and_replaces_routes() {
+        let layer = r#"
+[frameworks.a]
+routes = [
+  { kind = "language", name = "c#", via = "ASharp", official = false, status = "active", note = "n, 2026", basis = "outside", source = "docs, 2026" },
+  { kind = "language", name = "r", via = "a4r", official = false, status = "discontinued", note = "n, 2026", basis = "outside", source = "docs, 2026" },
+]
+"#;
+        let c = Catalog::load(&Input::new(ROUTED, "w.toml"), &[Input::new(layer, "layer.toml")]).unwrap();
+        let a = &c.frameworks[0];
+        assert_eq!(a.routes.len(), 5);
+        assert_eq!(a.languages, ["c#", "python", "r"]);
+        let a4r = a.routes.iter().find(|r| r.via == "a4r").unwrap();
+        assert_eq!((a4r.status, a4r.origin), (Status::Discontinued, 1));
+        let twice = "[frameworks.a]\nroutes = [\n  { kind = \"language\", name = \"r\", via = \"x\", official = false, status = \"active\", note = \"n\", basis = \"outside\", source = \"s\" },\n  { kind = \"language\", name = \"r\", via = \"x\", official = false, status = \"active\", note = \"n\", basis = \"outside\", source = \"s\" },\n]\n";
+        match Catalog::load(&Input::new(ROUTED, "w.toml"), &[Input::new(twice, "layer.toml")]) {
+            Err(Error::Invalid(d)) => {
+                assert_eq!(d.location.file, "layer.toml");
+                assert!(d.message.contains("twice"), "{d}");
+            }
+            other => panic!("expected a diagnostic, got {other:?}"),
+        }
     }
 }

@@ -9,12 +9,12 @@
 //! ([`Basis`]) and which file it came from.
 
 mod load;
-
-use std::collections::BTreeMap;
+mod route;
 
 use serde::{Deserialize, Serialize};
 
 pub use load::{Input, LAYER_LIMIT};
+pub use route::{Lookup, Name, Pointer, Route, RouteKind, default_quality, lookup};
 
 /// The knowledge base shipped with dlpick.
 pub const BUILTIN_WEIGHTS: &str = include_str!("../../weights.toml");
@@ -61,6 +61,27 @@ pub struct Criterion {
     /// Index in [`Catalog::files`] of the file that last set the weight.
     #[serde(skip)]
     pub weight_origin: usize,
+    /// When a profile requires routes of this kind, the routes decide this
+    /// criterion's score for that profile (see [`RouteLink`]).
+    pub routes: Option<RouteLink>,
+}
+
+/// A criterion that routes decide: multi-language APIs are about the
+/// languages a team needs, so a profile that requires C++ is not ranked on
+/// Java bindings. When a profile requires some of `names` (every name of
+/// `kind` when empty), a framework's score on the criterion is that of its
+/// weakest required route, each required name served by its best route.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RouteLink {
+    pub kind: RouteKind,
+    /// Ids of the vocabulary; empty means every name of `kind`.
+    pub names: Vec<String>,
+}
+
+impl RouteLink {
+    pub fn covers(&self, kind: RouteKind, name: &str) -> bool {
+        self.kind == kind && (self.names.is_empty() || self.names.iter().any(|n| n == name))
+    }
 }
 
 /// How alive a framework's project is.
@@ -142,8 +163,17 @@ pub struct Framework {
     pub id: String,
     pub name: String,
     pub backer: String,
-    /// API languages as keys (lower case), sorted; see [`Catalog::language_name`].
+    /// Every language it can be used from (ids of the vocabulary, sorted):
+    /// its routes that meet a requirement, and the plain `languages` list a
+    /// knowledge base may give instead of routes.
     pub languages: Vec<String>,
+    /// The languages of its plain `languages` list, which have no route detail.
+    #[serde(skip)]
+    pub listed: Vec<String>,
+    /// How it is reached, in file order.
+    pub routes: Vec<Route>,
+    /// One of the frameworks the cited article compares (`--article-only`).
+    pub article: bool,
     pub deep_learning: bool,
     pub status: Status,
     /// A dated sentence on the status.
@@ -176,8 +206,49 @@ pub struct Catalog {
     pub frameworks: Vec<Framework>,
     /// The base first, then each layer in the order applied.
     pub files: Vec<SourceFile>,
-    /// Language key → the spelling the knowledge base first used.
-    language_names: BTreeMap<String, String>,
+    /// The vocabulary of routes: languages, targets, hardware, by kind then id.
+    pub names: Vec<Name>,
+    /// Maintained options named but not scored, by id.
+    pub pointers: Vec<Pointer>,
+}
+
+/// What a framework offers for one required name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reach<'a> {
+    /// Through this route (the best one, when there are several).
+    Route(&'a Route),
+    /// Listed in its plain `languages`, with no route detail.
+    Listed,
+}
+
+impl Reach<'_> {
+    /// 0–5: how well it serves (a listed language counts as first-party).
+    pub fn quality(&self, status: Status) -> f64 {
+        match self {
+            Self::Route(r) => r.quality,
+            Self::Listed => default_quality(true, status),
+        }
+    }
+}
+
+impl Framework {
+    /// How the framework reaches `name` of `kind`, if it does: the route of
+    /// the highest quality that meets a requirement (the first on a tie).
+    pub fn reach(&self, kind: RouteKind, name: &str) -> Option<Reach<'_>> {
+        let best = self
+            .routes
+            .iter()
+            .filter(|r| r.kind == kind && r.name == name && r.meets(self.status))
+            .fold(None::<&Route>, |best, r| match best {
+                Some(b) if b.quality >= r.quality => Some(b),
+                _ => Some(r),
+            });
+        match best {
+            Some(r) => Some(Reach::Route(r)),
+            None if kind == RouteKind::Language && self.listed.iter().any(|l| l == name) => Some(Reach::Listed),
+            None => None,
+        }
+    }
 }
 
 /// Ids appear in CSV headers, flags and TOML keys: keep them plain.
@@ -185,6 +256,12 @@ pub(crate) fn is_valid_id(id: &str) -> bool {
     let mut chars = id.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Route names are compared as ids are: `Apple silicon` is `apple_silicon`,
+/// and `C#` keeps its `#`.
+pub(crate) fn normalise_name(text: &str) -> String {
+    normalise_id(text)
 }
 
 /// The form ids are compared in: lower case, with `-` and spaces as `_`.
@@ -240,14 +317,30 @@ impl Catalog {
         self.frameworks.iter().map(|f| f.id.as_str()).collect()
     }
 
-    /// Every API language some framework offers, as keys (lower case), sorted.
-    pub fn languages(&self) -> Vec<&str> {
-        self.language_names.keys().map(String::as_str).collect()
+    /// The ids of the vocabulary of `kind`, sorted.
+    pub fn names_of(&self, kind: RouteKind) -> Vec<&str> {
+        self.names.iter().filter(|n| n.kind == kind).map(|n| n.id.as_str()).collect()
     }
 
-    /// How a language key is written: `r` → "R", `c++` → "C++".
+    /// Every language the vocabulary knows, as ids, sorted.
+    pub fn languages(&self) -> Vec<&str> {
+        self.names_of(RouteKind::Language)
+    }
+
+    /// How a name of `kind` reads: `r` → "R", `browser` → "web browsers".
+    /// A name the vocabulary does not know is shown as written.
+    pub fn name_of<'a>(&'a self, kind: RouteKind, id: &'a str) -> &'a str {
+        self.names.iter().find(|n| n.kind == kind && n.id == id).map_or(id, |n| n.name.as_str())
+    }
+
+    /// How a language id reads: `r` → "R", `c++` → "C++".
     pub fn language_name<'a>(&'a self, key: &'a str) -> &'a str {
-        self.language_names.get(key).map_or(key, String::as_str)
+        self.name_of(RouteKind::Language, key)
+    }
+
+    /// Find a name as a user wrote it.
+    pub fn lookup(&self, kind: RouteKind, written: &str) -> Lookup {
+        lookup(&self.names, kind, written)
     }
 
     /// Where a score comes from, as a bracketed citation reads:
