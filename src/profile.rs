@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::catalog::{Catalog, SCALE_MAX};
+use crate::catalog::{Catalog, Lookup, RouteKind, SCALE_MAX};
 use crate::error::{Diagnostic, Location, Result, unknown_hint};
 use crate::input;
 
@@ -62,8 +62,13 @@ impl InactivePolicy {
 /// Hard constraints: a framework failing one is excluded, with the reason.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Require {
-    /// Must offer an API in each of these (lower case).
+    /// Must be usable from each of these languages (ids of the vocabulary,
+    /// or a name it does not know, normalised), sorted.
     pub languages: Vec<String>,
+    /// Must run on each of these targets (browser, android …), sorted.
+    pub targets: Vec<String>,
+    /// Must run on each of these kinds of hardware (apple, tpu …), sorted.
+    pub hardware: Vec<String>,
     /// The policy for frameworks that are not maintained; `None` leaves it
     /// to the command line or project (default [`InactivePolicy::Separate`]).
     pub inactive: Option<InactivePolicy>,
@@ -80,11 +85,33 @@ impl Require {
     pub fn policy(&self) -> InactivePolicy {
         self.inactive.unwrap_or_default()
     }
+
+    /// The required names of `kind`.
+    pub fn names(&self, kind: RouteKind) -> &[String] {
+        match kind {
+            RouteKind::Language => &self.languages,
+            RouteKind::Target => &self.targets,
+            RouteKind::Hardware => &self.hardware,
+        }
+    }
+
+    /// Every required name, with its kind, in kind order.
+    pub fn routes(&self) -> impl Iterator<Item = (RouteKind, &str)> {
+        RouteKind::ALL.into_iter().flat_map(move |k| self.names(k).iter().map(move |n| (k, n.as_str())))
+    }
 }
 
 impl Default for Require {
     fn default() -> Self {
-        Self { languages: Vec::new(), inactive: None, exclude: Vec::new(), min: Vec::new(), deep_learning: true }
+        Self {
+            languages: Vec::new(),
+            targets: Vec::new(),
+            hardware: Vec::new(),
+            inactive: None,
+            exclude: Vec::new(),
+            min: Vec::new(),
+            deep_learning: true,
+        }
     }
 }
 
@@ -117,6 +144,8 @@ pub struct Draft {
     pub description: Option<String>,
     pub needs: Vec<(Given<String>, Given<f64>)>,
     pub languages: Vec<Given<String>>,
+    pub targets: Vec<Given<String>>,
+    pub hardware: Vec<Given<String>>,
     pub inactive: Option<Given<InactivePolicy>>,
     pub exclude: Vec<Given<String>>,
     pub min: Vec<(Given<String>, Given<f64>)>,
@@ -142,6 +171,10 @@ struct RawProfile {
 struct RawRequire {
     #[serde(default)]
     languages: Vec<Spanned<String>>,
+    #[serde(default)]
+    targets: Vec<Spanned<String>>,
+    #[serde(default)]
+    hardware: Vec<Spanned<String>>,
     /// Kept for old profiles: `true` means `inactive = "exclude"`.
     active_only: Option<Spanned<bool>>,
     inactive: Option<Spanned<InactivePolicy>>,
@@ -184,6 +217,8 @@ impl Draft {
             description: raw.description,
             needs: pairs(raw.needs),
             languages: raw.require.languages.into_iter().map(Given::from).collect(),
+            targets: raw.require.targets.into_iter().map(Given::from).collect(),
+            hardware: raw.require.hardware.into_iter().map(Given::from).collect(),
             inactive,
             exclude: raw.require.exclude.into_iter().map(Given::from).collect(),
             min: pairs(raw.require.min),
@@ -245,24 +280,9 @@ impl Draft {
             needs[index] = value.value;
         }
 
-        let known_languages = catalog.languages();
-        let mut languages = Vec::new();
-        for language in &self.languages {
-            let lower = language.value.trim().to_lowercase();
-            if !known_languages.contains(&lower.as_str()) {
-                return Err(Diagnostic::new(
-                    at(language.at),
-                    format!("no framework in the knowledge base offers an API in `{}`.", language.value),
-                )
-                .field("require.languages")
-                .hint(Some(unknown_hint(&lower, &known_languages)))
-                .into());
-            }
-            if !languages.contains(&lower) {
-                languages.push(lower);
-            }
-        }
-        languages.sort();
+        let languages = required_names(catalog, RouteKind::Language, &self.languages, at)?;
+        let targets = required_names(catalog, RouteKind::Target, &self.targets, at)?;
+        let hardware = required_names(catalog, RouteKind::Hardware, &self.hardware, at)?;
 
         let mut exclude = Vec::new();
         for id in &self.exclude {
@@ -289,6 +309,8 @@ impl Draft {
             needs,
             require: Require {
                 languages,
+                targets,
+                hardware,
                 inactive: self.inactive.as_ref().map(|g| g.value),
                 exclude,
                 min,
@@ -297,6 +319,51 @@ impl Draft {
             chosen,
         })
     }
+}
+
+/// Required names of `kind` as ids, sorted and without repeats. A name
+/// close to a known one is a typo and an error; a name the knowledge base
+/// does not know at all is a requirement nothing here meets, which is
+/// advice, not an error.
+fn required_names(
+    catalog: &Catalog,
+    kind: RouteKind,
+    written: &[Given<String>],
+    at: &dyn Fn(Option<usize>) -> Location,
+) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for name in written {
+        let ids = match catalog.lookup(kind, &name.value) {
+            Lookup::Known(id) => catalog
+                .names
+                .iter()
+                .find(|n| n.kind == kind && n.id == id)
+                .map_or_else(|| vec![id.clone()], crate::catalog::Name::ids),
+            Lookup::Unknown(id) if !id.is_empty() => vec![id],
+            Lookup::Unknown(_) => {
+                return Err(Diagnostic::new(at(name.at), format!("a {} is empty.", kind.as_str()))
+                    .field(format!("require.{}", kind.table()))
+                    .into());
+            }
+            Lookup::NearMiss { written, suggestion } => {
+                let known = catalog.names_of(kind);
+                return Err(Diagnostic::new(
+                    at(name.at),
+                    format!("`{written}` is not a {} dlpick knows.", kind.as_str()),
+                )
+                .field(format!("require.{}", kind.table()))
+                .hint(Some(format!("Did you mean `{suggestion}`? Known: {}.", crate::catalog::quoted(&known))))
+                .into());
+            }
+        };
+        for id in ids {
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// True when every need is 0: the scoring has nothing to work with.

@@ -389,6 +389,7 @@ impl Respondent {
                 exclude: (0..catalog.frameworks.len()).filter(|f| self.require.exclude & (1 << f) != 0).collect(),
                 min: self.require.min.clone(),
                 deep_learning: self.require.deep_learning,
+                ..crate::profile::Require::default()
             },
             chosen: self.chosen,
         }
@@ -893,6 +894,7 @@ pub fn parse_json_row(file: &str, text: &str, line: u64, catalog: &Catalog, out:
         min: raw.require.min.into_iter().map(|(k, v)| (Given::new(k), Given::new(v))).collect(),
         deep_learning: raw.require.deep_learning,
         chosen: raw.chosen.map(Given::new),
+        ..Draft::default()
     };
     let profile =
         draft.resolve(catalog, &format!("line {line}"), &|_| Location::line(file, line)).map_err(into_diagnostic)?;

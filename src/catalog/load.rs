@@ -68,6 +68,7 @@ struct RawName {
     name: Option<Spanned<String>>,
     #[serde(default)]
     aliases: Vec<Spanned<String>>,
+    means: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -89,6 +90,7 @@ struct RawRoute {
     via: Option<Spanned<String>>,
     official: Option<Spanned<bool>>,
     status: Option<Spanned<Status>>,
+    inference_only: Option<Spanned<bool>>,
     note: Option<Spanned<String>>,
     score: Option<Spanned<f64>>,
     basis: Option<Spanned<Basis>>,
@@ -174,6 +176,7 @@ struct NameDraft {
     at: At,
     name: Option<Set<String>>,
     aliases: Vec<Set<String>>,
+    means: Option<Set<Vec<String>>>,
 }
 
 #[derive(Default)]
@@ -258,9 +261,11 @@ pub fn load(base: &Input<'_>, layers: &[Input<'_>]) -> Result<Catalog> {
                 };
             }
         }
-        for (kind, table) in
-            [(RouteKind::Language, raw.languages), (RouteKind::Target, raw.targets), (RouteKind::Hardware, raw.hardware)]
-        {
+        for (kind, table) in [
+            (RouteKind::Language, raw.languages),
+            (RouteKind::Target, raw.targets),
+            (RouteKind::Hardware, raw.hardware),
+        ] {
             merge_names(&files, index, kind, table, &mut names)?;
         }
         merge_criteria(&files, index, raw.criteria, &mut criteria)?;
@@ -275,7 +280,13 @@ pub fn load(base: &Input<'_>, layers: &[Input<'_>]) -> Result<Catalog> {
         for language in draft.languages.iter().flat_map(|l| &l.value) {
             let id = normalise_name(language);
             if !id.is_empty() && !names.iter().any(|n| n.kind == RouteKind::Language && n.id == id) {
-                names.push(Name { kind: RouteKind::Language, id, name: language.trim().to_string(), aliases: Vec::new() });
+                names.push(Name {
+                    kind: RouteKind::Language,
+                    id,
+                    name: language.trim().to_string(),
+                    aliases: Vec::new(),
+                    means: Vec::new(),
+                });
             }
         }
     }
@@ -449,10 +460,17 @@ fn merge_names(
     for (id, n) in raw {
         check_name_id(files, &id, file, kind.table())?;
         let at = At { file, offset: id.span().start };
-        let draft =
-            into.entry((kind, id.into_inner())).or_insert_with(|| NameDraft { at, name: None, aliases: Vec::new() });
+        let draft = into.entry((kind, id.into_inner())).or_insert_with(|| NameDraft {
+            at,
+            name: None,
+            aliases: Vec::new(),
+            means: None,
+        });
         if let Some(name) = n.name {
             draft.name = Some(set(name, file));
+        }
+        if let Some(means) = n.means {
+            draft.means = Some(set(means, file));
         }
         // A layer adds spellings; it cannot take the base's away.
         draft.aliases.extend(n.aliases.into_iter().map(|a| set(a, file)));
@@ -462,6 +480,7 @@ fn merge_names(
 
 fn finish_names(files: &Files<'_>, drafts: IndexMap<(RouteKind, String), NameDraft>) -> Result<Vec<Name>> {
     let mut out: Vec<Name> = Vec::with_capacity(drafts.len());
+    let mut groups = Vec::new();
     // Every spelling of a kind, so that none means two names.
     let mut taken: BTreeMap<(RouteKind, String), String> =
         drafts.keys().map(|(kind, id)| ((*kind, id.clone()), id.clone())).collect();
@@ -487,7 +506,34 @@ fn finish_names(files: &Files<'_>, drafts: IndexMap<(RouteKind, String), NameDra
                 aliases.push(normal);
             }
         }
-        out.push(Name { kind, id, name: name.value, aliases });
+        out.push(Name { kind, id, name: name.value, aliases, means: Vec::new() });
+        if let Some(means) = n.means {
+            groups.push((out.len() - 1, means));
+        }
+    }
+    // A group stands for names of its kind that are not groups themselves.
+    let group_ids: Vec<(RouteKind, String)> = groups.iter().map(|(i, _)| (out[*i].kind, out[*i].id.clone())).collect();
+    for (index, means) in groups {
+        let (kind, id) = (out[index].kind, out[index].id.clone());
+        let mut members = Vec::new();
+        for written in &means.value {
+            let member = normalise_name(written);
+            let known = out.iter().any(|n| n.kind == kind && n.id == member);
+            if !known || group_ids.contains(&(kind, member.clone())) {
+                let ids: Vec<&str> = out.iter().filter(|n| n.kind == kind).map(|n| n.id.as_str()).collect();
+                return Err(Diagnostic::new(
+                    files.at(means.at),
+                    format!("`{written}` is not a {} a group can stand for.", kind.as_str()),
+                )
+                .field(format!("{}.{id}.means", kind.table()))
+                .hint(Some(unknown_hint(&member, &ids)))
+                .into());
+            }
+            members.push(member);
+        }
+        members.sort();
+        members.dedup();
+        out[index].means = members;
     }
     Ok(out)
 }
@@ -503,23 +549,31 @@ fn route(files: &Files<'_>, file: usize, raw: Spanned<RawRoute>, field: &str) ->
             .hint(Some(why.to_string()))
             .into()
     };
-    let kind = r.kind.ok_or_else(|| missing("kind", r#"Say what it reaches: kind = "language", "target" or "hardware"."#))?;
-    let name = r.name.ok_or_else(|| missing("name", r#"Name what it reaches as the vocabulary does: "r", "browser", "apple"."#))?;
+    let kind =
+        r.kind.ok_or_else(|| missing("kind", r#"Say what it reaches: kind = "language", "target" or "hardware"."#))?;
+    let name = r
+        .name
+        .ok_or_else(|| missing("name", r#"Name what it reaches as the vocabulary does: "r", "browser", "apple"."#))?;
     let via = r.via.ok_or_else(|| missing("via", r#"Name the package, runtime or backend: via = "ExecuTorch"."#))?;
     let official = r.official.ok_or_else(|| {
         missing("official", "Say who maintains it: official = true (the framework's own project) or false (community).")
     })?;
-    let status =
-        r.status.ok_or_else(|| missing("status", r#"Say how alive it is: "active", "maintenance" or "discontinued"."#))?;
+    let status = r
+        .status
+        .ok_or_else(|| missing("status", r#"Say how alive it is: "active", "maintenance" or "discontinued"."#))?;
     let note = r.note.ok_or_else(|| missing("note", "Give a dated sentence on who maintains it and how it stands."))?;
     let basis = r.basis.ok_or_else(|| {
-        missing("basis", r#"Say how the route is known: basis = "article", "inferred" or "outside" (a dated outside source)."#)
+        missing(
+            "basis",
+            r#"Say how the route is known: basis = "article", "inferred" or "outside" (a dated outside source)."#,
+        )
     })?;
     let source = r.source.ok_or_else(|| missing("source", "Name where the route is documented, with a year."))?;
     for (key, text) in [("name", &name), ("via", &via), ("note", &note), ("source", &source)] {
         not_blank(files, &set(text.clone(), file), &format!("{field}.{key}"))?;
     }
     let (official, status) = (*official.get_ref(), *status.get_ref());
+    let inference_only = r.inference_only.is_some_and(|i| *i.get_ref());
     let quality = match r.score {
         Some(score) => {
             let value = *score.get_ref();
@@ -532,7 +586,7 @@ fn route(files: &Files<'_>, file: usize, raw: Spanned<RawRoute>, field: &str) ->
             }
             value
         }
-        None => default_quality(official, status),
+        None => default_quality(official, status, inference_only),
     };
     let route = Route {
         kind: kind.into_inner(),
@@ -540,6 +594,7 @@ fn route(files: &Files<'_>, file: usize, raw: Spanned<RawRoute>, field: &str) ->
         via: via.into_inner().trim().to_string(),
         official,
         status,
+        inference_only,
         note: note.into_inner().trim().to_string(),
         quality,
         basis: basis.into_inner(),
@@ -659,7 +714,11 @@ fn not_blank(files: &Files<'_>, value: &Set<String>, field: &str) -> Result<()> 
     Ok(())
 }
 
-fn finish_criteria(files: &Files<'_>, drafts: IndexMap<String, CriterionDraft>, names: &[Name]) -> Result<Vec<Criterion>> {
+fn finish_criteria(
+    files: &Files<'_>,
+    drafts: IndexMap<String, CriterionDraft>,
+    names: &[Name],
+) -> Result<Vec<Criterion>> {
     if drafts.is_empty() {
         return Err(Diagnostic::new(files.whole(0), "the knowledge base defines no criteria.")
             .field("criteria")
@@ -702,8 +761,7 @@ fn finish_criteria(files: &Files<'_>, drafts: IndexMap<String, CriterionDraft>, 
                 for written in route_names.iter().flat_map(|n| &n.value) {
                     let id = normalise_name(written);
                     if !names.iter().any(|n| n.kind == kind && n.id == id) {
-                        let known: Vec<&str> =
-                            names.iter().filter(|n| n.kind == kind).map(|n| n.id.as_str()).collect();
+                        let known: Vec<&str> = names.iter().filter(|n| n.kind == kind).map(|n| n.id.as_str()).collect();
                         let at = route_names.as_ref().map_or(At { file: 0, offset: 0 }, |n| n.at);
                         return Err(Diagnostic::new(
                             files.at(at),
@@ -1183,7 +1241,8 @@ routes = [
 
     #[test]
     fn a_route_without_its_basis_or_source_is_refused() {
-        let d = diagnostic(&ROUTED.replace(r#", basis = "outside", source = "docs, 2026", score = 4.5"#, ", score = 4.5"));
+        let d =
+            diagnostic(&ROUTED.replace(r#", basis = "outside", source = "docs, 2026", score = 4.5"#, ", score = 4.5"));
         assert_eq!(d.field.as_deref(), Some("frameworks.a.routes[2].basis"), "{d}");
         assert_eq!(d.location.line, Some(35));
         assert!(d.hint.unwrap().contains("outside"));
@@ -1200,12 +1259,15 @@ routes = [
         let d = diagnostic(&ROUTED.replace(r#"name = "r", via = "a4r""#, r#"name = "rr", via = "a4r""#));
         assert_eq!(d.field.as_deref(), Some("frameworks.a.routes[1].name"), "{d}");
         assert!(d.hint.as_deref().unwrap().contains("[languages]"), "{d}");
-        let d = diagnostic(&ROUTED.replace(r#"aliases = ["web"]"#, r#"aliases = ["dotnet"]"#).replace(
-            r#"[languages.julia]"#,
-            "[targets.dotnet]\nname = \"x\"\n[languages.julia]",
-        ));
+        let d = diagnostic(
+            &ROUTED
+                .replace(r#"aliases = ["web"]"#, r#"aliases = ["dotnet"]"#)
+                .replace("[languages.julia]", "[targets.dotnet]\nname = \"x\"\n[languages.julia]"),
+        );
         assert!(d.message.contains("already means"), "{d}");
-        let d = diagnostic(&ROUTED.replace(r#"route_kind = "language""#, "route_kind = \"language\"\nroute_names = [\"cobol\"]"));
+        let d = diagnostic(
+            &ROUTED.replace(r#"route_kind = "language""#, "route_kind = \"language\"\nroute_names = [\"cobol\"]"),
+        );
         assert_eq!(d.field.as_deref(), Some("criteria.langs.route_names"), "{d}");
         let d = diagnostic(&ROUTED.replace("[languages.r]", "[languages.R]"));
         assert!(d.message.contains("not a valid name id"), "{d}");

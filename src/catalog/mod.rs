@@ -226,7 +226,7 @@ impl Reach<'_> {
     pub fn quality(&self, status: Status) -> f64 {
         match self {
             Self::Route(r) => r.quality,
-            Self::Listed => default_quality(true, status),
+            Self::Listed => default_quality(true, status, false),
         }
     }
 }
@@ -235,14 +235,13 @@ impl Framework {
     /// How the framework reaches `name` of `kind`, if it does: the route of
     /// the highest quality that meets a requirement (the first on a tie).
     pub fn reach(&self, kind: RouteKind, name: &str) -> Option<Reach<'_>> {
-        let best = self
-            .routes
-            .iter()
-            .filter(|r| r.kind == kind && r.name == name && r.meets(self.status))
-            .fold(None::<&Route>, |best, r| match best {
+        let best = self.routes.iter().filter(|r| r.kind == kind && r.name == name && r.meets(self.status)).fold(
+            None::<&Route>,
+            |best, r| match best {
                 Some(b) if b.quality >= r.quality => Some(b),
                 _ => Some(r),
-            });
+            },
+        );
         match best {
             Some(r) => Some(Reach::Route(r)),
             None if kind == RouteKind::Language && self.listed.iter().any(|l| l == name) => Some(Reach::Listed),

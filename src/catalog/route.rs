@@ -51,15 +51,17 @@ impl RouteKind {
 }
 
 /// How much a route can be relied on: 0–5, like a score. A route that
-/// names no `score` gets one from who maintains it and how alive it is.
-pub fn default_quality(official: bool, status: Status) -> f64 {
-    match (status, official) {
+/// names no `score` gets one from who maintains it, how alive it is and
+/// whether it only runs trained models.
+pub fn default_quality(official: bool, status: Status, inference_only: bool) -> f64 {
+    let base: f64 = match (status, official) {
         (Status::Active, true) => 5.0,
         (Status::Active, false) => 4.0,
         (Status::Maintenance, true) => 3.0,
-        (Status::Maintenance, false) => 2.5,
-        (Status::Discontinued, _) => 0.0,
-    }
+        (Status::Maintenance, false) => 2.0,
+        (Status::Discontinued, _) => return 0.0,
+    };
+    if inference_only { base - 1.5 } else { base }
 }
 
 /// One way of reaching a framework.
@@ -74,6 +76,9 @@ pub struct Route {
     pub official: bool,
     /// The route's own status, relative to its framework.
     pub status: Status,
+    /// It runs models trained elsewhere (an export into another runtime),
+    /// but does not train them.
+    pub inference_only: bool,
     /// A dated sentence on who maintains it and how it stands.
     pub note: String,
     /// 0–5: how well the route serves, for criteria that routes decide.
@@ -86,11 +91,18 @@ pub struct Route {
 }
 
 impl Route {
-    /// Whether the route meets a requirement. A discontinued route of a
-    /// maintained framework does not; a framework that is not maintained is
-    /// judged as it stood (the inactive policy decides whether it is shown).
+    /// Whether the route meets a requirement: an active route does, and a
+    /// first-party one in maintenance (with a warning); a community route
+    /// nobody develops any more does not. A framework that is not maintained
+    /// is judged as it stood (the inactive policy decides whether it is
+    /// shown at all).
     pub fn meets(&self, framework_status: Status) -> bool {
-        self.status != Status::Discontinued || !framework_status.is_maintained()
+        match self.status {
+            _ if !framework_status.is_maintained() => true,
+            Status::Active => true,
+            Status::Maintenance => self.official,
+            Status::Discontinued => false,
+        }
     }
 
     /// "first-party" or "community".
@@ -108,6 +120,16 @@ pub struct Name {
     pub name: String,
     /// Other spellings, normalised: `csharp`, `dotnet`.
     pub aliases: Vec<String>,
+    /// For a group ("mobile"), the names it stands for; empty otherwise.
+    pub means: Vec<String>,
+}
+
+impl Name {
+    /// The ids a requirement of this name stands for: the group's members,
+    /// or the name itself.
+    pub fn ids(&self) -> Vec<String> {
+        if self.means.is_empty() { vec![self.id.clone()] } else { self.means.clone() }
+    }
 }
 
 /// A maintained option the knowledge base names without scoring it: where
@@ -139,14 +161,13 @@ pub enum Lookup {
 pub fn lookup(names: &[Name], kind: RouteKind, written: &str) -> Lookup {
     let wanted = normalise_name(written);
     let of_kind = || names.iter().filter(move |n| n.kind == kind);
-    if let Some(n) = of_kind().find(|n| {
-        n.id == wanted || normalise_name(&n.name) == wanted || n.aliases.contains(&wanted)
-    }) {
+    if let Some(n) =
+        of_kind().find(|n| n.id == wanted || normalise_name(&n.name) == wanted || n.aliases.contains(&wanted))
+    {
         return Lookup::Known(n.id.clone());
     }
-    let spellings: Vec<&str> = of_kind()
-        .flat_map(|n| std::iter::once(n.id.as_str()).chain(n.aliases.iter().map(String::as_str)))
-        .collect();
+    let spellings: Vec<&str> =
+        of_kind().flat_map(|n| std::iter::once(n.id.as_str()).chain(n.aliases.iter().map(String::as_str))).collect();
     // Very short names ("c", "r", "go") are too alike for a guess to help.
     match crate::error::closest(&wanted, spellings.iter().copied().filter(|s| s.chars().count() > 2)) {
         Some(guess) if wanted.chars().count() > 2 => {
@@ -169,6 +190,7 @@ mod tests {
             id: id.to_string(),
             name: shown.to_string(),
             aliases: aliases.iter().map(ToString::to_string).collect(),
+            means: Vec::new(),
         };
         vec![
             name(RouteKind::Language, "python", "Python", &[]),
@@ -176,6 +198,10 @@ mod tests {
             name(RouteKind::Language, "r", "R", &[]),
             name(RouteKind::Target, "browser", "web browsers", &["web"]),
             name(RouteKind::Hardware, "apple", "Apple silicon", &["mps", "apple_silicon"]),
+            Name {
+                means: vec!["android".into(), "ios".into()],
+                ..name(RouteKind::Target, "mobile", "phones", &["phone"])
+            },
         ]
     }
 
@@ -188,6 +214,8 @@ mod tests {
         assert_eq!(lookup(&n, RouteKind::Target, "Web"), Lookup::Known("browser".into()));
         assert_eq!(lookup(&n, RouteKind::Hardware, "Apple Silicon"), Lookup::Known("apple".into()));
         assert_eq!(lookup(&n, RouteKind::Hardware, "apple-silicon"), Lookup::Known("apple".into()));
+        assert_eq!(lookup(&n, RouteKind::Target, "Phone"), Lookup::Known("mobile".into()));
+        assert_eq!(n.last().unwrap().ids(), ["android", "ios"]);
     }
 
     #[test]
@@ -215,6 +243,7 @@ mod tests {
             via: "Swift for TensorFlow".into(),
             official: true,
             status,
+            inference_only: false,
             note: String::new(),
             quality: 0.0,
             basis: Basis::Outside,
@@ -224,7 +253,10 @@ mod tests {
         assert!(!route(Status::Discontinued).meets(Status::Active));
         assert!(route(Status::Discontinued).meets(Status::Discontinued));
         assert!(route(Status::Maintenance).meets(Status::Active));
-        assert!((default_quality(true, Status::Active) - 5.0).abs() < f64::EPSILON);
-        assert!(default_quality(false, Status::Maintenance) < default_quality(true, Status::Maintenance));
+        let community = Route { official: false, ..route(Status::Maintenance) };
+        assert!(!community.meets(Status::Active), "a community route in maintenance is not relied on");
+        assert!((default_quality(true, Status::Active, false) - 5.0).abs() < f64::EPSILON);
+        assert!((default_quality(true, Status::Active, true) - 3.5).abs() < f64::EPSILON);
+        assert!(default_quality(false, Status::Maintenance, false) < default_quality(true, Status::Maintenance, false));
     }
 }
