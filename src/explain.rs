@@ -98,7 +98,7 @@ pub struct Advice {
     pub shortfall: Option<String>,
     /// How far each weight may move before the top pick changes, when the
     /// method allows an exact answer (the weighted sum).
-    pub sensitivity: Option<crate::tune::sensitivity::Sensitivity>,
+    pub sensitivity: Option<crate::score::sensitivity::Sensitivity>,
 }
 
 /// A requirement that rules out every framework of some group.

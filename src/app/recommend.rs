@@ -72,7 +72,7 @@ pub fn advise(
         .map(|mut profile| {
             profile.require.inactive = policy.or(profile.require.inactive).or(Some(default));
             let ranking = rank(catalog, &matrix, &profile, method);
-            let sensitivity = if exact { crate::tune::sensitivity::analyse(catalog, &profile) } else { None };
+            let sensitivity = if exact { crate::score::sensitivity::analyse(catalog, &profile) } else { None };
             Advice { sensitivity, ..explain(catalog, &matrix, profile, ranking) }
         })
         .collect()

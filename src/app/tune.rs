@@ -14,10 +14,11 @@ use crate::profile::Profile;
 use crate::report::tune::{RobustnessDoc, SensitivityDoc};
 use crate::report::{Format, Options};
 use crate::sanitize;
+use crate::score::sensitivity;
 use crate::score::{Matrix, rank};
 use crate::tune::fit::{self, Decision, FitOutcome};
 use crate::tune::robustness::{self, Settings, Spread};
-use crate::tune::{sensitivity, write};
+use crate::tune::write;
 
 use super::settings::Settings as RunSettings;
 use super::{file_stem, load_catalog, load_catalog_replacing, load_catalog_with, read_input, toml_files};
