@@ -13,7 +13,6 @@ pub mod settings;
 mod tune;
 
 pub use batch::template;
-pub use recommend::advise;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
