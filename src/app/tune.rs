@@ -134,7 +134,7 @@ fn load_decisions(
         let mut respondent = Respondent::default();
         let boxed = |d: Box<Diagnostic>| Error::Invalid(d);
         if matches!(extension.as_deref(), Some("jsonl" | "ndjson")) {
-            let file = std::fs::File::open(path).map_err(|e| super::read_error(path, e))?;
+            let file = std::fs::File::open(path).map_err(|e| crate::error::read_error(path, e))?;
             let mut reader = std::io::BufReader::new(file);
             let (mut buf, mut number) = (Vec::new(), 0u64);
             loop {
@@ -159,7 +159,7 @@ fn load_decisions(
         } else if matches!(extension.as_deref(), Some("toml")) {
             profiles.push(load_profile(path, catalog)?);
         } else {
-            let file = std::fs::File::open(path).map_err(|e| super::read_error(path, e))?;
+            let file = std::fs::File::open(path).map_err(|e| crate::error::read_error(path, e))?;
             let long = guard::LongRecords::default();
             let (layout, mut reader) = open_csv(guard::RecordGuard::new(file, long.clone()), &name, catalog, false)?;
             let mut record = csv::ByteRecord::new();

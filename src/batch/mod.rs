@@ -11,6 +11,7 @@ pub mod guard;
 pub mod scorer;
 pub mod source;
 pub mod team;
+pub mod template;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Read, Write};
