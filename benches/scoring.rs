@@ -6,10 +6,10 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use dlpick::batch::scorer::{RowRequire, Scorer};
 use dlpick::catalog::Catalog;
 use dlpick::explain::explain;
 use dlpick::profile::{Profile, Require};
+use dlpick::score::rows::{RowRequire, Scorer};
 use dlpick::score::{Matrix, MethodId, rank};
 
 fn needs(catalog: &Catalog, seed: usize) -> Vec<f64> {

@@ -213,6 +213,31 @@ impl From<Diagnostic> for Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The error for an input that cannot be read; a missing file gets a "did
+/// you mean" when a near-named file stands beside it (the one look at the
+/// file system here, made only once reading has failed).
+pub fn read_error(path: &Path, e: std::io::Error) -> Error {
+    match similar_file(path).filter(|_| e.kind() == std::io::ErrorKind::NotFound) {
+        Some(guess) => Diagnostic::new(Location::file(path.display().to_string()), format!("cannot read it: {e}."))
+            .hint(Some(format!("Did you mean `{}`?", guess.display())))
+            .into(),
+        None => Error::io("read", path, e),
+    }
+}
+
+/// A file beside a missing `path` whose name is close to its name.
+fn similar_file(path: &Path) -> Option<PathBuf> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let wanted = path.file_name()?.to_str()?;
+    let names: Vec<String> =
+        std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
+    // Keep the path as the user wrote it: `survey.csv`, not `./survey.csv`.
+    closest(wanted, names.iter().map(String::as_str)).map(|name| path.with_file_name(name))
+}
+
 /// The candidate closest to `input`, when one is close enough to be a typo.
 /// Inputs longer than [`crate::sanitize::SIMILARITY_MAX`] bytes get none: the
 /// similarity is quadratic in the length, and nobody mistypes a name that long.

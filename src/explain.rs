@@ -13,7 +13,8 @@ use std::fmt::Write as _;
 
 use crate::catalog::Catalog;
 use crate::profile::{InactivePolicy, Profile};
-use crate::score::{Detail, Exclusion, Matrix, Ranking, Reason, Reference, WeightedSum, round1};
+use crate::score::sensitivity::{self, Sensitivity};
+use crate::score::{Detail, Exclusion, Matrix, MethodId, Ranking, Reason, Reference, WeightedSum, rank, round1};
 
 /// A criterion the profile rates ≥ this …
 pub const CONCERN_NEED: f64 = 3.0;
@@ -98,7 +99,7 @@ pub struct Advice {
     pub shortfall: Option<String>,
     /// How far each weight may move before the top pick changes, when the
     /// method allows an exact answer (the weighted sum).
-    pub sensitivity: Option<crate::tune::sensitivity::Sensitivity>,
+    pub sensitivity: Option<Sensitivity>,
 }
 
 /// A requirement that rules out every framework of some group.
@@ -212,6 +213,32 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
         sensitivity: None,
         profile,
     }
+}
+
+/// Advice for each profile: ranked, explained and, under the weighted sum
+/// (the method with an exact answer), with the winner's sensitivity. What
+/// `recommend`, `ask` and the survey server show. The policy for
+/// unmaintained frameworks is `policy` when given (a flag), else the
+/// profile's own, else `default`.
+pub fn advise(
+    catalog: &Catalog,
+    profiles: Vec<Profile>,
+    method: MethodId,
+    policy: Option<InactivePolicy>,
+    default: InactivePolicy,
+) -> Vec<Advice> {
+    let matrix = Matrix::new(catalog);
+    let exact = method == MethodId::WeightedSum;
+    let method = method.method();
+    profiles
+        .into_iter()
+        .map(|mut profile| {
+            profile.require.inactive = policy.or(profile.require.inactive).or(Some(default));
+            let ranking = rank(catalog, &matrix, &profile, method);
+            let sensitivity = if exact { sensitivity::analyse(catalog, &profile) } else { None };
+            Advice { sensitivity, ..explain(catalog, &matrix, profile, ranking) }
+        })
+        .collect()
 }
 
 fn contributions(

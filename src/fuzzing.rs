@@ -11,12 +11,12 @@
 
 use std::sync::LazyLock;
 
-use crate::batch::scorer::Scorer;
 use crate::batch::source::{Respondent, open_csv, parse_csv_row, parse_json_row};
 use crate::catalog::Catalog;
 use crate::explain::explain;
 use crate::profile::{Draft, Profile, Require};
 use crate::report::Report as _;
+use crate::score::rows::Scorer;
 use crate::score::{Matrix, MethodId, rank};
 
 const METHODS: [MethodId; 3] = [MethodId::WeightedSum, MethodId::WeightedProduct, MethodId::Topsis];

@@ -26,6 +26,11 @@ pub struct Profile {
     pub chosen: Option<usize>,
 }
 
+/// What each step of the 0–5 need scale means, in every questionnaire and
+/// report.
+pub const NEED_LABELS: [&str; 6] =
+    ["doesn't matter", "nice to have", "somewhat important", "important", "very important", "critical"];
+
 /// What to do with frameworks that are no longer maintained (status not
 /// `active`). Advice is for a decision made today, so by default they do
 /// not compete: they are shown for reference, as the article's view.

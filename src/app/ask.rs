@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use crate::ask::{self, Prefill, interactive, scripted};
 use crate::cli::{AskArgs, Cli};
 use crate::error::{Error, Result};
+use crate::explain::advise;
 use crate::report::Options;
 
-use super::recommend::advise;
 use super::settings::Settings;
 use super::{file_stem, load_catalog_with, read_input};
 

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use crate::batch::source::{EXTRA_COLUMNS, open_csv_raw};
+use crate::batch::source::open_csv_raw;
 use crate::batch::{self, Observer, Source, TomlFile};
 use crate::catalog::Catalog;
 use crate::cli::{BatchArgs, Cli, InputFormat};
@@ -30,7 +30,7 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
     let method = settings.method(args.method.map(Into::into));
     let inactive = args.policy.policy().unwrap_or(settings.inactive.value);
     if args.template {
-        let text = template(&catalog, args.with_questions);
+        let text = batch::template::template(&catalog, args.with_questions);
         super::deliver(&text, &crate::cli::OutputArgs { format: None, out: args.out.clone(), force: args.force })?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -133,7 +133,7 @@ fn open(input: &Path, args: &BatchArgs, catalog: &Catalog, quiet: bool) -> Resul
     let (reader, size): (Box<dyn Read + Send>, Option<u64>) = if stdin {
         (Box::new(std::io::stdin()), None)
     } else {
-        let file = std::fs::File::open(input).map_err(|e| super::read_error(input, e))?;
+        let file = std::fs::File::open(input).map_err(|e| crate::error::read_error(input, e))?;
         let size = file.metadata().ok().map(|m| m.len());
         (Box::new(file), size)
     };
@@ -167,25 +167,6 @@ fn check_json_lines(reader: &mut dyn std::io::BufRead, name: &str) -> Result<()>
         "{name}: this is not JSON Lines: each line must be a JSON object starting with `{{`. \
          If it is CSV, name it .csv or pass --input-format csv."
     )))
-}
-
-/// The survey header, and optionally each column's question as a comment row.
-pub fn template(catalog: &Catalog, with_questions: bool) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["name", "team"];
-    header.extend(catalog.criterion_ids());
-    header.extend(EXTRA_COLUMNS);
-    let _ = w.write_record(&header);
-    if with_questions {
-        let mut questions = vec!["# respondent's name".to_string(), "team (optional)".to_string()];
-        questions
-            .extend(catalog.criteria.iter().map(|c| format!("{} (0 = doesn't matter … 5 = critical)", c.question)));
-        questions.push("API languages you need, e.g. python;r".to_string());
-        questions.push("Frameworks no longer maintained: separate (for reference), rank or exclude".to_string());
-        questions.push("Frameworks to rule out, e.g. theano;cntk".to_string());
-        let _ = w.write_record(&questions);
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 /// Where rows go: standard output, or an [`AtomicFile`] committed only when

@@ -12,15 +12,12 @@ mod serve;
 pub mod settings;
 mod tune;
 
-pub use batch::template;
-pub use recommend::advise;
-
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::catalog::{Catalog, Input};
 use crate::cli::{Cli, Command, OutputArgs};
-use crate::error::{Diagnostic, Error, Location, Result};
+use crate::error::{Error, Result};
 use crate::report::{Options, Provenance};
 use crate::{limits, output};
 
@@ -98,32 +95,8 @@ pub fn read_input(path: &Path) -> Result<(String, String)> {
             std::io::Error::new(std::io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"),
         )),
         Err(limits::ReadError::Io(e)) if stdin => Err(Error::io("read", shown, e)),
-        Err(limits::ReadError::Io(e)) => Err(read_error(path, e)),
+        Err(limits::ReadError::Io(e)) => Err(crate::error::read_error(path, e)),
     }
-}
-
-/// The error for an input that cannot be read; a missing file gets a "did
-/// you mean" when a near-named file stands beside it.
-pub fn read_error(path: &Path, e: std::io::Error) -> Error {
-    match similar_file(path).filter(|_| e.kind() == std::io::ErrorKind::NotFound) {
-        Some(guess) => Diagnostic::new(Location::file(path.display().to_string()), format!("cannot read it: {e}."))
-            .hint(Some(format!("Did you mean `{}`?", guess.display())))
-            .into(),
-        None => Error::io("read", path, e),
-    }
-}
-
-/// A file beside a missing `path` whose name is close to its name.
-fn similar_file(path: &Path) -> Option<PathBuf> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let wanted = path.file_name()?.to_str()?;
-    let names: Vec<String> =
-        std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
-    // Keep the path as the user wrote it: `survey.csv`, not `./survey.csv`.
-    crate::error::closest(wanted, names.iter().map(String::as_str)).map(|name| path.with_file_name(name))
 }
 
 /// The name a profile gets when it has none: its file stem.

@@ -6,9 +6,8 @@ use std::process::ExitCode;
 use crate::catalog::Catalog;
 use crate::cli::{Cli, RecommendArgs};
 use crate::error::{Diagnostic, Error, Location, Result, unknown_hint};
-use crate::explain::{Advice, explain};
-use crate::profile::{Draft, Given, InactivePolicy, Profile};
-use crate::score::{Matrix, rank};
+use crate::explain::advise;
+use crate::profile::{Draft, Given};
 
 use super::settings::Settings;
 use super::{deliver, file_stem, load_catalog_with, read_input, report_options};
@@ -53,29 +52,6 @@ pub fn run(cli: &Cli, args: &RecommendArgs) -> Result<ExitCode> {
     let text = settings.format(args.output.format).report().advice(&catalog, &advice, &options)?;
     deliver(&text, &args.output)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Rank and explain each profile. The policy for unmaintained frameworks is
-/// `policy` when given (a flag), else the profile's own, else `default`.
-pub fn advise(
-    catalog: &Catalog,
-    profiles: Vec<Profile>,
-    method: crate::score::MethodId,
-    policy: Option<InactivePolicy>,
-    default: InactivePolicy,
-) -> Vec<Advice> {
-    let matrix = Matrix::new(catalog);
-    let exact = method == crate::score::MethodId::WeightedSum;
-    let method = method.method();
-    profiles
-        .into_iter()
-        .map(|mut profile| {
-            profile.require.inactive = policy.or(profile.require.inactive).or(Some(default));
-            let ranking = rank(catalog, &matrix, &profile, method);
-            let sensitivity = if exact { crate::tune::sensitivity::analyse(catalog, &profile) } else { None };
-            Advice { sensitivity, ..explain(catalog, &matrix, profile, ranking) }
-        })
-        .collect()
 }
 
 /// `ID=N` from `--need`, checked against the knowledge base.

@@ -14,10 +14,11 @@ use crate::profile::Profile;
 use crate::report::tune::{RobustnessDoc, SensitivityDoc};
 use crate::report::{Format, Options};
 use crate::sanitize;
+use crate::score::sensitivity;
 use crate::score::{Matrix, rank};
 use crate::tune::fit::{self, Decision, FitOutcome};
 use crate::tune::robustness::{self, Settings, Spread};
-use crate::tune::{sensitivity, write};
+use crate::tune::write;
 
 use super::settings::Settings as RunSettings;
 use super::{file_stem, load_catalog, load_catalog_replacing, load_catalog_with, read_input, toml_files};
@@ -133,7 +134,7 @@ fn load_decisions(
         let mut respondent = Respondent::default();
         let boxed = |d: Box<Diagnostic>| Error::Invalid(d);
         if matches!(extension.as_deref(), Some("jsonl" | "ndjson")) {
-            let file = std::fs::File::open(path).map_err(|e| super::read_error(path, e))?;
+            let file = std::fs::File::open(path).map_err(|e| crate::error::read_error(path, e))?;
             let mut reader = std::io::BufReader::new(file);
             let (mut buf, mut number) = (Vec::new(), 0u64);
             loop {
@@ -158,7 +159,7 @@ fn load_decisions(
         } else if matches!(extension.as_deref(), Some("toml")) {
             profiles.push(load_profile(path, catalog)?);
         } else {
-            let file = std::fs::File::open(path).map_err(|e| super::read_error(path, e))?;
+            let file = std::fs::File::open(path).map_err(|e| crate::error::read_error(path, e))?;
             let long = guard::LongRecords::default();
             let (layout, mut reader) = open_csv(guard::RecordGuard::new(file, long.clone()), &name, catalog, false)?;
             let mut record = csv::ByteRecord::new();

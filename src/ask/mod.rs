@@ -14,12 +14,7 @@ use std::fmt::Write as _;
 
 use crate::catalog::Catalog;
 use crate::error::Result;
-use crate::profile::{Draft, InactivePolicy, Profile};
-use crate::report::setup::QuestionLine;
-
-/// What each step of the 0–5 scale means.
-pub const NEED_LABELS: [&str; 6] =
-    ["doesn't matter", "nice to have", "somewhat important", "important", "very important", "critical"];
+use crate::profile::{Draft, InactivePolicy, NEED_LABELS, Profile};
 
 /// The scale in one line, for prompts and printed questions.
 pub fn scale_hint() -> String {
@@ -166,6 +161,17 @@ pub fn answer_format(catalog: &Catalog, q: Question) -> String {
         Question::Inactive => "separate (the default), rank or exclude".to_string(),
         Question::Exclude => format!("framework ids separated by `;`, from: {}", catalog.framework_ids().join(", ")),
     }
+}
+
+/// One question as `ask --print-questions` lists it.
+pub struct QuestionLine {
+    /// "1", or a letter for the constraint questions in pairwise mode.
+    pub label: String,
+    /// What the answer sets ("debuggability", "languages").
+    pub key: String,
+    pub text: String,
+    /// How to answer on one line.
+    pub answer: String,
 }
 
 /// `dlpick ask --print-questions`: the questions in order, for the report

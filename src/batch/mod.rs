@@ -8,9 +8,9 @@
 
 pub mod consensus;
 pub mod guard;
-pub mod scorer;
 pub mod source;
 pub mod team;
+pub mod template;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Read, Write};
@@ -23,7 +23,7 @@ use crossbeam_channel::bounded;
 use crate::report::Format;
 use crate::report::rows::CsvReasons;
 pub use crate::report::rows::{NO_MATCH, RowFormatter};
-use scorer::{Pick, Scorer, WholeNeeds};
+use crate::score::rows::{Pick, Scorer, WholeNeeds};
 use source::{Column, Layout, Place, Records, Respondent, parse_csv_row, parse_json_row, parse_toml_file};
 pub use team::{TeamAcc, TeamResult};
 

@@ -10,10 +10,10 @@ use std::fmt::Write as _;
 
 use serde::Deserialize;
 
-use super::scorer::{RowRequire, Scorer};
 use crate::catalog::{Catalog, SCALE_MAX};
 use crate::error::{Diagnostic, Location, Result, did_you_mean, unknown_hint};
 use crate::profile::{Draft, Given, InactivePolicy, Profile, states_no_needs};
+use crate::score::rows::{RowRequire, Scorer};
 
 /// What a CSV column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -22,11 +22,11 @@
 use std::collections::BTreeMap;
 
 use super::consensus::{self, Rule, Tally};
-use super::scorer::{Pick, RowRequire, Scorer};
 use super::source::Respondent;
 use crate::catalog::Catalog;
 use crate::explain::{Advice, explain};
 use crate::profile::InactivePolicy;
+use crate::score::rows::{Pick, RowRequire, Scorer};
 use crate::score::{rank, tie_key};
 
 /// Examples kept per list (largest regrets, dissenters, conflicts).
@@ -539,7 +539,7 @@ fn with_teams<R>(
     options: &super::Options,
     f: impl FnOnce(&[TeamResult], &crate::report::teams::Overview) -> R,
 ) -> crate::Result<R> {
-    let scorer = super::scorer::Scorer::new(catalog, options.method, options.inactive)?;
+    let scorer = Scorer::new(catalog, options.method, options.inactive)?;
     let context = Context::new(catalog, &scorer, options.approval_margin);
     let teams: Vec<TeamResult> = summary.teams.iter().map(|(name, acc)| acc.finish(&context, name)).collect();
     let mut everyone = TeamAcc::new(catalog.criteria.len(), catalog.frameworks.len());

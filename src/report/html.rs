@@ -12,11 +12,11 @@ use super::numbers::count_of;
 use super::svg::{Bar, bar_chart, escape};
 use super::teams::Overview;
 use super::{Options, Report};
-use crate::ask::NEED_LABELS;
 use crate::batch::team::TeamResult;
 use crate::catalog::{Catalog, Status};
 use crate::error::Result;
 use crate::explain::{Advice, Explained, Point, citation, exclusion_text, num};
+use crate::profile::NEED_LABELS;
 use crate::score::round1;
 
 pub struct Html;

@@ -11,10 +11,10 @@ use serde::Serialize;
 
 use super::Format;
 use super::layout::{hang, wrap};
-use crate::batch::scorer::Pick;
 use crate::catalog::Catalog;
 use crate::sanitize;
 use crate::score::round1;
+use crate::score::rows::Pick;
 
 /// Formats rows for one run.
 pub struct RowFormatter {

@@ -4,6 +4,7 @@
 
 use super::layout::{Table, hang, wrap};
 use super::numbers::count_of;
+use crate::ask::QuestionLine;
 use crate::catalog::Catalog;
 use crate::sanitize;
 
@@ -61,17 +62,6 @@ pub fn checked(path: &str, what: &Checked, width: usize) -> String {
         Checked::Survey { rows } => format!("(survey: {})", count_of(*rows, "valid row", "valid rows")),
     };
     hang(&format!("ok  {}  ", sanitize::text(path)), &what, width)
-}
-
-/// One question as `ask --print-questions` lists it.
-pub struct QuestionLine {
-    /// "1", or a letter for the constraint questions in pairwise mode.
-    pub label: String,
-    /// What the answer sets ("debuggability", "languages").
-    pub key: String,
-    pub text: String,
-    /// How to answer on one line.
-    pub answer: String,
 }
 
 /// `dlpick ask --print-questions`; with `pairwise`, the comparison format

@@ -11,9 +11,9 @@ use super::numbers::{bound, count_of, num, percent, percent1};
 use crate::catalog::Catalog;
 use crate::explain::{join_and, ordinal};
 use crate::sanitize;
+use crate::score::sensitivity::{CriterionSensitivity, Flip, Sensitivity};
 use crate::tune::fit::{Agreement, FitOutcome, FitVerdict};
 use crate::tune::robustness::{Robustness, Spread};
-use crate::tune::sensitivity::{CriterionSensitivity, Flip, Sensitivity};
 
 /// A profile's sensitivity, ready to render.
 pub struct SensitivityDoc<'a> {

@@ -5,6 +5,8 @@
 //! methods share: the knowledge base as a dense [`Matrix`], hard constraints,
 //! and a deterministic ranking (ties broken by framework id).
 
+pub mod rows;
+pub mod sensitivity;
 mod topsis;
 mod weighted_product;
 mod weighted_sum;

@@ -132,7 +132,7 @@ pub fn recommendation_page(
     edit_path: &str,
 ) -> Result<String> {
     let profile = crate::profile::Profile::from_toml(&response.profile, "<stored response>", &response.name, catalog)?;
-    let advice = crate::app::advise(catalog, vec![profile], MethodId::WeightedSum, None, InactivePolicy::default());
+    let advice = crate::explain::advise(catalog, vec![profile], MethodId::WeightedSum, None, InactivePolicy::default());
     let mut body = format!(
         "<header><h1>Your recommendation</h1><p class=\"meta\">Answers from {}{}, saved {} UTC.</p></header>\
          <p class=\"saved\" role=\"status\">Your answers are saved. The survey's organiser sees them in the team's results.</p>\

@@ -10,8 +10,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::ask::{self, NEED_LABELS, Question};
+use crate::ask::{self, Question};
 use crate::catalog::Catalog;
+use crate::profile::NEED_LABELS;
 use crate::report::svg::escape;
 
 /// The form's answers as typed, by field name (`name`, `team`, question keys).

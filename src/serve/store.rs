@@ -307,7 +307,7 @@ pub fn counts(conn: &Connection) -> rusqlite::Result<(u64, u64)> {
 /// only (for `dlpick batch survey.db`).
 pub fn read_current(path: &Path) -> Result<Vec<Response>> {
     if let Err(e) = std::fs::metadata(path) {
-        return Err(crate::app::read_error(path, e));
+        return Err(crate::error::read_error(path, e));
     }
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|e| db_error(path, &e))?;

@@ -1,12 +1,13 @@
 //! `dlpick tune`: how stable a recommendation is, and weights calibrated
 //! against decisions teams actually made.
 //!
-//! - [`sensitivity`]: exact breakpoints of each criterion's weight;
+//! - exact breakpoints of each criterion's weight: pure weighted-sum
+//!   maths, so they live with scoring ([`crate::score::sensitivity`]) and
+//!   advice can carry them;
 //! - [`robustness`]: rank acceptability under sampled weights (SMAA);
 //! - [`fit`]: global weights learned from past decisions, written back by
 //!   [`write`] without touching anything but the numbers.
 
 pub mod fit;
 pub mod robustness;
-pub mod sensitivity;
 pub mod write;

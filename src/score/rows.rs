@@ -8,11 +8,11 @@
 //! [`WeightedSum`](crate::score::WeightedSum), so a row scores the same here
 //! as through `dlpick recommend`.
 
+use super::{Matrix, MethodId, tie_key};
 use crate::catalog::{Catalog, SCALE_MAX};
 use crate::error::{Error, Result};
 use crate::explain::{STRENGTH_SCORE, num};
 use crate::profile::InactivePolicy;
-use crate::score::{Matrix, MethodId, tie_key};
 
 /// Hard constraints of one respondent, as bit masks over frameworks and
 /// languages.

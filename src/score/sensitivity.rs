@@ -6,9 +6,9 @@
 //! d0 + e_k·d1. Each rival therefore gives one breakpoint, a bound above or
 //! below; the winner's interval is the tightest pair. No sampling.
 
+use super::{Matrix, weighted_sum_ranking};
 use crate::catalog::Catalog;
 use crate::profile::Profile;
-use crate::score::{Matrix, weighted_sum_ranking};
 
 /// What happens at one end of the interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -89,7 +89,7 @@ pub fn winner(matrix: &Matrix, e: &[f64], candidates: &[usize]) -> Option<usize>
 /// Analyse `profile`; `None` when no framework passes its constraints.
 pub fn analyse(catalog: &Catalog, profile: &Profile) -> Option<Sensitivity> {
     let matrix = Matrix::new(catalog);
-    let candidates = crate::score::candidates(catalog, &profile.require);
+    let candidates = super::candidates(catalog, &profile.require);
     let e = matrix.effective_weights(&profile.needs);
     let w = winner(&matrix, &e, &candidates)?;
     let criteria = (0..matrix.criteria)
