@@ -346,10 +346,15 @@ impl Catalog {
     /// "3.4 PyTorch", "inferred from 4 Comparison: MXNet",
     /// "outside the article: Apache Attic, 2023".
     pub fn citation(&self, attribute: &Attribute) -> String {
-        match attribute.basis {
-            Basis::Article => attribute.source.clone(),
-            Basis::Inferred => format!("inferred from {}", attribute.source),
-            Basis::Outside => format!("outside {}: {}", self.about.cited_as, attribute.source),
+        self.cite(attribute.basis, &attribute.source)
+    }
+
+    /// A source as a citation reads, given how it is known.
+    pub fn cite(&self, basis: Basis, source: &str) -> String {
+        match basis {
+            Basis::Article => source.to_string(),
+            Basis::Inferred => format!("inferred from {source}"),
+            Basis::Outside => format!("outside {}: {source}", self.about.cited_as),
         }
     }
 
@@ -386,8 +391,14 @@ mod tests {
         }
         assert_eq!(
             catalog.framework_ids(),
-            ["caffe2", "cntk", "keras", "mxnet", "pytorch", "scikit_learn", "tensorflow", "theano"]
+            ["caffe2", "cntk", "jax", "keras", "mxnet", "pytorch", "scikit_learn", "tensorflow", "theano"]
         );
+        let article: Vec<&str> = catalog.frameworks.iter().filter(|f| f.article).map(|f| f.id.as_str()).collect();
+        assert_eq!(article, ["caffe2", "cntk", "keras", "mxnet", "pytorch", "scikit_learn", "tensorflow", "theano"]);
+        for f in &catalog.frameworks {
+            assert!(f.routes.iter().any(|r| r.kind == RouteKind::Language), "{} has no language route", f.id);
+        }
+        assert!(!catalog.pointers.is_empty());
         let sklearn = &catalog.frameworks[catalog.framework_index("scikit_learn").unwrap()];
         assert!(!sklearn.deep_learning);
         for id in ["theano", "caffe2", "mxnet", "cntk"] {

@@ -377,7 +377,12 @@ fn score_grid(catalog: &Catalog, a: &Advice, shown: &[Explained]) -> String {
             num(need)
         );
         for e in shown {
-            let score = catalog.frameworks[e.framework].attributes[c].score;
+            // The profile's own score: routes may have decided it.
+            let score = e
+                .contributions
+                .iter()
+                .find(|x| x.criterion == c)
+                .map_or(catalog.frameworks[e.framework].attributes[c].score, |x| x.score);
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let tenths = ((score / 5.0).clamp(0.0, 1.0) * 10.0).round() as usize;
             let _ = write!(
@@ -403,7 +408,6 @@ fn points_table(catalog: &Catalog, e: &Explained) -> String {
     head(&mut s, &[("", "Kind"), ("", "Criterion"), ("num", "Score"), ("", "Evidence"), ("", "Source")]);
     s.push_str("<tbody>");
     for (kind, p) in rows {
-        let a = &catalog.frameworks[e.framework].attributes[p.criterion];
         let kind_class = format!("inline kind-{kind}");
         row(
             &mut s,
@@ -411,8 +415,8 @@ fn points_table(catalog: &Catalog, e: &Explained) -> String {
                 (&kind_class, "", kind.to_string()),
                 ("inline", "Criterion", escape(&catalog.criteria[p.criterion].name)),
                 ("num inline", "Score", format!("{}/5", num(p.score))),
-                ("", "Evidence", escape(&a.evidence)),
-                ("", "Source", escape(&citation(catalog, e.framework, p.criterion))),
+                ("", "Evidence", escape(&p.evidence.text)),
+                ("", "Source", escape(&p.evidence.citation)),
             ],
         );
     }

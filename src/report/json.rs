@@ -10,7 +10,7 @@ use super::{Options, Report};
 use crate::batch::team::TeamResult;
 use crate::catalog::{Catalog, Criterion, Framework, SourceFile};
 use crate::error::Result;
-use crate::explain::{Advice, Explained, Point, citation, evidence_phrase, exclusion_text};
+use crate::explain::{Advice, Explained, Point, citation, evidence_phrase, exclusion_text, route_of};
 use crate::score::{Detail, round1};
 use crate::tune::fit::FitOutcome;
 
@@ -55,6 +55,50 @@ struct ProfileView<'a> {
     /// How far the weights may move before the top pick changes (the
     /// weighted sum only).
     robustness: Option<String>,
+    /// Maintained options not scored by dlpick, for required names nothing
+    /// here reaches or reaches only through the community.
+    pointers: Vec<PointerView<'a>>,
+}
+
+/// A route as JSON shows it, in `frameworks` and in a ranking.
+#[derive(Serialize)]
+pub(super) struct RouteView<'a> {
+    kind: &'a str,
+    name: &'a str,
+    via: &'a str,
+    official: bool,
+    status: &'a str,
+    inference_only: bool,
+    quality: f64,
+    note: &'a str,
+    basis: &'a str,
+    source: &'a str,
+}
+
+impl<'a> RouteView<'a> {
+    pub(super) fn new(route: &'a crate::catalog::Route) -> Self {
+        Self {
+            kind: route.kind.as_str(),
+            name: &route.name,
+            via: &route.via,
+            official: route.official,
+            status: route.status.as_str(),
+            inference_only: route.inference_only,
+            quality: route.quality,
+            note: &route.note,
+            basis: route.basis.as_str(),
+            source: &route.source,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct PointerView<'a> {
+    pointer: &'a str,
+    name: &'a str,
+    description: &'a str,
+    /// The required name it reaches, and how.
+    route: RouteView<'a>,
 }
 
 #[derive(Serialize)]
@@ -78,6 +122,8 @@ struct RankedView<'a> {
     reasons: Vec<PointView<'a>>,
     concerns: Vec<PointView<'a>>,
     warnings: &'a [String],
+    /// The routes that meet the profile's required languages, targets and hardware.
+    routes: Vec<RouteView<'a>>,
     explanation: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     topsis: Option<TopsisView<'a>>,
@@ -134,23 +180,22 @@ struct VerdictView<'a> {
     winner: &'a str,
     tied_with: Vec<&'a str>,
     runner_up: Option<&'a str>,
-    margin: f64,
+    margin: Option<f64>,
     decided_by: Option<&'a str>,
     active_alternative: Option<&'a str>,
 }
 
-fn point<'a>(catalog: &'a Catalog, framework: usize, p: &Point) -> PointView<'a> {
-    let a = &catalog.frameworks[framework].attributes[p.criterion];
+fn point<'a>(catalog: &'a Catalog, p: &'a Point) -> PointView<'a> {
     PointView {
         criterion: &catalog.criteria[p.criterion].id,
         need: p.need,
         score: p.score,
         points: round_to(p.points, 2),
-        evidence: &a.evidence,
-        basis: a.basis.as_str(),
-        source: &a.source,
-        citation: citation(catalog, framework, p.criterion),
-        text: evidence_phrase(catalog, framework, p),
+        evidence: &p.evidence.text,
+        basis: p.evidence.basis.as_str(),
+        source: &p.evidence.source,
+        citation: p.evidence.citation.clone(),
+        text: evidence_phrase(catalog, p),
     }
 }
 
@@ -175,9 +220,10 @@ fn ranked<'a>(catalog: &'a Catalog, e: &'a Explained) -> RankedView<'a> {
                 share: round_to(c.share, 4),
             })
             .collect(),
-        reasons: e.reasons.iter().map(|p| point(catalog, e.framework, p)).collect(),
-        concerns: e.concerns.iter().map(|p| point(catalog, e.framework, p)).collect(),
+        reasons: e.reasons.iter().map(|p| point(catalog, p)).collect(),
+        concerns: e.concerns.iter().map(|p| point(catalog, p)).collect(),
         warnings: &e.warnings,
+        routes: e.routes.iter().filter_map(|u| route_of(catalog, e.framework, u)).map(RouteView::new).collect(),
         explanation: &e.explanation,
         topsis: match e.detail {
             Detail::Topsis { to_ideal, to_anti_ideal, largest_gap } => Some(TopsisView {
@@ -244,6 +290,19 @@ fn profile_view<'a>(catalog: &'a Catalog, a: &'a Advice, options: &Options) -> P
             decided_by: v.decided_by.map(|c| catalog.criteria[c].id.as_str()),
             active_alternative: v.active_alternative.map(|f| catalog.frameworks[f].id.as_str()),
         }),
+        pointers: a
+            .pointers
+            .iter()
+            .map(|u| {
+                let pointer = &catalog.pointers[u.pointer];
+                PointerView {
+                    pointer: &pointer.id,
+                    name: &pointer.name,
+                    description: &pointer.description,
+                    route: RouteView::new(&pointer.routes[u.route]),
+                }
+            })
+            .collect(),
     }
 }
 

@@ -5,17 +5,19 @@
 //! methods share: the knowledge base as a dense [`Matrix`], hard constraints,
 //! and a deterministic ranking (ties broken by framework id).
 
+mod routed;
 pub mod rows;
 pub mod sensitivity;
 mod topsis;
 mod weighted_product;
 mod weighted_sum;
 
+pub use routed::{RouteUse, Routed, route_use, routed};
 pub use topsis::{Topsis, TopsisResult};
 pub use weighted_product::WeightedProduct;
 pub use weighted_sum::WeightedSum;
 
-use crate::catalog::{Catalog, Status};
+use crate::catalog::{Catalog, RouteKind, Status};
 use crate::profile::{InactivePolicy, Profile, Require};
 
 /// The knowledge base as numbers, laid out for fast scoring.
@@ -155,8 +157,9 @@ pub enum Reason {
     NotDeepLearning,
     /// Not maintained, and the policy is [`InactivePolicy::Exclude`].
     NotMaintained(Status),
-    /// Offers no API in these required languages (keys).
-    MissingLanguages(Vec<String>),
+    /// Reaches none of these required names of one kind: no maintained
+    /// route to the language, target or hardware.
+    Unreached { kind: RouteKind, names: Vec<String> },
     /// Scores below a required minimum.
     BelowMinimum { criterion: usize, score: f64, floor: f64 },
 }
@@ -184,6 +187,8 @@ pub struct Ranking {
     pub reference: Vec<Reference>,
     /// In framework-id order.
     pub excluded: Vec<Exclusion>,
+    /// Scores the profile's required routes decided (see [`routed`]).
+    pub routed: Vec<Routed>,
 }
 
 /// Who competes, who is shown for reference, who is out.
@@ -220,6 +225,14 @@ pub fn field(catalog: &Catalog, require: &Require) -> Field {
 
 /// Score `profile` against the knowledge base.
 pub fn rank(catalog: &Catalog, matrix: &Matrix, profile: &Profile, method: &dyn Method) -> Ranking {
+    let routed = routed(catalog, &profile.require);
+    let routed_matrix;
+    let matrix = if routed.is_empty() {
+        matrix
+    } else {
+        routed_matrix = matrix.with_routed(&routed);
+        &routed_matrix
+    };
     let effective = matrix.effective_weights(&profile.needs);
     let Field { competing, reference, excluded } = field(catalog, &profile.require);
     let scores =
@@ -241,7 +254,7 @@ pub fn rank(catalog: &Catalog, matrix: &Matrix, profile: &Profile, method: &dyn 
         reference.into_iter().zip(scores).map(|(framework, (score, _))| Reference { framework, score }).collect()
     };
     reference.sort_by_key(|r| (std::cmp::Reverse(tie_key(r.score)), r.framework));
-    Ranking { method: method.id(), policy: profile.require.policy(), effective, ranked, reference, excluded }
+    Ranking { method: method.id(), policy: profile.require.policy(), effective, ranked, reference, excluded, routed }
 }
 
 /// Weighted-sum ranking of `candidates` for effective weights `effective`
@@ -318,9 +331,12 @@ pub fn reasons(catalog: &Catalog, f: usize, require: &Require) -> Vec<Reason> {
     if require.deep_learning && !framework.deep_learning {
         reasons.push(Reason::NotDeepLearning);
     }
-    let missing: Vec<String> = require.languages.iter().filter(|l| !framework.languages.contains(l)).cloned().collect();
-    if !missing.is_empty() {
-        reasons.push(Reason::MissingLanguages(missing));
+    for kind in RouteKind::ALL {
+        let names: Vec<String> =
+            require.names(kind).iter().filter(|n| framework.reach(kind, n).is_none()).cloned().collect();
+        if !names.is_empty() {
+            reasons.push(Reason::Unreached { kind, names });
+        }
     }
     for &(c, floor) in &require.min {
         let score = framework.attributes[c].score;

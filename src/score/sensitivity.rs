@@ -88,7 +88,7 @@ pub fn winner(matrix: &Matrix, e: &[f64], candidates: &[usize]) -> Option<usize>
 
 /// Analyse `profile`; `None` when no framework passes its constraints.
 pub fn analyse(catalog: &Catalog, profile: &Profile) -> Option<Sensitivity> {
-    let matrix = Matrix::new(catalog);
+    let matrix = Matrix::for_require(catalog, &profile.require);
     let candidates = super::candidates(catalog, &profile.require);
     let e = matrix.effective_weights(&profile.needs);
     let w = winner(&matrix, &e, &candidates)?;

@@ -80,7 +80,7 @@ pub fn analyse(
     if samples == 0 {
         return None;
     }
-    let matrix = Matrix::new(catalog);
+    let matrix = Matrix::for_require(catalog, &profile.require);
     let candidates = crate::score::candidates(catalog, &profile.require);
     if candidates.is_empty() {
         return None;

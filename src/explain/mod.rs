@@ -9,17 +9,30 @@
 //! meets the requirements, and when no maintained framework qualifies the
 //! advice says so plainly.
 
+mod routes;
+
 use std::fmt::Write as _;
 
-use crate::catalog::Catalog;
+pub use routes::{
+    Evidence, PointerUse, citation as route_citation, evidence, meets_phrase, pointers_for, pointers_sentence,
+    qualifiers, route_of, route_phrase, unreached_text, use_phrase, uses,
+};
+
+use crate::catalog::{Catalog, RouteKind};
 use crate::profile::{InactivePolicy, Profile};
 use crate::score::sensitivity::{self, Sensitivity};
-use crate::score::{Detail, Exclusion, Matrix, MethodId, Ranking, Reason, Reference, WeightedSum, rank, round1};
+use crate::score::{
+    Detail, Exclusion, Matrix, MethodId, RouteUse, Routed, Ranking, Reason, Reference, WeightedSum, rank, round1,
+};
 
 /// A criterion the profile rates ≥ this …
 pub const CONCERN_NEED: f64 = 3.0;
 /// … where the framework scores ≤ this is a concern.
 pub const CONCERN_SCORE: f64 = 2.0;
+/// On one of the profile's two most important needs, a framework this far
+/// below the best competitor is a concern too, whatever its score: 2.5 on
+/// beginner-friendliness is weak for a student when a rival has 5.
+pub const CONCERN_GAP: f64 = 1.5;
 /// A criterion counts as a strength from this score up.
 pub const STRENGTH_SCORE: f64 = 3.5;
 /// At most this many reasons per framework.
@@ -45,6 +58,7 @@ pub struct Point {
     pub need: f64,
     pub score: f64,
     pub points: f64,
+    pub evidence: Evidence,
 }
 
 /// One ranked framework, explained.
@@ -63,6 +77,8 @@ pub struct Explained {
     pub reasons: Vec<Point>,
     pub concerns: Vec<Point>,
     pub warnings: Vec<String>,
+    /// How it meets each language, target and hardware the profile requires.
+    pub routes: Vec<RouteUse>,
     pub explanation: String,
 }
 
@@ -73,8 +89,9 @@ pub struct Verdict {
     /// Frameworks sharing first place with the winner.
     pub tied_with: Vec<usize>,
     pub runner_up: Option<usize>,
-    /// Displayed match of the winner minus the runner-up's (one decimal).
-    pub margin: f64,
+    /// Displayed match of the winner minus the runner-up's (one decimal);
+    /// none when nothing else competes.
+    pub margin: Option<f64>,
     /// The criterion on which the winner gains most over the runner-up.
     pub decided_by: Option<usize>,
     /// When the winner is not maintained (only possible with
@@ -100,12 +117,17 @@ pub struct Advice {
     /// How far each weight may move before the top pick changes, when the
     /// method allows an exact answer (the weighted sum).
     pub sensitivity: Option<Sensitivity>,
+    /// Scores the profile's required routes decided.
+    pub routed: Vec<Routed>,
+    /// Options beyond the knowledge base for required names that nothing
+    /// here reaches, or reaches only through the community.
+    pub pointers: Vec<PointerUse>,
 }
 
 /// A requirement that rules out every framework of some group.
 #[derive(Debug, Clone, PartialEq)]
 enum Binding {
-    Languages(Vec<String>),
+    Names(RouteKind, Vec<String>),
     Minimum(usize, f64),
     DeepLearning,
     ExcludedByProfile,
@@ -113,6 +135,7 @@ enum Binding {
 
 /// Explain `ranking` for `profile`.
 pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ranking) -> Advice {
+    let matrix = &matrix.with_routed(&ranking.routed);
     let effective = &ranking.effective;
     let contributions: Vec<Vec<Contribution>> =
         ranking.ranked.iter().map(|r| contributions(catalog, matrix, &profile, effective, r.framework)).collect();
@@ -132,7 +155,7 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
             winner: first.framework,
             tied_with,
             runner_up: second.map(|s| s.framework),
-            margin: second.map_or(0.0, |s| round1(round1(first.score) - round1(s.score))),
+            margin: second.map(|s| round1(round1(first.score) - round1(s.score))),
             decided_by,
             active_alternative: if catalog.frameworks[first.framework].status.is_maintained() {
                 None
@@ -142,11 +165,20 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
         }
     });
 
+    let top_needs = top_needs(&profile.needs);
+    let best_of = |c: usize| ranking.ranked.iter().map(|r| matrix.row(r.framework)[c]).fold(0.0, f64::max);
     let mut explained: Vec<Explained> = ranking
         .ranked
         .iter()
         .zip(contributions)
         .map(|(r, contributions)| {
+            let point = |c: &Contribution| Point {
+                criterion: c.criterion,
+                need: c.need,
+                score: c.score,
+                points: c.points,
+                evidence: evidence(catalog, &ranking.routed, r.framework, c.criterion),
+            };
             let framework = &catalog.frameworks[r.framework];
             // The criterion a method names as holding the framework back is
             // never also given as its strength.
@@ -163,10 +195,26 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
                 .collect();
             let concerns: Vec<Point> = contributions
                 .iter()
-                .filter(|c| c.need >= CONCERN_NEED && c.score <= CONCERN_SCORE)
+                .filter(|c| {
+                    (c.need >= CONCERN_NEED && c.score <= CONCERN_SCORE)
+                        || (top_needs.contains(&c.criterion) && best_of(c.criterion) - c.score >= CONCERN_GAP)
+                })
                 .map(point)
                 .collect();
+            let routes = uses(catalog, r.framework, &profile.require);
             let mut warnings = Vec::new();
+            for u in &routes {
+                if let Some(route) = route_of(catalog, r.framework, u) {
+                    if route.status != crate::catalog::Status::Active && framework.status.is_maintained() {
+                        warnings.push(format!(
+                            "{} reaches {} only through {}, which is in maintenance only.",
+                            framework.name,
+                            catalog.name_of(u.kind, &u.name),
+                            route.via
+                        ));
+                    }
+                }
+            }
             if !framework.status.is_maintained() {
                 warnings.push(status_sentence(catalog, r.framework));
             }
@@ -186,6 +234,7 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
                 reasons,
                 concerns,
                 warnings,
+                routes,
                 explanation: String::new(),
             }
         })
@@ -200,7 +249,22 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
     for (e, text) in explained.iter_mut().zip(texts) {
         e.explanation = text;
     }
-    let shortfall = explained.is_empty().then(|| shortfall(catalog, &profile, &ranking));
+    let pointers = pointers(catalog, &profile, &ranking, &explained);
+    let mut shortfall = explained.is_empty().then(|| shortfall(catalog, &profile, &ranking));
+    let beyond = pointers_sentence(catalog, &pointers, POINTERS_LEAD);
+    if !beyond.is_empty() {
+        match (&mut shortfall, explained.first_mut()) {
+            (Some(text), _) => {
+                text.push(' ');
+                text.push_str(&beyond);
+            }
+            (None, Some(winner)) => {
+                winner.explanation.push(' ');
+                winner.explanation.push_str(&beyond);
+            }
+            (None, None) => {}
+        }
+    }
 
     Advice {
         method: ranking.method,
@@ -211,8 +275,46 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
         verdict,
         shortfall,
         sensitivity: None,
+        routed: ranking.routed,
+        pointers,
         profile,
     }
+}
+
+/// How the pointers are introduced.
+const POINTERS_LEAD: &str = "Not scored by dlpick, but maintained and worth a look";
+
+/// The criteria rated highest (the top two needs, all of them on a tie),
+/// among those rated at least [`CONCERN_NEED`].
+fn top_needs(needs: &[f64]) -> Vec<usize> {
+    let mut rated: Vec<f64> = needs.iter().copied().filter(|&n| n >= CONCERN_NEED).collect();
+    rated.sort_by(|a, b| b.total_cmp(a));
+    let Some(&second) = rated.get(1).or(rated.first()) else { return Vec::new() };
+    (0..needs.len()).filter(|&c| needs[c] >= second).collect()
+}
+
+/// Pointers for the required names that no competing framework reaches,
+/// or that the top pick reaches only through a community route.
+fn pointers(catalog: &Catalog, profile: &Profile, ranking: &Ranking, explained: &[Explained]) -> Vec<PointerUse> {
+    let mut out = Vec::new();
+    for (kind, name) in profile.require.routes() {
+        let wanted = match explained.first() {
+            None => ranking.excluded.iter().all(|e| {
+                !catalog.frameworks[e.framework].status.is_maintained()
+                    || e.reasons.iter().any(|r| matches!(r, Reason::Unreached { kind: k, names } if *k == kind && names.iter().any(|n| n == name)))
+            }),
+            Some(winner) => winner
+                .routes
+                .iter()
+                .find(|u| u.kind == kind && u.name == name)
+                .and_then(|u| route_of(catalog, winner.framework, u))
+                .is_some_and(|route| !route.official),
+        };
+        if wanted {
+            out.extend(pointers_for(catalog, kind, name));
+        }
+    }
+    out
 }
 
 /// Advice for each profile: ranked, explained and, under the weighted sum
@@ -265,10 +367,6 @@ fn contributions(
     out
 }
 
-fn point(c: &Contribution) -> Point {
-    Point { criterion: c.criterion, need: c.need, score: c.score, points: c.points }
-}
-
 /// "MXNet is discontinued. Retired to the Apache Attic in 2023 …"
 pub fn status_sentence(catalog: &Catalog, f: usize) -> String {
     let framework = &catalog.frameworks[f];
@@ -290,17 +388,11 @@ pub fn reason_text(catalog: &Catalog, f: usize, reason: &Reason) -> String {
         Reason::NotMaintained(status) => {
             format!("not maintained ({}). {}", status.phrase(), catalog.frameworks[f].status_note.trim_end_matches('.'))
         }
-        Reason::MissingLanguages(missing) => format!("offers no API in {}", languages(catalog, missing, "or")),
+        Reason::Unreached { kind, names } => unreached_text(catalog, f, *kind, names),
         Reason::BelowMinimum { criterion, score, floor } => {
             format!("{} {}/5 is below your minimum of {}", catalog.criteria[*criterion].name, num(*score), num(*floor))
         }
     }
-}
-
-/// "R", "R or Scala", "R, Scala or Julia".
-fn languages(catalog: &Catalog, keys: &[String], conjunction: &str) -> String {
-    let names: Vec<String> = keys.iter().map(|k| catalog.language_name(k).to_string()).collect();
-    join_with(&names, conjunction)
 }
 
 /// The requirement that every one of `exclusions` fails, if one does.
@@ -309,15 +401,17 @@ fn binding(exclusions: &[&Exclusion], profile: &Profile) -> Option<Binding> {
         return None;
     }
     let all = |test: &dyn Fn(&Reason) -> bool| exclusions.iter().all(|e| e.reasons.iter().any(test));
-    let languages: Vec<String> = profile
-        .require
-        .languages
-        .iter()
-        .filter(|l| all(&|r| matches!(r, Reason::MissingLanguages(m) if m.contains(l))))
-        .cloned()
-        .collect();
-    if !languages.is_empty() {
-        return Some(Binding::Languages(languages));
+    for kind in RouteKind::ALL {
+        let names: Vec<String> = profile
+            .require
+            .names(kind)
+            .iter()
+            .filter(|n| all(&|r| matches!(r, Reason::Unreached { kind: k, names } if *k == kind && names.contains(n))))
+            .cloned()
+            .collect();
+        if !names.is_empty() {
+            return Some(Binding::Names(kind, names));
+        }
     }
     for &(c, floor) in &profile.require.min {
         if all(&|r| matches!(r, Reason::BelowMinimum { criterion, .. } if *criterion == c)) {
@@ -336,8 +430,7 @@ fn binding(exclusions: &[&Exclusion], profile: &Profile) -> Option<Binding> {
 /// What a framework does to meet `b`: "offers the R API you require".
 fn meets(catalog: &Catalog, b: &Binding) -> String {
     match b {
-        Binding::Languages(l) if l.len() == 1 => format!("offers the {} API you require", languages(catalog, l, "and")),
-        Binding::Languages(l) => format!("offers the {} APIs you require", languages(catalog, l, "and")),
+        Binding::Names(kind, names) => format!("{}, as you require", meets_phrase(catalog, *kind, names)),
         Binding::Minimum(c, floor) => {
             format!("scores at least {} on {}, as you require", num(*floor), catalog.criteria[*c].name)
         }
@@ -349,7 +442,7 @@ fn meets(catalog: &Catalog, b: &Binding) -> String {
 /// What no framework of a group does: "offers an API in R".
 fn fails(catalog: &Catalog, b: &Binding) -> String {
     match b {
-        Binding::Languages(l) => format!("offers an API in {}", languages(catalog, l, "and")),
+        Binding::Names(kind, names) => meets_phrase(catalog, *kind, names),
         Binding::Minimum(c, floor) => format!("scores at least {} on {}", num(*floor), catalog.criteria[*c].name),
         Binding::DeepLearning => "is a deep-learning framework".to_string(),
         Binding::ExcludedByProfile => "is left once your exclusions are applied".to_string(),
@@ -453,14 +546,13 @@ pub fn citation(catalog: &Catalog, framework: usize, c: usize) -> String {
 }
 
 /// "Beginner-friendliness 5/5: built for … [4 Comparison: Keras]"
-pub fn evidence_phrase(catalog: &Catalog, framework: usize, p: &Point) -> String {
-    let attribute = &catalog.frameworks[framework].attributes[p.criterion];
+pub fn evidence_phrase(catalog: &Catalog, p: &Point) -> String {
     format!(
         "{} {}/5: {} [{}]",
         capitalise(&catalog.criteria[p.criterion].name),
         num(p.score),
-        attribute.evidence.trim().trim_end_matches('.'),
-        citation(catalog, framework, p.criterion)
+        p.evidence.text,
+        p.evidence.citation
     )
 }
 
@@ -532,7 +624,7 @@ fn sentences(
         out.push(NO_STRENGTH[index % NO_STRENGTH.len()].to_string());
     } else if is_winner {
         for r in &e.reasons {
-            out.push(format!("{}.", evidence_phrase(catalog, e.framework, r)));
+            out.push(format!("{}.", evidence_phrase(catalog, r)));
         }
     } else {
         let strengths: Vec<String> =
@@ -540,14 +632,14 @@ fn sentences(
         out.push(format!("Strong on {}.", join_and(&strengths)));
     }
     if !e.concerns.is_empty() {
-        let concerns: Vec<String> = e.concerns.iter().map(|c| evidence_phrase(catalog, e.framework, c)).collect();
+        let concerns: Vec<String> = e.concerns.iter().map(|c| evidence_phrase(catalog, c)).collect();
         out.push(format!("Watch out: {}.", concerns.join("; ")));
     }
     for w in &e.warnings {
         out.push(w.clone());
     }
     if is_winner {
-        if let Some(Verdict { runner_up: Some(r), margin, decided_by, tied_with, .. }) = verdict {
+        if let Some(Verdict { runner_up: Some(r), margin: Some(margin), decided_by, tied_with, .. }) = verdict {
             // A runner-up sharing first place was named above.
             if !tied_with.contains(r) && *margin > 0.0 {
                 let runner = &catalog.frameworks[*r].name;
@@ -578,7 +670,12 @@ fn sentences(
 /// What drives the result under methods other than the weighted sum.
 fn method_sentence(catalog: &Catalog, e: &Explained, is_winner: bool) -> Option<String> {
     let name = |c: usize| catalog.criteria[c].name.as_str();
-    let score = |c: usize| num(catalog.frameworks[e.framework].attributes[c].score);
+    let score = |c: usize| {
+        num(e.contributions
+            .iter()
+            .find(|x| x.criterion == c)
+            .map_or(catalog.frameworks[e.framework].attributes[c].score, |x| x.score))
+    };
     match e.detail {
         Detail::None => None,
         Detail::Topsis { to_ideal, to_anti_ideal, largest_gap } => {
