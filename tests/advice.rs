@@ -88,23 +88,26 @@ fn by_default_no_format_puts_an_unmaintained_framework_first() {
 #[test]
 fn the_article_view_ranks_everything_with_warnings() {
     // polyglot-shop: multi-language 5, rapid prototyping 2, distributed 2 (sum 9, best 45).
-    // MXNet 5·5 + 2·4 + 2·4.5 = 42 → 93.3; TensorFlow 5·4 + 2·2.5 + 2·5 = 35 → 77.8.
+    // MXNet 5·5 + 2·4 + 2·4.5 = 42 → 93.3; TensorFlow 5·4 + 2·4 + 2·5 = 38 → 84.4.
     let v = json_of(&["recommend", "profiles/polyglot-shop.toml", "--inactive", "rank", "--format", "json"]);
     let p = &v["profiles"][0];
     assert_eq!(p["policy"], "rank");
     let first = &p["ranking"][0];
     assert_eq!((first["framework"].as_str(), first["score"].as_f64()), (Some("mxnet"), Some(93.3)));
     assert_eq!(p["ranking"][1]["framework"], "tensorflow");
-    assert_eq!(p["ranking"][1]["score"], 77.8);
+    assert_eq!(p["ranking"][1]["score"], 84.4);
     assert!(first["warnings"][0].as_str().unwrap().contains("discontinued"));
     assert_eq!(p["verdict"]["active_alternative"], "tensorflow");
     assert_eq!(p["inactive"].as_array().unwrap().len(), 0);
     let text = stdout_of(&["recommend", "profiles/polyglot-shop.toml", "--inactive", "rank"]);
     assert!(text.contains("MXNet fits best in the article's view (match 93.3)."), "{text}");
-    assert!(text.contains("the best maintained choice is TensorFlow (match 77.8)"), "{text}");
+    assert!(text.contains("the best maintained choice is TensorFlow (match 84.4)"), "{text}");
 
-    // mobile-app: mobile 5, GPU 2, prototyping 1 (sum 8, best 40). Caffe2 25 + 8 + 2 = 35
-    // → 87.5 beats PyTorch 20 + 10 + 4.5 = 34.5 → 86.3 and TensorFlow 22.5 + 9 + 2.5 = 34 → 85.0.
+    // mobile-app: mobile 5, GPU 2, prototyping 1 (sum 8, best 40), mobile at least 3.
+    // A capability that no longer exists is scored as it stands: Caffe2's mobile
+    // runtime was deleted (0.5), so even the article's view no longer puts it
+    // first, and its floor of 3 leaves it out. PyTorch 22.5 + 10 + 4.5 = 37 → 92.5,
+    // TensorFlow 22.5 + 9 + 4 = 35.5 → 88.8, Keras 20 + 9 + 5 = 34 → 85.0.
     let v = json_of(&["recommend", "profiles/mobile-app.toml", "--inactive", "rank", "--format", "json"]);
     let ranking: Vec<(&str, f64)> = v["profiles"][0]["ranking"]
         .as_array()
@@ -112,12 +115,9 @@ fn the_article_view_ranks_everything_with_warnings() {
         .iter()
         .map(|r| (r["framework"].as_str().unwrap(), r["score"].as_f64().unwrap()))
         .collect();
-    assert_eq!(&ranking[..3], &[("caffe2", 87.5), ("pytorch", 86.3), ("tensorflow", 85.0)]);
-    // The default compares only maintained frameworks; Caffe2 is listed for reference.
-    let v = json_of(&["recommend", "profiles/mobile-app.toml", "--format", "json"]);
-    assert_eq!(v["profiles"][0]["ranking"][0]["framework"], "pytorch");
-    assert_eq!(v["profiles"][0]["inactive"][0]["framework"], "caffe2");
-    assert_eq!(v["profiles"][0]["inactive"][0]["score"], 87.5);
+    assert_eq!(&ranking[..3], &[("pytorch", 92.5), ("tensorflow", 88.8), ("keras", 85.0)]);
+    let excluded = v["profiles"][0]["excluded"].as_array().unwrap();
+    assert!(excluded.iter().any(|e| e["framework"] == "caffe2"), "{excluded:?}");
 }
 
 #[test]
@@ -131,7 +131,7 @@ fn exclude_leaves_them_out_with_their_reason_and_active_only_means_the_same() {
         assert_eq!(p["inactive"].as_array().unwrap().len(), 0);
         let excluded = p["excluded"].as_array().unwrap();
         let mxnet = excluded.iter().find(|e| e["framework"] == "mxnet").unwrap();
-        assert!(mxnet["reason"].as_str().unwrap().starts_with("not maintained (discontinued)"), "{mxnet}");
+        assert_eq!(mxnet["reason"], "not maintained (discontinued since 2023)", "{mxnet}");
         assert_eq!(p["ranking"][0]["framework"], "tensorflow");
     }
     // A profile may say so itself; `active_only = true` still works.
@@ -150,31 +150,43 @@ fn exclude_leaves_them_out_with_their_reason_and_active_only_means_the_same() {
 
 #[test]
 fn when_no_maintained_framework_qualifies_the_advice_says_so_plainly() {
-    let out = dlpick().args(["recommend", "profiles/decisions/r-shop.toml"]).output().unwrap();
+    // Julia: only MXNet (retired in 2023) had a Julia API; the pointers
+    // name the maintained Julia libraries the knowledge base does not score.
+    let dir = tempfile::tempdir().unwrap();
+    let julia = dir.path().join("julia.toml");
+    std::fs::write(&julia, "name = \"julia\"\n[needs]\nflexibility = 4\n[require]\nlanguages = [\"Julia\"]\n").unwrap();
+    let path = arg(&julia);
+    let out = dlpick().args(["recommend", path]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = flat(&String::from_utf8(out.stdout).unwrap());
-    assert!(text.contains("No maintained framework in this knowledge base offers an API in R."), "{text}");
-    assert!(text.contains("MXNet does, but it is discontinued."), "{text}");
+    assert!(text.contains("No maintained framework in this knowledge base can be used from Julia."), "{text}");
+    assert!(text.contains("MXNet does, but it is discontinued since 2023."), "{text}");
+    assert!(text.contains("Not scored by dlpick, but maintained and worth a look: for Julia, Flux.jl ("), "{text}");
+    assert!(text.contains("Lux.jl"), "{text}");
     assert!(text.contains("Not maintained, for reference: the article's view"), "{text}");
     assert!(!text.contains("fits best"), "{text}");
     assert!(!text.contains("only framework"), "{text}");
 
-    let v = json_of(&["recommend", "profiles/decisions/r-shop.toml", "--format", "json"]);
+    let v = json_of(&["recommend", path, "--format", "json"]);
     let p = &v["profiles"][0];
     assert_eq!(p["ranking"], Value::Array(vec![]));
     assert_eq!(p["verdict"], Value::Null);
     assert_eq!(p["inactive"][0]["framework"], "mxnet");
     assert!(p["shortfall"].as_str().unwrap().starts_with("No maintained framework"));
+    let pointers: Vec<&str> =
+        p["pointers"].as_array().unwrap().iter().map(|x| x["pointer"].as_str().unwrap()).collect();
+    assert_eq!(pointers, ["flux", "lux"]);
+    assert_eq!(p["pointers"][0]["route"]["name"], "julia");
     for format in ["markdown", "html", "csv"] {
-        let out = stdout_of(&["recommend", "profiles/decisions/r-shop.toml", "--format", format]);
+        let out = stdout_of(&["recommend", path, "--format", format]);
         assert!(out.contains("No maintained framework") || format == "csv", "{format}");
         assert!(out.contains("MXNet"), "{format}");
     }
     // With the article's view MXNet is ranked, and still not called the only answer.
-    let text = stdout_of(&["recommend", "profiles/decisions/r-shop.toml", "--inactive", "rank"]);
+    let text = stdout_of(&["recommend", path, "--inactive", "rank"]);
     assert!(
         text.contains(
-            "It is the only framework here that offers the R API you require, and no maintained framework here does."
+            "It is the only framework here that can be used from Julia, as you require, and no maintained framework here does."
         ),
         "{text}"
     );
@@ -183,17 +195,25 @@ fn when_no_maintained_framework_qualifies_the_advice_says_so_plainly() {
 
 #[test]
 fn a_single_maintained_candidate_is_called_the_only_maintained_one() {
-    // Java: TensorFlow among maintained frameworks; MXNet and CNTK are not maintained.
     let text = stdout_of(&["recommend", "--need", "multi_language=5", "--need", "gpu_support=3"]);
     assert!(text.contains("TensorFlow fits best"), "{text}");
+    // Scala: TensorFlow Java runs on any JVM language; MXNet's Scala package
+    // is retired, and nothing else here reaches Scala.
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("java.toml");
-    std::fs::write(&file, "[needs]\nmulti_language = 5\n[require]\nlanguages = [\"java\"]\n").unwrap();
+    let file = dir.path().join("scala.toml");
+    std::fs::write(&file, "[needs]\nmulti_language = 5\n[require]\nlanguages = [\"scala\"]\n").unwrap();
     let text = stdout_of(&["recommend", arg(&file)]);
-    assert!(text.contains("It is the only maintained framework here that offers the Java API you require."), "{text}");
+    assert!(
+        text.contains("It is the only maintained framework here that can be used from Scala, as you require."),
+        "{text}"
+    );
+    assert!(text.contains("Scala through TensorFlow Java (any JVM language), first-party"), "{text}");
     // The exclusion names the language asked for, not the framework's whole list.
-    assert!(text.contains("offers no API in Java"), "{text}");
-    assert!(!text.contains("(it has"), "{text}");
+    assert!(text.contains("PyTorch cannot be used from Scala"), "{text}");
+    // One candidate has no margin: there is no runner-up to be ahead of.
+    let v = json_of(&["recommend", arg(&file), "--format", "json"]);
+    assert_eq!(v["profiles"][0]["verdict"]["runner_up"], Value::Null);
+    assert_eq!(v["profiles"][0]["verdict"]["margin"], Value::Null);
 }
 
 #[test]
@@ -237,14 +257,33 @@ fn every_score_says_how_it_is_known() {
             count += 1;
         }
     }
-    assert_eq!(count, 88);
+    // Nine frameworks (the article's eight and JAX) on twelve criteria.
+    assert_eq!(count, 108);
     let tally = &kb["basis_tally"];
     let sum =
         tally["article"].as_u64().unwrap() + tally["inferred"].as_u64().unwrap() + tally["outside"].as_u64().unwrap();
-    assert_eq!(sum, 88);
+    assert_eq!(sum, 108);
+    // So does every route and every pointer's route.
+    let routes = kb["frameworks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(kb["pointers"].as_array().unwrap())
+        .flat_map(|f| f["routes"].as_array().unwrap().iter());
+    let mut routes_seen = 0;
+    for r in routes {
+        let basis = r["basis"].as_str().unwrap();
+        assert!(["article", "inferred", "outside"].contains(&basis), "{r}");
+        let source = r["source"].as_str().unwrap();
+        if basis == "outside" {
+            assert!(source.chars().filter(char::is_ascii_digit).count() >= 4, "an outside route is dated: {r}");
+        }
+        assert!(!r["note"].as_str().unwrap().is_empty() && !r["via"].as_str().unwrap().is_empty(), "{r}");
+        routes_seen += 1;
+    }
+    assert!(routes_seen > 100, "{routes_seen}");
     let text = stdout_of(&["frameworks"]);
-    assert!(text.trim_end().ends_with("(dated sources)."), "{text}");
-    assert!(text.contains("Of 88 scores,"), "{text}");
+    assert!(text.contains("Of 108 scores,"), "{text}");
     // Explanations cite how they know.
     let text = stdout_of(&["recommend", "profiles/polyglot-shop.toml", "--inactive", "rank"]);
     assert!(text.contains("[3.2 MXNet]") || text.contains("[inferred from") || text.contains("[outside the article:"));
@@ -283,7 +322,23 @@ fn the_audited_corrections_hold() {
     assert!(!attribute("mxnet", "distributed_training")["evidence"].as_str().unwrap().contains("AWS backed"));
     let mm = attribute("mxnet", "mobile_deployment");
     assert!(mm["score"].as_f64().unwrap() < 3.5 && mm["basis"] == "inferred");
-    assert_eq!(attribute("caffe2", "multi_language")["score"], attribute("pytorch", "multi_language")["score"]);
+    // The 2026 audit: the same property gets the same score.
+    assert_eq!(attribute("tensorflow", "dynamic_graphs")["score"], attribute("mxnet", "dynamic_graphs")["score"]);
+    let (tf, pt) = (attribute("tensorflow", "visualization"), attribute("pytorch", "visualization"));
+    assert!(
+        tf["score"].as_f64().unwrap() - pt["score"].as_f64().unwrap() <= 0.5,
+        "TensorBoard is no longer TensorFlow's own"
+    );
+    let caffe2_mobile = attribute("caffe2", "mobile_deployment");
+    assert!(caffe2_mobile["score"].as_f64().unwrap() < 1.0 && caffe2_mobile["basis"] == "outside");
+    assert!(attribute("keras", "multi_language")["evidence"].as_str().unwrap().contains('R'));
+    let keras = kb["frameworks"].as_array().unwrap().iter().find(|x| x["id"] == "keras").unwrap();
+    assert!(!keras["backer"].as_str().unwrap().contains("Chollet"), "{keras}");
+    for (f, c) in
+        [("tensorflow", "beginner_friendliness"), ("tensorflow", "debuggability"), ("tensorflow", "api_stability")]
+    {
+        assert!(attribute(f, c)["score"].as_f64().unwrap() >= 3.0, "{f}.{c} rests on TF2 evidence now");
+    }
     // Citations that named a section not discussing the criterion were re-sourced.
     let old = [
         ("tensorflow", "flexibility", "4 Comparison: TensorFlow"),
@@ -301,7 +356,9 @@ fn the_audited_corrections_hold() {
         let a = attribute(f, c);
         assert!(!(a["basis"] == "article" && a["source"] == source), "{f}.{c} still cites {source} as stating it");
     }
-    assert_eq!(attribute("tensorflow", "gpu_support")["source"], "3.6 Theano, comparing it with TensorFlow");
+    // TensorFlow's 4.5 against Theano's 4 no longer rests on the one sentence
+    // that puts the two on a par: it rests on today's outside facts.
+    assert_eq!(attribute("tensorflow", "gpu_support")["basis"], "outside");
 }
 
 #[test]
@@ -372,7 +429,11 @@ fn each_policy_holds_in_each_format() {
         // exclude: MXNet only among the excluded, with its reason.
         let out = run("exclude");
         assert!(out.find("TensorFlow").unwrap() < out.find("MXNet").unwrap(), "{format}");
-        assert!(out.contains("not maintained (discontinued)"), "{format}: {out}");
+        assert!(
+            out.contains("not maintained (discontinued since 2023)")
+                || out.contains("Not maintained, left out: Caffe2 (discontinued since 2018)"),
+            "{format}: {out}"
+        );
         assert!(!out.to_lowercase().contains("for reference"), "{format}");
     }
 }

@@ -8,8 +8,8 @@ use inquire::{Confirm, InquireError, MultiSelect, Select, Text};
 
 use super::ahp::{self, SCALE};
 use super::scripted::{Pairwise, conclude};
-use super::{Answers, Prefill, Question, parse_need, question_text, scale_hint};
-use crate::catalog::Catalog;
+use super::{Answers, Prefill, Question, choices, parse_need, question_text, scale_hint};
+use crate::catalog::{Catalog, RouteKind};
 use crate::error::{Error, Result};
 use crate::explain::num;
 use crate::profile::InactivePolicy;
@@ -52,15 +52,18 @@ fn ask_needs(catalog: &Catalog, defaults: &[f64]) -> Result<Vec<f64>> {
 }
 
 fn ask_constraints(catalog: &Catalog, prefill: &Prefill, answers: &mut Answers) -> Result<()> {
-    let languages: Vec<String> = catalog.languages().into_iter().map(String::from).collect();
-    let chosen: Vec<usize> =
-        prefill.languages.iter().flatten().filter_map(|l| languages.iter().position(|k| k == l)).collect();
-    let picked = MultiSelect::new(&question_text(catalog, Question::Languages), languages.clone())
-        .with_help_message("space selects, enter confirms; select none for no requirement")
-        .with_default(&chosen)
-        .raw_prompt()
-        .map_err(fail)?;
-    answers.languages = picked.into_iter().map(|o| languages[o.index].clone()).collect();
+    for kind in RouteKind::ALL {
+        let ids: Vec<&str> = choices(catalog, kind);
+        let shown: Vec<String> = ids.iter().map(|id| catalog.name_of(kind, id).to_string()).collect();
+        let chosen: Vec<usize> =
+            prefill.names(kind).into_iter().flatten().filter_map(|l| ids.iter().position(|k| k == l)).collect();
+        let picked = MultiSelect::new(&question_text(catalog, Question::Routes(kind)), shown)
+            .with_help_message("space selects, enter confirms; select none for no requirement")
+            .with_default(&chosen)
+            .raw_prompt()
+            .map_err(fail)?;
+        *answers.names_mut(kind) = picked.into_iter().map(|o| ids[o.index].to_string()).collect();
+    }
 
     let policies = [
         "separate: rank maintained frameworks; list the others for reference",

@@ -12,7 +12,7 @@ pub mod scripted;
 
 use std::fmt::Write as _;
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Lookup, RouteKind};
 use crate::error::Result;
 use crate::profile::{Draft, InactivePolicy, NEED_LABELS, Profile};
 
@@ -29,6 +29,8 @@ pub struct Answers {
     /// One per criterion, 0–5.
     pub needs: Vec<f64>,
     pub languages: Vec<String>,
+    pub targets: Vec<String>,
+    pub hardware: Vec<String>,
     /// What to do with frameworks that are no longer maintained.
     pub inactive: InactivePolicy,
     pub exclude: Vec<String>,
@@ -54,6 +56,8 @@ impl Answers {
             description: prefill.description.clone(),
             needs: prefill.needs.iter().map(|n| n.unwrap_or(0.0)).collect(),
             languages: prefill.languages.clone().unwrap_or_default(),
+            targets: prefill.targets.clone().unwrap_or_default(),
+            hardware: prefill.hardware.clone().unwrap_or_default(),
             inactive: prefill.inactive.unwrap_or_default(),
             exclude: prefill.exclude.clone().unwrap_or_default(),
             min: prefill.min.clone(),
@@ -61,6 +65,23 @@ impl Answers {
             team: prefill.team.clone(),
             chosen: prefill.chosen.clone(),
             note: None,
+        }
+    }
+
+    /// The required names of `kind`.
+    pub fn names_mut(&mut self, kind: RouteKind) -> &mut Vec<String> {
+        match kind {
+            RouteKind::Language => &mut self.languages,
+            RouteKind::Target => &mut self.targets,
+            RouteKind::Hardware => &mut self.hardware,
+        }
+    }
+
+    pub fn names(&self, kind: RouteKind) -> &[String] {
+        match kind {
+            RouteKind::Language => &self.languages,
+            RouteKind::Target => &self.targets,
+            RouteKind::Hardware => &self.hardware,
         }
     }
 }
@@ -72,6 +93,8 @@ pub struct Prefill {
     pub description: Option<String>,
     pub needs: Vec<Option<f64>>,
     pub languages: Option<Vec<String>>,
+    pub targets: Option<Vec<String>>,
+    pub hardware: Option<Vec<String>>,
     pub inactive: Option<InactivePolicy>,
     pub exclude: Option<Vec<String>>,
     pub min: Vec<(String, f64)>,
@@ -84,6 +107,15 @@ impl Prefill {
     /// Nothing known.
     pub fn empty(catalog: &Catalog) -> Self {
         Self { needs: vec![None; catalog.criteria.len()], ..Self::default() }
+    }
+
+    /// The required names of `kind`, when the file gives them.
+    pub fn names(&self, kind: RouteKind) -> Option<&Vec<String>> {
+        match kind {
+            RouteKind::Language => self.languages.as_ref(),
+            RouteKind::Target => self.targets.as_ref(),
+            RouteKind::Hardware => self.hardware.as_ref(),
+        }
     }
 
     /// From a profile's TOML, checked against the knowledge base; only keys
@@ -106,6 +138,8 @@ impl Prefill {
             description: draft.description.clone(),
             needs,
             languages: list(&draft.languages),
+            targets: list(&draft.targets),
+            hardware: list(&draft.hardware),
             inactive: draft.inactive.as_ref().map(|g| g.value),
             exclude: list(&draft.exclude),
             min: draft.min.iter().map(|(id, v)| (id.value.trim().to_string(), v.value)).collect(),
@@ -120,7 +154,8 @@ impl Prefill {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Question {
     Need(usize),
-    Languages,
+    /// The languages, targets or hardware the framework must reach.
+    Routes(RouteKind),
     /// The policy for frameworks that are no longer maintained.
     Inactive,
     Exclude,
@@ -129,7 +164,8 @@ pub enum Question {
 /// Every question, in the order they are asked.
 pub fn questions(catalog: &Catalog) -> Vec<Question> {
     let mut q: Vec<Question> = (0..catalog.criteria.len()).map(Question::Need).collect();
-    q.extend([Question::Languages, Question::Inactive, Question::Exclude]);
+    q.extend(RouteKind::ALL.map(Question::Routes));
+    q.extend([Question::Inactive, Question::Exclude]);
     q
 }
 
@@ -137,7 +173,13 @@ pub fn questions(catalog: &Catalog) -> Vec<Question> {
 pub fn question_text(catalog: &Catalog, q: Question) -> String {
     match q {
         Question::Need(c) => catalog.criteria[c].question.clone(),
-        Question::Languages => "Which API languages must the framework offer?".to_string(),
+        Question::Routes(RouteKind::Language) => "Which programming languages must you use it from?".to_string(),
+        Question::Routes(RouteKind::Target) => {
+            "Where must your trained models run (servers, browsers, Android, iOS, microcontrollers)?".to_string()
+        }
+        Question::Routes(RouteKind::Hardware) => {
+            "Which hardware must it run on (NVIDIA, AMD, Apple silicon, TPUs, Intel)?".to_string()
+        }
         Question::Inactive => "Frameworks no longer maintained: compare only maintained ones and list the rest for reference, rank them all as the article did, or leave them out?".to_string(),
         Question::Exclude => "Which frameworks should never be recommended?".to_string(),
     }
@@ -147,7 +189,7 @@ pub fn question_text(catalog: &Catalog, q: Question) -> String {
 pub fn question_key(catalog: &Catalog, q: Question) -> String {
     match q {
         Question::Need(c) => catalog.criteria[c].id.clone(),
-        Question::Languages => "languages".to_string(),
+        Question::Routes(kind) => kind.table().to_string(),
         Question::Inactive => "inactive".to_string(),
         Question::Exclude => "exclude".to_string(),
     }
@@ -157,7 +199,10 @@ pub fn question_key(catalog: &Catalog, q: Question) -> String {
 pub fn answer_format(catalog: &Catalog, q: Question) -> String {
     match q {
         Question::Need(_) => format!("a number from 0 to 5 ({})", scale_hint()),
-        Question::Languages => format!("names separated by `;`, from: {}", catalog.languages().join(", ")),
+        Question::Routes(kind) => format!(
+            "names separated by `;`, such as: {} (another name is a requirement nothing here meets)",
+            choices(catalog, kind).join(", ")
+        ),
         Question::Inactive => "separate (the default), rank or exclude".to_string(),
         Question::Exclude => format!("framework ids separated by `;`, from: {}", catalog.framework_ids().join(", ")),
     }
@@ -184,7 +229,9 @@ pub fn question_lines(catalog: &Catalog, pairwise: bool) -> Vec<QuestionLine> {
         .filter_map(|(i, q)| {
             let label = match (pairwise, q) {
                 (true, Question::Need(_)) => return None,
-                (true, Question::Languages) => "L".to_string(),
+                (true, Question::Routes(RouteKind::Language)) => "L".to_string(),
+                (true, Question::Routes(RouteKind::Target)) => "T".to_string(),
+                (true, Question::Routes(RouteKind::Hardware)) => "H".to_string(),
                 (true, Question::Inactive) => "A".to_string(),
                 (true, Question::Exclude) => "X".to_string(),
                 _ => (i + 1).to_string(),
@@ -259,6 +306,50 @@ pub fn parse_list(text: &str, allowed: &[&str], what: &str) -> std::result::Resu
     Ok(Some(items))
 }
 
+/// The names offered for a route question: the vocabulary of `kind`
+/// without its groups (their members are offered).
+pub fn choices(catalog: &Catalog, kind: RouteKind) -> Vec<&str> {
+    catalog.names.iter().filter(|n| n.kind == kind && n.means.is_empty()).map(|n| n.id.as_str()).collect()
+}
+
+/// Parse a `;`-separated list of names of `kind` as the profile code reads
+/// them: spellings and aliases are found, a group stands for its members,
+/// a near miss is an error, and a name nothing here knows is kept (a
+/// requirement nothing meets). Blank keeps the default; `-` or `none`
+/// empties it.
+pub fn parse_names(catalog: &Catalog, kind: RouteKind, text: &str) -> std::result::Result<Option<Vec<String>>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if t == "-" || t.eq_ignore_ascii_case("none") {
+        return Ok(Some(Vec::new()));
+    }
+    let mut items = Vec::new();
+    for item in t.split([';', ',']).map(str::trim).filter(|s| !s.is_empty()) {
+        let ids = match catalog.lookup(kind, item) {
+            Lookup::Known(id) => catalog
+                .names
+                .iter()
+                .find(|n| n.kind == kind && n.id == id)
+                .map_or_else(|| vec![id], crate::catalog::Name::ids),
+            Lookup::Unknown(id) => vec![id],
+            Lookup::NearMiss { written, suggestion } => {
+                return Err(format!(
+                    "`{written}` is not a {} dlpick knows. Did you mean `{suggestion}`?",
+                    kind.as_str()
+                ));
+            }
+        };
+        for id in ids {
+            if !items.contains(&id) {
+                items.push(id);
+            }
+        }
+    }
+    Ok(Some(items))
+}
+
 /// A TOML string literal.
 fn quote(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
@@ -303,7 +394,15 @@ pub fn profile_toml(catalog: &Catalog, a: &Answers) -> String {
         let _ = writeln!(out, "# {}\n{} = {}", c.question, c.id, num_toml(*need));
     }
     let _ = writeln!(out, "\n[require]");
-    let _ = writeln!(out, "# {}\nlanguages = {}", question_text(catalog, Question::Languages), list(&a.languages));
+    for kind in RouteKind::ALL {
+        let _ = writeln!(
+            out,
+            "# {}\n{} = {}",
+            question_text(catalog, Question::Routes(kind)),
+            kind.table(),
+            list(a.names(kind))
+        );
+    }
     let _ =
         writeln!(out, "# {}\ninactive = {}", question_text(catalog, Question::Inactive), quote(a.inactive.as_str()));
     let _ = writeln!(out, "# {}\nexclude = {}", question_text(catalog, Question::Exclude), list(&a.exclude));
@@ -343,6 +442,8 @@ mod tests {
             description: None,
             needs,
             languages: vec!["python".into()],
+            targets: vec!["android".into(), "ios".into()],
+            hardware: Vec::new(),
             inactive: InactivePolicy::Exclude,
             exclude: vec!["theano".into()],
             min: Vec::new(),

@@ -6,8 +6,8 @@
 use std::io::BufRead;
 
 use super::ahp::{self, Priorities};
-use super::{Answers, Prefill, Question, parse_list, parse_need, parse_policy, question_key, questions};
-use crate::catalog::Catalog;
+use super::{Answers, Prefill, Question, parse_list, parse_names, parse_need, parse_policy, question_key, questions};
+use crate::catalog::{Catalog, RouteKind};
 use crate::error::{Diagnostic, Error, Location, Result, unknown_hint};
 
 /// Lines with their numbers; the end of input reads as blank lines.
@@ -43,13 +43,13 @@ fn constraints(
     answers: &mut Answers,
     first_number: usize,
 ) -> Result<()> {
-    let languages = catalog.languages();
     let frameworks = catalog.framework_ids();
-    for (offset, q) in [Question::Languages, Question::Inactive, Question::Exclude].into_iter().enumerate() {
+    let asked = RouteKind::ALL.map(Question::Routes).into_iter().chain([Question::Inactive, Question::Exclude]);
+    for (offset, q) in asked.enumerate() {
         let number = first_number + offset;
         let key = question_key(catalog, q);
         let known = match q {
-            Question::Languages => prefill.languages.is_some(),
+            Question::Routes(kind) => prefill.names(kind).is_some(),
             Question::Inactive => prefill.inactive.is_some(),
             Question::Exclude => prefill.exclude.is_some(),
             Question::Need(_) => true,
@@ -59,9 +59,9 @@ fn constraints(
         }
         let (text, line) = lines.next()?;
         let parsed = match q {
-            Question::Languages => parse_list(&text, &languages, "a language a framework offers").map(|v| {
+            Question::Routes(kind) => parse_names(catalog, kind, &text).map(|v| {
                 if let Some(v) = v {
-                    answers.languages = v;
+                    *answers.names_mut(kind) = v;
                 }
             }),
             Question::Inactive => parse_policy(&text).map(|v| {

@@ -126,6 +126,7 @@ struct RawFramework {
     deep_learning: Option<Spanned<bool>>,
     status: Option<Spanned<Status>>,
     status_note: Option<Spanned<String>>,
+    since: Option<Spanned<i64>>,
     article: Option<Spanned<bool>>,
     #[serde(default)]
     routes: Vec<Spanned<RawRoute>>,
@@ -205,6 +206,7 @@ struct FrameworkDraft {
     deep_learning: Option<Set<bool>>,
     status: Option<Set<Status>>,
     status_note: Option<Set<String>>,
+    since: Option<Set<i64>>,
     article: Option<Set<bool>>,
     /// Checked as written; each with where it was written.
     routes: Vec<(Route, At)>,
@@ -392,6 +394,9 @@ fn merge_frameworks(
         }
         if let Some(v) = f.article {
             draft.article = Some(set(v, file));
+        }
+        if let Some(v) = f.since {
+            draft.since = Some(set(v, file));
         }
         merge_routes(files, file, f.routes, &format!("frameworks.{fid}"), &mut draft.routes)?;
         if let Some(v) = f.status {
@@ -845,6 +850,12 @@ fn finish_framework(
     check_route_names(files, &f.routes, names, &format!("frameworks.{id}"))?;
     let routes: Vec<Route> = f.routes.into_iter().map(|(r, _)| r).collect();
     let (languages, listed) = languages(files, id, f.at, f.languages.as_ref(), &routes, status.value)?;
+    if let Some(since) = &f.since {
+        if !(1950..=2100).contains(&since.value) {
+            let message = format!("year {} is out of range; `since` is the year the status took effect.", since.value);
+            return Err(files.fail(since.at, field("since"), message));
+        }
+    }
 
     let criterion_ids: Vec<&str> = criteria.iter().map(|c| c.id.as_str()).collect();
     let mut attributes: Vec<Option<Attribute>> = vec![None; criteria.len()];
@@ -908,6 +919,7 @@ fn finish_framework(
         deep_learning: deep_learning.value,
         status: status.value,
         status_note: status_note.value,
+        since: f.since.map(|s| s.value),
         attributes: attributes.into_iter().flatten().collect(),
         origin,
     })

@@ -178,6 +178,8 @@ pub struct Framework {
     pub status: Status,
     /// A dated sentence on the status.
     pub status_note: String,
+    /// The year the status took effect, for a status other than active.
+    pub since: Option<i64>,
     /// One per criterion, in the catalog's criterion order.
     #[serde(skip)]
     pub attributes: Vec<Attribute>,

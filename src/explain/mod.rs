@@ -22,7 +22,7 @@ use crate::catalog::{Catalog, RouteKind};
 use crate::profile::{InactivePolicy, Profile};
 use crate::score::sensitivity::{self, Sensitivity};
 use crate::score::{
-    Detail, Exclusion, Matrix, MethodId, RouteUse, Routed, Ranking, Reason, Reference, WeightedSum, rank, round1,
+    Detail, Exclusion, Matrix, MethodId, Ranking, Reason, Reference, RouteUse, Routed, WeightedSum, rank, round1,
 };
 
 /// A criterion the profile rates ≥ this …
@@ -140,30 +140,7 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
     let contributions: Vec<Vec<Contribution>> =
         ranking.ranked.iter().map(|r| contributions(catalog, matrix, &profile, effective, r.framework)).collect();
 
-    let verdict = ranking.ranked.first().map(|first| {
-        let tied_with: Vec<usize> =
-            ranking.ranked.iter().skip(1).filter(|r| r.rank == 1).map(|r| r.framework).collect();
-        let second = ranking.ranked.get(1);
-        let decided_by = second.filter(|s| s.rank > 1).and_then(|_| {
-            let gains = contributions[0].iter().map(|c| {
-                let theirs = contributions[1].iter().find(|d| d.criterion == c.criterion).map_or(0.0, |d| d.points);
-                (c.criterion, c.points - theirs)
-            });
-            gains.filter(|(_, g)| *g > 1e-9).max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0))).map(|(c, _)| c)
-        });
-        Verdict {
-            winner: first.framework,
-            tied_with,
-            runner_up: second.map(|s| s.framework),
-            margin: second.map(|s| round1(round1(first.score) - round1(s.score))),
-            decided_by,
-            active_alternative: if catalog.frameworks[first.framework].status.is_maintained() {
-                None
-            } else {
-                ranking.ranked.iter().map(|r| r.framework).find(|&f| catalog.frameworks[f].status.is_maintained())
-            },
-        }
-    });
+    let verdict = verdict(catalog, &ranking, &contributions);
 
     let top_needs = top_needs(&profile.needs);
     let best_of = |c: usize| ranking.ranked.iter().map(|r| matrix.row(r.framework)[c]).fold(0.0, f64::max);
@@ -179,7 +156,6 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
                 points: c.points,
                 evidence: evidence(catalog, &ranking.routed, r.framework, c.criterion),
             };
-            let framework = &catalog.frameworks[r.framework];
             // The criterion a method names as holding the framework back is
             // never also given as its strength.
             let held_back = match r.detail {
@@ -202,28 +178,7 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
                 .map(point)
                 .collect();
             let routes = uses(catalog, r.framework, &profile.require);
-            let mut warnings = Vec::new();
-            for u in &routes {
-                if let Some(route) = route_of(catalog, r.framework, u) {
-                    if route.status != crate::catalog::Status::Active && framework.status.is_maintained() {
-                        warnings.push(format!(
-                            "{} reaches {} only through {}, which is in maintenance only.",
-                            framework.name,
-                            catalog.name_of(u.kind, &u.name),
-                            route.via
-                        ));
-                    }
-                }
-            }
-            if !framework.status.is_maintained() {
-                warnings.push(status_sentence(catalog, r.framework));
-            }
-            if !framework.deep_learning {
-                warnings.push(format!(
-                    "{} is not a deep-learning framework; it suits classic machine learning.",
-                    framework.name
-                ));
-            }
+            let warnings = warnings(catalog, r.framework, &routes);
             Explained {
                 rank: r.rank,
                 tied: r.tied,
@@ -279,6 +234,61 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
         pointers,
         profile,
     }
+}
+
+/// How the winner beat the runner-up, when anything is ranked.
+fn verdict(catalog: &Catalog, ranking: &Ranking, contributions: &[Vec<Contribution>]) -> Option<Verdict> {
+    ranking.ranked.first().map(|first| {
+        let tied_with: Vec<usize> =
+            ranking.ranked.iter().skip(1).filter(|r| r.rank == 1).map(|r| r.framework).collect();
+        let second = ranking.ranked.get(1);
+        let decided_by = second.filter(|s| s.rank > 1).and_then(|_| {
+            let gains = contributions[0].iter().map(|c| {
+                let theirs = contributions[1].iter().find(|d| d.criterion == c.criterion).map_or(0.0, |d| d.points);
+                (c.criterion, c.points - theirs)
+            });
+            gains.filter(|(_, g)| *g > 1e-9).max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0))).map(|(c, _)| c)
+        });
+        Verdict {
+            winner: first.framework,
+            tied_with,
+            runner_up: second.map(|s| s.framework),
+            margin: second.map(|s| round1(round1(first.score) - round1(s.score))),
+            decided_by,
+            active_alternative: if catalog.frameworks[first.framework].status.is_maintained() {
+                None
+            } else {
+                ranking.ranked.iter().map(|r| r.framework).find(|&f| catalog.frameworks[f].status.is_maintained())
+            },
+        }
+    })
+}
+
+/// What a reader must know before adopting framework `f`: a required name
+/// reached only through a route in maintenance, a framework no longer
+/// maintained, one that is not for deep learning.
+fn warnings(catalog: &Catalog, f: usize, routes: &[RouteUse]) -> Vec<String> {
+    let framework = &catalog.frameworks[f];
+    let mut out = Vec::new();
+    for u in routes {
+        if let Some(route) = route_of(catalog, f, u) {
+            if route.status != crate::catalog::Status::Active && framework.status.is_maintained() {
+                out.push(format!(
+                    "{} reaches {} only through {}, which is in maintenance only.",
+                    framework.name,
+                    catalog.name_of(u.kind, &u.name),
+                    route.via
+                ));
+            }
+        }
+    }
+    if !framework.status.is_maintained() {
+        out.push(status_sentence(catalog, f));
+    }
+    if !framework.deep_learning {
+        out.push(format!("{} is not a deep-learning framework; it suits classic machine learning.", framework.name));
+    }
+    out
 }
 
 /// How the pointers are introduced.
@@ -367,6 +377,15 @@ fn contributions(
     out
 }
 
+/// "discontinued since 2023": the status and, when known, its year.
+pub fn status_brief(catalog: &Catalog, f: usize) -> String {
+    let framework = &catalog.frameworks[f];
+    match framework.since {
+        Some(year) => format!("{} since {year}", framework.status.as_str()),
+        None => framework.status.as_str().to_string(),
+    }
+}
+
 /// "MXNet is discontinued. Retired to the Apache Attic in 2023 …"
 pub fn status_sentence(catalog: &Catalog, f: usize) -> String {
     let framework = &catalog.frameworks[f];
@@ -385,9 +404,7 @@ pub fn reason_text(catalog: &Catalog, f: usize, reason: &Reason) -> String {
         Reason::NotDeepLearning => {
             "not a deep-learning framework; set require.deep_learning = false to rank it".to_string()
         }
-        Reason::NotMaintained(status) => {
-            format!("not maintained ({}). {}", status.phrase(), catalog.frameworks[f].status_note.trim_end_matches('.'))
-        }
+        Reason::NotMaintained(_) => format!("not maintained ({})", status_brief(catalog, f)),
         Reason::Unreached { kind, names } => unreached_text(catalog, f, *kind, names),
         Reason::BelowMinimum { criterion, score, floor } => {
             format!("{} {}/5 is below your minimum of {}", catalog.criteria[*criterion].name, num(*score), num(*floor))
@@ -484,10 +501,7 @@ fn shortfall(catalog: &Catalog, profile: &Profile, ranking: &Ranking) -> String 
     };
     for r in &ranking.reference {
         let f = &catalog.frameworks[r.framework];
-        let _ = write!(out, " {} does, but it is {}. {}", f.name, f.status.phrase(), f.status_note.trim());
-        if !out.ends_with('.') {
-            out.push('.');
-        }
+        let _ = write!(out, " {} does, but it is {}.", f.name, status_brief(catalog, r.framework));
     }
     if ranking.policy == InactivePolicy::Exclude {
         let passing: Vec<&str> = ranking
@@ -635,6 +649,9 @@ fn sentences(
         let concerns: Vec<String> = e.concerns.iter().map(|c| evidence_phrase(catalog, c)).collect();
         out.push(format!("Watch out: {}.", concerns.join("; ")));
     }
+    if let Some(s) = routes_sentence(catalog, e, is_winner) {
+        out.push(s);
+    }
     for w in &e.warnings {
         out.push(w.clone());
     }
@@ -667,11 +684,44 @@ fn sentences(
     out.join(" ")
 }
 
+/// How a ranked framework meets the profile's required languages, targets
+/// and hardware: with citations for the top pick, briefly for the others.
+/// A route already named in the top pick's evidence is not named again.
+fn routes_sentence(catalog: &Catalog, e: &Explained, is_winner: bool) -> Option<String> {
+    let shown: Vec<&str> = e.reasons.iter().chain(&e.concerns).map(|p| p.evidence.text.as_str()).collect();
+    let mut phrases = Vec::new();
+    let mut citations: Vec<String> = Vec::new();
+    for u in &e.routes {
+        let phrase = use_phrase(catalog, e.framework, u);
+        if is_winner && shown.iter().any(|t| t.contains(&phrase)) {
+            continue;
+        }
+        if let Some(route) = route_of(catalog, e.framework, u) {
+            let cited = route_citation(catalog, route);
+            if !citations.contains(&cited) {
+                citations.push(cited);
+            }
+        }
+        phrases.push(phrase);
+    }
+    if phrases.is_empty() {
+        return None;
+    }
+    Some(if is_winner && !citations.is_empty() {
+        format!("You reach it: {} [{}].", phrases.join("; "), citations.join("; "))
+    } else if is_winner {
+        format!("You reach it: {}.", phrases.join("; "))
+    } else {
+        format!("Reaches {}.", phrases.join("; "))
+    })
+}
+
 /// What drives the result under methods other than the weighted sum.
 fn method_sentence(catalog: &Catalog, e: &Explained, is_winner: bool) -> Option<String> {
     let name = |c: usize| catalog.criteria[c].name.as_str();
     let score = |c: usize| {
-        num(e.contributions
+        num(e
+            .contributions
             .iter()
             .find(|x| x.criterion == c)
             .map_or(catalog.frameworks[e.framework].attributes[c].score, |x| x.score))

@@ -6,6 +6,8 @@
 //! here names the package, runtime or backend, says who maintains it and
 //! how alive it is, and cites its source like any score.
 
+use std::fmt::Write as _;
+
 use crate::catalog::{Basis, Catalog, Pointer, Route, RouteKind, Status};
 use crate::profile::Require;
 use crate::score::{RouteUse, Routed, route_use};
@@ -38,17 +40,17 @@ pub fn evidence(catalog: &Catalog, routed: &[Routed], f: usize, c: usize) -> Evi
         };
     };
     let phrases: Vec<String> = r.uses.iter().map(|u| use_phrase(catalog, f, u)).collect();
-    let routes: Vec<&Route> = r.uses.iter().filter_map(|u| route_of(catalog, f, u)).collect();
-    let basis = if routes.iter().any(|r| r.basis == Basis::Outside) {
+    let used: Vec<&Route> = r.uses.iter().filter_map(|u| route_of(catalog, f, u)).collect();
+    let basis = if used.iter().any(|r| r.basis == Basis::Outside) {
         Basis::Outside
-    } else if routes.iter().any(|r| r.basis == Basis::Inferred) {
+    } else if used.iter().any(|r| r.basis == Basis::Inferred) {
         Basis::Inferred
     } else {
         Basis::Article
     };
     let mut sources: Vec<&str> = Vec::new();
     let mut citations: Vec<String> = Vec::new();
-    for route in &routes {
+    for route in &used {
         if !sources.contains(&route.source.as_str()) {
             sources.push(&route.source);
             citations.push(citation(catalog, route));
@@ -147,7 +149,7 @@ pub fn unreached_text(catalog: &Catalog, f: usize, kind: RouteKind, missing: &[S
         })
         .collect();
     if !dead.is_empty() {
-        out.push_str(&format!(" ({})", dead.join("; ")));
+        let _ = write!(out, " ({})", dead.join("; "));
     }
     out
 }
@@ -181,7 +183,8 @@ pub fn pointers_for(catalog: &Catalog, kind: RouteKind, name: &str) -> Vec<Point
         .iter()
         .enumerate()
         .filter_map(|(p, pointer)| {
-            let route = pointer.routes.iter().position(|r| r.kind == kind && r.name == name && r.meets(Status::Active))?;
+            let route =
+                pointer.routes.iter().position(|r| r.kind == kind && r.name == name && r.meets(Status::Active))?;
             Some(PointerUse { pointer: p, kind, name: name.to_string(), route })
         })
         .collect()
@@ -191,8 +194,7 @@ pub fn pointers_for(catalog: &Catalog, kind: RouteKind, name: &str) -> Vec<Point
 fn pointer_phrase(pointer: &Pointer) -> String {
     let description = pointer.description.trim().trim_end_matches('.');
     let mut chars = description.chars();
-    let lowered: String =
-        chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect::<String>());
+    let lowered: String = chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect::<String>());
     format!("{} ({lowered})", pointer.name)
 }
 

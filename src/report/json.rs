@@ -356,6 +356,10 @@ impl Report for Json {
             basis_tally: Tally,
             criteria: &'a [Criterion],
             frameworks: Vec<FrameworkView<'a>>,
+            /// The vocabulary of routes: languages, targets and hardware.
+            names: &'a [crate::catalog::Name],
+            /// Maintained options named but not scored.
+            pointers: &'a [crate::catalog::Pointer],
         }
         let frameworks = catalog
             .frameworks
@@ -393,6 +397,8 @@ impl Report for Json {
             basis_tally: Tally { article, inferred, outside, summary: super::basis_tally_sentence(catalog) },
             criteria: &catalog.criteria,
             frameworks,
+            names: &catalog.names,
+            pointers: &catalog.pointers,
         })
     }
 

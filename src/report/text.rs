@@ -253,7 +253,7 @@ pub(super) fn one_advice(
         }
     }
 
-    reference_block(out, catalog, a, width, paint)?;
+    reference_block(out, catalog, a, width, paint, options.explain)?;
     excluded_block(out, catalog, a, width, paint, same_exclusions_as)?;
 
     let explained = if options.explain { shown } else { shown.min(3) };
@@ -274,7 +274,15 @@ pub(super) fn one_advice(
 }
 
 /// Frameworks not maintained but meeting every other requirement.
-fn reference_block(out: &mut String, catalog: &Catalog, a: &Advice, width: usize, paint: Paint) -> Result<()> {
+/// One line each (status and year); with `--explain`, the dated history too.
+fn reference_block(
+    out: &mut String,
+    catalog: &Catalog,
+    a: &Advice,
+    width: usize,
+    paint: Paint,
+    history: bool,
+) -> Result<()> {
     if a.reference.is_empty() {
         return Ok(());
     }
@@ -284,7 +292,8 @@ fn reference_block(out: &mut String, catalog: &Catalog, a: &Advice, width: usize
     for r in &a.reference {
         let f = &catalog.frameworks[r.framework];
         let head = format!("  {}  {:>5.1}  ", pad(&f.name, name_w), round1(r.score));
-        let note = format!("{}. {}", capitalise(f.status.as_str()), f.status_note.trim());
+        let brief = crate::explain::status_brief(catalog, r.framework);
+        let note = if history { format!("{}. {}", capitalise(&brief), f.status_note.trim()) } else { brief };
         out.push_str(&hang(&head, &note, width));
     }
     Ok(())
@@ -313,8 +322,24 @@ fn excluded_block(
         return Ok(());
     }
     writeln!(out, "\n{}", paint.bold("Excluded"))?;
-    let name_w = a.excluded.iter().map(|e| width_of(&catalog.frameworks[e.framework].name)).max().unwrap_or(0);
-    for e in &a.excluded {
+    // Under `exclude`, what was left out for not being maintained is one line.
+    let (unmaintained, others): (Vec<&crate::score::Exclusion>, Vec<&crate::score::Exclusion>) =
+        a.excluded.iter().partition(|e| e.reasons.iter().all(|r| matches!(r, crate::score::Reason::NotMaintained(_))));
+    if !unmaintained.is_empty() {
+        let names: Vec<String> = unmaintained
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} ({})",
+                    catalog.frameworks[e.framework].name,
+                    crate::explain::status_brief(catalog, e.framework)
+                )
+            })
+            .collect();
+        out.push_str(&hang("  Not maintained, left out: ", &format!("{}.", names.join(", ")), width));
+    }
+    let name_w = others.iter().map(|e| width_of(&catalog.frameworks[e.framework].name)).max().unwrap_or(0);
+    for e in others {
         let head = format!("  {}  ", pad(&catalog.frameworks[e.framework].name, name_w));
         out.push_str(&hang(&head, &exclusion_text(catalog, e), width));
     }

@@ -232,9 +232,11 @@ fn question(out: &mut String, catalog: &Catalog, q: Question, number: &str, valu
                 .collect();
             group(out, &options, "radio", "scale");
         }
-        Question::Languages => {
-            let options: Vec<(String, String)> =
-                catalog.languages().into_iter().map(|l| (l.to_string(), escape(l))).collect();
+        Question::Routes(kind) => {
+            let options: Vec<(String, String)> = ask::choices(catalog, kind)
+                .into_iter()
+                .map(|id| (id.to_string(), escape(catalog.name_of(kind, id))))
+                .collect();
             group(out, &options, "checkbox", "choices");
         }
         Question::Exclude => {
