@@ -15,16 +15,19 @@ fn dlpick() -> Command {
     cmd
 }
 
-/// Answers for the eleven criteria in order, then languages, the policy for
-/// unmaintained frameworks (`yes`, the older answer, means exclude), exclude.
-const SCRIPT: &str = "5\n4\n\n\n5\n\n\n\n\n\n\npython\nyes\n\n";
+/// Answers for the twelve criteria in order, then languages, targets,
+/// hardware, the policy for unmaintained frameworks (`yes`, the older
+/// answer, means exclude), exclude.
+const SCRIPT: &str = "5\n4\n\n\n5\n\n\n\n\n\n\n\npython\n\n\nyes\n\n";
 
 #[test]
 fn print_questions_lists_every_question_in_order() {
     let out = dlpick().args(["ask", "--print-questions"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("1. [beginner_friendliness] How much does an easy start for newcomers matter?"), "{text}");
-    assert!(text.contains("12. [languages]") && text.contains("13. [inactive]") && text.contains("14. [exclude]"));
+    assert!(text.contains("12. [ecosystem]") && text.contains("13. [languages]"), "{text}");
+    assert!(text.contains("14. [targets]") && text.contains("15. [hardware]"), "{text}");
+    assert!(text.contains("16. [inactive]") && text.contains("17. [exclude]"), "{text}");
 }
 
 #[test]
@@ -90,19 +93,21 @@ fn answers_prefill_so_only_missing_questions_are_read() {
     let partial = dir.path().join("partial.toml");
     std::fs::write(&partial, "name = \"lab\"\n[needs]\nbeginner_friendliness = 1\ndebuggability = 5\nflexibility = 5\ndynamic_graphs = 4\nrapid_prototyping = 3\ndistributed_training = 0\ngpu_support = 3\nmobile_deployment = 0\nmulti_language = 0\nvisualization = 0\n[require]\nactive_only = true\n").unwrap();
     let saved = dir.path().join("full.toml");
-    // Missing: api_stability, languages, exclude.
+    // Missing: api_stability, ecosystem, languages, targets, hardware, exclude.
     dlpick()
         .args(["ask", "--answers"])
         .arg(&partial)
         .arg("--save")
         .arg(&saved)
-        .write_stdin("2\n\ntheano\n")
+        .write_stdin("2\n3\n\nbrowser\n\ntheano\n")
         .assert()
         .success();
     let text = std::fs::read_to_string(&saved).unwrap();
     assert!(
         text.contains("name = \"lab\"")
             && text.contains("api_stability = 2")
+            && text.contains("ecosystem = 3")
+            && text.contains("targets = [\"browser\"]")
             && text.contains("exclude = [\"theano\"]"),
         "{text}"
     );
@@ -114,7 +119,7 @@ fn pairwise_scripts_become_needs_keeping_their_ratios() {
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("ahp.toml");
     let script =
-        "debuggability mobile_deployment 3\ndebuggability flexibility 1\nflexibility mobile_deployment 3\n\n\n\n";
+        "debuggability mobile_deployment 3\ndebuggability flexibility 1\nflexibility mobile_deployment 3\n\n\n\n\n\n";
     dlpick().args(["ask", "--pairwise", "--save"]).arg(&saved).write_stdin(script).assert().success();
     let text = std::fs::read_to_string(&saved).unwrap();
     // Consistent judgments: priorities 3:3:1, so needs 5, 5, 5/3.
@@ -154,21 +159,25 @@ fn type_line(s: &mut PtySession, text: &str) {
 fn a_terminal_session_re_asks_walks_every_question_and_saves_what_a_pipe_would() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = session(dir.path(), &["--name", "typed"]);
-    s.exp_string("(1/11) How much does an easy start for newcomers matter?").unwrap();
+    s.exp_string("(1/12) How much does an easy start for newcomers matter?").unwrap();
     type_line(&mut s, "7");
     s.exp_string("is out of range").unwrap();
     // Clear the 7 and answer again.
     s.send("\x7f").unwrap();
     type_line(&mut s, "5");
-    s.exp_string("(2/11)").unwrap();
+    s.exp_string("(2/12)").unwrap();
     type_line(&mut s, "4");
-    for q in 3..=11 {
-        s.exp_string(&format!("({q}/11)")).unwrap();
+    for q in 3..=12 {
+        s.exp_string(&format!("({q}/12)")).unwrap();
         type_line(&mut s, if q == 5 { "5" } else { "" });
     }
-    s.exp_string("Which API languages").unwrap();
+    s.exp_string("Which programming languages").unwrap();
     s.send("python").unwrap();
     s.send(" ").unwrap();
+    type_line(&mut s, "");
+    s.exp_string("Where must your trained models run").unwrap();
+    type_line(&mut s, "");
+    s.exp_string("Which hardware must it run on").unwrap();
     type_line(&mut s, "");
     s.exp_string("no longer maintained").unwrap();
     // The third choice, exclude: what the piped `yes` means.
@@ -197,9 +206,9 @@ fn a_terminal_session_re_asks_walks_every_question_and_saves_what_a_pipe_would()
 fn escape_leaves_with_nothing_written_and_exit_130() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = session(dir.path(), &["--save", "never.toml"]);
-    s.exp_string("(1/11)").unwrap();
+    s.exp_string("(1/12)").unwrap();
     type_line(&mut s, "3");
-    s.exp_string("(2/11)").unwrap();
+    s.exp_string("(2/12)").unwrap();
     s.send("\x1b").unwrap();
     s.flush().unwrap();
     s.exp_string("nothing was written").unwrap();
@@ -241,12 +250,16 @@ fn a_terminal_pairwise_session_flags_contradictions_and_offers_a_revision() {
     s.exp_string("which matters more").unwrap();
     type_line(&mut s, "");
     loop {
-        match s.exp_regex("Revise|Which API languages") {
+        match s.exp_regex("Revise|Which programming languages") {
             Ok((_, m)) if m == "Revise" => type_line(&mut s, "n"),
             Ok(_) => break,
             Err(e) => panic!("{e}"),
         }
     }
+    type_line(&mut s, "");
+    s.exp_string("Where must your trained models run").unwrap();
+    type_line(&mut s, "");
+    s.exp_string("Which hardware must it run on").unwrap();
     type_line(&mut s, "");
     s.exp_string("no longer maintained").unwrap();
     type_line(&mut s, "");

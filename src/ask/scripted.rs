@@ -254,12 +254,29 @@ mod tests {
         assert!(a.languages.is_empty() && a.inactive == InactivePolicy::Separate);
         let n = c.criteria.len();
         let mut script = "0\n".repeat(n - 1);
-        script.push_str("4\npython;r\nyes\ntheano\n");
+        script.push_str("4\npython;r\nmobile\nmps\nyes\ntheano\n");
         let a = run(&script).unwrap();
         assert!((a.needs[n - 1] - 4.0).abs() < 1e-12);
         assert_eq!(a.languages, ["python", "r"]);
+        assert_eq!(a.targets, ["android", "ios"], "a group stands for its members");
+        assert_eq!(a.hardware, ["apple"], "an alias is read as its name");
         assert_eq!(a.inactive, InactivePolicy::Exclude);
         assert_eq!(a.exclude, ["theano"]);
+    }
+
+    #[test]
+    fn route_answers_keep_unknown_names_and_refuse_typos() {
+        let c = Catalog::builtin().unwrap();
+        let n = c.criteria.len();
+        let mut script = "1\n".repeat(n);
+        script.push_str("cobol\n");
+        let a = run(&script).unwrap();
+        assert_eq!(a.languages, ["cobol"], "a requirement nothing here meets is advice, not an error");
+        let mut script = "1\n".repeat(n);
+        script.push_str("pyhton\n");
+        let Err(Error::Invalid(d)) = run(&script) else { panic!() };
+        assert_eq!(d.field.as_deref(), Some(format!("question {} (languages)", n + 1).as_str()));
+        assert!(d.message.contains("Did you mean `python`?"), "{d}");
     }
 
     #[test]
@@ -277,8 +294,8 @@ mod tests {
         pre.needs = vec![Some(1.0); c.criteria.len()];
         pre.needs[2] = None;
         pre.inactive = Some(InactivePolicy::Exclude);
-        // Only flexibility, languages and exclude are read.
-        let a = answers(&c, &pre, &mut "4\npython\ncntk\n".as_bytes(), "<stdin>", "p").unwrap();
+        // Only flexibility, languages, targets, hardware and exclude are read.
+        let a = answers(&c, &pre, &mut "4\npython\n\n\ncntk\n".as_bytes(), "<stdin>", "p").unwrap();
         assert!((a.needs[2] - 4.0).abs() < 1e-12 && (a.needs[0] - 1.0).abs() < 1e-12);
         assert_eq!(a.languages, ["python"]);
         assert_eq!(a.inactive, InactivePolicy::Exclude);
@@ -289,7 +306,7 @@ mod tests {
     fn pairwise_lines_become_needs() {
         let c = Catalog::builtin().unwrap();
         let script =
-            "debuggability flexibility 2\ndebuggability mobile_deployment 4\nflexibility mobile_deployment 2\n\nyes\n";
+            "debuggability flexibility 2\ndebuggability mobile_deployment 4\nflexibility mobile_deployment 2\n\n\n\nyes\n";
         let p = pairwise(&c, &Prefill::empty(&c), &mut script.as_bytes(), "<stdin>", "p").unwrap();
         assert!(p.priorities.cr < 1e-9, "a consistent set");
         let need = |id: &str| p.answers.needs[c.criterion_index(id).unwrap()];
