@@ -97,6 +97,12 @@ pub struct Cli {
     /// separated as in PATH) and the project's `layers`.
     #[arg(long = "layer", global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub layers: Vec<PathBuf>,
+
+    /// Only the eight frameworks the article compares (TensorFlow, Keras,
+    /// PyTorch, MXNet, CNTK, Caffe2, Theano, scikit-learn), as the project's
+    /// `article_only = true` does.
+    #[arg(long, global = true)]
+    pub article_only: bool,
 }
 
 /// Aggregation methods, as the command line names them.

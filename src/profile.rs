@@ -100,6 +100,16 @@ impl Require {
         }
     }
 
+    /// The languages that must be able to call a route of `kind`. A team
+    /// that requires languages and not Python runs its models from those
+    /// languages, so a browser or phone runtime only counts when one of them
+    /// can call it: Rust code in a browser needs a Rust runtime there, not a
+    /// JavaScript one. A team with Python trains there and ships to targets
+    /// through whatever the target runs, so anything counts.
+    pub fn callers(&self, kind: RouteKind) -> &[String] {
+        if kind == RouteKind::Target && !self.languages.iter().any(|l| l == "python") { &self.languages } else { &[] }
+    }
+
     /// Every required name, with its kind, in kind order.
     pub fn routes(&self) -> impl Iterator<Item = (RouteKind, &str)> {
         RouteKind::ALL.into_iter().flat_map(move |k| self.names(k).iter().map(move |n| (k, n.as_str())))

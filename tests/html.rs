@@ -122,11 +122,11 @@ fn explain_adds_a_contribution_table_per_ranked_framework() {
     assert_self_contained(&page);
     assert_accessible(&page);
     let dom = tl::parse(&page, tl::ParserOptions::default()).unwrap();
-    // research-lab ranks the three maintained deep-learning frameworks
+    // research-lab ranks the four maintained deep-learning frameworks
     // (MXNet, CNTK, Theano and Caffe2 are discontinued, scikit-learn is not
     // deep learning).
     let contributions = tables(&dom, "table.contributions");
-    assert_eq!(contributions.len(), 3, "one per ranked framework");
+    assert_eq!(contributions.len(), 4, "one per ranked framework");
     for (head, rows) in &contributions {
         assert_eq!(head, &["Criterion", "Need", "Weight", "Score", "Points", "Share"]);
         assert_eq!(rows.len(), 5, "one row per rated criterion");
@@ -134,17 +134,20 @@ fn explain_adds_a_contribution_table_per_ranked_framework() {
     // PyTorch: needs 5+5+4+3+3 = 20, so 100 points at 5/5 everywhere; its
     // debuggability (need 5, score 5) earns 25 of them, a quarter.
     assert_eq!(contributions[0].1[0], ["debuggability", "5", "1.00", "5", "25.0", "25%"]);
-    // Keras's rapid prototyping: need 3 × score 5 = 15 of its 62.5 points, 24%.
-    assert!(contributions[1].1.contains(&vec![
+    // Keras's rapid prototyping: need 3 × score 5 = 15 of its 70.5 points, 21%.
+    assert!(contributions[3].1.contains(&vec![
         "rapid prototyping".to_string(),
         "3".into(),
         "1.00".into(),
         "5".into(),
         "15.0".into(),
-        "24%".into()
+        "21%".into()
     ]));
     // "Why" covers every shown framework with --explain.
-    assert_eq!(texts_in(&dom, "article", "h4"), ["1. PyTorch — 98.5", "2. Keras — 62.5", "3. TensorFlow — 60.0"]);
+    assert_eq!(
+        texts_in(&dom, "article", "h4"),
+        ["1. PyTorch — 98.5", "2. TensorFlow — 79.0", "3. JAX — 73.5", "4. Keras — 70.5"]
+    );
 
     let plain = html(&["recommend", "profiles/research-lab.toml", "--format", "html"]);
     let dom = tl::parse(&plain, tl::ParserOptions::default()).unwrap();
@@ -156,9 +159,11 @@ fn explain_adds_a_contribution_table_per_ranked_framework() {
 fn the_ranking_is_a_chart_and_a_table_with_its_scale_explained() {
     let page = html(&["recommend", "profiles/research-lab.toml", "--format", "html"]);
     let dom = tl::parse(&page, tl::ParserOptions::default()).unwrap();
-    // Matches by hand: Σ need × score / (20 × 5) × 100.
-    // PyTorch 5·5+5·5+4·5+3·4.5+3·5 = 98.5; Keras 5·3+5·2+4·3+3·5+3·3.5 =
-    // 62.5; TensorFlow 5·2+5·3+4·3.5+3·2.5+3·4.5 = 60.
+    // Matches by hand: Σ need × score / (20 × 5) × 100, needs debuggability
+    // 5, flexibility 5, dynamic graphs 4, rapid prototyping 3, GPU 3.
+    // PyTorch 5·5+5·5+4·5+3·4.5+3·5 = 98.5; TensorFlow 5·3.5+5·4+4·4+3·4+3·4.5
+    // = 79; JAX 5·3+5·4.5+4·3+3·3.5+3·4.5 = 73.5; Keras 5·3+5·3+4·3+3·5+3·4.5
+    // = 70.5.
     let ranked = tables(&dom, "table.ranked");
     assert_eq!(ranked.len(), 1);
     assert_eq!(ranked[0].0, ["Rank", "Framework", "Match", "Status"]);
@@ -166,16 +171,20 @@ fn the_ranking_is_a_chart_and_a_table_with_its_scale_explained() {
         ranked[0].1,
         [
             ["1", "PyTorch", "98.5", "maintained"],
-            ["2", "Keras", "62.5", "maintained"],
-            ["3", "TensorFlow", "60.0", "maintained"]
+            ["2", "TensorFlow", "79.0", "maintained"],
+            ["3", "JAX", "73.5", "maintained"],
+            ["4", "Keras", "70.5", "maintained"]
         ]
     );
-    assert_eq!(count(&dom, "rect.bar"), 3);
+    assert_eq!(count(&dom, "rect.bar"), 4);
     let scale = texts(&dom, "p.match-scale");
     assert_eq!(scale.len(), 1);
     assert!(scale[0].contains("0 to 100") && scale[0].contains("5/5 on every one"), "{}", scale[0]);
     let label = page.split("<svg class=\"chart bars\"").nth(1).unwrap().split('>').next().unwrap();
-    assert!(label.contains("PyTorch 98.5, Keras 62.5, TensorFlow 60.0"), "the chart's label gives its values: {label}");
+    assert!(
+        label.contains("PyTorch 98.5, TensorFlow 79.0, JAX 73.5, Keras 70.5"),
+        "the chart's label gives its values: {label}"
+    );
 }
 
 #[test]
@@ -241,7 +250,7 @@ fn the_style_follows_dark_mode_and_prints_a_profile_per_page() {
 
 #[test]
 fn charts_show_as_many_frameworks_as_the_ranking() {
-    for (top, names) in [("1", vec!["PyTorch"]), ("2", vec!["PyTorch", "Keras"])] {
+    for (top, names) in [("1", vec!["PyTorch"]), ("2", vec!["PyTorch", "TensorFlow"])] {
         let page = html(&["recommend", "profiles/research-lab.toml", "--format", "html", "--top", top]);
         assert_accessible(&page);
         let dom = tl::parse(&page, tl::ParserOptions::default()).unwrap();
@@ -330,7 +339,10 @@ fn batch_html_shows_top_picks_and_teams() {
     assert_eq!(page, html(&["batch", arg(&survey), "--format", "html", "--by-team"]));
     let dom = tl::parse(&page, tl::ParserOptions::default()).unwrap();
     let picks = page.split("id=\"picks\"").nth(1).unwrap().split("</section>").next().unwrap();
-    assert_eq!(picks.matches("<tr><td>").count(), 3, "pytorch, caffe2 and keras are top picks");
+    // a and b pick PyTorch on debuggability, c PyTorch on mobile deployment
+    // (4.5, level with TensorFlow; ids break the tie), d Keras on
+    // beginner-friendliness: two distinct picks.
+    assert_eq!(picks.matches("<tr><td>").count(), 2, "pytorch and keras are top picks");
     assert_eq!(count(&dom, "article.team"), 2);
     assert!(page.contains("Kendall"));
     // The report's footer and dark mode.

@@ -74,7 +74,8 @@ pub fn load_catalog_replacing(settings: &settings::Settings, replace: Option<(&P
         None => Input::builtin(),
     };
     let layer_inputs: Vec<Input<'_>> = layers.iter().map(|(text, name)| Input::new(text, name)).collect();
-    Catalog::load(&base_input, &layer_inputs)
+    let catalog = Catalog::load(&base_input, &layer_inputs)?;
+    Ok(if settings.article_only.value { catalog.article_only() } else { catalog })
 }
 
 /// Read a UTF-8 TOML file (or standard input for `-`), returning its text

@@ -27,6 +27,11 @@ pub fn config(cli: &Cli) -> Result<ExitCode> {
         },
         Setting { name: "layers", value: layers, origin: settings.layers.origin.to_string() },
         Setting {
+            name: "article only",
+            value: if settings.article_only.value { "yes" } else { "no" }.to_string(),
+            origin: settings.article_only.origin.to_string(),
+        },
+        Setting {
             name: "method",
             value: settings.method.value.as_str().to_string(),
             origin: settings.method.origin.to_string(),

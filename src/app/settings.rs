@@ -56,6 +56,8 @@ pub struct Settings {
     pub weights: Setting<Option<PathBuf>>,
     /// Layers on top, in order.
     pub layers: Setting<Vec<PathBuf>>,
+    /// Only the frameworks the cited article compares.
+    pub article_only: Setting<bool>,
     pub method: Setting<MethodId>,
     pub inactive: Setting<InactivePolicy>,
     pub top: Setting<Option<usize>>,
@@ -68,6 +70,7 @@ struct RawProject {
     weights: Option<String>,
     #[serde(default)]
     layers: Vec<String>,
+    article_only: Option<bool>,
     #[serde(default)]
     defaults: RawDefaults,
 }
@@ -132,6 +135,14 @@ impl Settings {
             Setting { value: Vec::new(), origin: Origin::BuiltIn }
         };
 
+        let article_only = if cli.article_only {
+            Setting { value: true, origin: Origin::Flag("--article-only") }
+        } else if let Some(value) = raw.article_only {
+            Setting { value, origin: in_project() }
+        } else {
+            Setting { value: false, origin: Origin::BuiltIn }
+        };
+
         let name = project.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
         let bad_default = |field: &str, value: &str, expected: &str| -> Error {
             Diagnostic::new(Location::file(name.clone()), format!("`{value}` is not {expected}."))
@@ -164,7 +175,7 @@ impl Settings {
             },
             None => Setting { value: Format::default(), origin: Origin::BuiltIn },
         };
-        Ok(Self { project, weights, layers, method, inactive, top, format })
+        Ok(Self { project, weights, layers, article_only, method, inactive, top, format })
     }
 
     /// The method: the flag's, else the project's, else weighted sum.

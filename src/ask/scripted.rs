@@ -305,8 +305,7 @@ mod tests {
     #[test]
     fn pairwise_lines_become_needs() {
         let c = Catalog::builtin().unwrap();
-        let script =
-            "debuggability flexibility 2\ndebuggability mobile_deployment 4\nflexibility mobile_deployment 2\n\n\n\nyes\n";
+        let script = "debuggability flexibility 2\ndebuggability mobile_deployment 4\nflexibility mobile_deployment 2\n\n\n\nyes\n";
         let p = pairwise(&c, &Prefill::empty(&c), &mut script.as_bytes(), "<stdin>", "p").unwrap();
         assert!(p.priorities.cr < 1e-9, "a consistent set");
         let need = |id: &str| p.answers.needs[c.criterion_index(id).unwrap()];

@@ -91,6 +91,7 @@ struct RawRoute {
     official: Option<Spanned<bool>>,
     status: Option<Spanned<Status>>,
     inference_only: Option<Spanned<bool>>,
+    languages: Option<Spanned<Vec<String>>>,
     note: Option<Spanned<String>>,
     score: Option<Spanned<f64>>,
     basis: Option<Spanned<Basis>>,
@@ -579,6 +580,14 @@ fn route(files: &Files<'_>, file: usize, raw: Spanned<RawRoute>, field: &str) ->
     }
     let (official, status) = (*official.get_ref(), *status.get_ref());
     let inference_only = r.inference_only.is_some_and(|i| *i.get_ref());
+    if let Some(languages) = &r.languages {
+        if *kind.get_ref() != RouteKind::Target {
+            let message = "only a target route says which languages call it there.".to_string();
+            return Err(files.fail(At { file, offset: languages.span().start }, format!("{field}.languages"), message));
+        }
+    }
+    let called_from: Vec<String> =
+        r.languages.map(|l| l.into_inner().iter().map(|n| normalise_name(n)).collect()).unwrap_or_default();
     let quality = match r.score {
         Some(score) => {
             let value = *score.get_ref();
@@ -600,6 +609,7 @@ fn route(files: &Files<'_>, file: usize, raw: Spanned<RawRoute>, field: &str) ->
         official,
         status,
         inference_only,
+        called_from,
         note: note.into_inner().trim().to_string(),
         quality,
         basis: basis.into_inner(),
@@ -661,9 +671,23 @@ fn merge_pointers(
     Ok(())
 }
 
-/// Every route's name must be in the vocabulary of its kind.
+/// Every route's name, and every language a target route is called from,
+/// must be in the vocabulary.
 fn check_route_names(files: &Files<'_>, routes: &[(Route, At)], names: &[Name], owner: &str) -> Result<()> {
     for (i, (r, at)) in routes.iter().enumerate() {
+        for language in &r.called_from {
+            if !names.iter().any(|n| n.kind == RouteKind::Language && n.id == *language) {
+                let known: Vec<&str> =
+                    names.iter().filter(|n| n.kind == RouteKind::Language).map(|n| n.id.as_str()).collect();
+                return Err(Diagnostic::new(
+                    files.at(*at),
+                    format!("`{language}` is not a language the knowledge base knows."),
+                )
+                .field(format!("{owner}.routes[{i}].languages"))
+                .hint(Some(unknown_hint(language, &known)))
+                .into());
+            }
+        }
         if names.iter().any(|n| n.kind == r.kind && n.id == r.name) {
             continue;
         }

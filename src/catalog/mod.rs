@@ -237,13 +237,20 @@ impl Framework {
     /// How the framework reaches `name` of `kind`, if it does: the route of
     /// the highest quality that meets a requirement (the first on a tie).
     pub fn reach(&self, kind: RouteKind, name: &str) -> Option<Reach<'_>> {
-        let best = self.routes.iter().filter(|r| r.kind == kind && r.name == name && r.meets(self.status)).fold(
-            None::<&Route>,
-            |best, r| match best {
+        self.reach_from(kind, name, &[])
+    }
+
+    /// Like [`reach`](Self::reach), counting only routes that code in one of
+    /// `callers` can call (every route when `callers` is empty).
+    pub fn reach_from(&self, kind: RouteKind, name: &str, callers: &[String]) -> Option<Reach<'_>> {
+        let best = self
+            .routes
+            .iter()
+            .filter(|r| r.kind == kind && r.name == name && r.meets(self.status) && r.callable_from(callers))
+            .fold(None::<&Route>, |best, r| match best {
                 Some(b) if b.quality >= r.quality => Some(b),
                 _ => Some(r),
-            },
-        );
+            });
         match best {
             Some(r) => Some(Reach::Route(r)),
             None if kind == RouteKind::Language && self.listed.iter().any(|l| l == name) => Some(Reach::Listed),
@@ -287,6 +294,14 @@ impl Catalog {
     /// A base with layers on top, validated as a whole.
     pub fn load(base: &Input<'_>, layers: &[Input<'_>]) -> crate::Result<Self> {
         load::load(base, layers)
+    }
+
+    /// Only the frameworks the cited article compares (`--article-only`):
+    /// the view of the article, without what came after it.
+    #[must_use]
+    pub fn article_only(mut self) -> Self {
+        self.frameworks.retain(|f| f.article);
+        self
     }
 
     pub fn criterion_index(&self, id: &str) -> Option<usize> {

@@ -79,6 +79,9 @@ pub struct Route {
     /// It runs models trained elsewhere (an export into another runtime),
     /// but does not train them.
     pub inference_only: bool,
+    /// For a target: the languages its runtime is called from there
+    /// (LiteRT on Android from Kotlin, Java or C++); empty when any.
+    pub called_from: Vec<String>,
     /// A dated sentence on who maintains it and how it stands.
     pub note: String,
     /// 0–5: how well the route serves, for criteria that routes decide.
@@ -108,6 +111,12 @@ impl Route {
     /// "first-party" or "community".
     pub fn maintainer(&self) -> &'static str {
         if self.official { "first-party" } else { "community" }
+    }
+
+    /// Whether code in one of `languages` can call it (any route can when
+    /// `languages` is empty or the route names none).
+    pub fn callable_from(&self, languages: &[String]) -> bool {
+        languages.is_empty() || self.called_from.is_empty() || self.called_from.iter().any(|l| languages.contains(l))
     }
 }
 
@@ -244,6 +253,7 @@ mod tests {
             official: true,
             status,
             inference_only: false,
+            called_from: Vec::new(),
             note: String::new(),
             quality: 0.0,
             basis: Basis::Outside,

@@ -311,7 +311,7 @@ fn pointers(catalog: &Catalog, profile: &Profile, ranking: &Ranking, explained: 
         let wanted = match explained.first() {
             None => ranking.excluded.iter().all(|e| {
                 !catalog.frameworks[e.framework].status.is_maintained()
-                    || e.reasons.iter().any(|r| matches!(r, Reason::Unreached { kind: k, names } if *k == kind && names.iter().any(|n| n == name)))
+                    || e.reasons.iter().any(|r| matches!(r, Reason::Unreached { kind: k, names, .. } if *k == kind && names.iter().any(|n| n == name)))
             }),
             Some(winner) => winner
                 .routes
@@ -321,7 +321,7 @@ fn pointers(catalog: &Catalog, profile: &Profile, ranking: &Ranking, explained: 
                 .is_some_and(|route| !route.official),
         };
         if wanted {
-            out.extend(pointers_for(catalog, kind, name));
+            out.extend(pointers_for(catalog, kind, name, profile.require.callers(kind)));
         }
     }
     out
@@ -405,7 +405,7 @@ pub fn reason_text(catalog: &Catalog, f: usize, reason: &Reason) -> String {
             "not a deep-learning framework; set require.deep_learning = false to rank it".to_string()
         }
         Reason::NotMaintained(_) => format!("not maintained ({})", status_brief(catalog, f)),
-        Reason::Unreached { kind, names } => unreached_text(catalog, f, *kind, names),
+        Reason::Unreached { kind, names, from } => unreached_text(catalog, f, *kind, names, from),
         Reason::BelowMinimum { criterion, score, floor } => {
             format!("{} {}/5 is below your minimum of {}", catalog.criteria[*criterion].name, num(*score), num(*floor))
         }
@@ -423,7 +423,9 @@ fn binding(exclusions: &[&Exclusion], profile: &Profile) -> Option<Binding> {
             .require
             .names(kind)
             .iter()
-            .filter(|n| all(&|r| matches!(r, Reason::Unreached { kind: k, names } if *k == kind && names.contains(n))))
+            .filter(|n| {
+                all(&|r| matches!(r, Reason::Unreached { kind: k, names, .. } if *k == kind && names.contains(n)))
+            })
             .cloned()
             .collect();
         if !names.is_empty() {

@@ -114,7 +114,7 @@ pub fn use_phrase(catalog: &Catalog, f: usize, u: &RouteUse) -> String {
 /// How framework `f` meets each name `require` asks for, in requirement order.
 pub fn uses(catalog: &Catalog, f: usize, require: &Require) -> Vec<RouteUse> {
     let framework = &catalog.frameworks[f];
-    require.routes().map(|(kind, name)| route_use(framework, kind, name)).collect()
+    require.routes().map(|(kind, name)| route_use(framework, kind, name, require)).collect()
 }
 
 /// "used from", "run on": what a framework must do for a name of `kind`.
@@ -133,9 +133,32 @@ pub fn names(catalog: &Catalog, kind: RouteKind, ids: &[String], conjunction: &s
 
 /// Why framework `f` is ruled out for names of `kind` it does not reach:
 /// "cannot be used from R", with the routes that no longer count.
-pub fn unreached_text(catalog: &Catalog, f: usize, kind: RouteKind, missing: &[String]) -> String {
+pub fn unreached_text(catalog: &Catalog, f: usize, kind: RouteKind, missing: &[String], from: &[String]) -> String {
     let framework = &catalog.frameworks[f];
     let mut out = format!("cannot {} {}", verb(kind), names(catalog, kind, missing, "or"));
+    if !from.is_empty() {
+        // Routes exist, but none that the team's languages can call.
+        let callers: Vec<String> = framework
+            .routes
+            .iter()
+            .filter(|r| r.kind == kind && missing.contains(&r.name) && r.meets(framework.status))
+            .flat_map(|r| r.called_from.iter().cloned())
+            .fold(Vec::new(), |mut all, l| {
+                if !all.contains(&l) {
+                    all.push(l);
+                }
+                all
+            });
+        let _ = write!(out, " from {}", names(catalog, RouteKind::Language, from, "or"));
+        if !callers.is_empty() {
+            let _ = write!(
+                out,
+                " (its routes there are called from {})",
+                names(catalog, RouteKind::Language, &callers, "or")
+            );
+        }
+        return out;
+    }
     let dead: Vec<String> = framework
         .routes
         .iter()
@@ -176,46 +199,48 @@ pub struct PointerUse {
 }
 
 /// Pointers reaching `name` of `kind` through a route that meets a
-/// requirement, in pointer-id order.
-pub fn pointers_for(catalog: &Catalog, kind: RouteKind, name: &str) -> Vec<PointerUse> {
+/// requirement and that `callers` can call, in pointer-id order.
+pub fn pointers_for(catalog: &Catalog, kind: RouteKind, name: &str, callers: &[String]) -> Vec<PointerUse> {
     catalog
         .pointers
         .iter()
         .enumerate()
         .filter_map(|(p, pointer)| {
-            let route =
-                pointer.routes.iter().position(|r| r.kind == kind && r.name == name && r.meets(Status::Active))?;
+            let route = pointer.routes.iter().position(|r| {
+                r.kind == kind && r.name == name && r.meets(Status::Active) && r.callable_from(callers)
+            })?;
             Some(PointerUse { pointer: p, kind, name: name.to_string(), route })
         })
         .collect()
 }
 
-/// "Flux.jl (pure-Julia deep-learning library …)".
+/// "Flux.jl (a pure-Julia deep-learning library …)": descriptions are
+/// written to read after the name.
 fn pointer_phrase(pointer: &Pointer) -> String {
-    let description = pointer.description.trim().trim_end_matches('.');
-    let mut chars = description.chars();
-    let lowered: String = chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect::<String>());
-    format!("{} ({lowered})", pointer.name)
+    format!("{} ({})", pointer.name, pointer.description.trim().trim_end_matches('.'))
 }
 
-/// One sentence naming the pointers for each name in `uses`, grouped by
-/// name: "Not scored by dlpick, but maintained: for Julia, Flux.jl (…) and
-/// Lux.jl (…)." Empty when there are none.
+/// One sentence naming each pointer once, with what it reaches: "Not
+/// scored by dlpick, but maintained and worth a look: Burn (…), for Rust
+/// and web browsers; Candle (…), for Rust." Pointers reaching more of the
+/// names come first. Empty when there are none.
 pub fn pointers_sentence(catalog: &Catalog, uses: &[PointerUse], lead: &str) -> String {
-    let mut groups: Vec<(RouteKind, &str, Vec<String>)> = Vec::new();
+    let mut pointers: Vec<(usize, Vec<String>)> = Vec::new();
     for u in uses {
-        let phrase = pointer_phrase(&catalog.pointers[u.pointer]);
-        match groups.iter_mut().find(|(k, n, _)| *k == u.kind && *n == u.name) {
-            Some((_, _, list)) => list.push(phrase),
-            None => groups.push((u.kind, &u.name, vec![phrase])),
+        let reached = catalog.name_of(u.kind, &u.name).to_string();
+        match pointers.iter_mut().find(|(p, _)| *p == u.pointer) {
+            Some((_, names)) if !names.contains(&reached) => names.push(reached),
+            Some(_) => {}
+            None => pointers.push((u.pointer, vec![reached])),
         }
     }
-    if groups.is_empty() {
+    if pointers.is_empty() {
         return String::new();
     }
-    let parts: Vec<String> = groups
+    pointers.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+    let parts: Vec<String> = pointers
         .iter()
-        .map(|(kind, name, list)| format!("for {}, {}", catalog.name_of(*kind, name), join_with(list, "and")))
+        .map(|(p, names)| format!("{}, for {}", pointer_phrase(&catalog.pointers[*p]), join_with(names, "and")))
         .collect();
     format!("{lead}: {}.", parts.join("; "))
 }

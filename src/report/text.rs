@@ -134,6 +134,18 @@ impl Report for Text {
                 );
                 out.push_str(&hang("  - ", &line, width));
             }
+            if !f.routes.is_empty() {
+                out.push_str("  How it is reached:\n");
+                for r in &f.routes {
+                    let line = format!(
+                        "{}: {} [{}]",
+                        crate::explain::route_phrase(catalog, r),
+                        r.note.trim_end_matches('.'),
+                        crate::explain::route_citation(catalog, r)
+                    );
+                    out.push_str(&hang("  - ", &line, width));
+                }
+            }
         }
         out.push('\n');
         out.push_str(&wrap(&basis_tally_sentence(catalog), "", width));
@@ -176,8 +188,13 @@ pub fn basis_tally_sentence(catalog: &Catalog) -> String {
     let [article, inferred, outside] = catalog.basis_tally();
     let total = article + inferred + outside;
     let cited = &catalog.about.cited_as;
+    let checked = catalog
+        .about
+        .checked
+        .as_ref()
+        .map_or_else(String::new, |d| format!(" Outside facts were last checked in {d}."));
     format!(
-        "Of {total} scores, {article} rest on {cited}, {inferred} {} inferred from it and {outside} {} from outside it (dated sources).",
+        "Of {total} scores, {article} rest on {cited}, {inferred} {} inferred from it and {outside} {} from outside it (dated sources).{checked}",
         if inferred == 1 { "is" } else { "are" },
         if outside == 1 { "comes" } else { "come" }
     )

@@ -158,8 +158,10 @@ pub enum Reason {
     /// Not maintained, and the policy is [`InactivePolicy::Exclude`].
     NotMaintained(Status),
     /// Reaches none of these required names of one kind: no maintained
-    /// route to the language, target or hardware.
-    Unreached { kind: RouteKind, names: Vec<String> },
+    /// route to the language, target or hardware. `from` is set when a
+    /// route exists but none that the required languages can call (see
+    /// [`Require::callers`]).
+    Unreached { kind: RouteKind, names: Vec<String>, from: Vec<String> },
     /// Scores below a required minimum.
     BelowMinimum { criterion: usize, score: f64, floor: f64 },
 }
@@ -332,10 +334,13 @@ pub fn reasons(catalog: &Catalog, f: usize, require: &Require) -> Vec<Reason> {
         reasons.push(Reason::NotDeepLearning);
     }
     for kind in RouteKind::ALL {
+        let callers = require.callers(kind);
         let names: Vec<String> =
-            require.names(kind).iter().filter(|n| framework.reach(kind, n).is_none()).cloned().collect();
+            require.names(kind).iter().filter(|n| framework.reach_from(kind, n, callers).is_none()).cloned().collect();
         if !names.is_empty() {
-            reasons.push(Reason::Unreached { kind, names });
+            let others_call = names.iter().any(|n| framework.reach(kind, n).is_some());
+            let from = if others_call { callers.to_vec() } else { Vec::new() };
+            reasons.push(Reason::Unreached { kind, names, from });
         }
     }
     for &(c, floor) in &require.min {

@@ -37,9 +37,10 @@ pub struct Routed {
     pub uses: Vec<RouteUse>,
 }
 
-/// How `framework` serves `name` of `kind`: its best route, if any.
-pub fn route_use(framework: &Framework, kind: RouteKind, name: &str) -> RouteUse {
-    let reach = framework.reach(kind, name);
+/// How `framework` serves `name` of `kind` for `require`: its best route
+/// that the required languages can call, if any.
+pub fn route_use(framework: &Framework, kind: RouteKind, name: &str, require: &Require) -> RouteUse {
+    let reach = framework.reach_from(kind, name, require.callers(kind));
     let route = match reach {
         Some(Reach::Route(r)) => framework.routes.iter().position(|x| std::ptr::eq(x, r)),
         _ => None,
@@ -58,7 +59,8 @@ pub fn routed(catalog: &Catalog, require: &Require) -> Vec<Routed> {
             continue;
         }
         for (f, framework) in catalog.frameworks.iter().enumerate() {
-            let uses: Vec<RouteUse> = covered.iter().map(|&(kind, name)| route_use(framework, kind, name)).collect();
+            let uses: Vec<RouteUse> =
+                covered.iter().map(|&(kind, name)| route_use(framework, kind, name, require)).collect();
             let score = uses.iter().map(|u| u.quality).fold(f64::INFINITY, f64::min);
             out.push(Routed { framework: f, criterion: c, score, uses });
         }
