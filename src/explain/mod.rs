@@ -127,7 +127,9 @@ pub struct Advice {
 /// A requirement that rules out every framework of some group.
 #[derive(Debug, Clone, PartialEq)]
 enum Binding {
-    Names(RouteKind, Vec<String>),
+    /// Names of one kind, reached from the given languages (for targets of
+    /// a team that does not use Python; see `Require::callers`).
+    Names(RouteKind, Vec<String>, Vec<String>),
     Minimum(usize, f64),
     DeepLearning,
     ExcludedByProfile,
@@ -429,7 +431,7 @@ fn binding(exclusions: &[&Exclusion], profile: &Profile) -> Option<Binding> {
             .cloned()
             .collect();
         if !names.is_empty() {
-            return Some(Binding::Names(kind, names));
+            return Some(Binding::Names(kind, names, profile.require.callers(kind).to_vec()));
         }
     }
     for &(c, floor) in &profile.require.min {
@@ -449,7 +451,7 @@ fn binding(exclusions: &[&Exclusion], profile: &Profile) -> Option<Binding> {
 /// What a framework does to meet `b`: "offers the R API you require".
 fn meets(catalog: &Catalog, b: &Binding) -> String {
     match b {
-        Binding::Names(kind, names) => format!("{}, as you require", meets_phrase(catalog, *kind, names)),
+        Binding::Names(kind, names, from) => format!("{}, as you require", meets_phrase(catalog, *kind, names, from)),
         Binding::Minimum(c, floor) => {
             format!("scores at least {} on {}, as you require", num(*floor), catalog.criteria[*c].name)
         }
@@ -461,7 +463,7 @@ fn meets(catalog: &Catalog, b: &Binding) -> String {
 /// What no framework of a group does: "offers an API in R".
 fn fails(catalog: &Catalog, b: &Binding) -> String {
     match b {
-        Binding::Names(kind, names) => meets_phrase(catalog, *kind, names),
+        Binding::Names(kind, names, from) => meets_phrase(catalog, *kind, names, from),
         Binding::Minimum(c, floor) => format!("scores at least {} on {}", num(*floor), catalog.criteria[*c].name),
         Binding::DeepLearning => "is a deep-learning framework".to_string(),
         Binding::ExcludedByProfile => "is left once your exclusions are applied".to_string(),

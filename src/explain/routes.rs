@@ -178,12 +178,17 @@ pub fn unreached_text(catalog: &Catalog, f: usize, kind: RouteKind, missing: &[S
 }
 
 /// What a framework does to meet required names of `kind`: "can be used
-/// from R", "runs on Apple silicon".
-pub fn meets_phrase(catalog: &Catalog, kind: RouteKind, ids: &[String]) -> String {
-    let names = names(catalog, kind, ids, "and");
+/// from R", "runs on Apple silicon", "runs on web browsers from Rust".
+pub fn meets_phrase(catalog: &Catalog, kind: RouteKind, ids: &[String], from: &[String]) -> String {
+    let shown = names(catalog, kind, ids, "and");
+    let from = if from.is_empty() {
+        String::new()
+    } else {
+        format!(" from {}", names(catalog, RouteKind::Language, from, "or"))
+    };
     match kind {
-        RouteKind::Language => format!("can be used from {names}"),
-        RouteKind::Target | RouteKind::Hardware => format!("runs on {names}"),
+        RouteKind::Language => format!("can be used from {shown}"),
+        RouteKind::Target | RouteKind::Hardware => format!("runs on {shown}{from}"),
     }
 }
 
