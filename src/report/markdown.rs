@@ -87,16 +87,15 @@ impl Report for Markdown {
             }
             if !a.reference.is_empty() {
                 writeln!(out, "\n**Not maintained, for reference: {}'s view**\n", catalog.about.cited_as)?;
+                // One line each; the history is in `dlpick frameworks` (and with --explain).
                 for r in &a.reference {
                     let f = &catalog.frameworks[r.framework];
-                    writeln!(
-                        out,
-                        "- {} ({:.1}, {}): {}",
-                        cell(&f.name),
-                        round1(r.score),
-                        f.status.as_str(),
-                        f.status_note
-                    )?;
+                    let brief = crate::explain::status_brief(catalog, r.framework);
+                    if options.explain {
+                        writeln!(out, "- {} ({:.1}, {brief}): {}", cell(&f.name), round1(r.score), cell(&f.status_note))?;
+                    } else {
+                        writeln!(out, "- {} ({:.1}, {brief})", cell(&f.name), round1(r.score))?;
+                    }
                 }
             }
             if !a.excluded.is_empty() {
