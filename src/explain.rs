@@ -14,14 +14,14 @@ use std::fmt::Write as _;
 use crate::catalog::Catalog;
 use crate::profile::{InactivePolicy, Profile};
 use crate::score::sensitivity::{self, Sensitivity};
-use crate::score::{Detail, Exclusion, Matrix, MethodId, Ranking, Reason, Reference, WeightedSum, rank, round1};
+use crate::score::{
+    Detail, Exclusion, Matrix, MethodId, Ranking, Reason, Reference, STRENGTH_SCORE, WeightedSum, rank, round1,
+};
 
 /// A criterion the profile rates ≥ this …
 pub const CONCERN_NEED: f64 = 3.0;
 /// … where the framework scores ≤ this is a concern.
 pub const CONCERN_SCORE: f64 = 2.0;
-/// A criterion counts as a strength from this score up.
-pub const STRENGTH_SCORE: f64 = 3.5;
 /// At most this many reasons per framework.
 pub const MAX_REASONS: usize = 3;
 
@@ -464,6 +464,13 @@ pub fn evidence_phrase(catalog: &Catalog, framework: usize, p: &Point) -> String
     )
 }
 
+/// A framework's score on one criterion in a few words: "beginner
+/// friendliness 5/5". How advice lists strengths and how a batch row gives
+/// its main reason.
+pub fn rated(catalog: &Catalog, framework: usize, c: usize) -> String {
+    format!("{} {}/5", catalog.criteria[c].name, num(catalog.frameworks[framework].attributes[c].score))
+}
+
 /// Names of the frameworks in `ids`, joined: "Keras and PyTorch".
 fn names(catalog: &Catalog, ids: &[usize]) -> String {
     let names: Vec<String> = ids.iter().map(|&f| catalog.frameworks[f].name.clone()).collect();
@@ -535,8 +542,7 @@ fn sentences(
             out.push(format!("{}.", evidence_phrase(catalog, e.framework, r)));
         }
     } else {
-        let strengths: Vec<String> =
-            e.reasons.iter().map(|r| format!("{} {}/5", catalog.criteria[r.criterion].name, num(r.score))).collect();
+        let strengths: Vec<String> = e.reasons.iter().map(|r| rated(catalog, e.framework, r.criterion)).collect();
         out.push(format!("Strong on {}.", join_and(&strengths)));
     }
     if !e.concerns.is_empty() {

@@ -512,10 +512,11 @@ pub fn team_report(
     catalog: &Catalog,
     summary: &super::Summary,
     options: &super::Options,
+    format: crate::report::Format,
     report_options: &crate::report::Options,
 ) -> crate::Result<String> {
     with_teams(catalog, summary, options, |teams, overview| {
-        options.format.report().teams(catalog, teams, overview, report_options)
+        format.report().teams(catalog, teams, overview, report_options)
     })?
 }
 

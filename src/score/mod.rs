@@ -10,6 +10,7 @@ pub mod sensitivity;
 mod topsis;
 mod weighted_product;
 mod weighted_sum;
+pub mod whole_needs;
 
 pub use topsis::{Topsis, TopsisResult};
 pub use weighted_product::WeightedProduct;
@@ -17,6 +18,10 @@ pub use weighted_sum::WeightedSum;
 
 use crate::catalog::{Catalog, Status};
 use crate::profile::{InactivePolicy, Profile, Require};
+
+/// A criterion counts as a strength from this score up: what advice names
+/// as a framework's reasons, and what a batch row gives as its main reason.
+pub const STRENGTH_SCORE: f64 = 3.5;
 
 /// The knowledge base as numbers, laid out for fast scoring.
 #[derive(Debug, Clone, PartialEq)]

@@ -165,10 +165,6 @@ fn team_options() -> batch::Options {
     batch::Options {
         method: MethodId::WeightedSum,
         inactive: InactivePolicy::default(),
-        format: crate::report::Format::Html,
-        width: crate::report::DEFAULT_WIDTH,
-        top: TOP,
-        by_team: true,
         threads: 1,
         approval_margin: DEFAULT_APPROVAL_MARGIN,
     }
@@ -185,8 +181,7 @@ pub fn team_report(catalog: &Catalog, responses: &[store::Response]) -> Result<P
     let jsonl = export::jsonl(responses);
     let source = Source::Jsonl { file: Arc::from("survey"), reader: Box::new(Cursor::new(jsonl.into_bytes())) };
     let options = team_options();
-    let mut sink = Vec::new();
-    let summary = batch::run(catalog, vec![source], &options, &mut sink, &Quiet, &AtomicBool::new(false))?;
+    let summary = batch::run(catalog, vec![source], &options, batch::Output::Teams, &Quiet, &AtomicBool::new(false))?;
     let report_options = Options { top: Some(TOP), ..Options::default() };
     batch::team::team_page(catalog, &summary, &options, &report_options)
 }
