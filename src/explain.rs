@@ -297,6 +297,29 @@ pub fn reason_text(catalog: &Catalog, f: usize, reason: &Reason) -> String {
     }
 }
 
+/// The constraint of a team member that rules framework `f` out, in the
+/// few words of a team's conflicts ("excludes keras", "needs an API in r",
+/// "gpu_support at least 4"): the first of `reasons` in the order
+/// exclusion, kind, maintenance, languages, minimums.
+pub fn constraint_words(catalog: &Catalog, f: usize, reasons: &[Reason]) -> String {
+    let first = |wanted: fn(&Reason) -> bool| reasons.iter().find(|r| wanted(r));
+    let reason = first(|r| matches!(r, Reason::ExcludedByProfile))
+        .or_else(|| first(|r| matches!(r, Reason::NotDeepLearning)))
+        .or_else(|| first(|r| matches!(r, Reason::NotMaintained(_))))
+        .or_else(|| first(|r| matches!(r, Reason::MissingLanguages(_))))
+        .or_else(|| first(|r| matches!(r, Reason::BelowMinimum { .. })));
+    match reason {
+        Some(Reason::ExcludedByProfile) => format!("excludes {}", catalog.frameworks[f].id),
+        Some(Reason::NotDeepLearning) => "deep learning only".to_string(),
+        Some(Reason::NotMaintained(_)) => "maintained frameworks only".to_string(),
+        Some(Reason::MissingLanguages(missing)) if !missing.is_empty() => format!("needs an API in {}", missing[0]),
+        Some(Reason::BelowMinimum { criterion, floor, .. }) => {
+            format!("{} at least {}", catalog.criteria[*criterion].id, num(*floor))
+        }
+        _ => "its constraints".to_string(),
+    }
+}
+
 /// "R", "R or Scala", "R, Scala or Julia".
 fn languages(catalog: &Catalog, keys: &[String], conjunction: &str) -> String {
     let names: Vec<String> = keys.iter().map(|k| catalog.language_name(k).to_string()).collect();
@@ -433,6 +456,19 @@ pub fn ordinal(n: usize) -> String {
 pub fn num(x: f64) -> String {
     let r = (x * 100.0).round() / 100.0;
     if r.fract() == 0.0 { format!("{r:.0}") } else { format!("{r}") }
+}
+
+/// `1234567` as "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The first letter in upper case: "discontinued" → "Discontinued".
@@ -629,6 +665,64 @@ pub fn join_with(items: &[String], conjunction: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::profile::Require;
+    use crate::score::rows::{RowRequire, Scorer};
+
+    #[test]
+    fn a_row_s_main_reason_is_the_winner_s_first_reason() {
+        let catalog = Catalog::builtin().unwrap();
+        let scorer = Scorer::new(&catalog, MethodId::WeightedSum, InactivePolicy::Rank).unwrap();
+        let needs: Vec<f64> = (0..catalog.criteria.len()).map(|c| f64::from(u8::try_from(c % 6).unwrap())).collect();
+        let profile = Profile {
+            name: "p".into(),
+            description: None,
+            needs: needs.clone(),
+            require: Require { inactive: Some(InactivePolicy::Rank), ..Require::default() },
+            chosen: None,
+        };
+        let matrix = Matrix::new(&catalog);
+        let ranking = rank(&catalog, &matrix, &profile, MethodId::WeightedSum.method());
+        let advice = explain(&catalog, &matrix, profile, ranking.clone());
+
+        let mut effective = Vec::new();
+        let mut picks = Vec::new();
+        let require = RowRequire { deep_learning: true, ..RowRequire::default() };
+        assert!(scorer.rank_into(&needs, scorer.candidates(&require), &mut effective, &mut picks));
+        let fast: Vec<(usize, u64)> = picks.iter().map(|p| (p.framework, p.score.to_bits())).collect();
+        let slow: Vec<(usize, u64)> = ranking.ranked.iter().map(|r| (r.framework, r.score.to_bits())).collect();
+        assert_eq!(fast, slow);
+
+        let first_reason = &advice.ranking[0].reasons[0];
+        let winner = picks[0].framework;
+        assert_eq!(scorer.main_reason(winner, &effective), Some(first_reason.criterion));
+        assert_eq!(
+            rated(&catalog, winner, first_reason.criterion),
+            format!("{} {}/5", catalog.criteria[first_reason.criterion].name, num(first_reason.score))
+        );
+    }
+
+    #[test]
+    fn a_member_s_constraint_reads_in_a_few_words() {
+        let catalog = Catalog::builtin().unwrap();
+        let keras = catalog.framework_index("keras").unwrap();
+        let gpu = catalog.criterion_index("gpu_support").unwrap();
+        let below = Reason::BelowMinimum { criterion: gpu, score: 2.0, floor: 4.5 };
+        let languages = Reason::MissingLanguages(vec!["r".to_string(), "julia".to_string()]);
+        let cases = [
+            (vec![below.clone(), Reason::ExcludedByProfile], "excludes keras"),
+            (vec![languages.clone(), Reason::NotDeepLearning], "deep learning only"),
+            (
+                vec![languages.clone(), Reason::NotMaintained(crate::catalog::Status::Discontinued)],
+                "maintained frameworks only",
+            ),
+            (vec![below.clone(), languages], "needs an API in r"),
+            (vec![below], "gpu_support at least 4.5"),
+            (vec![], "its constraints"),
+        ];
+        for (reasons, words) in cases {
+            assert_eq!(constraint_words(&catalog, keras, &reasons), words, "{reasons:?}");
+        }
+    }
 
     #[test]
     fn ordinals() {

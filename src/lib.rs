@@ -25,6 +25,7 @@ pub mod sanitize;
 pub mod score;
 pub mod serve;
 pub mod signals;
+pub mod team;
 pub mod tune;
 pub mod walk;
 

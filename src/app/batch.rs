@@ -67,7 +67,8 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
     progress.bar.finish_and_clear();
 
     if by_team {
-        let text = batch::team::team_report(&catalog, &summary, &options, format, &report_options)?;
+        let department = summary.department(&catalog, &options)?;
+        let text = format.report().teams(&catalog, &department, &report_options)?;
         out.writer().write_all(text.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
     }
     out.finish()?;

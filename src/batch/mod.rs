@@ -6,12 +6,10 @@
 //! bounded, so memory stays flat however long the input is. Bad rows are
 //! reported with file and line and skipped; they never stop the run.
 
-pub mod consensus;
 pub mod guard;
 mod plain;
 pub mod sink;
 pub mod source;
-pub mod team;
 pub mod template;
 
 use std::collections::{BTreeMap, HashMap};
@@ -27,12 +25,12 @@ use crate::score::whole_needs::WholeNeeds;
 use plain::{Plain, PlainRow, valid_utf8};
 use sink::{Row, RowSink};
 use source::{Layout, Place, Records, Respondent, parse_csv_row, parse_json_row, parse_toml_file};
-pub use team::{TeamAcc, TeamResult};
 
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::profile::InactivePolicy;
 use crate::score::MethodId;
+use crate::team::{self, Department, Member, TeamAcc};
 
 /// Rows per batch handed to a worker (JSON Lines).
 const BATCH_ROWS: usize = 4096;
@@ -105,6 +103,27 @@ pub enum Output<'a> {
     Rows { sink: &'a dyn RowSink, out: &'a mut (dyn Write + Send) },
     /// Each team's aggregates, in the [`Summary`]; nothing is written.
     Teams,
+}
+
+impl Summary {
+    /// The teams of a finished [`Output::Teams`] run, everyone together and
+    /// the run's counts: what `dlpick batch --by-team` reports and the
+    /// survey server's admin page shows.
+    pub fn department(&self, catalog: &Catalog, options: &Options) -> Result<Department> {
+        let scorer = Scorer::new(catalog, options.method, options.inactive)?;
+        let context = team::Context::new(catalog, &scorer, options.approval_margin);
+        let (teams, all) = team::finish(&context, &self.teams);
+        Ok(Department {
+            teams,
+            all,
+            scored: self.scored,
+            rejected: self.rejected,
+            top_picks: self.top_picks.clone(),
+            answers: self.answers.clone(),
+            method: options.method,
+            approval_margin: options.approval_margin,
+        })
+    }
 }
 
 /// Callbacks the caller uses to watch a run.
@@ -497,7 +516,8 @@ fn process(catalog: &Catalog, scorer: &Scorer, to: To, work: Work, mut output: V
                 count_answers(&mut done.answers, &r.needs);
                 team_of(done, &r.team);
                 if let Some(acc) = done.teams.get_mut(&r.team) {
-                    acc.add(context, r, top, rank_all.then_some(&picks[..]), &mut scratch);
+                    let member = Member { name: &r.name, needs: &r.needs, require: &r.require };
+                    acc.add(context, &member, top, rank_all.then_some(&picks[..]), &mut scratch);
                 }
             } else if let To::Rows(sink, _) = to {
                 let reason = picks.first().and_then(|p| scorer.main_reason(p.framework, &effective));

@@ -285,6 +285,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_compile_time_hash_is_that_of_the_compiled_in_text() {
+        use crate::build_info::{KB_SHA256, sha256_hex};
+        assert_eq!(KB_SHA256, sha256_hex(BUILTIN_WEIGHTS.as_bytes()));
+    }
+
+    #[test]
     fn the_builtin_knowledge_base_is_valid_and_complete() {
         let catalog = Catalog::builtin().unwrap();
         for id in

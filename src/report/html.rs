@@ -10,14 +10,13 @@ use std::fmt::Write as _;
 
 use super::numbers::count_of;
 use super::svg::{Bar, bar_chart, escape};
-use super::teams::Overview;
 use super::{Options, Report};
-use crate::batch::team::TeamResult;
 use crate::catalog::{Catalog, Status};
 use crate::error::Result;
 use crate::explain::{Advice, Explained, Point, citation, exclusion_text, num};
 use crate::profile::NEED_LABELS;
 use crate::score::round1;
+use crate::team::Department;
 
 pub struct Html;
 
@@ -573,8 +572,8 @@ impl Report for Html {
         "html"
     }
 
-    fn teams(&self, catalog: &Catalog, teams: &[TeamResult], overview: &Overview, options: &Options) -> Result<String> {
-        Ok(super::department::html(catalog, teams, overview, options))
+    fn teams(&self, catalog: &Catalog, department: &Department, options: &Options) -> Result<String> {
+        Ok(super::department::html(catalog, department, options))
     }
 
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {

@@ -4,14 +4,13 @@
 use serde::Serialize;
 
 use super::numbers::round_to;
-use super::teams::Overview;
 use super::tune::{RobustnessDoc, SensitivityDoc};
 use super::{Options, Report};
-use crate::batch::team::TeamResult;
 use crate::catalog::{Catalog, Criterion, Framework, SourceFile};
 use crate::error::Result;
 use crate::explain::{Advice, Explained, Point, citation, evidence_phrase, exclusion_text};
 use crate::score::{Detail, round1};
+use crate::team::Department;
 use crate::tune::fit::FitOutcome;
 
 pub struct Json;
@@ -264,8 +263,8 @@ impl Report for Json {
         "json"
     }
 
-    fn teams(&self, catalog: &Catalog, teams: &[TeamResult], overview: &Overview, options: &Options) -> Result<String> {
-        super::teams::json(catalog, teams, overview, options)
+    fn teams(&self, catalog: &Catalog, department: &Department, options: &Options) -> Result<String> {
+        super::teams::json(catalog, department, options)
     }
 
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {
@@ -362,13 +361,7 @@ impl Report for Jsonl {
         "jsonl"
     }
 
-    fn teams(
-        &self,
-        catalog: &Catalog,
-        teams: &[TeamResult],
-        _overview: &Overview,
-        options: &Options,
-    ) -> Result<String> {
-        super::teams::jsonl(catalog, teams, options)
+    fn teams(&self, catalog: &Catalog, department: &Department, options: &Options) -> Result<String> {
+        super::teams::jsonl(catalog, &department.teams, options)
     }
 }

@@ -2,14 +2,13 @@
 
 use std::fmt::Write as _;
 
-use super::teams::Overview;
 use super::{Options, Report};
-use crate::batch::team::TeamResult;
 use crate::catalog::Catalog;
 use crate::error::Result;
 use crate::explain::{Advice, citation, exclusion_text, num};
 use crate::sanitize;
 use crate::score::round1;
+use crate::team::Department;
 
 pub struct Markdown;
 
@@ -24,8 +23,8 @@ impl Report for Markdown {
         "markdown"
     }
 
-    fn teams(&self, catalog: &Catalog, teams: &[TeamResult], overview: &Overview, options: &Options) -> Result<String> {
-        Ok(super::department::markdown(catalog, teams, overview, options))
+    fn teams(&self, catalog: &Catalog, department: &Department, options: &Options) -> Result<String> {
+        Ok(super::department::markdown(catalog, department, options))
     }
 
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {

@@ -9,11 +9,11 @@ use serde::Serialize;
 use super::Options;
 use super::layout::wrap;
 use super::numbers::{count, round_to, thousands};
-use crate::batch::consensus::Rule;
-use crate::batch::team::{Consensus, TeamResult, team_label};
 use crate::catalog::Catalog;
 use crate::error::Result;
 use crate::score::round1;
+use crate::team::consensus::Rule;
+use crate::team::{Consensus, Department, TeamResult, team_label};
 
 /// How strong a Kendall's W is, in words (after Schmidt's guidelines).
 pub fn concordance_words(w: f64) -> &'static str {
@@ -238,23 +238,11 @@ fn team_value(catalog: &Catalog, t: &TeamResult, options: &Options) -> Result<se
     Ok(value)
 }
 
-/// What the whole run saw, for the department report.
-pub struct Overview<'a> {
-    pub scored: u64,
-    pub rejected: u64,
-    pub top_picks: &'a [u64],
-    /// Per criterion, how many respondents answered 0, 1, … 5 (rounded).
-    pub answers: &'a [[u64; 6]],
-    /// Everyone together.
-    pub all: &'a TeamResult,
-    pub method: &'a str,
-    pub approval_margin: f64,
-}
-
 /// Team results as one JSON document: everyone together, then each team.
-pub fn json(catalog: &Catalog, teams: &[TeamResult], overview: &Overview, options: &Options) -> Result<String> {
-    let teams: Vec<serde_json::Value> = teams.iter().map(|t| team_value(catalog, t, options)).collect::<Result<_>>()?;
-    super::pretty(&serde_json::json!({ "all": team_value(catalog, overview.all, options)?, "teams": teams }))
+pub fn json(catalog: &Catalog, department: &Department, options: &Options) -> Result<String> {
+    let teams: Vec<serde_json::Value> =
+        department.teams.iter().map(|t| team_value(catalog, t, options)).collect::<Result<_>>()?;
+    super::pretty(&serde_json::json!({ "all": team_value(catalog, &department.all, options)?, "teams": teams }))
 }
 
 /// Team results as JSON Lines: one team per line.
@@ -269,16 +257,16 @@ pub fn jsonl(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> Resu
 /// Team results as text: each team's advice, agreement and consensus,
 /// then everyone together. Exclusions the same as an earlier team's are
 /// named, not listed again.
-pub fn text(catalog: &Catalog, teams: &[TeamResult], overview: &Overview, options: &Options) -> Result<String> {
+pub fn text(catalog: &Catalog, department: &Department, options: &Options) -> Result<String> {
     let width = options.width;
     let mut out = String::new();
-    let all = teams.iter().chain(std::iter::once(overview.all));
+    let all = department.teams.iter().chain(std::iter::once(&department.all));
     let mut earlier: Vec<&crate::explain::Advice> = Vec::new();
     for (i, t) in all.enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        let is_all = std::ptr::eq(t, overview.all);
+        let is_all = i == department.teams.len();
         if let Some(advice) = &t.advice {
             let prefix = if is_all {
                 "Everyone: "

@@ -4,15 +4,14 @@ use std::fmt::Write as _;
 
 use super::layout::{Table, hang, pad, width_of, wrap};
 use super::numbers::count_of;
-use super::teams::Overview;
 use super::tune::{RobustnessDoc, SensitivityDoc};
 use super::{Options, Report};
-use crate::batch::team::TeamResult;
 use crate::catalog::{Catalog, Status};
 use crate::error::Result;
 use crate::explain::{Advice, Explained, capitalise, citation, exclusion_text, num};
 use crate::sanitize;
 use crate::score::round1;
+use crate::team::Department;
 use crate::tune::fit::FitOutcome;
 
 /// Characters in a full (100) bar, when the width allows.
@@ -71,8 +70,8 @@ impl Report for Text {
         "text"
     }
 
-    fn teams(&self, catalog: &Catalog, teams: &[TeamResult], overview: &Overview, options: &Options) -> Result<String> {
-        super::teams::text(catalog, teams, overview, options)
+    fn teams(&self, catalog: &Catalog, department: &Department, options: &Options) -> Result<String> {
+        super::teams::text(catalog, department, options)
     }
 
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {

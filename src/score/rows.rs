@@ -297,42 +297,8 @@ pub(super) fn unrank_key(packed: u64) -> (usize, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::explain::{explain, rated};
     use crate::profile::Profile;
     use crate::score::rank;
-
-    #[test]
-    fn rows_score_exactly_as_recommend_does() {
-        let catalog = Catalog::builtin().unwrap();
-        let scorer = Scorer::new(&catalog, MethodId::WeightedSum, InactivePolicy::Rank).unwrap();
-        let needs: Vec<f64> = (0..catalog.criteria.len()).map(|c| f64::from(u8::try_from(c % 6).unwrap())).collect();
-        let profile = Profile {
-            name: "p".into(),
-            description: None,
-            needs: needs.clone(),
-            require: Require { inactive: Some(InactivePolicy::Rank), ..Require::default() },
-            chosen: None,
-        };
-        let matrix = Matrix::new(&catalog);
-        let ranking = rank(&catalog, &matrix, &profile, MethodId::WeightedSum.method());
-        let advice = explain(&catalog, &matrix, profile, ranking.clone());
-
-        let mut effective = Vec::new();
-        let mut picks = Vec::new();
-        let require = RowRequire { deep_learning: true, ..RowRequire::default() };
-        assert!(scorer.rank_into(&needs, scorer.candidates(&require), &mut effective, &mut picks));
-        let fast: Vec<(usize, u64)> = picks.iter().map(|p| (p.framework, p.score.to_bits())).collect();
-        let slow: Vec<(usize, u64)> = ranking.ranked.iter().map(|r| (r.framework, r.score.to_bits())).collect();
-        assert_eq!(fast, slow);
-
-        let first_reason = &advice.ranking[0].reasons[0];
-        let winner = picks[0].framework;
-        assert_eq!(scorer.main_reason(winner, &effective), Some(first_reason.criterion));
-        assert_eq!(
-            rated(&catalog, winner, first_reason.criterion),
-            format!("{} {}/5", catalog.criteria[first_reason.criterion].name, crate::explain::num(first_reason.score))
-        );
-    }
 
     /// The differential test of the fast weighted sum: random rows (whole
     /// and fractional needs, every kind of constraint, every policy) rank

@@ -183,7 +183,7 @@ pub fn team_report(catalog: &Catalog, responses: &[store::Response]) -> Result<P
     let options = team_options();
     let summary = batch::run(catalog, vec![source], &options, batch::Output::Teams, &Quiet, &AtomicBool::new(false))?;
     let report_options = Options { top: Some(TOP), ..Options::default() };
-    batch::team::team_page(catalog, &summary, &options, &report_options)
+    Ok(crate::report::department::page(catalog, &summary.department(catalog, &options)?, &report_options))
 }
 
 /// The admin page: the team report with the exports and counts on top.
