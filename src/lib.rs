@@ -7,6 +7,8 @@
 //! used as a library.
 
 pub mod app;
+#[cfg(test)]
+mod architecture;
 pub mod ask;
 pub mod batch;
 pub mod build_info;
