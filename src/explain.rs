@@ -15,7 +15,7 @@ use crate::catalog::Catalog;
 use crate::profile::{InactivePolicy, Profile};
 use crate::score::sensitivity::{self, Sensitivity};
 use crate::score::{
-    Detail, Exclusion, Matrix, MethodId, Ranking, Reason, Reference, STRENGTH_SCORE, WeightedSum, rank, round1,
+    Detail, Exclusion, Match, Matrix, MethodId, Ranking, Reason, Reference, STRENGTH_SCORE, WeightedSum, rank, round1,
 };
 
 /// A criterion the profile rates ≥ this …
@@ -54,8 +54,8 @@ pub struct Explained {
     pub rank: usize,
     pub tied: bool,
     pub framework: usize,
-    /// 0–100, unrounded.
-    pub score: f64,
+    /// Unrounded.
+    pub score: Match,
     /// What the scoring method says beyond the match.
     pub detail: Detail,
     /// Criteria the profile rates above 0, largest first.
@@ -605,7 +605,7 @@ fn sentences(
             out.push(only.to_string());
         }
         if let Some(Verdict { active_alternative: Some(alt), .. }) = verdict {
-            let score = all.iter().find(|x| x.framework == *alt).map_or(0.0, |x| x.score);
+            let score = all.iter().find(|x| x.framework == *alt).map_or(0.0, |x| x.score.get());
             out.push(format!(
                 "For a decision made today, the best maintained choice is {} (match {:.1}).",
                 catalog.frameworks[*alt].name,
@@ -688,8 +688,8 @@ mod tests {
         let mut picks = Vec::new();
         let require = RowRequire { deep_learning: true, ..RowRequire::default() };
         assert!(scorer.rank_into(&needs, scorer.candidates(&require), &mut effective, &mut picks));
-        let fast: Vec<(usize, u64)> = picks.iter().map(|p| (p.framework, p.score.to_bits())).collect();
-        let slow: Vec<(usize, u64)> = ranking.ranked.iter().map(|r| (r.framework, r.score.to_bits())).collect();
+        let fast: Vec<(usize, u64)> = picks.iter().map(|p| (p.framework, p.score.get().to_bits())).collect();
+        let slow: Vec<(usize, u64)> = ranking.ranked.iter().map(|r| (r.framework, r.score.get().to_bits())).collect();
         assert_eq!(fast, slow);
 
         let first_reason = &advice.ranking[0].reasons[0];

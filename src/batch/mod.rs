@@ -785,7 +785,7 @@ mod tests {
         }
         fn row(&self, buf: &mut Vec<u8>, row: &Row<'_>) {
             let picks: Vec<(usize, u64, i64)> =
-                row.picks.iter().map(|p| (p.framework, p.score.to_bits(), p.key)).collect();
+                row.picks.iter().map(|p| (p.framework, p.score.get().to_bits(), p.key)).collect();
             let _ = writeln!(buf, "{:?} {:?} {picks:?} {:?}", row.name, row.team, row.reason);
         }
         fn footer(&self, any: bool) -> Vec<u8> {

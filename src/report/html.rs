@@ -276,7 +276,7 @@ fn rank_text(e: &Explained) -> String {
     if e.tied { format!("{}=", e.rank) } else { e.rank.to_string() }
 }
 
-fn match_text(score: f64) -> String {
+fn match_text(score: impl Into<f64>) -> String {
     format!("{:.1}", round1(score))
 }
 
@@ -316,7 +316,11 @@ pub fn scale_sentence(method: &str) -> &'static str {
 pub fn ranking_block(catalog: &Catalog, profile: &str, shown: &[Explained], method: &str) -> String {
     let bars: Vec<Bar> = shown
         .iter()
-        .map(|e| Bar { label: catalog.frameworks[e.framework].name.clone(), value: e.score, highlight: e.rank == 1 })
+        .map(|e| Bar {
+            label: catalog.frameworks[e.framework].name.clone(),
+            value: e.score.get(),
+            highlight: e.rank == 1,
+        })
         .collect();
     let values: Vec<String> =
         shown.iter().map(|e| format!("{} {}", catalog.frameworks[e.framework].name, match_text(e.score))).collect();

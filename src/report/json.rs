@@ -180,7 +180,7 @@ fn ranked<'a>(catalog: &'a Catalog, e: &'a Explained) -> RankedView<'a> {
         explanation: &e.explanation,
         topsis: match e.detail {
             Detail::Topsis { to_ideal, to_anti_ideal, largest_gap } => Some(TopsisView {
-                closeness: round_to(e.score / 100.0, 4),
+                closeness: round_to(e.score.get() / 100.0, 4),
                 distance_to_ideal: round_to(to_ideal, 6),
                 distance_to_anti_ideal: round_to(to_anti_ideal, 6),
                 largest_gap: largest_gap.map(|c| catalog.criteria[c].id.as_str()),

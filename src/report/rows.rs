@@ -299,7 +299,7 @@ impl RowFormatter {
         for i in 0..self.top {
             if let Some(p) = shown.get(i) {
                 self.csv_ids[p.framework].push(buf);
-                self.push_csv_match(buf, p.score);
+                self.push_csv_match(buf, p.score.get());
             } else {
                 buf.extend_from_slice(b",,");
             }
@@ -490,7 +490,10 @@ mod tests {
         let catalog = Catalog::builtin().unwrap();
         let (pytorch, keras) = (catalog.framework_index("pytorch").unwrap(), catalog.framework_index("keras").unwrap());
         let debuggability = catalog.criterion_index("debuggability").unwrap();
-        let pick = |framework, score| Pick { framework, score, key: crate::score::tie_key(score) };
+        let pick = |framework, score| {
+            let score = crate::score::Match::new(score);
+            Pick { framework, score, key: score.tie_key() }
+        };
         let picks = [pick(pytorch, 92.75), pick(keras, 60.0)];
         let csv = RowFormatter::new(Format::Csv, 2, 80, &catalog);
         let mut buf = Vec::new();

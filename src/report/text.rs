@@ -239,7 +239,7 @@ pub(super) fn one_advice(
         writeln!(out, "{}", paint.bold(&format!("{:>3} {}  {:>5}", "#", pad("framework", name_w), "match")))?;
         for e in &a.ranking[..shown] {
             let f = &catalog.frameworks[e.framework];
-            let b = bar(e.score, cells);
+            let b = bar(e.score.get(), cells);
             let b = if e.rank == 1 { paint.green(&b) } else { b };
             let mark = marks(e, paint);
             let rank = if e.tied { format!("{}=", e.rank) } else { e.rank.to_string() };

@@ -18,7 +18,7 @@
 //! rows with random constraints under every policy. The other methods have
 //! no fast form: rows go through [`super::Method`].
 
-use super::{Matrix, MethodId, STRENGTH_SCORE, tie_key};
+use super::{Match, Matrix, MethodId, STRENGTH_SCORE, Standing, tie_key};
 use crate::catalog::{Catalog, SCALE_MAX};
 use crate::error::{Error, Result};
 use crate::profile::{InactivePolicy, Require};
@@ -58,11 +58,11 @@ impl RowRequire {
 }
 
 /// One scored framework of a row.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pick {
     pub framework: usize,
-    pub score: f64,
-    /// [`tie_key`] of the score, computed once.
+    pub score: Match,
+    /// [`Match::tie_key`] of the score, computed once.
     pub key: i64,
 }
 
@@ -194,14 +194,13 @@ impl Scorer {
             other => {
                 let list: Vec<usize> = (0..self.matrix.frameworks).filter(|f| candidates & (1u64 << f) != 0).collect();
                 let scores = other.method().matches(&self.matrix, effective, &list);
-                picks.extend(list.into_iter().zip(scores).map(|(framework, score)| Pick {
-                    framework,
-                    score,
-                    key: tie_key(score),
+                picks.extend(list.into_iter().zip(scores).map(|(framework, score)| {
+                    let score = Match::new(score);
+                    Pick { framework, score, key: score.tie_key() }
                 }));
             }
         }
-        picks.sort_unstable_by_key(|p| (std::cmp::Reverse(p.key), p.framework));
+        picks.sort_unstable_by_key(|p| Standing::of_key(p.key, p.framework));
         true
     }
 
@@ -245,7 +244,7 @@ impl Scorer {
         }
         for &packed in order.iter() {
             let (framework, key) = unrank_key(packed);
-            picks.push(Pick { framework, score: scale * dots[framework], key });
+            picks.push(Pick { framework, score: Match::new(scale * dots[framework]), key });
         }
     }
 
@@ -274,10 +273,10 @@ impl Scorer {
     }
 }
 
-/// A score and a framework's place (below 256) packed so that sorting
-/// descending puts the best first and, among equal tie keys, the lower
-/// place first: the tie key above the inverted place. A negative score
-/// packs as 0, below every framework.
+/// A score and a framework's place (below 256) packed into one integer
+/// that orders as their [`Standing`] does, descending: the tie key above
+/// the inverted place, so the best comes first and, among equal tie keys,
+/// the lower place. A negative score packs as 0, below every framework.
 #[inline]
 pub(super) fn rank_key(score: f64, place: usize) -> u64 {
     let key = u64::try_from(tie_key(score)).unwrap_or(0);
@@ -348,8 +347,9 @@ mod tests {
                     continue;
                 }
                 let ranking = rank(&catalog, &matrix, &profile, MethodId::WeightedSum.method());
-                let fast: Vec<(usize, u64)> = picks.iter().map(|p| (p.framework, p.score.to_bits())).collect();
-                let slow: Vec<(usize, u64)> = ranking.ranked.iter().map(|r| (r.framework, r.score.to_bits())).collect();
+                let fast: Vec<(usize, u64)> = picks.iter().map(|p| (p.framework, p.score.get().to_bits())).collect();
+                let slow: Vec<(usize, u64)> =
+                    ranking.ranked.iter().map(|r| (r.framework, r.score.get().to_bits())).collect();
                 assert_eq!(fast, slow, "{needs:?} {require:?}");
                 compared += usize::from(!fast.is_empty());
             }

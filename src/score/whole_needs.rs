@@ -18,7 +18,7 @@
 //! rows under every policy.
 
 use super::rows::{Pick, RowRequire, Scorer, rank_key, unrank_key};
-use super::{MethodId, STRENGTH_SCORE};
+use super::{Match, MethodId, STRENGTH_SCORE};
 use crate::catalog::SCALE_MAX;
 
 /// The weighted sum for the common row: needs that are whole numbers 0–5
@@ -174,7 +174,7 @@ impl WholeNeeds {
         }
         for &packed in &order[..self.frameworks.len()] {
             let (j, key) = unrank_key(packed);
-            picks.push(Pick { framework: self.frameworks[j], score: scale * dots[j], key });
+            picks.push(Pick { framework: self.frameworks[j], score: Match::new(scale * dots[j]), key });
         }
         true
     }
@@ -199,7 +199,7 @@ impl WholeNeeds {
         order.sort_unstable_by(|a, b| b.cmp(a));
         for &packed in order.iter() {
             let (j, key) = unrank_key(packed);
-            picks.push(Pick { framework: self.frameworks[j], score: scale * dots[j], key });
+            picks.push(Pick { framework: self.frameworks[j], score: Match::new(scale * dots[j]), key });
         }
     }
 
@@ -252,7 +252,8 @@ mod tests {
                 let slow = scorer.rank_into(&as_f64, candidates, &mut effective, &mut p1);
                 let fast = whole.rank_into(&needs, &mut p2);
                 assert_eq!(slow, fast, "{needs:?}");
-                let bits = |p: &[Pick]| p.iter().map(|p| (p.framework, p.score.to_bits(), p.key)).collect::<Vec<_>>();
+                let bits =
+                    |p: &[Pick]| p.iter().map(|p| (p.framework, p.score.get().to_bits(), p.key)).collect::<Vec<_>>();
                 assert_eq!(bits(&p1), bits(&p2), "{needs:?} {policy:?}");
                 for p in &p1 {
                     let reason = scorer.main_reason(p.framework, &effective);

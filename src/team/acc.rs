@@ -29,7 +29,7 @@ use crate::catalog::Catalog;
 use crate::explain::{constraint_words, explain, thousands};
 use crate::profile::{InactivePolicy, Profile};
 use crate::score::rows::{Pick, RowRequire, Scorer};
-use crate::score::{rank, reasons, tie_key};
+use crate::score::{Standing, rank, reasons, tie_key};
 
 /// The stricter of two policies for unmaintained frameworks: a team keeps
 /// them in its combined ranking only if every member does.
@@ -171,11 +171,11 @@ impl TeamAcc {
         s.keys.clear();
         s.keys.resize(n, 0);
         for p in picks {
-            s.scores[p.framework] = p.score;
+            s.scores[p.framework] = p.score.get();
             s.keys[p.framework] = p.key;
         }
         let mine = own & ctx.adoptable;
-        let best = (0..n).filter(|f| mine & (1 << f) != 0).max_by_key(|&f| (s.keys[f], std::cmp::Reverse(f)));
+        let best = (0..n).filter(|f| mine & (1 << f) != 0).min_by_key(|&f| Standing::of_key(s.keys[f], f));
         match best {
             Some(b) => self.best_sum += s.scores[b],
             None => self.no_best += 1,
