@@ -18,8 +18,8 @@
 //! rows with random constraints under every policy. The other methods have
 //! no fast form: rows go through [`super::Method`].
 
-use super::{Match, Matrix, MethodId, STRENGTH_SCORE, Standing, tie_key};
-use crate::catalog::{Catalog, SCALE_MAX};
+use super::{Match, Matrix, MethodId, STRENGTH_SCORE, Standing, tie_key, weighted_sum};
+use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::profile::{InactivePolicy, Require};
 
@@ -221,7 +221,7 @@ impl Scorer {
                 }
             }
         }
-        let scale = 100.0 / (total * SCALE_MAX);
+        let scale = weighted_sum::scale(total);
         // Best first, ties by id: one u64 per framework (tie key
         // above the inverted index) sorted by insertion, as there
         // are only a handful.

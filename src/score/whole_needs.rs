@@ -18,8 +18,7 @@
 //! rows under every policy.
 
 use super::rows::{Pick, RowRequire, Scorer, rank_key, unrank_key};
-use super::{Match, MethodId, STRENGTH_SCORE};
-use crate::catalog::SCALE_MAX;
+use super::{Match, MethodId, STRENGTH_SCORE, weighted_sum};
 
 /// The weighted sum for the common row: needs that are whole numbers 0–5
 /// and no constraints beyond the run's defaults, so the same frameworks
@@ -137,7 +136,7 @@ impl WholeNeeds {
             return false;
         }
         if k > 0 {
-            self.rank_any(needs, 100.0 / (total * SCALE_MAX), picks);
+            self.rank_any(needs, weighted_sum::scale(total), picks);
         }
         true
     }
@@ -160,7 +159,7 @@ impl WholeNeeds {
         if total <= 0.0 || !total.is_finite() {
             return false;
         }
-        let scale = 100.0 / (total * SCALE_MAX);
+        let scale = weighted_sum::scale(total);
         // As in `Scorer::rank_into`: tie key above the inverted index;
         // absent frameworks are 0, below every framework.
         let mut order = [0u64; FEW];
