@@ -25,7 +25,7 @@ Exit codes: 0 success; 1 batch rows rejected; 2 invalid input or usage; 130 a
 questionnaire left with Esc or Ctrl-C.";
 
 /// Every exit status, for the manual page.
-pub const EXIT_CODES: &[(u8, &str)] = &[
+pub(crate) const EXIT_CODES: &[(u8, &str)] = &[
     (0, "Success. For check: every file is valid. A closed output pipe (dlpick … | head) also ends with 0."),
     (
         1,
@@ -42,7 +42,7 @@ pub const EXIT_CODES: &[(u8, &str)] = &[
 /// Environment variables dlpick reads other than through an option (those
 /// are declared with `env = ...` on the option itself). The manual page lists
 /// both; add a variable here when the code starts reading one.
-pub const ENVIRONMENT: &[(&str, &str)] = &[
+pub(crate) const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "DLPICK_WEIGHTS",
         "The knowledge base to use instead of the built-in one, when no --weights is given; empty means unset.",

@@ -19,11 +19,11 @@ use crate::score::{
 };
 
 /// A criterion the profile rates ≥ this …
-pub const CONCERN_NEED: f64 = 3.0;
+pub(crate) const CONCERN_NEED: f64 = 3.0;
 /// … where the framework scores ≤ this is a concern.
-pub const CONCERN_SCORE: f64 = 2.0;
+pub(crate) const CONCERN_SCORE: f64 = 2.0;
 /// At most this many reasons per framework.
-pub const MAX_REASONS: usize = 3;
+pub(crate) const MAX_REASONS: usize = 3;
 
 /// What one criterion adds to a framework's match.
 #[derive(Debug, Clone, PartialEq)]
@@ -220,7 +220,7 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
 /// `recommend`, `ask` and the survey server show. The policy for
 /// unmaintained frameworks is `policy` when given (a flag), else the
 /// profile's own, else `default`.
-pub fn advise(
+pub(crate) fn advise(
     catalog: &Catalog,
     profiles: Vec<Profile>,
     method: MethodId,
@@ -270,18 +270,18 @@ fn point(c: &Contribution) -> Point {
 }
 
 /// "MXNet is discontinued. Retired to the Apache Attic in 2023 …"
-pub fn status_sentence(catalog: &Catalog, f: usize) -> String {
+pub(crate) fn status_sentence(catalog: &Catalog, f: usize) -> String {
     let framework = &catalog.frameworks[f];
     format!("{} is {}. {}", framework.name, framework.status.phrase(), framework.status_note.trim())
 }
 
 /// One exclusion's reasons in words, joined with "; ".
-pub fn exclusion_text(catalog: &Catalog, e: &Exclusion) -> String {
+pub(crate) fn exclusion_text(catalog: &Catalog, e: &Exclusion) -> String {
     e.reasons.iter().map(|r| reason_text(catalog, e.framework, r)).collect::<Vec<_>>().join("; ")
 }
 
 /// One reason a framework is ruled out, in words.
-pub fn reason_text(catalog: &Catalog, f: usize, reason: &Reason) -> String {
+pub(crate) fn reason_text(catalog: &Catalog, f: usize, reason: &Reason) -> String {
     match reason {
         Reason::ExcludedByProfile => "excluded by the profile (require.exclude)".to_string(),
         Reason::NotDeepLearning => {
@@ -301,7 +301,7 @@ pub fn reason_text(catalog: &Catalog, f: usize, reason: &Reason) -> String {
 /// few words of a team's conflicts ("excludes keras", "needs an API in r",
 /// "gpu_support at least 4"): the first of `reasons` in the order
 /// exclusion, kind, maintenance, languages, minimums.
-pub fn constraint_words(catalog: &Catalog, f: usize, reasons: &[Reason]) -> String {
+pub(crate) fn constraint_words(catalog: &Catalog, f: usize, reasons: &[Reason]) -> String {
     let first = |wanted: fn(&Reason) -> bool| reasons.iter().find(|r| wanted(r));
     let reason = first(|r| matches!(r, Reason::ExcludedByProfile))
         .or_else(|| first(|r| matches!(r, Reason::NotDeepLearning)))
@@ -441,7 +441,7 @@ fn shortfall(catalog: &Catalog, profile: &Profile, ranking: &Ranking) -> String 
 }
 
 /// "1st", "2nd", "3rd", "4th" …
-pub fn ordinal(n: usize) -> String {
+pub(crate) fn ordinal(n: usize) -> String {
     let suffix = match (n % 10, n % 100) {
         (1, 11) | (2, 12) | (3, 13) => "th",
         (1, _) => "st",
@@ -453,13 +453,13 @@ pub fn ordinal(n: usize) -> String {
 }
 
 /// A number as people write it: "4", "4.5".
-pub fn num(x: f64) -> String {
+pub(crate) fn num(x: f64) -> String {
     let r = (x * 100.0).round() / 100.0;
     if r.fract() == 0.0 { format!("{r:.0}") } else { format!("{r}") }
 }
 
 /// `1234567` as "1,234,567".
-pub fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -472,14 +472,14 @@ pub fn thousands(n: u64) -> String {
 }
 
 /// The first letter in upper case: "discontinued" → "Discontinued".
-pub fn capitalise(s: &str) -> String {
+pub(crate) fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 /// Where a framework's score on criterion `c` comes from, as the text in
 /// brackets: the citation, plus the layer when it is not the base.
-pub fn citation(catalog: &Catalog, framework: usize, c: usize) -> String {
+pub(crate) fn citation(catalog: &Catalog, framework: usize, c: usize) -> String {
     let attribute = &catalog.frameworks[framework].attributes[c];
     let citation = catalog.citation(attribute);
     match catalog.layer_of(attribute.origin) {
@@ -489,7 +489,7 @@ pub fn citation(catalog: &Catalog, framework: usize, c: usize) -> String {
 }
 
 /// "Beginner-friendliness 5/5: built for … [4 Comparison: Keras]"
-pub fn evidence_phrase(catalog: &Catalog, framework: usize, p: &Point) -> String {
+pub(crate) fn evidence_phrase(catalog: &Catalog, framework: usize, p: &Point) -> String {
     let attribute = &catalog.frameworks[framework].attributes[p.criterion];
     format!(
         "{} {}/5: {} [{}]",
@@ -503,7 +503,7 @@ pub fn evidence_phrase(catalog: &Catalog, framework: usize, p: &Point) -> String
 /// A framework's score on one criterion in a few words: "beginner
 /// friendliness 5/5". How advice lists strengths and how a batch row gives
 /// its main reason.
-pub fn rated(catalog: &Catalog, framework: usize, c: usize) -> String {
+pub(crate) fn rated(catalog: &Catalog, framework: usize, c: usize) -> String {
     format!("{} {}/5", catalog.criteria[c].name, num(catalog.frameworks[framework].attributes[c].score))
 }
 
@@ -649,12 +649,12 @@ fn method_sentence(catalog: &Catalog, e: &Explained, is_winner: bool) -> Option<
 }
 
 /// "a", "a and b", "a, b and c".
-pub fn join_and(items: &[String]) -> String {
+pub(crate) fn join_and(items: &[String]) -> String {
     join_with(items, "and")
 }
 
 /// "a", "a or b", "a, b or c".
-pub fn join_with(items: &[String], conjunction: &str) -> String {
+pub(crate) fn join_with(items: &[String], conjunction: &str) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),

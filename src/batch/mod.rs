@@ -9,6 +9,10 @@
 pub mod guard;
 mod plain;
 pub mod sink;
+// Reading respondents is to move into one survey module (issue 21), which
+// will rename what clippy asks for in private code (`from_profile` takes
+// `&mut self`) and drop what only this file's tests use.
+#[allow(dead_code, clippy::wrong_self_convention)]
 pub mod source;
 pub mod template;
 

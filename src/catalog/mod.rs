@@ -19,15 +19,15 @@ pub use load::{Input, LAYER_LIMIT};
 /// The knowledge base shipped with dlpick.
 pub const BUILTIN_WEIGHTS: &str = include_str!("../../weights.toml");
 /// How the built-in knowledge base is named in messages and reports.
-pub const BUILTIN_NAME: &str = "built-in";
+pub(crate) const BUILTIN_NAME: &str = "built-in";
 
 /// The highest score (and need) on dlpick's scales.
-pub const SCALE_MAX: f64 = 5.0;
+pub(crate) const SCALE_MAX: f64 = 5.0;
 
 /// Global criterion weights must lie in this range (exclusive at 0): a
 /// weight of 0 would silently stop a criterion from counting, and a huge one
 /// would overflow the arithmetic.
-pub const WEIGHT_RANGE: (f64, f64) = (0.0, 100.0);
+pub(crate) const WEIGHT_RANGE: (f64, f64) = (0.0, 100.0);
 
 /// What the knowledge base cites, and how its facts are dated.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -191,7 +191,7 @@ pub(crate) fn is_valid_id(id: &str) -> bool {
 /// "Beginner-Friendliness", "beginner friendliness" and
 /// "beginner_friendliness" are the same criterion; "scikit-learn" is
 /// `scikit_learn`.
-pub fn normalise_id(text: &str) -> String {
+pub(crate) fn normalise_id(text: &str) -> String {
     text.trim().chars().map(|c| if c == '-' || c.is_whitespace() { '_' } else { c.to_ascii_lowercase() }).collect()
 }
 

@@ -30,7 +30,7 @@ pub use self::html::Html;
 pub use self::json::{Json, Jsonl, advice_value, knowledge_base_view, pretty};
 pub use self::layout::wrap;
 pub use self::markdown::Markdown;
-pub use self::text::{Text, bar, basis_tally_sentence};
+pub use self::text::{Text, basis_tally_sentence};
 use self::tune::{RobustnessDoc, SensitivityDoc};
 use crate::team::Department;
 use crate::tune::fit::FitOutcome;

@@ -2,7 +2,7 @@
 //! the right plural, shares as percentages that never round a near-certainty
 //! to 100%, and decimals rounded the one way matches are shown.
 
-pub use crate::explain::{num, thousands};
+pub(crate) use crate::explain::{num, thousands};
 
 /// A count and its noun: "1 need", "2 needs", "1,200 respondents".
 pub fn count(n: u64, one: &str, many: &str) -> String {

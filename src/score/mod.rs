@@ -6,11 +6,11 @@
 //! and a deterministic ranking (ties broken by framework id).
 
 pub mod rows;
-pub mod sensitivity;
+pub(crate) mod sensitivity;
 mod topsis;
 mod weighted_product;
 mod weighted_sum;
-pub mod whole_needs;
+pub(crate) mod whole_needs;
 
 pub use topsis::{Topsis, TopsisResult};
 pub use weighted_product::WeightedProduct;
@@ -25,7 +25,7 @@ use crate::profile::{InactivePolicy, Profile, Require};
 
 /// A criterion counts as a strength from this score up: what advice names
 /// as a framework's reasons, and what a batch row gives as its main reason.
-pub const STRENGTH_SCORE: f64 = 3.5;
+pub(crate) const STRENGTH_SCORE: f64 = 3.5;
 
 /// The knowledge base as numbers, laid out for fast scoring.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,7 +93,7 @@ pub enum Detail {
 }
 
 /// Effective weights scaled to sum to 1.
-pub fn normalised(effective: &[f64]) -> Vec<f64> {
+pub(crate) fn normalised(effective: &[f64]) -> Vec<f64> {
     let total: f64 = effective.iter().sum();
     effective.iter().map(|e| e / total).collect()
 }
@@ -152,7 +152,7 @@ impl Match {
     }
 
     /// In millionths: matches this close count as equal when ranking.
-    pub fn tie_key(self) -> i64 {
+    pub(crate) fn tie_key(self) -> i64 {
         tie_key(self.get())
     }
 }
@@ -168,7 +168,7 @@ impl From<Match> for f64 {
 /// first (frameworks are stored in id order). Sorting by it is the
 /// ranking; its minimum is the top pick.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Standing(Reverse<i64>, usize);
+pub(crate) struct Standing(Reverse<i64>, usize);
 
 impl Standing {
     pub fn new(score: Match, framework: usize) -> Self {
@@ -247,14 +247,14 @@ pub struct Ranking {
 
 /// Who competes, who is shown for reference, who is out.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Field {
+pub(crate) struct Field {
     pub competing: Vec<usize>,
     pub reference: Vec<usize>,
     pub excluded: Vec<Exclusion>,
 }
 
 /// Sort frameworks into the field for `require` under its policy.
-pub fn field(catalog: &Catalog, require: &Require) -> Field {
+pub(crate) fn field(catalog: &Catalog, require: &Require) -> Field {
     let policy = require.policy();
     let mut out = Field::default();
     for f in 0..catalog.frameworks.len() {
@@ -315,7 +315,7 @@ pub fn rank(catalog: &Catalog, matrix: &Matrix, profile: &Profile, method: &dyn 
 
 /// Weighted-sum ranking of `candidates` for effective weights `effective`
 /// (whose sum must be positive), best first, ties by id.
-pub fn weighted_sum_ranking(matrix: &Matrix, effective: &[f64], candidates: &[usize]) -> Vec<Ranked> {
+pub(crate) fn weighted_sum_ranking(matrix: &Matrix, effective: &[f64], candidates: &[usize]) -> Vec<Ranked> {
     let scores = WeightedSum.matches(matrix, effective, candidates);
     let mut ranked: Vec<Ranked> = candidates
         .iter()
@@ -336,7 +336,7 @@ pub fn weighted_sum_ranking(matrix: &Matrix, effective: &[f64], candidates: &[us
 /// frameworks are stored in id order, so by index), and each given its
 /// displayed rank: frameworks whose match shows the same to one decimal
 /// share a rank and are marked tied.
-pub fn sort_ranking(ranked: &mut [Ranked]) {
+pub(crate) fn sort_ranking(ranked: &mut [Ranked]) {
     ranked.sort_by_key(|r| Standing::new(r.score, r.framework));
     let shown: Vec<i64> = ranked.iter().map(|r| display_key(r.score.get())).collect();
     let mut start = 0;
@@ -352,18 +352,18 @@ pub fn sort_ranking(ranked: &mut [Ranked]) {
 
 /// Scores as integers in millionths, so near-equal scores compare as a
 /// total order.
-pub fn tie_key(score: f64) -> i64 {
+pub(crate) fn tie_key(score: f64) -> i64 {
     round_half_away(score * 1e6)
 }
 
 /// A match as shown: tenths, rounded half away from zero.
-pub fn display_key(score: f64) -> i64 {
+pub(crate) fn display_key(score: f64) -> i64 {
     round_half_away(score * 10.0)
 }
 
 /// Round to one decimal, as matches are shown.
 #[allow(clippy::cast_precision_loss)]
-pub fn round1(x: impl Into<f64>) -> f64 {
+pub(crate) fn round1(x: impl Into<f64>) -> f64 {
     display_key(x.into()) as f64 / 10.0
 }
 
@@ -372,19 +372,19 @@ pub fn round1(x: impl Into<f64>) -> f64 {
 /// here are matches (0–100) scaled by at most 10⁶, far inside `i64`; NaN
 /// becomes 0.
 #[allow(clippy::cast_possible_truncation)]
-pub fn round_half_away(x: f64) -> i64 {
+pub(crate) fn round_half_away(x: f64) -> i64 {
     if x >= 0.0 { (x + 0.5) as i64 } else { (x - 0.5) as i64 }
 }
 
 /// The frameworks that compete under `require` (its policy included), in
 /// id order.
-pub fn candidates(catalog: &Catalog, require: &Require) -> Vec<usize> {
+pub(crate) fn candidates(catalog: &Catalog, require: &Require) -> Vec<usize> {
     field(catalog, require).competing
 }
 
 /// Every hard constraint of `require` that framework `f` fails, leaving
 /// the policy on maintenance aside.
-pub fn reasons(catalog: &Catalog, f: usize, require: &Require) -> Vec<Reason> {
+pub(crate) fn reasons(catalog: &Catalog, f: usize, require: &Require) -> Vec<Reason> {
     let framework = &catalog.frameworks[f];
     let mut reasons = Vec::new();
     if require.exclude.contains(&f) {

@@ -42,7 +42,7 @@ pub struct RowRequire {
 impl RowRequire {
     /// The same constraints as a profile's [`Require`]: languages in the
     /// knowledge base's order, excluded frameworks in id order.
-    pub fn to_require(&self, catalog: &Catalog) -> Require {
+    pub(crate) fn to_require(&self, catalog: &Catalog) -> Require {
         let languages = catalog.languages();
         Require {
             languages: (0..languages.len())
@@ -120,17 +120,17 @@ impl Scorer {
         })
     }
 
-    pub fn criteria(&self) -> usize {
+    pub(crate) fn criteria(&self) -> usize {
         self.matrix.criteria
     }
 
     /// Bit of catalog language `index`.
-    pub fn language_bit(index: usize) -> u64 {
+    pub(crate) fn language_bit(index: usize) -> u64 {
         1u64 << index
     }
 
     /// The policy in force for `require`.
-    pub fn policy(&self, require: &RowRequire) -> InactivePolicy {
+    pub(crate) fn policy(&self, require: &RowRequire) -> InactivePolicy {
         require.inactive.unwrap_or(self.inactive)
     }
 
@@ -158,7 +158,7 @@ impl Scorer {
     }
 
     /// Frameworks offering every language in the `languages` mask.
-    pub fn offering(&self, languages: u64) -> u64 {
+    pub(crate) fn offering(&self, languages: u64) -> u64 {
         self.language_masks
             .iter()
             .enumerate()

@@ -36,6 +36,7 @@ impl Tally<'_> {
 /// Kendall's W for `rankings` (one vector of ranks per rater, same objects),
 /// with the correction for tied ranks, computed directly from the ranks.
 /// The reference the streaming computation is tested against.
+#[cfg(test)]
 #[allow(clippy::many_single_char_names)] // m, n, S, T as in the textbook formula
 pub fn kendall_w(rankings: &[Vec<f64>]) -> Option<f64> {
     let m = rankings.len();
