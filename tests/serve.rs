@@ -919,3 +919,82 @@ fn a_field_sent_twice_or_one_the_form_lacks_is_refused() {
     assert!(jsonl.body.contains("\"languages\":[\"python\",\"r\"]"), "{}", jsonl.body);
     assert!(!jsonl.body.contains("notes"));
 }
+
+#[test]
+fn formula_hash_and_bidi_names_survive_the_export_and_batch_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&db(&dir));
+    let names = [
+        "=HYPERLINK(\"http://example.com\",\"x\")",
+        "+cmd|' /C calc'!A0",
+        "@SUM(1+1)",
+        "-2+3",
+        "\t=tab",
+        "'=quoted",
+        "#hash",
+        "abc\u{202e}gnp.exe",
+        "Plain",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let team = match i {
+            7 => "lab\u{202e}gnp.exe",
+            _ if i % 2 == 0 => "=1+1",
+            _ => "#ops",
+        };
+        let need = ["1", "2", "3", "4", "5"][i % 5];
+        let reply =
+            Browser::new(&server).answer(&server.survey, &[("name", name), ("team", team), ("debuggability", need)]);
+        assert_eq!(reply.status, 303, "{name}: {}", reply.body);
+    }
+    let admin = request(&server.addr, "GET", &server.admin, &[], b"");
+    assert!(admin.body.contains("9 respondents"), "{}", admin.body);
+    assert!(!admin.body.contains('\u{202e}'), "a raw override on the admin page");
+    assert!(admin.body.contains("lab\\u{202e}gnp.exe"), "the override shows escaped");
+
+    let csv_text = request(&server.addr, "GET", &format!("{}/results.csv", server.admin), &[], b"").body;
+    let jsonl_text = request(&server.addr, "GET", &format!("{}/results.jsonl", server.admin), &[], b"").body;
+    assert!(!jsonl_text.contains('\u{202e}') && jsonl_text.contains("abc\\u202egnp.exe"), "{jsonl_text}");
+    assert!(csv_text.lines().any(|l| l.starts_with("\"#hash\",")), "{csv_text}");
+    let cells: Vec<(String, String)> = csv::ReaderBuilder::new()
+        .from_reader(csv_text.as_bytes())
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_string(), r[1].to_string())
+        })
+        .collect();
+    // Formulas carry batch's neutralising quote mark; the rest is as typed.
+    let expected = [
+        "'=HYPERLINK(\"http://example.com\",\"x\")",
+        "'+cmd|' /C calc'!A0",
+        "'@SUM(1+1)",
+        "'-2+3",
+        "'=tab",
+        "''=quoted",
+        "#hash",
+        "abc\u{202e}gnp.exe",
+        "Plain",
+    ];
+    let written: Vec<&str> = cells.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(written, expected);
+    assert!(
+        cells.iter().all(|(_, team)| ["'=1+1", "#ops", "lab\u{202e}gnp.exe"].contains(&team.as_str())),
+        "{cells:?}"
+    );
+
+    for (ext, body) in [("csv", &csv_text), ("jsonl", &jsonl_text)] {
+        let file = dir.path().join(format!("results.{ext}"));
+        std::fs::write(&file, body).unwrap();
+        let out = dlpick(&["batch", file.to_str().unwrap(), "--by-team", "--format", "html"]);
+        assert!(out.status.success(), "{ext}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("9 scored, 0 rejected"), "{ext}");
+        assert_eq!(results(&String::from_utf8(out.stdout).unwrap()), results(&admin.body), "{ext}");
+    }
+    // batch's own CSV neutralises these names the same way.
+    let out = dlpick(&["batch", dir.path().join("results.csv").to_str().unwrap(), "--format", "csv"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let batch_names: Vec<String> =
+        csv::Reader::from_reader(&out.stdout[..]).records().map(|r| r.unwrap()[0].to_string()).collect();
+    assert_eq!(batch_names[..7], expected[..7]);
+    assert_eq!(batch_names[7], "abc\\u{202e}gnp.exe", "shown escaped in batch's output");
+}

@@ -498,8 +498,9 @@ pub fn parse_csv_row(
                 }
                 out.needs[*c] = value;
             }
-            Column::Name => out.name.push_str(text(cell, utf8(i))?.trim()),
-            Column::Team => out.team.push_str(text(cell, utf8(i))?.trim()),
+            // A `'` that neutralised a formula (`dlpick serve`'s export) is taken off.
+            Column::Name => out.name.push_str(crate::sanitize::csv_unformula(text(cell, utf8(i))?.trim())),
+            Column::Team => out.team.push_str(crate::sanitize::csv_unformula(text(cell, utf8(i))?.trim())),
             Column::Languages => {
                 for item in list_items(text(cell, utf8(i))?) {
                     let lower = item.to_lowercase();
@@ -573,7 +574,7 @@ pub fn csv_team(layout: &Layout, record: &csv::ByteRecord) -> String {
         .iter()
         .position(|c| *c == Column::Team)
         .and_then(|i| record.get(i))
-        .map(|cell| String::from_utf8_lossy(cell).trim().to_string())
+        .map(|cell| crate::sanitize::csv_unformula(String::from_utf8_lossy(cell).trim()).to_string())
         .unwrap_or_default()
 }
 

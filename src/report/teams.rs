@@ -261,7 +261,7 @@ pub fn json(catalog: &Catalog, teams: &[TeamResult], overview: &Overview, option
 pub fn jsonl(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> Result<String> {
     let mut out = String::new();
     for t in teams {
-        writeln!(out, "{}", serde_json::to_string(&team_value(catalog, t, options)?)?)?;
+        writeln!(out, "{}", crate::sanitize::json(&serde_json::to_string(&team_value(catalog, t, options)?)?))?;
     }
     Ok(out)
 }
