@@ -158,6 +158,13 @@ pub fn message(s: &str) -> String {
     out
 }
 
+/// A number from user input, for a message: as written when short, else in
+/// scientific notation (`1e308`, not 309 digits).
+pub fn number(v: f64) -> String {
+    let plain = v.to_string();
+    if plain.chars().count() <= 24 { plain } else { format!("{v:e}") }
+}
+
 /// Text for a Markdown table cell or heading; see the module docs.
 pub fn markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
@@ -233,18 +240,25 @@ pub fn csv(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// JSON text with every [`hidden`] character written as a `\uXXXX` escape
+/// JSON text with every [`hidden`] character, and the characters of a
+/// grapheme cluster past [`CLUSTER_CHARS`], written as `\uXXXX` escapes
 /// (they can only stand inside strings there, and read back the same).
 pub fn json(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(hidden) {
+    use unicode_segmentation::UnicodeSegmentation as _;
+    if s.is_ascii() || (!s.chars().any(hidden) && matches!(capped(s), Cow::Borrowed(_))) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if hidden(c) {
-            let _ = write!(out, "\\u{:04x}", u32::from(c));
-        } else {
-            out.push(c);
+    for cluster in s.graphemes(true) {
+        for (i, c) in cluster.chars().enumerate() {
+            if hidden(c) || i >= CLUSTER_CHARS {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            } else {
+                out.push(c);
+            }
         }
     }
     Cow::Owned(out)
@@ -295,6 +309,14 @@ mod tests {
     }
 
     #[test]
+    fn long_numbers_are_shown_short() {
+        assert_eq!(number(1e308), "1e308");
+        assert_eq!(number(-2.5e-300), "-2.5e-300");
+        assert_eq!(number(7.0), "7");
+        assert_eq!(number(5.25), "5.25");
+    }
+
+    #[test]
     fn hidden_characters_show_and_marks_are_capped() {
         assert_eq!(text("abc\u{202e}gnp.exe"), "abc\\u{202e}gnp.exe");
         assert_eq!(text("a\u{200b}b\u{2066}c\u{feff}"), "a\\u{200b}b\\u{2066}c\\u{feff}");
@@ -305,5 +327,9 @@ mod tests {
         assert_eq!(json("{\"n\":\"a\u{202e}b\"}"), "{\"n\":\"a\\u202eb\"}");
         assert_eq!(serde_json::from_str::<serde_json::Value>(&json("\"a\u{202e}\"")).unwrap(), "a\u{202e}");
         assert!(message(&format!("x `{zalgo}`")).chars().count() < 20);
+        let quoted = format!("\"{zalgo}\"");
+        let shown = json(&quoted);
+        assert_eq!(shown.matches("\\u0301").count(), 50 + 1 - CLUSTER_CHARS, "{shown}");
+        assert_eq!(serde_json::from_str::<String>(&shown).unwrap(), zalgo);
     }
 }

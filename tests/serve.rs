@@ -998,3 +998,59 @@ fn formula_hash_and_bidi_names_survive_the_export_and_batch_round_trip() {
     assert_eq!(batch_names[..7], expected[..7]);
     assert_eq!(batch_names[7], "abc\\u{202e}gnp.exe", "shown escaped in batch's output");
 }
+
+/// A small tmpfs mounted for a test, unmounted when dropped.
+struct Mount(PathBuf);
+
+impl Mount {
+    /// `None` where mounting is not allowed (the test then has nothing to check).
+    fn tmpfs(at: &Path) -> Option<Self> {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=8m", "tmpfs"])
+            .arg(at)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Self(at.to_path_buf()))
+    }
+
+    fn read_only(&self) {
+        let status = Command::new("mount").args(["-o", "remount,ro"]).arg(&self.0).status().unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_read_only_medium_is_named_and_batch_reads_a_survey_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(mount) = Mount::tmpfs(&dir.path().join("medium")) else {
+        eprintln!("skipped: mounting a tmpfs is not allowed here");
+        return;
+    };
+    let path = mount.0.join("survey.db");
+    let mut server = Server::start(&path);
+    assert_eq!(Browser::new(&server).answer(&server.survey, ANA).status, 303);
+    assert!(server.stop().success());
+    mount.read_only();
+    let out = dlpick(&["batch", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Ana,lab,pytorch"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    for db in [path.clone(), mount.0.join("new.db")] {
+        let out = dlpick(&["serve", "--bind", "127.0.0.1:0", "--db", db.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("read-only") && err.contains(db.to_str().unwrap()), "{err}");
+        assert!(out.stdout.is_empty(), "no links printed");
+    }
+}

@@ -502,7 +502,7 @@ pub fn parse_csv_row(
                     let what = if value.is_nan() {
                         "need is not a number".to_string()
                     } else {
-                        format!("need {value} is out of range")
+                        format!("need {} is out of range", crate::sanitize::number(value))
                     };
                     return fail(problem(i, format!("{what}; it must lie between 0 (irrelevant) and 5 (critical).")));
                 }

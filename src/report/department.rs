@@ -275,8 +275,9 @@ pub fn page(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: &Opt
     Page::report("dlpick: department survey", b, footer(catalog, options))
 }
 
+/// User and knowledge-base text in Markdown ([`crate::sanitize::markdown`]).
 fn md(s: &str) -> String {
-    s.replace('|', "\\|")
+    crate::sanitize::markdown(s)
 }
 
 /// The department report in Markdown.
@@ -334,7 +335,7 @@ pub fn markdown(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: 
     }
     let top = options.top.unwrap_or(3);
     for (i, t) in teams.iter().enumerate() {
-        let _ = writeln!(b, "\n<a id=\"t{i}\"></a>\n### {}\n", team_heading(t));
+        let _ = writeln!(b, "\n<a id=\"t{i}\"></a>\n### {}\n", md(&team_heading(t)));
         if let Some(c) = &t.consensus {
             let _ = writeln!(b, "Consensus: {}\n", consensus_sentence(catalog, c));
         }
