@@ -137,10 +137,16 @@ fn huge_inputs_give_short_errors_quickly() {
     assert!(stderr.len() < 1000, "{} bytes of stderr", stderr.len());
     assert!(stderr.contains("`7777") && stderr.contains("…`"), "{stderr}");
 
-    // A 20 MB unknown CSV header column: no similarity search, no echo.
+    // A 20 MB unknown CSV header column: no similarity search, no echo
+    // (and no 20 MB in memory: a header is one record, within the limit).
     let csv = write(dir.path(), "wide.csv", &format!("name,debuggability,{}\nAna,4,1\n", "q".repeat(20_000_000)));
     let out = dlpick().arg("batch").arg(&csv).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    let stderr = stderr_of(&out);
+    assert!(stderr.len() < 1000 && stderr.contains("header is longer than the 1 MiB limit"), "{stderr}");
+    // Under the limit, the unknown column is named, cut short.
+    let csv = write(dir.path(), "wide.csv", &format!("name,debuggability,{}\nAna,4,1\n", "q".repeat(1_000_000)));
+    let out = dlpick().arg("batch").arg(&csv).output().unwrap();
     let stderr = stderr_of(&out);
     assert!(stderr.len() < 1000 && stderr.contains("unknown column `qqq"), "{stderr}");
 }

@@ -106,15 +106,22 @@ fn looks_like_knowledge_base(source: &str) -> bool {
 /// What a file's content says it is, whatever its name: a survey in JSON
 /// Lines starts with `{`; a CSV survey's first line is a header of
 /// comma-separated names with no `=` or `[` of TOML. Told from the first
-/// [`SNIFF`] bytes.
+/// [`SNIFF`] bytes (a first line longer than that is read as TOML).
 enum Kind {
     Toml,
     Csv,
     JsonLines,
 }
 
-fn kind_of(source: &str) -> Kind {
-    let first = source.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or("");
+fn kind_of(head: &[u8]) -> Kind {
+    let first = head
+        .split(|&b| b == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .find(|l| !l.is_empty() && !l.starts_with(b"#"))
+        .unwrap_or_default();
+    // A first line that is not text (random bytes, say) is read as TOML,
+    // which says so within its limit.
+    let Ok(first) = std::str::from_utf8(first) else { return Kind::Toml };
     if first.starts_with('{') {
         Kind::JsonLines
     } else if first.contains(',') && !first.contains('=') && !first.starts_with('[') {
@@ -183,7 +190,7 @@ fn check_file(path: &Path, catalog: &Catalog, cli: &Cli) -> Result<Checked> {
     };
     let mut head = Vec::new();
     (&mut input).take(SNIFF).read_to_end(&mut head).map_err(|e| Error::io("read", shown, e))?;
-    let kind = kind_of(&String::from_utf8_lossy(&head));
+    let kind = kind_of(&head);
     let whole: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(head).chain(input));
     if !matches!(kind, Kind::Toml) {
         return check_survey(whole, &name, &kind, catalog, cli);

@@ -250,22 +250,8 @@ fn read_all(
                     let mut chunk = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES + (1 << 16)));
                     chunk.clear();
                     chunk.append(&mut carry);
-                    let mut want = CHUNK_BYTES;
-                    let cut = loop {
-                        eof = fill(&mut *input, &mut chunk, want).map_err(io)?;
-                        if let Some(cut) = last_record_end(&chunk) {
-                            break Some(cut);
-                        }
-                        if chunk.len() > guard::RECORD_MAX {
-                            // Lines ended by CR alone, or one record past the limit.
-                            break last_record_end_any(&chunk);
-                        }
-                        if eof {
-                            break Some(chunk.len());
-                        }
-                        // One record longer than a chunk: read on, up to the limit.
-                        want = (chunk.len() * 2).min(guard::RECORD_MAX + 1);
-                    };
+                    let cut;
+                    (cut, eof) = fill_records(&mut *input, &mut chunk).map_err(io)?;
                     let Some(cut) = cut else {
                         // The record the chunk starts with is too long: report it
                         // (a comment is no row) and skip the rest of it.
@@ -358,6 +344,28 @@ fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result
         }
     }
     Ok(false)
+}
+
+/// Read into `chunk` (which starts where a record does) until it holds
+/// whole records: where the last ends, `None` when the first record is past
+/// [`guard::RECORD_MAX`], and whether the input ended.
+fn fill_records(input: &mut dyn Read, chunk: &mut Vec<u8>) -> std::io::Result<(Option<usize>, bool)> {
+    let mut want = CHUNK_BYTES;
+    loop {
+        let eof = fill(input, chunk, want)?;
+        if let Some(cut) = last_record_end(chunk) {
+            return Ok((Some(cut), eof));
+        }
+        if chunk.len() > guard::RECORD_MAX {
+            // Lines ended by CR alone, or one record past the limit.
+            return Ok((last_record_end_any(chunk), eof));
+        }
+        if eof {
+            return Ok((Some(chunk.len()), eof));
+        }
+        // One record longer than a chunk: read on, up to the limit.
+        want = (chunk.len() * 2).min(guard::RECORD_MAX + 1);
+    }
 }
 
 /// Skip the record `chunk` starts with, reading on from `input` (in

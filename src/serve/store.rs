@@ -23,6 +23,7 @@
 //! every step; opening a database applies the ones it lacks, each in its own
 //! transaction, and refuses a database made by a newer dlpick.
 
+use std::fmt::Write as _;
 use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -471,12 +472,11 @@ fn store_one(tx: &rusqlite::Transaction<'_>, s: &Submission) -> rusqlite::Result
     if let Some((content, link_sealed)) = seen {
         return Ok(if content == s.content_digest { Stored::Saved { link_sealed } } else { Stored::Conflict });
     }
-    let respondent = match known {
-        Some(id) => id,
-        None => {
-            tx.execute("INSERT INTO respondents (edit_digest) VALUES (?1)", [&s.edit_digest])?;
-            tx.last_insert_rowid()
-        }
+    let respondent = if let Some(id) = known {
+        id
+    } else {
+        tx.execute("INSERT INTO respondents (edit_digest) VALUES (?1)", [&s.edit_digest])?;
+        tx.last_insert_rowid()
     };
     tx.execute(
         "INSERT INTO responses (respondent, form_digest, content_digest, link_sealed, name, team, profile, fields, submitted)
@@ -588,7 +588,9 @@ fn immutable_uri(path: &Path) -> String {
     for b in absolute.as_os_str().as_encoded_bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => uri.push(char::from(*b)),
-            _ => uri.push_str(&format!("%{b:02X}")),
+            _ => {
+                let _ = write!(uri, "%{b:02X}");
+            }
         }
     }
     uri.push_str("?immutable=1");
