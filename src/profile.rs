@@ -315,7 +315,11 @@ fn check_scale(value: &Given<f64>, field: &str, what: &str, at: &dyn Fn(Option<u
     if v.is_finite() && (0.0..=SCALE_MAX).contains(&v) {
         return Ok(());
     }
-    let problem = if v.is_nan() { format!("{what} is not a number") } else { format!("{what} {v} is out of range") };
+    let problem = if v.is_nan() {
+        format!("{what} is not a number")
+    } else {
+        format!("{what} {} is out of range", crate::sanitize::number(v))
+    };
     Err(Diagnostic::new(at(value.at), format!("{problem}; it must lie between 0 (irrelevant) and 5 (critical)."))
         .field(field.to_string())
         .into())

@@ -147,6 +147,8 @@ enum Rows {
     /// Lines, or why a line cannot be a row (too long, not UTF-8).
     Json(Arc<str>, Vec<(std::result::Result<String, &'static str>, u64)>),
     Toml(Vec<(TomlFile, std::result::Result<String, String>)>),
+    /// A CSV record longer than the limit, by the line it starts on.
+    TooLong(Arc<str>, u64),
 }
 
 struct Work {
@@ -276,16 +278,19 @@ fn read_all(
                     let mut chunk = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES + (1 << 16)));
                     chunk.clear();
                     chunk.append(&mut carry);
-                    let mut want = CHUNK_BYTES;
-                    let cut = loop {
-                        eof = fill(&mut *input, &mut chunk, want).map_err(io)?;
-                        if eof {
-                            break chunk.len();
+                    let cut;
+                    (cut, eof) = fill_records(&mut *input, &mut chunk).map_err(io)?;
+                    let Some(cut) = cut else {
+                        // The record the chunk starts with is too long: report it
+                        // (a comment is no row) and skip the rest of it.
+                        let comment = chunk.iter().find(|&&b| b != b'\r') == Some(&b'#');
+                        let start = line;
+                        line += skip_record(&mut *input, &mut chunk, &mut carry).map_err(io)?;
+                        eof = false;
+                        if !comment && !send(Rows::TooLong(Arc::from(layout.file.as_str()), start), 0) {
+                            return Ok(());
                         }
-                        if let Some(cut) = last_record_end(&chunk) {
-                            break cut;
-                        }
-                        want = chunk.len() * 2; // one record longer than a chunk
+                        continue;
                     };
                     carry.extend_from_slice(&chunk[cut..]);
                     chunk.truncate(cut);
@@ -367,6 +372,64 @@ fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result
         }
     }
     Ok(false)
+}
+
+/// Read into `chunk` (which starts where a record does) until it holds
+/// whole records: where the last ends, `None` when the first record is past
+/// [`guard::RECORD_MAX`], and whether the input ended.
+fn fill_records(input: &mut dyn Read, chunk: &mut Vec<u8>) -> std::io::Result<(Option<usize>, bool)> {
+    let mut want = CHUNK_BYTES;
+    loop {
+        let eof = fill(input, chunk, want)?;
+        if let Some(cut) = last_record_end(chunk) {
+            return Ok((Some(cut), eof));
+        }
+        if chunk.len() > guard::RECORD_MAX {
+            // Lines ended by CR alone, or one record past the limit.
+            return Ok((last_record_end_any(chunk), eof));
+        }
+        if eof {
+            return Ok((Some(chunk.len()), eof));
+        }
+        // One record longer than a chunk: read on, up to the limit.
+        want = (chunk.len() * 2).min(guard::RECORD_MAX + 1);
+    }
+}
+
+/// Skip the record `chunk` starts with, reading on from `input` (in
+/// `chunk`, a block at a time) to its end; what follows it goes to `carry`.
+/// Returns the line feeds skipped, its own included.
+fn skip_record(input: &mut dyn Read, chunk: &mut Vec<u8>, carry: &mut Vec<u8>) -> std::io::Result<u64> {
+    let mut place = Place::RecordStart;
+    let mut newlines = 0;
+    loop {
+        for (i, &b) in chunk.iter().enumerate() {
+            place = place.after(b);
+            newlines += u64::from(b == b'\n');
+            if matches!(b, b'\n' | b'\r') && place == Place::RecordStart {
+                carry.extend_from_slice(&chunk[i + 1..]);
+                return Ok(newlines);
+            }
+        }
+        chunk.clear();
+        if fill(input, chunk, 1 << 16)? && chunk.is_empty() {
+            return Ok(newlines);
+        }
+    }
+}
+
+/// Where the last complete record of `chunk` ends after a line feed or a
+/// carriage return, for inputs whose lines end with CR alone.
+fn last_record_end_any(chunk: &[u8]) -> Option<usize> {
+    let mut place = Place::RecordStart;
+    let mut last = None;
+    for (i, &b) in chunk.iter().enumerate() {
+        place = place.after(b);
+        if matches!(b, b'\n' | b'\r') && place == Place::RecordStart {
+            last = Some(i + 1);
+        }
+    }
+    last
 }
 
 fn count_newlines(bytes: &[u8]) -> u64 {
@@ -566,6 +629,12 @@ fn process(catalog: &Catalog, scorer: &Scorer, to: To, work: Work, mut output: V
                 let text = text.as_deref().unwrap_or("");
                 handle(parsed, &respondent, &mut done, &|| source::json_team(text));
             }
+        }
+        Rows::TooLong(file, line) => {
+            #[allow(clippy::cast_possible_truncation)]
+            let at = crate::error::Location::line(&*file, line as usize);
+            let why = "the record is longer than the 1 MiB limit for one row; the rest of it was skipped.";
+            handle(Err(Box::new(crate::error::Diagnostic::new(at, why))), &respondent, &mut done, &String::new);
         }
         Rows::Toml(files) => {
             for (file, text) in files {

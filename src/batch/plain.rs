@@ -115,11 +115,12 @@ pub(super) fn valid_utf8(bytes: &[u8]) -> &str {
 }
 
 /// A name or team the general road would keep as it is: UTF-8 that starts
-/// and ends with a visible ASCII character (so trimming is a no-op).
+/// and ends with a visible ASCII character (so trimming is a no-op) and does
+/// not start with a `'` (which may neutralise a formula, to be taken off).
 /// `text` is the checked UTF-8 prefix of `rest`.
 fn as_is<'a>(rest: &'a [u8], text: &'a str, start: usize, end: usize) -> Option<&'a str> {
     let visible = |b: u8| b > b' ' && b < 0x80;
-    if end == start || !visible(rest[start]) || !visible(rest[end - 1]) {
+    if end == start || !visible(rest[start]) || !visible(rest[end - 1]) || rest[start] == b'\'' {
         return None;
     }
     text.get(start..end).or_else(|| std::str::from_utf8(&rest[start..end]).ok())

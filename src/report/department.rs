@@ -285,8 +285,9 @@ pub fn page(catalog: &Catalog, department: &Department, options: &Options) -> Pa
     Page::report("dlpick: department survey", b, footer(catalog, options))
 }
 
+/// User and knowledge-base text in Markdown ([`crate::sanitize::markdown`]).
 fn md(s: &str) -> String {
-    s.replace('|', "\\|")
+    crate::sanitize::markdown(s)
 }
 
 /// The department report in Markdown.
@@ -345,7 +346,7 @@ pub fn markdown(catalog: &Catalog, department: &Department, options: &Options) -
     }
     let top = options.top.unwrap_or(3);
     for (i, t) in teams.iter().enumerate() {
-        let _ = writeln!(b, "\n<a id=\"t{i}\"></a>\n### {}\n", team_heading(t));
+        let _ = writeln!(b, "\n<a id=\"t{i}\"></a>\n### {}\n", md(&team_heading(t)));
         if let Some(c) = &t.consensus {
             let _ = writeln!(b, "Consensus: {}\n", consensus_sentence(catalog, c));
         }

@@ -251,9 +251,10 @@ pub fn advice_value(catalog: &Catalog, advice: &Advice, options: &Options) -> Re
     Ok(serde_json::to_value(profile_view(catalog, advice, options))?)
 }
 
-/// Pretty JSON with a final newline.
+/// Pretty JSON with a final newline; hidden characters escaped
+/// ([`crate::sanitize::json`]).
 pub fn pretty<T: Serialize>(value: &T) -> Result<String> {
-    let mut s = serde_json::to_string_pretty(value)?;
+    let mut s = crate::sanitize::json(&serde_json::to_string_pretty(value)?).into_owned();
     s.push('\n');
     Ok(s)
 }

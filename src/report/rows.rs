@@ -228,7 +228,9 @@ fn md_cell(s: &str) -> String {
 /// Checking the first byte keeps the hot path as fast as before.
 fn push_user_csv_field(buf: &mut Vec<u8>, field: &str) {
     match field.as_bytes().first() {
-        Some(&b) if sanitize::is_formula_start(b) => push_csv_field(buf, &sanitize::csv(field)),
+        Some(&b) if sanitize::may_need_quote_mark(b) || !field.is_ascii() => {
+            push_csv_field(buf, &sanitize::csv(field));
+        }
         _ => push_csv_field(buf, field),
     }
 }
@@ -237,7 +239,7 @@ fn push_user_csv_field(buf: &mut Vec<u8>, field: &str) {
 /// line break.
 fn push_checked_user_field(buf: &mut Vec<u8>, field: &str) {
     match field.as_bytes().first() {
-        Some(&b) if sanitize::is_formula_start(b) => push_user_csv_field(buf, field),
+        Some(&b) if sanitize::may_need_quote_mark(b) || !field.is_ascii() => push_user_csv_field(buf, field),
         _ => buf.extend_from_slice(field.as_bytes()),
     }
 }
@@ -403,7 +405,16 @@ impl RowSink for RowFormatter {
                         .collect(),
                     reason,
                 };
+                let start = buf.len();
                 let _ = serde_json::to_writer(&mut *buf, &row);
+                // Hidden characters in names show escaped (see `sanitize::json`).
+                if !buf[start..].is_ascii() {
+                    let text = String::from_utf8_lossy(&buf[start..]).into_owned();
+                    if let std::borrow::Cow::Owned(shown) = sanitize::json(&text) {
+                        buf.truncate(start);
+                        buf.extend_from_slice(shown.as_bytes());
+                    }
+                }
                 if self.format == Format::Jsonl {
                     buf.push(b'\n');
                 }

@@ -249,7 +249,7 @@ pub fn json(catalog: &Catalog, department: &Department, options: &Options) -> Re
 pub fn jsonl(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> Result<String> {
     let mut out = String::new();
     for t in teams {
-        writeln!(out, "{}", serde_json::to_string(&team_value(catalog, t, options)?)?)?;
+        writeln!(out, "{}", crate::sanitize::json(&serde_json::to_string(&team_value(catalog, t, options)?)?))?;
     }
     Ok(out)
 }
@@ -311,7 +311,9 @@ pub fn csv(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> Result
     );
     w.write_record(&header)?;
     for t in teams {
-        let mut row = vec![t.team.clone(), t.members.to_string(), t.rejected.to_string()];
+        // Names and teams are user text (see `sanitize::csv`).
+        let user = |s: &str| crate::sanitize::csv(s).into_owned();
+        let mut row = vec![user(&t.team), t.members.to_string(), t.rejected.to_string()];
         let ranking = t.advice.as_ref().map_or(&[][..], |a| &a.ranking[..]);
         for i in 0..top {
             match ranking.get(i) {
@@ -324,11 +326,11 @@ pub fn csv(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> Result
         }
         row.push(t.top_pick_share.map_or_else(String::new, |s| format!("{s:.4}")));
         row.push(t.kendall_w.map_or_else(String::new, |w| format!("{w:.4}")));
-        row.push(t.dissenters.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join("; "));
+        row.push(user(&t.dissenters.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join("; ")));
         let c = t.consensus.as_ref();
         row.push(c.and_then(|c| c.recommended).map_or_else(String::new, |f| catalog.frameworks[f].id.clone()));
         let worst = c.and_then(|c| c.regrets.first());
-        row.push(worst.map_or_else(String::new, |r| r.name.clone()));
+        row.push(worst.map_or_else(String::new, |r| user(&r.name)));
         row.push(worst.map_or_else(String::new, |r| format!("{:.1}", round1(r.value))));
         row.push(ranking.first().map_or_else(String::new, |e| e.explanation.clone()));
         w.write_record(&row)?;
