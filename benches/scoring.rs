@@ -32,7 +32,7 @@ fn per_row(c: &mut Criterion) {
                 i += 1;
                 let candidates = scorer.candidates(&require);
                 scorer.rank_into(black_box(needs), candidates, &mut effective, &mut picks);
-                black_box(scorer.main_reason(picks[0].framework, &effective).len())
+                black_box(scorer.main_reason(picks[0].framework, &effective))
             });
         });
     }

@@ -25,7 +25,7 @@ Exit codes: 0 success; 1 batch rows rejected; 2 invalid input or usage; 130 a
 questionnaire left with Esc or Ctrl-C.";
 
 /// Every exit status, for the manual page.
-pub const EXIT_CODES: &[(u8, &str)] = &[
+pub(crate) const EXIT_CODES: &[(u8, &str)] = &[
     (0, "Success. For check: every file is valid. A closed output pipe (dlpick … | head) also ends with 0."),
     (
         1,
@@ -42,7 +42,7 @@ pub const EXIT_CODES: &[(u8, &str)] = &[
 /// Environment variables dlpick reads other than through an option (those
 /// are declared with `env = ...` on the option itself). The manual page lists
 /// both; add a variable here when the code starts reading one.
-pub const ENVIRONMENT: &[(&str, &str)] = &[
+pub(crate) const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "DLPICK_WEIGHTS",
         "The knowledge base to use instead of the built-in one, when no --weights is given; empty means unset.",
@@ -358,7 +358,12 @@ Examples:
 Prints two lines on standard output: `survey: URL` (the link to share) and
 `admin: URL` (the live team report, with CSV and JSON Lines exports). The links
 are stored in the database and stay the same across restarts. `dlpick batch
-team.db --by-team` scores the database directly. Ctrl-C or SIGTERM stops it.")]
+team.db --by-team` scores the database directly. Ctrl-C or SIGTERM stops it:
+requests under way get --grace seconds to finish; none cut off was acknowledged.
+
+Limits: a client must send each request's head within --header-timeout (10 s;
+also the idle keep-alive timeout) and its body within --request-timeout (30 s,
+answered 408); at most --max-connections (256) are served at once, others wait.")]
     Serve(ServeArgs),
 
     /// Validate knowledge-base and profile files (or folders of them).
@@ -547,6 +552,25 @@ pub struct ServeArgs {
     /// Address and port to listen on; port 0 picks a free one.
     #[arg(long, default_value = "127.0.0.1:8642", value_name = "ADDR")]
     pub bind: String,
+
+    /// Seconds a client has to send a request's line and headers, on a new
+    /// connection or between keep-alive requests; then it is closed.
+    #[arg(long, default_value_t = 10, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
+
+    /// Seconds to read a request's body and answer it; then 408 (nothing
+    /// acknowledged).
+    #[arg(long, default_value_t = 30, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout: u64,
+
+    /// Connections served at once; more wait until one closes.
+    #[arg(long, default_value_t = 256, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=65536))]
+    pub max_connections: usize,
+
+    /// Seconds requests under way may take to finish after SIGINT or
+    /// SIGTERM; connections still open then are closed unanswered.
+    #[arg(long, default_value_t = 10, value_name = "SECS", value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub grace: u64,
 }
 
 #[derive(Debug, Args)]

@@ -46,7 +46,7 @@ fn score_profile(catalog: &Catalog, profile: &Profile) {
     for method in METHODS {
         let ranking = rank(catalog, &matrix, profile, method.method());
         for r in &ranking.ranked {
-            assert!(r.score.is_finite(), "{method:?}: score {} for framework {}", r.score, r.framework);
+            assert!(r.score.get().is_finite(), "{method:?}: score {:?} for framework {}", r.score, r.framework);
         }
         for e in &ranking.effective {
             assert!(e.is_finite(), "{method:?}: effective weight {e}");
@@ -94,7 +94,7 @@ fn score_row(scorer: &Scorer, r: &Respondent) {
     let mut picks = Vec::new();
     if scorer.rank_into(&r.needs, scorer.candidates(&r.require), &mut effective, &mut picks) {
         for p in &picks {
-            assert!(p.score.is_finite(), "{:?}: batch score {} for {}", scorer.method, p.score, p.framework);
+            assert!(p.score.get().is_finite(), "{:?}: batch score {:?} for {}", scorer.method, p.score, p.framework);
         }
         if let Some(first) = picks.first() {
             let _ = scorer.main_reason(first.framework, &effective);

@@ -2,30 +2,37 @@
 //!
 //! Data flows one way: files become validated types ([`catalog`],
 //! [`profile`]), types become scores ([`score`]), scores become advice
-//! ([`explain`]) and advice becomes a report ([`report`]). Only [`app`] and
-//! [`output`] touch files and terminals; everything else is pure and can be
-//! used as a library.
+//! ([`explain`]) and advice becomes a report (`report`). Only [`app`] and
+//! [`output`] touch files and terminals. `docs/ARCHITECTURE.md` has the
+//! layers, which module may import which (a test holds the code to it) and
+//! the data flow of each use.
+//!
+//! The public modules are what the binary, the tests, the benchmarks and
+//! the fuzz targets use; everything else is private to the crate.
 
 pub mod app;
-pub mod ask;
-pub mod batch;
+#[cfg(test)]
+mod architecture;
+mod ask;
+mod batch;
 pub mod build_info;
 pub mod catalog;
 pub mod cli;
-pub mod error;
+mod error;
 pub mod explain;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod input;
-pub mod limits;
+mod input;
+mod limits;
 pub mod output;
 pub mod profile;
-pub mod report;
-pub mod sanitize;
+mod report;
+mod sanitize;
 pub mod score;
-pub mod serve;
-pub mod signals;
-pub mod tune;
-pub mod walk;
+mod serve;
+mod signals;
+mod team;
+mod tune;
+mod walk;
 
 pub use error::{Error, Result};

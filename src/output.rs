@@ -9,7 +9,7 @@ use crate::cli::ColorChoice;
 use crate::error::{Error, Result};
 
 /// Whether to colour text bound for standard output.
-pub fn use_color(choice: ColorChoice, to_file: bool) -> bool {
+pub(crate) fn use_color(choice: ColorChoice, to_file: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -25,7 +25,7 @@ pub fn use_color(choice: ColorChoice, to_file: bool) -> bool {
 /// output is one (and no file was asked for), else `COLUMNS` when it holds a
 /// number, else [`crate::report::DEFAULT_WIDTH`]. Never below 40, where no
 /// table could be read anyway.
-pub fn text_width(to_file: bool) -> usize {
+pub(crate) fn text_width(to_file: bool) -> usize {
     let terminal = (!to_file && std::io::stdout().is_terminal())
         .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
         .flatten();
@@ -49,15 +49,15 @@ pub fn eprint_message(text: &str) {
 }
 
 /// Set by `--quiet`: notes (such as a stale temporary file removed) stay unsaid.
-pub static QUIET: AtomicBool = AtomicBool::new(false);
+pub(crate) static QUIET: AtomicBool = AtomicBool::new(false);
 
 /// `--out -` means standard output, as `-` does for inputs.
-pub fn is_stdout(out: Option<&Path>) -> bool {
+pub(crate) fn is_stdout(out: Option<&Path>) -> bool {
     out.is_none_or(|p| p == Path::new("-"))
 }
 
 /// Write `text` to `out`, or to standard output when `out` is `None` or `-`.
-pub fn emit(text: &str, out: Option<&Path>, force: bool) -> Result<()> {
+pub(crate) fn emit(text: &str, out: Option<&Path>, force: bool) -> Result<()> {
     if let Some(path) = out.filter(|_| !is_stdout(out)) {
         return write_atomic(path, text.as_bytes(), force);
     }
@@ -78,7 +78,7 @@ pub fn emit(text: &str, out: Option<&Path>, force: bool) -> Result<()> {
 /// so it is recognisable beside its target. One left by a run that could not
 /// clean up (SIGKILL, a power cut) is removed at the next write to the same
 /// target, once the process that made it is gone.
-pub struct AtomicFile {
+pub(crate) struct AtomicFile {
     /// Always `Some` until `commit` takes it.
     temp: Option<tempfile::NamedTempFile>,
     target: PathBuf,
@@ -92,7 +92,7 @@ fn temp_prefix(target_name: &str) -> String {
 
 /// Why `target` cannot be written, checked before any work is done: it is a
 /// folder, or it exists (a dangling link included) and `overwrite` is off.
-pub fn check_target(target: &Path, overwrite: bool) -> Result<()> {
+pub(crate) fn check_target(target: &Path, overwrite: bool) -> Result<()> {
     let shown = target.display();
     if target.is_dir() {
         return Err(Error::Usage(format!("{shown} is a folder; give the path of a file to write.")));
@@ -107,7 +107,7 @@ pub fn check_target(target: &Path, overwrite: bool) -> Result<()> {
 }
 
 /// The folder a target is written in.
-pub fn target_dir(target: &Path) -> &Path {
+pub(crate) fn target_dir(target: &Path) -> &Path {
     match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -187,7 +187,7 @@ impl Write for AtomicFile {
 
 /// The file a path finally names: a symbolic link's target (followed to the
 /// end), else the path itself.
-pub fn through_links(path: &Path) -> PathBuf {
+pub(crate) fn through_links(path: &Path) -> PathBuf {
     if path.is_symlink() {
         if let Ok(real) = std::fs::canonicalize(path) {
             return real;
@@ -237,7 +237,7 @@ fn process_is_gone(pid: u32) -> Option<bool> {
 
 /// Replace `path` with `bytes` all at once (see [`AtomicFile`]). Refuses to
 /// replace an existing file unless `overwrite`.
-pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
     let mut file = AtomicFile::create(path, overwrite)?;
     file.write_all(bytes).map_err(|e| Error::io("write", path, e))?;
     file.commit()
@@ -246,7 +246,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
 /// A progress bar on standard error drawn with `template` (indicatif's
 /// syntax), or a hidden one when nobody is watching (not a terminal) or
 /// `--quiet` asked for silence.
-pub fn progress(len: Option<u64>, quiet: bool, template: &str) -> indicatif::ProgressBar {
+pub(crate) fn progress(len: Option<u64>, quiet: bool, template: &str) -> indicatif::ProgressBar {
     use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();

@@ -28,7 +28,7 @@ pub struct Profile {
 
 /// What each step of the 0–5 need scale means, in every questionnaire and
 /// report.
-pub const NEED_LABELS: [&str; 6] =
+pub(crate) const NEED_LABELS: [&str; 6] =
     ["doesn't matter", "nice to have", "somewhat important", "important", "very important", "critical"];
 
 /// What to do with frameworks that are no longer maintained (status not
@@ -132,7 +132,7 @@ impl Default for Require {
 
 /// A value as written, with the byte offset where it was written when known.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Given<T> {
+pub(crate) struct Given<T> {
     pub value: T,
     pub at: Option<usize>,
 }
@@ -152,7 +152,7 @@ impl<T> From<Spanned<T>> for Given<T> {
 
 /// A profile as written, not yet checked against the knowledge base.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Draft {
+pub(crate) struct Draft {
     pub name: Option<String>,
     /// The team a respondent belongs to (batch input only).
     pub team: Option<String>,
@@ -383,7 +383,7 @@ fn required_names(
 
 /// True when every need is 0: the scoring has nothing to work with.
 /// (Weights are positive, so any need above 0 counts.)
-pub fn states_no_needs(needs: &[f64]) -> bool {
+pub(crate) fn states_no_needs(needs: &[f64]) -> bool {
     needs.iter().all(|&n| n <= 0.0)
 }
 
@@ -392,7 +392,11 @@ fn check_scale(value: &Given<f64>, field: &str, what: &str, at: &dyn Fn(Option<u
     if v.is_finite() && (0.0..=SCALE_MAX).contains(&v) {
         return Ok(());
     }
-    let problem = if v.is_nan() { format!("{what} is not a number") } else { format!("{what} {v} is out of range") };
+    let problem = if v.is_nan() {
+        format!("{what} is not a number")
+    } else {
+        format!("{what} {} is out of range", crate::sanitize::number(v))
+    };
     Err(Diagnostic::new(at(value.at), format!("{problem}; it must lie between 0 (irrelevant) and 5 (critical)."))
         .field(field.to_string())
         .into())

@@ -10,12 +10,21 @@
 //! in the spreadsheet that opens a CSV. And an error message that quotes a
 //! 50 MB answer is a 50 MB error message.
 //!
+//! Text can also lie about itself: a bidirectional override (U+202E) shows
+//! `abc\u{202e}gnp.exe` as `abcexe.png`, an isolate or a zero-width character
+//! hides inside a name that looks like another, and a hundred stacked
+//! combining marks spill over the lines around them. Such characters are
+//! [`hidden`]; every text below shows them escaped, and keeps at most
+//! [`CLUSTER_CHARS`] characters of one user-perceived character (a grapheme
+//! cluster, by `unicode-segmentation`).
+//!
 //! The rules, one function each:
 //!
 //! - [`text`] (terminal text: text reports, notes): every control character
 //!   — C0 (U+0000–U+001F, newline and tab included), DEL (U+007F) and C1
-//!   (U+0080–U+009F) — becomes a visible escape in Rust's style, `\u{1b}`
-//!   for ESC, `\u{a}` for a newline. Nothing else changes.
+//!   (U+0080–U+009F) — and every [`hidden`] one becomes a visible escape in
+//!   Rust's style, `\u{1b}` for ESC, `\u{a}` for a newline, `\u{202e}`;
+//!   marks past the cap are dropped. Nothing else changes.
 //! - [`message`] (every error message, through `Diagnostic`'s and `Error`'s
 //!   `Display`): as [`text`], and each `` `quoted` `` span longer than
 //!   [`QUOTE_CHARS`] characters is cut there with "…", and the whole message
@@ -23,10 +32,19 @@
 //! - [`quote`]: one piece of user input cut and escaped for a message.
 //! - [`markdown`]: HTML (`&`, `<`, `>`) becomes entities, `|` is escaped,
 //!   line breaks become spaces, so a cell or heading stays one cell.
-//! - [`csv`] (cells that came from user input): a cell starting with `=`,
-//!   `+`, `-`, `@`, tab or carriage return is prefixed with `'`, as OWASP
-//!   recommends against CSV injection. Numbers dlpick computes are never
-//!   passed through it.
+//! - [`html`]: `&`, `<`, `>`, `"` and `'` become entities, controls (but
+//!   line breaks and tabs) and hidden characters are escaped as in [`text`].
+//! - [`csv_formula`] (cells that came from user input): a cell a
+//!   spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`,
+//!   tab or carriage return) is prefixed with `'`, as OWASP recommends
+//!   against CSV injection, and so is one that would read as such a cell
+//!   after a `'` is taken off (`'=1`), so [`csv_unformula`] undoes it
+//!   exactly; survey readers apply that. [`csv`] (report cells) also escapes
+//!   hidden characters; survey exports, which must read back unchanged, use
+//!   [`csv_formula`] alone. Numbers dlpick computes are never passed
+//!   through either.
+//! - [`json`]: hidden characters in JSON text become `\uXXXX` escapes,
+//!   which read back as the same string.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -38,9 +56,38 @@ pub const MESSAGE_CHARS: usize = 2000;
 /// Inputs longer than this (in bytes) get no "did you mean": nobody
 /// mistypes a name that long, and similarity is quadratic in the length.
 pub const SIMILARITY_MAX: usize = 64;
+/// The most characters one grapheme cluster keeps when shown: a letter and
+/// its accents, or an emoji sequence, fit; stacked marks past it are dropped.
+pub const CLUSTER_CHARS: usize = 8;
 
 fn is_control(c: char) -> bool {
-    c.is_control()
+    c.is_control() || hidden(c)
+}
+
+/// Characters that change how the text around them reads without showing
+/// themselves: bidirectional marks, embeddings, overrides and isolates,
+/// zero-width characters, the byte-order mark, and line and paragraph
+/// separators.
+pub fn hidden(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}'
+    )
+}
+
+/// `s` with every grapheme cluster cut to [`CLUSTER_CHARS`] characters.
+pub fn capped(s: &str) -> Cow<'_, str> {
+    use unicode_segmentation::UnicodeSegmentation as _;
+    if s.is_ascii() || !s.graphemes(true).any(|g| g.chars().nth(CLUSTER_CHARS).is_some()) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.graphemes(true).flat_map(|g| g.chars().take(CLUSTER_CHARS)).collect())
 }
 
 fn push_escaped(out: &mut String, c: char) {
@@ -53,11 +100,12 @@ fn push_escaped(out: &mut String, c: char) {
 
 /// Control characters as visible escapes (`\u{1b}`); see the module docs.
 pub fn text(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_control) {
-        return Cow::Borrowed(s);
+    let capped = capped(s);
+    if !capped.chars().any(is_control) {
+        return capped;
     }
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    for c in capped.chars() {
         push_escaped(&mut out, c);
     }
     Cow::Owned(out)
@@ -67,7 +115,7 @@ pub fn text(s: &str) -> Cow<'_, str> {
 /// [`QUOTE_CHARS`] characters with "…".
 pub fn quote(s: &str) -> String {
     let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
+    for (i, c) in capped(s).chars().enumerate() {
         if i == QUOTE_CHARS {
             out.push('…');
             break;
@@ -84,7 +132,7 @@ pub fn message(s: &str) -> String {
     let mut shown = 0usize;
     let mut in_quote = false;
     let mut quoted = 0usize;
-    for c in s.chars() {
+    for c in capped(s).chars() {
         if shown >= MESSAGE_CHARS {
             out.push('…');
             break;
@@ -110,10 +158,18 @@ pub fn message(s: &str) -> String {
     out
 }
 
+/// A number from user input, for a message: as written when short, else in
+/// scientific notation (`1e308`, not 309 digits).
+pub fn number(v: f64) -> String {
+    let plain = v.to_string();
+    if plain.chars().count() <= 24 { plain } else { format!("{v:e}") }
+}
+
 /// Text for a Markdown table cell or heading; see the module docs.
 pub fn markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    let mut chars = s.chars().peekable();
+    let capped = capped(s);
+    let mut chars = capped.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -128,17 +184,84 @@ pub fn markdown(s: &str) -> String {
     out
 }
 
+/// Text for HTML, in an element or an attribute; see the module docs.
+pub fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in capped(s).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' | '\t' | '\r' => out.push(c),
+            c => push_escaped(&mut out, c),
+        }
+    }
+    out
+}
+
 /// True when a spreadsheet would read a cell starting with `first` as a formula.
 pub fn is_formula_start(first: u8) -> bool {
     matches!(first, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
 }
 
-/// A CSV cell from user input, neutralised against formula injection.
-pub fn csv(s: &str) -> Cow<'_, str> {
-    match s.as_bytes().first() {
-        Some(&b) if is_formula_start(b) => Cow::Owned(format!("'{s}")),
-        _ => Cow::Borrowed(s),
+/// True when a cell starting with `first` may need [`csv_formula`]'s `'`:
+/// a formula start, or a `'` (which may come before one).
+pub fn may_need_quote_mark(first: u8) -> bool {
+    is_formula_start(first) || first == b'\''
+}
+
+/// Whether [`csv_formula`] prefixes `s`: it is some `'`s and then a formula.
+fn needs_quote_mark(s: &str) -> bool {
+    s.bytes().find(|&b| b != b'\'').is_some_and(is_formula_start)
+}
+
+/// A CSV cell from user input, neutralised against formula injection; see
+/// the module docs.
+pub fn csv_formula(s: &str) -> Cow<'_, str> {
+    if needs_quote_mark(s) { Cow::Owned(format!("'{s}")) } else { Cow::Borrowed(s) }
+}
+
+/// [`csv_formula`] undone: the cell as it was before it was neutralised.
+pub fn csv_unformula(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if needs_quote_mark(rest) => rest,
+        _ => s,
     }
+}
+
+/// A CSV cell of a report from user input: [`csv_formula`], and hidden and
+/// control characters escaped as in [`text`].
+pub fn csv(s: &str) -> Cow<'_, str> {
+    match (csv_formula(s), text(s)) {
+        (Cow::Borrowed(_), shown) => shown,
+        (Cow::Owned(_), shown) => Cow::Owned(format!("'{shown}")),
+    }
+}
+
+/// JSON text with every [`hidden`] character, and the characters of a
+/// grapheme cluster past [`CLUSTER_CHARS`], written as `\uXXXX` escapes
+/// (they can only stand inside strings there, and read back the same).
+pub fn json(s: &str) -> Cow<'_, str> {
+    use unicode_segmentation::UnicodeSegmentation as _;
+    if s.is_ascii() || (!s.chars().any(hidden) && matches!(capped(s), Cow::Borrowed(_))) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for cluster in s.graphemes(true) {
+        for (i, c) in cluster.chars().enumerate() {
+            if hidden(c) || i >= CLUSTER_CHARS {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -169,5 +292,44 @@ mod tests {
         assert_eq!(csv("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
         assert_eq!(csv("-1"), "'-1");
         assert_eq!(csv("Ana"), "Ana");
+        assert_eq!(csv("=a\u{202e}b"), "'=a\\u{202e}b");
+        assert_eq!(csv_formula("=a\u{202e}b"), "'=a\u{202e}b");
+    }
+
+    #[test]
+    fn formula_marks_are_undone_exactly() {
+        for cell in ["=1+1", "'=1+1", "''@x", "'t Hooft", "'", "", "-2+3", "\t=x", "#x", "a=b", "''"] {
+            let written = csv_formula(cell);
+            assert!(!written.bytes().find(|&b| b != b'\'').is_some_and(is_formula_start) || written.starts_with('\''));
+            assert_eq!(csv_unformula(&written), cell, "{written}");
+        }
+        assert_eq!(csv_formula("'t Hooft"), "'t Hooft");
+        assert_eq!(csv_formula("'=1"), "''=1");
+        assert_eq!(csv_unformula("'t Hooft"), "'t Hooft");
+    }
+
+    #[test]
+    fn long_numbers_are_shown_short() {
+        assert_eq!(number(1e308), "1e308");
+        assert_eq!(number(-2.5e-300), "-2.5e-300");
+        assert_eq!(number(7.0), "7");
+        assert_eq!(number(5.25), "5.25");
+    }
+
+    #[test]
+    fn hidden_characters_show_and_marks_are_capped() {
+        assert_eq!(text("abc\u{202e}gnp.exe"), "abc\\u{202e}gnp.exe");
+        assert_eq!(text("a\u{200b}b\u{2066}c\u{feff}"), "a\\u{200b}b\\u{2066}c\\u{feff}");
+        let zalgo = format!("z{}", "\u{301}".repeat(50));
+        assert_eq!(text(&zalgo).chars().count(), CLUSTER_CHARS);
+        assert_eq!(text("e\u{301}\u{302} 👍🏽"), "e\u{301}\u{302} 👍🏽");
+        assert_eq!(html("<a\u{202e}>\n"), "&lt;a\\u{202e}&gt;\n");
+        assert_eq!(json("{\"n\":\"a\u{202e}b\"}"), "{\"n\":\"a\\u202eb\"}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&json("\"a\u{202e}\"")).unwrap(), "a\u{202e}");
+        assert!(message(&format!("x `{zalgo}`")).chars().count() < 20);
+        let quoted = format!("\"{zalgo}\"");
+        let shown = json(&quoted);
+        assert_eq!(shown.matches("\\u0301").count(), 50 + 1 - CLUSTER_CHARS, "{shown}");
+        assert_eq!(serde_json::from_str::<String>(&shown).unwrap(), zalgo);
     }
 }

@@ -696,3 +696,55 @@ fn team_reports_are_the_same_whatever_the_thread_count() {
     let v: Value = serde_json::from_slice(&one).unwrap();
     assert_eq!(v["all"]["members"], 40_000);
 }
+
+#[test]
+fn an_over_long_csv_record_is_rejected_by_its_line_and_skipped_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let long_name = "N".repeat(3 << 20);
+    // 1.2 MB in one quoted field over 600,000 lines.
+    let quoted = format!("\"{}\"", "q\n".repeat(600_000));
+    let comment = "c".repeat(2 << 20);
+    let text = format!(
+        "name,team,debuggability\nAna,lab,5\n{long_name},lab,4\nCleo,ops,3\n{quoted},ops,2\nDan,ops,1\n# {comment}\nEve,ops,5\nZed,ops,9\n"
+    );
+    let survey = write(dir.path(), "long.csv", &text);
+    let out = dlpick().arg("batch").arg(&survey).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for line in [3, 5] {
+        assert!(err.contains(&format!("long.csv:{line}: the record is longer than the 1 MiB limit")), "{err}");
+    }
+    // The lines after them are still counted right (a comment is no row).
+    assert!(err.contains("long.csv:600009:"), "{err}");
+    assert!(err.contains("4 scored, 3 rejected"), "{err}");
+    let names: Vec<&str> =
+        std::str::from_utf8(&out.stdout).unwrap().lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(names, ["Ana", "Cleo", "Dan", "Eve"]);
+    assert!(out.stdout.len() < 1000 && out.stderr.len() < 1000, "the long record is not echoed");
+
+    // An endless record on standard input, under a 128 MiB data limit.
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -d 131072 && exec {} batch --threads 2 -", env!("CARGO_BIN_EXE_dlpick")))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        use std::io::Write as _;
+        stdin.write_all(b"name,debuggability\nA,5\n").unwrap();
+        let block = vec![b'x'; 1 << 20];
+        for _ in 0..160 {
+            stdin.write_all(&block).unwrap();
+        }
+        stdin.write_all(b",4\nB,3\n").unwrap();
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("<stdin>:3: the record is longer than the 1 MiB limit"), "{err}");
+    assert!(err.contains("2 scored, 1 rejected"), "{err}");
+}

@@ -421,3 +421,57 @@ fn check_tells_a_survey_from_toml_by_its_content() {
     std::fs::write(&lines, "{\"name\": \"ana\", \"needs\": {\"debuggability\": 4}}\n").unwrap();
     dlpick().arg("check").arg(&lines).assert().success().stdout(predicate::str::contains("1 valid row)"));
 }
+
+/// The `file:line: …` rejections a run printed, after its prefix.
+fn rejections(stderr: &[u8], prefix: &str) -> Vec<String> {
+    String::from_utf8_lossy(stderr).lines().filter_map(|l| l.strip_prefix(prefix)).map(str::to_string).collect()
+}
+
+#[test]
+fn check_applies_batchs_streaming_rules_to_surveys() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: Vec<u8>| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    };
+    // Over the 16 MiB TOML cap in comments, with two rows: fine for both.
+    let comments = format!("# {}\n", "c".repeat(1000)).repeat(17 * 1024);
+    let big = write("big.csv", format!("name,debuggability\n{comments}ana,4\nben,5\n").into_bytes());
+    // A 2 MiB JSON line: rejected by both, at its line.
+    let long_line = format!("{{\"name\":\"{}\",\"needs\":{{\"debuggability\":3}}}}", "n".repeat(2 << 20));
+    let jsonl = write(
+        "long.jsonl",
+        format!("{{\"name\":\"ana\",\"needs\":{{\"flexibility\":2}}}}\n{long_line}\n").into_bytes(),
+    );
+    // Bytes that are not UTF-8 in a comment: no row, so fine for both.
+    let latin1 = write("latin1.csv", b"name,debuggability\n# caf\xe9\nana,4\n".to_vec());
+    // An over-long CSV record and a bad cell: both rejected by both.
+    let long_csv =
+        write("long.csv", format!("name,debuggability\n{},4\nana,9\nben,3\n", "x".repeat(3 << 20)).into_bytes());
+    for (path, valid) in [(&big, true), (&jsonl, false), (&latin1, true), (&long_csv, false)] {
+        let batch = dlpick().arg("batch").arg(path).output().unwrap();
+        let check = dlpick().arg("check").arg(path).output().unwrap();
+        let shown = path.display();
+        assert_eq!(batch.status.code(), Some(i32::from(!valid)), "{shown}: {}", String::from_utf8_lossy(&batch.stderr));
+        assert_eq!(
+            check.status.code(),
+            Some(if valid { 0 } else { 2 }),
+            "{shown}: {}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+        let by_batch = rejections(&batch.stderr, "dlpick: rejected: ");
+        let by_check: Vec<String> = rejections(&check.stderr, "dlpick: error: ")
+            .into_iter()
+            .filter(|m| !m.contains("rejected, as `dlpick batch`"))
+            .collect();
+        assert_eq!(by_check, by_batch, "{shown}");
+        assert_eq!(by_batch.is_empty(), valid, "{shown}: {by_batch:?}");
+    }
+    let check = dlpick().arg("check").arg(&long_csv).output().unwrap();
+    let err = String::from_utf8_lossy(&check.stderr);
+    assert!(err.contains("long.csv:2: the record is longer than the 1 MiB limit"), "{err}");
+    assert!(err.contains("long.csv:3: column `debuggability`"), "{err}");
+    let check = dlpick().arg("check").arg(&big).output().unwrap();
+    assert!(String::from_utf8_lossy(&check.stdout).contains("2 valid rows"));
+}

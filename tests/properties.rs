@@ -85,7 +85,8 @@ proptest! {
         let ranking = rank(&c, &matrix, &p, method.method());
         let advice = explain(&c, &matrix, p, ranking);
         for e in &advice.ranking {
-            prop_assert!(e.score.is_finite() && (0.0..=100.0 + 1e-9).contains(&e.score), "{}", e.score);
+            let score = e.score.get();
+            prop_assert!(score.is_finite() && (0.0..=100.0 + 1e-9).contains(&score), "{}", score);
             for part in &e.contributions {
                 prop_assert!(part.points.is_finite() && part.share.is_finite());
             }
@@ -106,7 +107,7 @@ proptest! {
         let advice = explain(&c, &matrix, p, ranking);
         for e in &advice.ranking {
             let total: f64 = e.contributions.iter().map(|c| c.points).sum();
-            prop_assert!((total - e.score).abs() < 1e-9, "{} vs {}", total, e.score);
+            prop_assert!((total - e.score.get()).abs() < 1e-9, "{} vs {:?}", total, e.score);
         }
     }
 

@@ -18,11 +18,17 @@ struct Server {
 
 impl Server {
     fn start(db: &Path) -> Self {
+        Self::start_with(db, &["--quiet"], Stdio::inherit())
+    }
+
+    /// With more arguments, and standard error where `stderr` says.
+    fn start_with(db: &Path, args: &[&str], stderr: Stdio) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dlpick"))
-            .args(["serve", "--quiet", "--bind", "127.0.0.1:0", "--db"])
+            .args(["serve", "--bind", "127.0.0.1:0", "--db"])
             .arg(db)
+            .args(args)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("start dlpick serve");
         let mut out = BufReader::new(child.stdout.take().unwrap());
@@ -39,8 +45,13 @@ impl Server {
     }
 
     fn stop(&mut self) -> std::process::ExitStatus {
+        self.stop_within(100)
+    }
+
+    /// SIGTERM, then wait up to `polls` × 50 ms before SIGKILL.
+    fn stop_within(&mut self, polls: usize) -> std::process::ExitStatus {
         let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
-        for _ in 0..100 {
+        for _ in 0..polls {
             if let Ok(Some(status)) = self.child.try_wait() {
                 return status;
             }
@@ -445,4 +456,603 @@ fn a_restart_keeps_the_links_and_the_answers() {
     let other = Server::start(&dir.path().join("other.db"));
     assert_ne!(other.survey, survey);
     assert_eq!(other.survey.len(), "/s/".len() + 32);
+}
+
+/// The action, CSRF token and form id of the form at `path`.
+fn load_form(browser: &mut Browser<'_>, path: &str) -> (String, String, String) {
+    let form = browser.get(path);
+    assert_eq!(form.status, 200, "{}", form.body);
+    (attribute(&form.body, "action=\"").unwrap(), hidden(&form.body, "csrf"), hidden(&form.body, "form_id"))
+}
+
+fn with_hidden<'a>(csrf: &'a str, form_id: &'a str, answers: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut fields = vec![("csrf", csrf), ("form_id", form_id)];
+    fields.extend_from_slice(answers);
+    fields
+}
+
+/// The private token at the end of a private link.
+fn link_token(location: &str) -> String {
+    location.rsplit('/').next().unwrap().to_string()
+}
+
+const BEN: &[(&str, &str)] = &[("name", "Ben"), ("team", "ops"), ("mobile_deployment", "5"), ("languages", "java")];
+
+#[test]
+fn one_form_sent_with_other_answers_is_never_merged_nor_answered_with_the_first_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&db(&dir));
+    let mut browser = Browser::new(&server);
+    let (action, csrf, form_id) = load_form(&mut browser, &server.survey);
+    let first = browser.post(&action, &with_hidden(&csrf, &form_id, ANA));
+    assert_eq!(first.status, 303, "{}", first.body);
+    let ana_link = first.header("location").unwrap().to_string();
+    // The same form with the same answers (a double click, a retry): the same answer.
+    let again = browser.post(&action, &with_hidden(&csrf, &form_id, ANA));
+    assert_eq!((again.status, again.header("location")), (303, Some(ana_link.as_str())));
+
+    // The same form with someone else's answers (the back button, a kiosk).
+    let other = browser.post(&action, &with_hidden(&csrf, &form_id, BEN));
+    assert_eq!(other.status, 409, "{}", other.body);
+    assert!(other.header("location").is_none());
+    assert!(!other.body.contains(&link_token(&ana_link)), "the first person's link leaked");
+    assert!(!other.body.contains("Ana"), "the first person's answers leaked");
+    assert!(other.body.contains("already sent"), "{}", other.body);
+    // The page holds Ben's own answers in a fresh form, which stores them.
+    assert!(other.body.contains("value=\"Ben\""));
+    assert!(other.body.contains("name=\"mobile_deployment\" value=\"5\" checked"));
+    let fresh = hidden(&other.body, "form_id");
+    assert_ne!(fresh, form_id);
+    let ben = browser.post(&action, &with_hidden(&hidden(&other.body, "csrf"), &fresh, BEN));
+    assert_eq!(ben.status, 303, "{}", ben.body);
+    let ben_link = ben.header("location").unwrap().to_string();
+    assert_ne!(ben_link, ana_link);
+    assert!(browser.get(&ben_link).body.contains("Answers from Ben"));
+    assert!(browser.get(&ana_link).body.contains("Answers from Ana"));
+
+    // Revisions follow the same rule.
+    let (edit_action, edit_csrf, edit_form) = load_form(&mut browser, &format!("{ana_link}/edit"));
+    let revised: &[(&str, &str)] = &[("name", "Ana"), ("team", "lab"), ("flexibility", "5")];
+    let r1 = browser.post(&edit_action, &with_hidden(&edit_csrf, &edit_form, revised));
+    assert_eq!((r1.status, r1.header("location")), (303, Some(ana_link.as_str())), "{}", r1.body);
+    let r2 = browser.post(&edit_action, &with_hidden(&edit_csrf, &edit_form, revised));
+    assert_eq!((r2.status, r2.header("location")), (303, Some(ana_link.as_str())));
+    let r3 = browser.post(&edit_action, &with_hidden(&edit_csrf, &edit_form, &[("name", "Ana"), ("gpu_support", "2")]));
+    assert_eq!(r3.status, 409, "{}", r3.body);
+    // A new answer carrying the form id a revision used is not that revision.
+    let stolen = browser.post(&server.survey, &with_hidden(&edit_csrf, &edit_form, revised));
+    assert_eq!(stolen.status, 409, "{}", stolen.body);
+    assert!(!stolen.body.contains(&link_token(&ana_link)));
+
+    let jsonl = request(&server.addr, "GET", &format!("{}/results.jsonl", server.admin), &[], b"");
+    let names: Vec<&str> = jsonl.body.lines().map(|l| if l.contains("\"Ana\"") { "Ana" } else { "Ben" }).collect();
+    assert_eq!(names, ["Ana", "Ben"], "{}", jsonl.body);
+    assert!(jsonl.body.contains("\"flexibility\":5"), "{}", jsonl.body);
+    let admin = request(&server.addr, "GET", &server.admin, &[], b"");
+    assert!(admin.body.contains("2 respondents</strong> (3 responses counting revisions)"), "{}", admin.body);
+}
+
+/// Every byte of a database: the file, its write-ahead log and its index.
+fn database_bytes(path: &Path) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        bytes.extend(std::fs::read(&name).unwrap_or_default());
+    }
+    bytes
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn a_copied_database_yields_no_private_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(&dir);
+    let mut server = Server::start(&path);
+    let mut secrets = Vec::new();
+    let mut links = Vec::new();
+    for answers in [ANA, BEN] {
+        let mut browser = Browser::new(&server);
+        let (action, csrf, form_id) = load_form(&mut browser, &server.survey);
+        let sent = browser.post(&action, &with_hidden(&csrf, &form_id, answers));
+        assert_eq!(sent.status, 303, "{}", sent.body);
+        let link = sent.header("location").unwrap().to_string();
+        let (edit_action, edit_csrf, edit_form) = load_form(&mut browser, &format!("{link}/edit"));
+        let revised =
+            browser.post(&edit_action, &with_hidden(&edit_csrf, &edit_form, &[("name", "X"), ("flexibility", "1")]));
+        assert_eq!(revised.status, 303, "{}", revised.body);
+        secrets.extend([form_id, edit_form, link_token(&link)]);
+        links.push(link);
+    }
+    // While it runs and after it stopped: neither a form id nor a link.
+    for stage in ["running", "stopped"] {
+        let bytes = database_bytes(&path);
+        assert!(!bytes.is_empty());
+        for secret in &secrets {
+            assert!(!contains(&bytes, secret), "{stage}: the database holds {secret}");
+        }
+        if stage == "running" {
+            assert!(server.stop().success());
+        }
+    }
+    // Nothing in the copy derives a link: no key beside the stored values.
+    let copy = rusqlite::Connection::open(&path).unwrap();
+    let keys: Vec<String> = copy
+        .prepare("SELECT key FROM meta ORDER BY key")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(keys, ["admin_token", "csrf_key", "survey_token"]);
+    let columns: Vec<String> = copy
+        .prepare("SELECT name FROM pragma_table_info('responses')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!columns.iter().any(|c| c == "form_id"), "{columns:?}");
+    // The links still work after the restart.
+    let again = Server::start(&path);
+    for link in &links {
+        assert_eq!(request(&again.addr, "GET", link, &[], b"").status, 200, "{link}");
+    }
+}
+
+/// HMAC-SHA-256 of `label`, a NUL and `input` under `key`, as dlpick 0.1
+/// derived private links, cut to 32 hex digits.
+fn legacy_link(key: &str, input: &str) -> String {
+    use hmac::{KeyInit, Mac};
+    let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key.as_bytes()).unwrap();
+    mac.update(b"edit\0");
+    mac.update(input.as_bytes());
+    hex(&mac.finalize().into_bytes())[..32].to_string()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+fn sha256(text: &str) -> String {
+    use sha2::Digest;
+    hex(&sha2::Sha256::digest(text.as_bytes()))
+}
+
+#[test]
+fn a_database_of_the_first_schema_migrates_and_keeps_its_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(&dir);
+    // A survey database as dlpick 0.1 wrote it: schema 1, links derived
+    // from plain form ids under a key in `meta`.
+    let (survey, admin, key, key2) = (
+        "5f0c1e2d3c4b5a69788796a5b4c3d2e1",
+        "91d2a3b4c5d6e7f8091a2b3c4d5e6f70",
+        "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+        "f9e8d7c6b5a4938271605f4e3d2c1b0a",
+    );
+    let forms =
+        ["aaaaaaaaaaaaaaaaaaaaaaaaaaaa0001", "aaaaaaaaaaaaaaaaaaaaaaaaaaaa0002", "aaaaaaaaaaaaaaaaaaaaaaaaaaaa0003"];
+    let ana = legacy_link(&format!("{key}{key2}"), forms[0]);
+    let ben = legacy_link(&format!("{key}{key2}"), forms[2]);
+    {
+        let old = rusqlite::Connection::open(&path).unwrap();
+        old.execute_batch(&format!(
+            "PRAGMA journal_mode = WAL;
+             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             CREATE TABLE respondents (id INTEGER PRIMARY KEY, edit_digest TEXT NOT NULL UNIQUE,
+                 created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+             CREATE TABLE responses (id INTEGER PRIMARY KEY, respondent INTEGER NOT NULL REFERENCES respondents(id),
+                 form_id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, team TEXT NOT NULL, profile TEXT NOT NULL,
+                 fields TEXT NOT NULL, submitted TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+             CREATE INDEX responses_by_respondent ON responses(respondent, id);
+             INSERT INTO meta VALUES ('survey_token', '{survey}'), ('admin_token', '{admin}'), ('key', '{key}'), ('key2', '{key2}');
+             INSERT INTO respondents (id, edit_digest) VALUES (1, '{}'), (2, '{}');
+             INSERT INTO responses (respondent, form_id, name, team, profile, fields) VALUES
+               (1, '{}', 'Ana', 'lab', 'name = \"Ana\"\n\n[needs]\ndebuggability = 5\n', '{{\"debuggability\":\"5\"}}'),
+               (1, '{}', 'Ana', 'lab', 'name = \"Ana\"\n\n[needs]\nflexibility = 4\n', '{{\"flexibility\":\"4\"}}'),
+               (2, '{}', 'Ben', 'ops', 'name = \"Ben\"\n\n[needs]\nmobile_deployment = 5\n', '{{\"mobile_deployment\":\"5\"}}');
+             PRAGMA user_version = 1;",
+            sha256(&ana),
+            sha256(&ben),
+            forms[0],
+            forms[1],
+            forms[2],
+        ))
+        .unwrap();
+    }
+    let mut server = Server::start(&path);
+    assert_eq!(
+        (server.survey.as_str(), server.admin.as_str()),
+        (&*format!("/s/{survey}"), &*format!("/admin/{admin}"))
+    );
+    // The links the old database gave keep working, with their answers.
+    let ana_page = request(&server.addr, "GET", &format!("/s/{survey}/r/{ana}"), &[], b"");
+    assert_eq!(ana_page.status, 200, "{}", ana_page.body);
+    assert!(ana_page.body.contains("Answers from Ana"));
+    let mut browser = Browser::new(&server);
+    let edit = browser.get(&format!("/s/{survey}/r/{ben}/edit"));
+    assert!(edit.body.contains("name=\"mobile_deployment\" value=\"5\" checked"), "{}", edit.body);
+    let revised = browser.answer(&format!("/s/{survey}/r/{ben}/edit"), &[("name", "Ben"), ("gpu_support", "3")]);
+    assert_eq!(revised.header("location"), Some(format!("/s/{survey}/r/{ben}").as_str()), "{}", revised.body);
+    let jsonl = request(&server.addr, "GET", &format!("/admin/{admin}/results.jsonl"), &[], b"");
+    assert_eq!(jsonl.body.lines().count(), 2, "{}", jsonl.body);
+    assert!(jsonl.body.contains("\"flexibility\":4") && jsonl.body.contains("\"gpu_support\":3"), "{}", jsonl.body);
+    assert!(server.stop().success());
+    // Nothing left recomputes a link: neither the key nor a form id.
+    let bytes = database_bytes(&path);
+    for secret in [key, key2].iter().chain(&forms).chain([&ana.as_str(), &ben.as_str()]) {
+        assert!(!contains(&bytes, secret), "the migrated database holds {secret}");
+    }
+}
+
+/// Read until the server closes the connection; `None` when it is still
+/// open after `seconds` (the test's bound, far above the timeout tested).
+fn read_until_closed(stream: &mut TcpStream, seconds: u64) -> Option<Vec<u8>> {
+    stream.set_read_timeout(Some(Duration::from_secs(seconds))).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return Some(got),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return Some(got),
+            Err(_) => return None,
+        }
+    }
+}
+
+#[test]
+fn slow_and_idle_clients_are_closed_within_the_timeouts() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(
+        &db(&dir),
+        &["--quiet", "--header-timeout", "1", "--request-timeout", "1"],
+        Stdio::inherit(),
+    );
+    let addr = server.addr.clone();
+    let survey = server.survey.clone();
+    // Four clients at once: one sends nothing, one half a request head, one
+    // idles after a request on a kept-alive connection, one drips its body.
+    let cases: Vec<(&str, String)> = vec![
+        ("silent", String::new()),
+        ("half a head", format!("GET {survey} HTTP/1.1\r\nHost: x\r\nX-Slow: ")),
+        ("idle keep-alive", format!("GET {survey} HTTP/1.1\r\nHost: x\r\n\r\n")),
+        ("dripped body", format!("POST {survey} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nname=An")),
+    ];
+    let threads: Vec<_> = cases
+        .into_iter()
+        .map(|(what, sent)| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                let mut stream = TcpStream::connect(&addr).unwrap();
+                stream.write_all(sent.as_bytes()).unwrap();
+                (what, read_until_closed(&mut stream, 20))
+            })
+        })
+        .collect();
+    for thread in threads {
+        let (what, got) = thread.join().unwrap();
+        let got = got.unwrap_or_else(|| panic!("{what}: still open after 20 s with 1 s timeouts"));
+        let text = String::from_utf8_lossy(&got);
+        match what {
+            "idle keep-alive" => assert!(text.starts_with("HTTP/1.1 200"), "{what}: {text}"),
+            "dripped body" => {
+                assert!(text.starts_with("HTTP/1.1 408"), "{what}: {text}");
+                assert!(text.contains("not acknowledged"), "{text}");
+            }
+            _ => assert!(!text.contains("HTTP/1.1 2") && !text.contains("HTTP/1.1 3"), "{what}: {text}"),
+        }
+    }
+    // Nothing from the dripped form was stored.
+    let csv = request(&server.addr, "GET", &format!("{}/results.csv", server.admin), &[], b"");
+    assert_eq!(csv.body.lines().count(), 1, "{}", csv.body);
+}
+
+#[test]
+fn connections_past_the_cap_wait_until_one_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(
+        &db(&dir),
+        &["--quiet", "--max-connections", "2", "--header-timeout", "60"],
+        Stdio::inherit(),
+    );
+    let mut held: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut s = TcpStream::connect(&server.addr).unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+            s
+        })
+        .collect();
+    // Both slots are taken: a third client is not answered...
+    let mut third = TcpStream::connect(&server.addr).unwrap();
+    third
+        .write_all(format!("GET {} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", server.survey).as_bytes())
+        .unwrap();
+    third.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    let mut byte = [0u8; 1];
+    let early = third.read(&mut byte);
+    assert!(early.is_err(), "answered past the cap: {early:?}");
+    // ...until a slot frees.
+    held.pop();
+    let got = read_until_closed(&mut third, 20).expect("answered once a slot freed");
+    let text = format!("{}{}", char::from(byte[0]), String::from_utf8_lossy(&got));
+    assert!(text.contains("200 OK"), "{text}");
+    drop(held);
+}
+
+#[test]
+fn sigterm_ends_the_server_within_its_grace_period_with_a_request_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("stderr.txt");
+    let mut server = Server::start_with(
+        &db(&dir),
+        &["--grace", "1", "--header-timeout", "60", "--request-timeout", "60"],
+        Stdio::from(std::fs::File::create(&log).unwrap()),
+    );
+    let mut browser = Browser::new(&server);
+    let (action, csrf, form_id) = load_form(&mut browser, &server.survey);
+    // A form whose body is still on its way, and a request head cut short.
+    let mut partial = TcpStream::connect(&server.addr).unwrap();
+    let body = with_hidden(&csrf, &form_id, ANA)
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let head = format!(
+        "POST {action} HTTP/1.1\r\nHost: x\r\nCookie: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        browser.cookie.clone().unwrap(),
+        body.len()
+    );
+    partial.write_all(head.as_bytes()).unwrap();
+    partial.write_all(&body.as_bytes()[..body.len() - 3]).unwrap();
+    let mut half = TcpStream::connect(&server.addr).unwrap();
+    half.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    // Let the server read what was sent before the signal.
+    let _ = request(&server.addr, "GET", "/", &[], b"");
+    let status = server.stop_within(400);
+    assert!(status.success(), "{status:?}");
+    // The cut-off form got no answer, and nothing was stored.
+    let got = read_until_closed(&mut partial, 20).expect("closed");
+    assert!(got.is_empty() || !String::from_utf8_lossy(&got).starts_with("HTTP/1.1 303"), "{got:?}");
+    let stderr = std::fs::read_to_string(&log).unwrap();
+    assert!(stderr.contains("grace period"), "{stderr}");
+    let out = dlpick(&["batch", db(&dir).to_str().unwrap()]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    drop(half);
+}
+
+#[test]
+fn a_database_removed_or_replaced_while_running_acknowledges_nothing_more() {
+    for replace in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = db(&dir);
+        let log = dir.path().join("stderr.txt");
+        let mut server = Server::start_with(&path, &[], Stdio::from(std::fs::File::create(&log).unwrap()));
+        let first = Browser::new(&server).answer(&server.survey, ANA);
+        assert_eq!(first.status, 303);
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            let _ = std::fs::remove_file(&name);
+        }
+        if replace {
+            std::fs::write(&path, b"another file").unwrap();
+        }
+        let second = Browser::new(&server).answer(&server.survey, BEN);
+        assert_eq!(second.status, 500, "replace {replace}: {}", second.body);
+        assert!(second.header("location").is_none());
+        assert!(second.body.contains("removed or replaced"), "{}", second.body);
+        let status = server.stop();
+        assert!(!status.success(), "replace {replace}: {status:?}");
+        let stderr = std::fs::read_to_string(&log).unwrap();
+        assert!(stderr.contains("was removed or replaced"), "{stderr}");
+        assert!(!stderr.contains("every answer acknowledged is in"), "{stderr}");
+    }
+}
+
+#[test]
+fn any_method_on_a_wrong_token_or_unknown_link_gets_the_same_404() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&db(&dir));
+    let plain = request(&server.addr, "GET", "/", &[], b"");
+    let mut browser = Browser::new(&server);
+    let (_, csrf, form_id) = load_form(&mut browser, &server.survey);
+    let unknown = format!("{}/r/{}", server.survey, "0123456789abcdef0123456789abcdef");
+    let mut wrong = server.survey.clone();
+    wrong.replace_range(3..4, if wrong[3..].starts_with('0') { "1" } else { "0" });
+    for (method, path) in [
+        ("POST", wrong.clone()),
+        ("PUT", wrong.clone()),
+        ("PUT", server.survey.clone()),
+        ("DELETE", server.admin.clone()),
+        ("POST", server.admin.clone()),
+        ("POST", format!("{}/results.csv", server.admin)),
+        ("PUT", unknown.clone()),
+    ] {
+        let reply = request(&server.addr, method, &path, &browser.headers(), b"");
+        assert_eq!((reply.status, &reply.body), (404, &plain.body), "{method} {path}");
+    }
+    // A revision for a link nobody has: 404 whether its form is valid,
+    // invalid or without its CSRF token.
+    for fields in [
+        with_hidden(&csrf, &form_id, ANA),
+        with_hidden(&csrf, &form_id, &[("name", ""), ("flexibility", "9")]),
+        vec![("name", "Eve"), ("debuggability", "5")],
+    ] {
+        let reply = browser.post(&unknown, &fields);
+        assert_eq!((reply.status, &reply.body), (404, &plain.body), "{fields:?}");
+    }
+}
+
+#[test]
+fn a_field_sent_twice_or_one_the_form_lacks_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&db(&dir));
+    let mut browser = Browser::new(&server);
+    let (action, csrf, form_id) = load_form(&mut browser, &server.survey);
+    for (extra, named) in [
+        (vec![("name", "Ana"), ("name", "Eve")], "`name`"),
+        (vec![("name", "Ana"), ("debuggability", "1"), ("debuggability", "5")], "`debuggability`"),
+        (vec![("name", "Ana"), ("form_id", "0123456789abcdef0123456789abcdef")], "`form_id`"),
+        (vec![("name", "Ana"), ("notes", "kept?")], "`notes`"),
+        (vec![("name", "Ana"), ("x".repeat(20_000).leak(), "1")], "`xxxxxxxx"),
+    ] {
+        let mut fields = with_hidden(&csrf, &form_id, &[("flexibility", "3")]);
+        fields.extend(extra);
+        let reply = browser.post(&action, &fields);
+        assert_eq!(reply.status, 422, "{named}");
+        assert!(reply.body.contains(named), "{named}");
+        assert!(!reply.body.contains(&"x".repeat(100)), "the quoted field is cut");
+    }
+    // Check boxes are the fields sent several times by design.
+    let mut fields = with_hidden(&csrf, &form_id, &[("name", "Ana"), ("flexibility", "3")]);
+    fields.extend([("languages", "python"), ("languages", "r"), ("exclude", "theano"), ("exclude", "cntk")]);
+    let reply = browser.post(&action, &fields);
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let jsonl = request(&server.addr, "GET", &format!("{}/results.jsonl", server.admin), &[], b"");
+    assert_eq!(jsonl.body.lines().count(), 1, "{}", jsonl.body);
+    assert!(jsonl.body.contains("\"languages\":[\"python\",\"r\"]"), "{}", jsonl.body);
+    assert!(!jsonl.body.contains("notes"));
+}
+
+#[test]
+fn formula_hash_and_bidi_names_survive_the_export_and_batch_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&db(&dir));
+    let names = [
+        "=HYPERLINK(\"http://example.com\",\"x\")",
+        "+cmd|' /C calc'!A0",
+        "@SUM(1+1)",
+        "-2+3",
+        "\t=tab",
+        "'=quoted",
+        "#hash",
+        "abc\u{202e}gnp.exe",
+        "Plain",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let team = match i {
+            7 => "lab\u{202e}gnp.exe",
+            _ if i % 2 == 0 => "=1+1",
+            _ => "#ops",
+        };
+        let need = ["1", "2", "3", "4", "5"][i % 5];
+        let reply =
+            Browser::new(&server).answer(&server.survey, &[("name", name), ("team", team), ("debuggability", need)]);
+        assert_eq!(reply.status, 303, "{name}: {}", reply.body);
+    }
+    let admin = request(&server.addr, "GET", &server.admin, &[], b"");
+    assert!(admin.body.contains("9 respondents"), "{}", admin.body);
+    assert!(!admin.body.contains('\u{202e}'), "a raw override on the admin page");
+    assert!(admin.body.contains("lab\\u{202e}gnp.exe"), "the override shows escaped");
+
+    let csv_text = request(&server.addr, "GET", &format!("{}/results.csv", server.admin), &[], b"").body;
+    let jsonl_text = request(&server.addr, "GET", &format!("{}/results.jsonl", server.admin), &[], b"").body;
+    assert!(!jsonl_text.contains('\u{202e}') && jsonl_text.contains("abc\\u202egnp.exe"), "{jsonl_text}");
+    assert!(csv_text.lines().any(|l| l.starts_with("\"#hash\",")), "{csv_text}");
+    let cells: Vec<(String, String)> = csv::ReaderBuilder::new()
+        .from_reader(csv_text.as_bytes())
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_string(), r[1].to_string())
+        })
+        .collect();
+    // Formulas carry batch's neutralising quote mark; the rest is as typed.
+    let expected = [
+        "'=HYPERLINK(\"http://example.com\",\"x\")",
+        "'+cmd|' /C calc'!A0",
+        "'@SUM(1+1)",
+        "'-2+3",
+        "'=tab",
+        "''=quoted",
+        "#hash",
+        "abc\u{202e}gnp.exe",
+        "Plain",
+    ];
+    let written: Vec<&str> = cells.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(written, expected);
+    assert!(
+        cells.iter().all(|(_, team)| ["'=1+1", "#ops", "lab\u{202e}gnp.exe"].contains(&team.as_str())),
+        "{cells:?}"
+    );
+
+    for (ext, body) in [("csv", &csv_text), ("jsonl", &jsonl_text)] {
+        let file = dir.path().join(format!("results.{ext}"));
+        std::fs::write(&file, body).unwrap();
+        let out = dlpick(&["batch", file.to_str().unwrap(), "--by-team", "--format", "html"]);
+        assert!(out.status.success(), "{ext}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("9 scored, 0 rejected"), "{ext}");
+        assert_eq!(results(&String::from_utf8(out.stdout).unwrap()), results(&admin.body), "{ext}");
+    }
+    // batch's own CSV neutralises these names the same way.
+    let out = dlpick(&["batch", dir.path().join("results.csv").to_str().unwrap(), "--format", "csv"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let batch_names: Vec<String> =
+        csv::Reader::from_reader(&out.stdout[..]).records().map(|r| r.unwrap()[0].to_string()).collect();
+    assert_eq!(batch_names[..7], expected[..7]);
+    assert_eq!(batch_names[7], "abc\\u{202e}gnp.exe", "shown escaped in batch's output");
+}
+
+/// A small tmpfs mounted for a test, unmounted when dropped.
+struct Mount(PathBuf);
+
+impl Mount {
+    /// `None` where mounting is not allowed (the test then has nothing to check).
+    fn tmpfs(at: &Path) -> Option<Self> {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=8m", "tmpfs"])
+            .arg(at)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Self(at.to_path_buf()))
+    }
+
+    fn read_only(&self) {
+        let status = Command::new("mount").args(["-o", "remount,ro"]).arg(&self.0).status().unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_read_only_medium_is_named_and_batch_reads_a_survey_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(mount) = Mount::tmpfs(&dir.path().join("medium")) else {
+        eprintln!("skipped: mounting a tmpfs is not allowed here");
+        return;
+    };
+    let path = mount.0.join("survey.db");
+    let mut server = Server::start(&path);
+    assert_eq!(Browser::new(&server).answer(&server.survey, ANA).status, 303);
+    assert!(server.stop().success());
+    mount.read_only();
+    let out = dlpick(&["batch", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Ana,lab,pytorch"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    for db in [path.clone(), mount.0.join("new.db")] {
+        let out = dlpick(&["serve", "--bind", "127.0.0.1:0", "--db", db.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("read-only") && err.contains(db.to_str().unwrap()), "{err}");
+        assert!(out.stdout.is_empty(), "no links printed");
+    }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::batch::source::open_csv_raw;
-use crate::batch::{self, Observer, Source, TomlFile};
+use crate::batch::{self, Observer, Output, Source, TomlFile};
 use crate::catalog::Catalog;
 use crate::cli::{BatchArgs, Cli, InputFormat};
 use crate::error::{Error, Result};
@@ -16,6 +16,7 @@ use crate::output::AtomicFile;
 use crate::report::Format;
 use crate::report::Options;
 use crate::report::numbers::thousands;
+use crate::report::rows::RowFormatter;
 
 use super::settings::Settings;
 use super::{load_catalog_with, toml_files};
@@ -36,7 +37,7 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
     }
     // Refuse to replace --out unless forced, then open every input and check
     // every header, all before a byte is written.
-    let mut sink = Sink::open(args.out.as_deref(), args.force)?;
+    let mut out = Out::open(args.out.as_deref(), args.force)?;
     let mut sources = Vec::new();
     let mut total_bytes = Some(0u64);
     if args.inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
@@ -58,25 +59,19 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
     let inputs: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
     let report_options =
         Options { top: Some(usize::from(args.top)), ..super::options_for(cli, args.out.as_deref(), &inputs) };
-    let options = batch::Options {
-        method,
-        inactive,
-        format,
-        top: usize::from(args.top),
-        width: report_options.width,
-        by_team,
-        threads: args.threads,
-        approval_margin: args.approval_margin,
-    };
+    let options = batch::Options { method, inactive, threads: args.threads, approval_margin: args.approval_margin };
 
-    let summary = batch::run(&catalog, sources, &options, sink.writer(), &progress, &STOP)?;
+    let rows = RowFormatter::new(format, usize::from(args.top), report_options.width, &catalog);
+    let output = if by_team { Output::Teams } else { Output::Rows { sink: &rows, out: out.writer() } };
+    let summary = batch::run(&catalog, sources, &options, output, &progress, &STOP)?;
     progress.bar.finish_and_clear();
 
     if by_team {
-        let text = batch::team::team_report(&catalog, &summary, &options, &report_options)?;
-        sink.writer().write_all(text.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
+        let department = summary.department(&catalog, &options)?;
+        let text = format.report().teams(&catalog, &department, &report_options)?;
+        out.writer().write_all(text.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
     }
-    sink.finish()?;
+    out.finish()?;
 
     if !cli.quiet {
         eprintln!("{} scored, {} rejected", thousands(summary.scored), thousands(summary.rejected));
@@ -169,14 +164,14 @@ fn check_json_lines(reader: &mut dyn std::io::BufRead, name: &str) -> Result<()>
     )))
 }
 
-/// Where rows go: standard output, or an [`AtomicFile`] committed only when
-/// the run succeeds.
-enum Sink {
+/// Where the output goes: standard output, or an [`AtomicFile`] committed
+/// only when the run succeeds.
+enum Out {
     Stdout(BufWriter<std::io::Stdout>),
     File(BufWriter<AtomicFile>),
 }
 
-impl Sink {
+impl Out {
     fn open(out: Option<&Path>, force: bool) -> Result<Self> {
         Ok(match out {
             Some(path) if path != Path::new("-") => {

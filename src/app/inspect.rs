@@ -1,8 +1,11 @@
 //! `dlpick frameworks`, `dlpick criteria` and `dlpick check`: look at and
 //! validate the inputs.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use crate::catalog::Catalog;
 use crate::cli::{CheckArgs, Cli, FrameworksArgs, ListArgs};
@@ -12,7 +15,8 @@ use crate::report::numbers::count_of;
 use crate::report::setup::{Checked, checked as checked_line};
 
 use super::settings::Settings;
-use super::{deliver, file_stem, load_catalog, load_catalog_with, read_input, report_options, toml_files};
+use super::{deliver, file_stem, load_catalog, load_catalog_with, report_options, toml_files};
+use crate::limits;
 
 pub fn frameworks(cli: &Cli, args: &FrameworksArgs) -> Result<ExitCode> {
     let settings = Settings::resolve(cli)?;
@@ -61,7 +65,7 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
     let mut failed = 0;
     let width = crate::output::text_width(false);
     for path in &files {
-        match check_file(path, &catalog) {
+        match check_file(path, &catalog, cli) {
             Ok(checked) => {
                 if !cli.quiet {
                     print!("{}", checked_line(&path.display().to_string(), &checked, width));
@@ -101,15 +105,23 @@ fn looks_like_knowledge_base(source: &str) -> bool {
 
 /// What a file's content says it is, whatever its name: a survey in JSON
 /// Lines starts with `{`; a CSV survey's first line is a header of
-/// comma-separated names with no `=` or `[` of TOML.
+/// comma-separated names with no `=` or `[` of TOML. Told from the first
+/// [`SNIFF`] bytes (a first line longer than that is read as TOML).
 enum Kind {
     Toml,
     Csv,
     JsonLines,
 }
 
-fn kind_of(source: &str) -> Kind {
-    let first = source.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or("");
+fn kind_of(head: &[u8]) -> Kind {
+    let first = head
+        .split(|&b| b == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .find(|l| !l.is_empty() && !l.starts_with(b"#"))
+        .unwrap_or_default();
+    // A first line that is not text (random bytes, say) is read as TOML,
+    // which says so within its limit.
+    let Ok(first) = std::str::from_utf8(first) else { return Kind::Toml };
     if first.starts_with('{') {
         Kind::JsonLines
     } else if first.contains(',') && !first.contains('=') && !first.starts_with('[') {
@@ -119,40 +131,80 @@ fn kind_of(source: &str) -> Kind {
     }
 }
 
-/// Every row of a survey parsed as `batch` would; the first bad row is the
-/// error.
-fn check_survey(source: &str, name: &str, kind: &Kind, catalog: &Catalog) -> Result<Checked> {
-    let mut respondent = crate::batch::source::Respondent::default();
-    let mut rows = 0;
-    if matches!(kind, Kind::JsonLines) {
-        for (i, line) in source.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            crate::batch::source::parse_json_row(name, line, i as u64 + 1, catalog, &mut respondent)
-                .map_err(Error::Invalid)?;
-            rows += 1;
-        }
-    } else {
-        let (layout, mut reader) = crate::batch::source::open_csv(source.as_bytes(), name, catalog, false)?;
-        let mut record = csv::ByteRecord::new();
-        let unreadable = |e| Error::Usage(format!("{name}: cannot read the CSV: {e}"));
-        while reader.read_byte_record(&mut record).map_err(unreadable)? {
-            let line = record.position().map_or(0, csv::Position::line);
-            crate::batch::source::parse_csv_row(&layout, &record, line, catalog, &mut respondent)
-                .map_err(Error::Invalid)?;
-            rows += 1;
-        }
+/// Reports rejected rows as they come, as `batch` does, and counts them.
+struct Rejections(std::sync::atomic::AtomicU64);
+
+impl crate::batch::Observer for Rejections {
+    fn rejected(&self, message: &str) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        crate::output::eprint_message(&format!("dlpick: error: {}", crate::sanitize::message(message)));
     }
-    Ok(Checked::Survey { rows })
+    fn progress(&self, _rows: u64, _bytes: u64) {}
 }
 
-fn check_file(path: &Path, catalog: &Catalog) -> Result<Checked> {
-    let (source, name) = read_input(path)?;
-    let kind = kind_of(&source);
-    if !matches!(kind, Kind::Toml) {
-        return check_survey(&source, &name, &kind, catalog);
+/// A survey streamed through `batch`'s own reader and scorer, with its
+/// limits (1 MiB a record, no limit in total) and its verdict on each row;
+/// every rejected row is reported, and any makes the file invalid.
+fn check_survey(input: Box<dyn Read + Send>, name: &str, kind: &Kind, catalog: &Catalog, cli: &Cli) -> Result<Checked> {
+    use crate::batch::{self, Source};
+    let settings = Settings::resolve(cli)?;
+    let source = if matches!(kind, Kind::JsonLines) {
+        Source::Jsonl { file: Arc::from(name), reader: Box::new(std::io::BufReader::with_capacity(1 << 16, input)) }
+    } else {
+        Source::from(crate::batch::source::open_csv_raw(input, name, catalog, false)?)
+    };
+    let options = batch::Options {
+        method: settings.method(None),
+        inactive: settings.inactive.value,
+        threads: 0,
+        approval_margin: 0.0,
+    };
+    let rows =
+        crate::report::rows::RowFormatter::new(crate::report::Format::Csv, 1, crate::report::DEFAULT_WIDTH, catalog);
+    let output = batch::Output::Rows { sink: &rows, out: &mut std::io::sink() };
+    let rejections = Rejections(std::sync::atomic::AtomicU64::new(0));
+    let summary = batch::run(catalog, vec![source], &options, output, &rejections, &AtomicBool::new(false))?;
+    if summary.rejected > 0 {
+        return Err(Error::Usage(format!(
+            "{name}: {} rejected, as `dlpick batch` would reject {}.",
+            count_of(usize::try_from(summary.rejected).unwrap_or(usize::MAX), "row", "rows"),
+            if summary.rejected == 1 { "it" } else { "them" }
+        )));
     }
+    Ok(Checked::Survey { rows: usize::try_from(summary.scored).unwrap_or(usize::MAX) })
+}
+
+/// How much of a file is read to tell a survey from TOML.
+const SNIFF: u64 = 64 * 1024;
+
+fn check_file(path: &Path, catalog: &Catalog, cli: &Cli) -> Result<Checked> {
+    let stdin = path == Path::new("-");
+    let name = if stdin { "<stdin>".to_string() } else { path.display().to_string() };
+    let shown = if stdin { Path::new("standard input") } else { path };
+    let mut input: Box<dyn Read + Send> = if stdin {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(std::fs::File::open(path).map_err(|e| crate::error::read_error(path, e))?)
+    };
+    let mut head = Vec::new();
+    (&mut input).take(SNIFF).read_to_end(&mut head).map_err(|e| Error::io("read", shown, e))?;
+    let kind = kind_of(&head);
+    let whole: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(head).chain(input));
+    if !matches!(kind, Kind::Toml) {
+        return check_survey(whole, &name, &kind, catalog, cli);
+    }
+    let source = match limits::read_toml(whole) {
+        Ok(text) => text,
+        Err(limits::ReadError::TooLarge) => return Err(Error::Usage(limits::too_large(&name))),
+        Err(limits::ReadError::NotUtf8) => {
+            return Err(Error::io(
+                "read",
+                shown,
+                std::io::Error::new(std::io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"),
+            ));
+        }
+        Err(limits::ReadError::Io(e)) => return Err(Error::io("read", shown, e)),
+    };
     if looks_like_knowledge_base(&source) {
         let c = Catalog::parse(&source, &name)?;
         return Ok(Checked::Weights { criteria: c.criteria.len(), frameworks: c.frameworks.len() });

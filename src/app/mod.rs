@@ -9,7 +9,7 @@ mod install;
 mod project;
 mod recommend;
 mod serve;
-pub mod settings;
+mod settings;
 mod tune;
 
 use std::path::{Path, PathBuf};
@@ -46,18 +46,18 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
 
 /// The knowledge base of this run: the base (`--weights`, `DLPICK_WEIGHTS`,
 /// the project's `weights`, else built in) with its layers on top.
-pub fn load_catalog(cli: &Cli) -> Result<Catalog> {
+pub(crate) fn load_catalog(cli: &Cli) -> Result<Catalog> {
     load_catalog_with(&settings::Settings::resolve(cli)?)
 }
 
 /// The knowledge base the given settings name.
-pub fn load_catalog_with(settings: &settings::Settings) -> Result<Catalog> {
+pub(crate) fn load_catalog_with(settings: &settings::Settings) -> Result<Catalog> {
     load_catalog_replacing(settings, None)
 }
 
 /// The knowledge base the given settings name, with the text of one of its
 /// files replaced (to check an edit before it is written).
-pub fn load_catalog_replacing(settings: &settings::Settings, replace: Option<(&Path, &str)>) -> Result<Catalog> {
+pub(crate) fn load_catalog_replacing(settings: &settings::Settings, replace: Option<(&Path, &str)>) -> Result<Catalog> {
     let read = |path: &PathBuf| -> Result<(String, String)> {
         match replace {
             Some((target, text)) if target == path.as_path() => Ok((text.to_string(), path.display().to_string())),
@@ -82,7 +82,7 @@ pub fn load_catalog_replacing(settings: &settings::Settings, replace: Option<(&P
 /// and the name to use for it in messages. At most [`limits::TOML_MAX`]
 /// bytes are read, whatever the file is, so `/dev/zero` is refused, not read
 /// forever.
-pub fn read_input(path: &Path) -> Result<(String, String)> {
+pub(crate) fn read_input(path: &Path) -> Result<(String, String)> {
     let stdin = path == Path::new("-");
     let name = if stdin { "<stdin>".to_string() } else { path.display().to_string() };
     let shown = if stdin { Path::new("standard input") } else { path };
@@ -101,7 +101,7 @@ pub fn read_input(path: &Path) -> Result<(String, String)> {
 }
 
 /// The name a profile gets when it has none: its file stem.
-pub fn file_stem(path: &Path) -> String {
+pub(crate) fn file_stem(path: &Path) -> String {
     if path == Path::new("-") {
         return "stdin".to_string();
     }
@@ -110,7 +110,7 @@ pub fn file_stem(path: &Path) -> String {
 
 /// Every `*.toml` under `dir` (see [`crate::walk`]); links skipped are
 /// reported in one note on standard error unless `quiet`.
-pub fn toml_files(dir: &Path, follow_links: bool, quiet: bool) -> Result<Vec<PathBuf>> {
+pub(crate) fn toml_files(dir: &Path, follow_links: bool, quiet: bool) -> Result<Vec<PathBuf>> {
     let walk = crate::walk::toml_files(dir, follow_links)?;
     if let (Some(note), false) = (walk.note(dir), quiet) {
         eprintln!("{note}");
@@ -119,14 +119,14 @@ pub fn toml_files(dir: &Path, follow_links: bool, quiet: bool) -> Result<Vec<Pat
 }
 
 /// Render options and destination shared by every reporting command.
-pub fn report_options(cli: &Cli, output: &OutputArgs, inputs: &[&Path]) -> Options {
+pub(crate) fn report_options(cli: &Cli, output: &OutputArgs, inputs: &[&Path]) -> Options {
     options_for(cli, output.out.as_deref(), inputs)
 }
 
 /// Render options for output to `out` (`None` or `-`: standard output):
 /// colour and the terminal's width only there, and the provenance of
 /// `inputs`.
-pub fn options_for(cli: &Cli, out: Option<&Path>, inputs: &[&Path]) -> Options {
+pub(crate) fn options_for(cli: &Cli, out: Option<&Path>, inputs: &[&Path]) -> Options {
     let to_file = !output::is_stdout(out);
     Options {
         color: output::use_color(cli.color, to_file),
@@ -138,7 +138,7 @@ pub fn options_for(cli: &Cli, out: Option<&Path>, inputs: &[&Path]) -> Options {
 
 /// What a report says about where it came from: this build, today's date
 /// (or `SOURCE_DATE_EPOCH`'s, for reproducible output) and the inputs.
-pub fn provenance(inputs: &[&Path]) -> Provenance {
+pub(crate) fn provenance(inputs: &[&Path]) -> Provenance {
     let seconds =
         std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or_else(|| {
             std::time::SystemTime::now()
@@ -172,7 +172,7 @@ fn civil_date(seconds: i64) -> String {
 }
 
 /// Write a finished report where the user asked.
-pub fn deliver(text: &str, output: &OutputArgs) -> Result<()> {
+pub(crate) fn deliver(text: &str, output: &OutputArgs) -> Result<()> {
     output::emit(text, output.out.as_deref(), output.force)
 }
 

@@ -73,7 +73,10 @@ pub fn parse_need_flag(flag: &str, catalog: &Catalog) -> Result<(String, f64)> {
     if !need.is_finite() || !(0.0..=5.0).contains(&need) {
         return Err(Diagnostic::new(
             location(),
-            format!("need {need} is out of range; it must lie between 0 (irrelevant) and 5 (critical)."),
+            format!(
+                "need {} is out of range; it must lie between 0 (irrelevant) and 5 (critical).",
+                crate::sanitize::number(need)
+            ),
         )
         .into());
     }

@@ -44,9 +44,11 @@ fn options(cli: &Cli) -> Options {
     super::options_for(cli, None, &[])
 }
 
-fn nothing_ranked(profile: &Profile) -> Error {
+/// Names the file as well as the profile in it.
+fn nothing_ranked(path: &std::path::Path, profile: &Profile) -> Error {
     Error::Usage(format!(
-        "no framework meets every requirement of `{}`, so there is no winner to analyse.",
+        "{}: no framework meets every requirement of `{}`, so there is no winner to analyse.",
+        path.display(),
         profile.name
     ))
 }
@@ -57,7 +59,7 @@ fn sensitivity_cmd(cli: &Cli, args: &SensitivityArgs) -> Result<ExitCode> {
     if let Some(policy) = args.policy.policy() {
         profile.require.inactive = Some(policy);
     }
-    let s = sensitivity::analyse(&catalog, &profile).ok_or_else(|| nothing_ranked(&profile))?;
+    let s = sensitivity::analyse(&catalog, &profile).ok_or_else(|| nothing_ranked(&args.profile, &profile))?;
     let doc = SensitivityDoc { profile: &profile.name, sensitivity: &s };
     let text = Format::from(args.format).report().sensitivity(&catalog, &doc, &options(cli))?;
     print(&text)?;
@@ -91,7 +93,7 @@ fn robustness_cmd(cli: &Cli, args: &RobustnessArgs) -> Result<ExitCode> {
         .ranked
         .first()
         .map(|r| r.framework)
-        .ok_or_else(|| nothing_ranked(&profile))?;
+        .ok_or_else(|| nothing_ranked(&args.profile, &profile))?;
     let settings = Settings { method, samples: args.samples, spread, seed: args.seed, threads: args.threads };
     let bar = if args.samples >= 2_000_000 {
         crate::output::progress(
@@ -106,7 +108,7 @@ fn robustness_cmd(cli: &Cli, args: &RobustnessArgs) -> Result<ExitCode> {
     let r = robustness::analyse(&catalog, &profile, &settings, &|n| {
         bar.set_position(done.fetch_add(n, Ordering::Relaxed) + n);
     })
-    .ok_or_else(|| nothing_ranked(&profile))?;
+    .ok_or_else(|| nothing_ranked(&args.profile, &profile))?;
     bar.finish_and_clear();
     let doc = RobustnessDoc { profile: &profile.name, robustness: &r, winner, seed: args.seed };
     let text = Format::from(args.format).report().robustness(&catalog, &doc, &options(cli))?;

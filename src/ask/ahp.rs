@@ -40,6 +40,7 @@ impl Matrix {
     }
 
     /// From full rows (must be square, positive and reciprocal).
+    #[cfg(test)]
     pub fn from_rows(rows: &[Vec<f64>]) -> Option<Self> {
         let n = rows.len();
         let mut m = Self::new(n);
@@ -59,10 +60,6 @@ impl Matrix {
 
     pub fn len(&self) -> usize {
         self.n
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.n == 0
     }
 
     pub fn get(&self, i: usize, j: usize) -> f64 {

@@ -259,16 +259,6 @@ pub fn parse_need(text: &str) -> std::result::Result<Option<f64>, String> {
     }
 }
 
-/// Parse yes/no: blank keeps the default.
-pub fn parse_yes_no(text: &str) -> std::result::Result<Option<bool>, String> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "" => Ok(None),
-        "y" | "yes" | "true" | "1" => Ok(Some(true)),
-        "n" | "no" | "false" | "0" => Ok(Some(false)),
-        other => Err(format!("`{other}` is not yes or no.")),
-    }
-}
-
 /// Parse the policy for unmaintained frameworks: blank keeps the default.
 /// `yes` and `no` answer the older question "Only actively maintained
 /// frameworks?" (`exclude` and `rank`).
@@ -481,8 +471,6 @@ mod tests {
         assert_eq!(parse_need(""), Ok(None));
         assert!(parse_need("7").unwrap_err().contains("out of range"));
         assert!(parse_need("lots").unwrap_err().contains("not a number"));
-        assert_eq!(parse_yes_no("Yes"), Ok(Some(true)));
-        assert!(parse_yes_no("maybe").is_err());
         assert_eq!(
             parse_list("Python; r", &["python", "r"], "a language"),
             Ok(Some(vec!["python".into(), "r".into()]))

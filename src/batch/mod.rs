@@ -6,10 +6,14 @@
 //! bounded, so memory stays flat however long the input is. Bad rows are
 //! reported with file and line and skipped; they never stop the run.
 
-pub mod consensus;
 pub mod guard;
+mod plain;
+pub mod sink;
+// Reading respondents is to move into one survey module (issue 21), which
+// will rename what clippy asks for in private code (`from_profile` takes
+// `&mut self`) and drop what only this file's tests use.
+#[allow(dead_code, clippy::wrong_self_convention)]
 pub mod source;
-pub mod team;
 pub mod template;
 
 use std::collections::{BTreeMap, HashMap};
@@ -20,17 +24,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossbeam_channel::bounded;
 
-use crate::report::Format;
-use crate::report::rows::CsvReasons;
-pub use crate::report::rows::{NO_MATCH, RowFormatter};
-use crate::score::rows::{Pick, Scorer, WholeNeeds};
-use source::{Column, Layout, Place, Records, Respondent, parse_csv_row, parse_json_row, parse_toml_file};
-pub use team::{TeamAcc, TeamResult};
+use crate::score::rows::{Pick, Scorer};
+use crate::score::whole_needs::WholeNeeds;
+use plain::{Plain, PlainRow, valid_utf8};
+use sink::{Row, RowSink};
+use source::{Layout, Place, Records, Respondent, parse_csv_row, parse_json_row, parse_toml_file};
 
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::profile::InactivePolicy;
 use crate::score::MethodId;
+use crate::team::{self, Department, Member, TeamAcc};
 
 /// Rows per batch handed to a worker (JSON Lines).
 const BATCH_ROWS: usize = 4096;
@@ -77,11 +81,6 @@ pub struct Options {
     pub method: MethodId,
     /// The policy for rows that state none.
     pub inactive: InactivePolicy,
-    pub format: Format,
-    pub top: usize,
-    /// Columns of text, for the text format.
-    pub width: usize,
-    pub by_team: bool,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
     /// Approval: within this many points of a member's own best.
@@ -101,6 +100,36 @@ pub struct Summary {
     pub teams: BTreeMap<String, TeamAcc>,
 }
 
+/// What a run makes of its respondents.
+pub enum Output<'a> {
+    /// A row per respondent, laid out by `sink` and written to `out` in
+    /// input order.
+    Rows { sink: &'a dyn RowSink, out: &'a mut (dyn Write + Send) },
+    /// Each team's aggregates, in the [`Summary`]; nothing is written.
+    Teams,
+}
+
+impl Summary {
+    /// The teams of a finished [`Output::Teams`] run, everyone together and
+    /// the run's counts: what `dlpick batch --by-team` reports and the
+    /// survey server's admin page shows.
+    pub fn department(&self, catalog: &Catalog, options: &Options) -> Result<Department> {
+        let scorer = Scorer::new(catalog, options.method, options.inactive)?;
+        let context = team::Context::new(catalog, &scorer, options.approval_margin);
+        let (teams, all) = team::finish(&context, &self.teams);
+        Ok(Department {
+            teams,
+            all,
+            scored: self.scored,
+            rejected: self.rejected,
+            top_picks: self.top_picks.clone(),
+            answers: self.answers.clone(),
+            method: options.method,
+            approval_margin: options.approval_margin,
+        })
+    }
+}
+
 /// Callbacks the caller uses to watch a run.
 pub trait Observer: Sync {
     /// A rejected row, in input order.
@@ -118,6 +147,8 @@ enum Rows {
     /// Lines, or why a line cannot be a row (too long, not UTF-8).
     Json(Arc<str>, Vec<(std::result::Result<String, &'static str>, u64)>),
     Toml(Vec<(TomlFile, std::result::Result<String, String>)>),
+    /// A CSV record longer than the limit, by the line it starts on.
+    TooLong(Arc<str>, u64),
 }
 
 struct Work {
@@ -138,17 +169,17 @@ struct Done {
     answers: Vec<[u64; 6]>,
 }
 
-/// Score every respondent of `sources`, writing rows to `out` (or, with
-/// `by_team`, accumulating each team in a [`TeamAcc`]).
+/// Score every respondent of `sources`, writing a row each (or
+/// accumulating each team in a [`TeamAcc`]).
 pub fn run(
     catalog: &Catalog,
     sources: Vec<Source>,
     options: &Options,
-    out: &mut (dyn Write + Send),
+    output: Output<'_>,
     observer: &dyn Observer,
     stop: &AtomicBool,
 ) -> Result<Summary> {
-    run_roads(catalog, sources, options, out, observer, stop, true)
+    run_roads(catalog, sources, options, output, observer, stop, true)
 }
 
 /// [`run`], optionally without the short road (to test it against the
@@ -157,25 +188,20 @@ fn run_roads(
     catalog: &Catalog,
     sources: Vec<Source>,
     options: &Options,
-    out: &mut (dyn Write + Send),
+    output: Output<'_>,
     observer: &dyn Observer,
     stop: &AtomicBool,
     short_road: bool,
 ) -> Result<Summary> {
     let scorer = Scorer::new(catalog, options.method, options.inactive)?;
-    let formatter = RowFormatter::new(options.format, options.top, options.width, catalog);
     let context = team::Context::new(catalog, &scorer, options.approval_margin);
-    // Plain CSV out: the common rows take a shorter road (see `Plain`).
-    let plain = if !short_road || options.by_team || options.format != Format::Csv {
-        None
-    } else {
-        WholeNeeds::new(&scorer).map(|whole| Plain {
-            scorer: &scorer,
-            formatter: &formatter,
-            whole,
-            reasons: CsvReasons::new(scorer.reason_phrases()),
-        })
+    let (sink, out) = match output {
+        Output::Rows { sink, out } => (Some(sink), Some(out)),
+        Output::Teams => (None, None),
     };
+    // Rows out: the common CSV rows take a shorter road (see `plain`).
+    let plain =
+        sink.filter(|_| short_road).and_then(|sink| WholeNeeds::new(&scorer).map(|whole| Plain { sink, whole }));
     let threads = if options.threads == 0 {
         std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     } else {
@@ -194,12 +220,15 @@ fn run_roads(
             let done_tx = done_tx.clone();
             let recycle_tx = recycle_tx.clone();
             let written_rx = written_rx.clone();
-            let (scorer, formatter, context, plain) = (&scorer, &formatter, &context, plain.as_ref());
+            let (scorer, context, plain) = (&scorer, &context, plain.as_ref());
             scope.spawn(move || {
                 for work in work_rx {
-                    let by_team = options.by_team.then_some(context);
+                    let to = match sink {
+                        Some(sink) => To::Rows(sink, plain),
+                        None => To::Teams(context),
+                    };
                     let output = written_rx.try_recv().unwrap_or_default();
-                    let (done, spent) = process(catalog, scorer, formatter, by_team, plain, work, output);
+                    let (done, spent) = process(catalog, scorer, to, work, output);
                     if let Some(batch) = spent {
                         let _ = recycle_tx.try_send(batch);
                     }
@@ -213,7 +242,8 @@ fn run_roads(
         drop(work_rx);
 
         drop(written_rx);
-        let writer = scope.spawn(|| write_in_order(done_rx, &written_tx, &formatter, options.by_team, out, observer));
+        let rows = sink.zip(out);
+        let writer = scope.spawn(|| write_in_order(done_rx, &written_tx, rows, observer));
         drop(recycle_tx);
         let read = read_all(sources, &work_tx, &recycle_rx, stop);
         drop(work_tx);
@@ -248,16 +278,19 @@ fn read_all(
                     let mut chunk = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES + (1 << 16)));
                     chunk.clear();
                     chunk.append(&mut carry);
-                    let mut want = CHUNK_BYTES;
-                    let cut = loop {
-                        eof = fill(&mut *input, &mut chunk, want).map_err(io)?;
-                        if eof {
-                            break chunk.len();
+                    let cut;
+                    (cut, eof) = fill_records(&mut *input, &mut chunk).map_err(io)?;
+                    let Some(cut) = cut else {
+                        // The record the chunk starts with is too long: report it
+                        // (a comment is no row) and skip the rest of it.
+                        let comment = chunk.iter().find(|&&b| b != b'\r') == Some(&b'#');
+                        let start = line;
+                        line += skip_record(&mut *input, &mut chunk, &mut carry).map_err(io)?;
+                        eof = false;
+                        if !comment && !send(Rows::TooLong(Arc::from(layout.file.as_str()), start), 0) {
+                            return Ok(());
                         }
-                        if let Some(cut) = last_record_end(&chunk) {
-                            break cut;
-                        }
-                        want = chunk.len() * 2; // one record longer than a chunk
+                        continue;
                     };
                     carry.extend_from_slice(&chunk[cut..]);
                     chunk.truncate(cut);
@@ -341,6 +374,64 @@ fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result
     Ok(false)
 }
 
+/// Read into `chunk` (which starts where a record does) until it holds
+/// whole records: where the last ends, `None` when the first record is past
+/// [`guard::RECORD_MAX`], and whether the input ended.
+fn fill_records(input: &mut dyn Read, chunk: &mut Vec<u8>) -> std::io::Result<(Option<usize>, bool)> {
+    let mut want = CHUNK_BYTES;
+    loop {
+        let eof = fill(input, chunk, want)?;
+        if let Some(cut) = last_record_end(chunk) {
+            return Ok((Some(cut), eof));
+        }
+        if chunk.len() > guard::RECORD_MAX {
+            // Lines ended by CR alone, or one record past the limit.
+            return Ok((last_record_end_any(chunk), eof));
+        }
+        if eof {
+            return Ok((Some(chunk.len()), eof));
+        }
+        // One record longer than a chunk: read on, up to the limit.
+        want = (chunk.len() * 2).min(guard::RECORD_MAX + 1);
+    }
+}
+
+/// Skip the record `chunk` starts with, reading on from `input` (in
+/// `chunk`, a block at a time) to its end; what follows it goes to `carry`.
+/// Returns the line feeds skipped, its own included.
+fn skip_record(input: &mut dyn Read, chunk: &mut Vec<u8>, carry: &mut Vec<u8>) -> std::io::Result<u64> {
+    let mut place = Place::RecordStart;
+    let mut newlines = 0;
+    loop {
+        for (i, &b) in chunk.iter().enumerate() {
+            place = place.after(b);
+            newlines += u64::from(b == b'\n');
+            if matches!(b, b'\n' | b'\r') && place == Place::RecordStart {
+                carry.extend_from_slice(&chunk[i + 1..]);
+                return Ok(newlines);
+            }
+        }
+        chunk.clear();
+        if fill(input, chunk, 1 << 16)? && chunk.is_empty() {
+            return Ok(newlines);
+        }
+    }
+}
+
+/// Where the last complete record of `chunk` ends after a line feed or a
+/// carriage return, for inputs whose lines end with CR alone.
+fn last_record_end_any(chunk: &[u8]) -> Option<usize> {
+    let mut place = Place::RecordStart;
+    let mut last = None;
+    for (i, &b) in chunk.iter().enumerate() {
+        place = place.after(b);
+        if matches!(b, b'\n' | b'\r') && place == Place::RecordStart {
+            last = Some(i + 1);
+        }
+    }
+    last
+}
+
 fn count_newlines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
 }
@@ -402,236 +493,6 @@ fn csv_records(chunk: &[u8], first_line: u64, mut each: impl FnMut(&csv::ByteRec
     Ok(())
 }
 
-/// The short road for plain CSV output under the weighted sum: a row whose
-/// needs are single digits 0–5 or empty, whose name (and team) need no
-/// trimming, and whose constraint columns are empty is parsed, scored and
-/// written here without building a [`Respondent`]. Every other row takes
-/// the general road, which also reports it when it is bad; both give the
-/// same bytes for a row either can take.
-struct Plain<'a> {
-    scorer: &'a Scorer,
-    formatter: &'a RowFormatter,
-    whole: WholeNeeds,
-    reasons: CsvReasons,
-}
-
-/// What the short road needs of a column.
-#[derive(Clone, Copy)]
-enum Cell {
-    Need(usize),
-    Name,
-    Team,
-    /// Read by no one: anything goes.
-    Skip,
-    /// A constraint: the short road takes only rows that leave it empty.
-    Empty,
-}
-
-/// Per chunk scratch space of the short road.
-struct PlainRow {
-    cells: Vec<Cell>,
-    /// For each cell but the last: how many need cells run from it, not
-    /// counting the last cell (whose field ends the record, not a comma).
-    needs_ahead: Vec<usize>,
-    needs: Vec<u8>,
-    picks: Vec<Pick>,
-}
-
-impl PlainRow {
-    fn new(plain: &Plain, layout: &Layout) -> Self {
-        let cells = layout
-            .columns
-            .iter()
-            .map(|c| match c {
-                Column::Need(c) => Cell::Need(*c),
-                Column::Name => Cell::Name,
-                Column::Team => Cell::Team,
-                Column::Description | Column::Ignored => Cell::Skip,
-                Column::Languages
-                | Column::ActiveOnly
-                | Column::Inactive
-                | Column::Exclude
-                | Column::DeepLearning
-                | Column::Chosen => Cell::Empty,
-            })
-            .collect::<Vec<_>>();
-        let mut needs_ahead = vec![0; cells.len().saturating_sub(1)];
-        for k in (0..needs_ahead.len()).rev() {
-            if matches!(cells[k], Cell::Need(_)) {
-                needs_ahead[k] = 1 + needs_ahead.get(k + 1).copied().unwrap_or(0);
-            }
-        }
-        let criteria = plain.scorer.criteria();
-        Self { cells, needs_ahead, needs: vec![0; criteria], picks: Vec::with_capacity(plain.scorer.matrix.frameworks) }
-    }
-}
-
-/// Four needs written the common way, a digit 0–5 and a comma each
-/// ("5,0,3,1,"): their values, when the eight bytes at `at` are that.
-/// Eight bytes at once, as 16-bit lanes that no carry or borrow crosses.
-fn four_needs(rest: &[u8], at: usize) -> Option<[u8; 4]> {
-    const ODD: u64 = 0xff00_ff00_ff00_ff00;
-    const COMMAS: u64 = 0x2c00_2c00_2c00_2c00;
-    const ZEROS: u64 = 0x0030_0030_0030_0030;
-    const TOP: u64 = 0x8000_8000_8000_8000;
-    let word = u64::from_le_bytes(rest.get(at..at + 8)?.try_into().ok()?);
-    if word & ODD != COMMAS {
-        return None;
-    }
-    let digits = word & !ODD;
-    // Lane x: the top bit of `not_below` is set iff x ≥ '0', and that of
-    // `above` iff x > '5'.
-    let not_below = (digits | TOP) - ZEROS;
-    let above = digits + (0x8000 - u64::from(b'6')) * 0x0001_0001_0001_0001;
-    if not_below & !above & TOP != TOP {
-        return None;
-    }
-    let d = (digits - ZEROS).to_le_bytes();
-    Some([d[0], d[2], d[4], d[6]])
-}
-
-/// The longest prefix of `bytes` that is UTF-8.
-fn valid_utf8(bytes: &[u8]) -> &str {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
-    }
-}
-
-/// A name or team the general road would keep as it is: UTF-8 that starts
-/// and ends with a visible ASCII character (so trimming is a no-op).
-/// `text` is the checked UTF-8 prefix of `rest`.
-fn as_is<'a>(rest: &'a [u8], text: &'a str, start: usize, end: usize) -> Option<&'a str> {
-    let visible = |b: u8| b > b' ' && b < 0x80;
-    if end == start || !visible(rest[start]) || !visible(rest[end - 1]) {
-        return None;
-    }
-    text.get(start..end).or_else(|| std::str::from_utf8(&rest[start..end]).ok())
-}
-
-impl Plain<'_> {
-    /// Parse, score and write the record at the start of `rest` if the
-    /// short road can take it: returns its length, end of line included,
-    /// and whether that end is a line feed. `text` is the checked UTF-8
-    /// prefix of `rest`.
-    ///
-    /// A field here runs to the next comma or end of line; that is what the
-    /// CSV reader makes of it unless it starts with a quote, which sends
-    /// the row the general way.
-    // A function of its own: inlined into `process` under fat LTO (the
-    // `dist` profile) it ran 12% slower (`scripts/bench-batch.sh`).
-    #[inline(never)]
-    fn row(&self, row: &mut PlainRow, rest: &[u8], text: &str, done: &mut Done) -> Option<(usize, bool)> {
-        row.needs.fill(0);
-        let (mut name, mut team) = (None, "");
-        let (last, cells) = row.cells.split_last()?;
-        let mut i = 0;
-        let mut k = 0;
-        // Every field but the last ends with a comma. Need cells, most of
-        // them, are a digit and a comma, or a comma alone: runs of them are
-        // read four at a time where they can be.
-        while let Some(cell) = cells.get(k) {
-            let four = if row.needs_ahead[k] >= 4 { four_needs(rest, i) } else { None };
-            if let Some(digits) = four {
-                for (cell, d) in cells[k..k + 4].iter().zip(digits) {
-                    if let Cell::Need(c) = *cell {
-                        row.needs[c] = d;
-                    }
-                }
-                i += 8;
-                k += 4;
-                continue;
-            }
-            k += 1;
-            match *cell {
-                Cell::Need(c) => match rest.get(i..i + 2)? {
-                    &[d @ b'0'..=b'5', b','] => {
-                        row.needs[c] = d - b'0';
-                        i += 2;
-                        continue;
-                    }
-                    [b',', _] => {
-                        i += 1;
-                        continue;
-                    }
-                    _ => return None,
-                },
-                Cell::Empty => {}
-                Cell::Name | Cell::Team | Cell::Skip => i = Self::text(rest, text, i, *cell, &mut name, &mut team)?,
-            }
-            if rest.get(i) != Some(&b',') {
-                return None;
-            }
-            i += 1;
-        }
-        match *last {
-            Cell::Need(c) => {
-                if let Some(&d @ b'0'..=b'5') = rest.get(i) {
-                    row.needs[c] = d - b'0';
-                    i += 1;
-                }
-            }
-            Cell::Empty => {}
-            Cell::Name | Cell::Team | Cell::Skip => i = Self::text(rest, text, i, *last, &mut name, &mut team)?,
-        }
-        // The last field ends the record.
-        let (len, line_feed) = match rest.get(i) {
-            Some(&end @ (b'\n' | b'\r')) => (i + 1, end == b'\n'),
-            None => (i, false),
-            _ => return None,
-        };
-        self.score(row, name?, team, done)?;
-        Some((len, line_feed))
-    }
-
-    /// Read a text field at `start` of `rest` (a name, team or ignored
-    /// column) up to the next comma or end of line; where it ends. A name
-    /// or team with a quote in it goes the general way, so that the ones
-    /// kept here can be written without quoting.
-    fn text<'a>(
-        rest: &'a [u8],
-        text: &'a str,
-        start: usize,
-        cell: Cell,
-        name: &mut Option<&'a str>,
-        team: &mut &'a str,
-    ) -> Option<usize> {
-        if rest.get(start) == Some(&b'"') {
-            return None;
-        }
-        // Only a name or team ends at a quote, which sends the row away.
-        let kept = matches!(cell, Cell::Name | Cell::Team);
-        let end = rest[start.min(rest.len())..]
-            .iter()
-            .position(|&b| matches!(b, b',' | b'\n' | b'\r') || (kept && b == b'"'))
-            .map_or(rest.len(), |n| start + n);
-        if rest.get(end) == Some(&b'"') {
-            return None;
-        }
-        match cell {
-            Cell::Name => *name = Some(as_is(rest, text, start, end)?),
-            Cell::Team if end > start => *team = as_is(rest, text, start, end)?,
-            _ => {}
-        }
-        Some(end)
-    }
-
-    /// Score the row parsed into `row` and write it; `None` when its needs
-    /// carry no weight.
-    fn score(&self, row: &mut PlainRow, name: &str, team: &str, done: &mut Done) -> Option<()> {
-        if !self.whole.rank_into(&row.needs, &mut row.picks) {
-            return None;
-        }
-        done.scored += 1;
-        let phrase = row.picks.first().and_then(|p| {
-            done.top_picks[p.framework] += 1;
-            self.whole.reason_phrase(self.scorer, &row.needs, p.framework)
-        });
-        self.formatter.csv_row_checked(&mut done.output, name, team, &row.picks, phrase, &self.reasons);
-        Some(())
-    }
-}
-
 /// Count each need, rounded to 0–5, per criterion.
 fn count_answers(answers: &mut [[u64; 6]], needs: &[f64]) {
     for (counts, need) in answers.iter_mut().zip(needs) {
@@ -641,18 +502,23 @@ fn count_answers(answers: &mut [[u64; 6]], needs: &[f64]) {
     }
 }
 
+/// Where a worker's scored rows go.
+#[derive(Clone, Copy)]
+enum To<'a> {
+    /// Laid out by the sink, some perhaps by the short road.
+    Rows(&'a dyn RowSink, Option<&'a Plain<'a>>),
+    /// Into each team's aggregates.
+    Teams(&'a team::Context<'a>),
+}
+
 /// Parse, score and format one batch into `output` (an empty buffer,
 /// perhaps one already written).
 #[allow(clippy::too_many_lines)] // one arm per input kind, read top to bottom
-fn process(
-    catalog: &Catalog,
-    scorer: &Scorer,
-    formatter: &RowFormatter,
-    by_team: Option<&team::Context>,
-    plain: Option<&Plain>,
-    work: Work,
-    mut output: Vec<u8>,
-) -> (Done, Option<CsvBatch>) {
+fn process(catalog: &Catalog, scorer: &Scorer, to: To, work: Work, mut output: Vec<u8>) -> (Done, Option<CsvBatch>) {
+    let (by_team, plain) = match to {
+        To::Rows(_, plain) => (None, plain),
+        To::Teams(context) => (Some(context), None),
+    };
     output.clear();
     // A CSV output row is at most about twice its input row: one allocation.
     match &work.rows {
@@ -717,11 +583,12 @@ fn process(
                 count_answers(&mut done.answers, &r.needs);
                 team_of(done, &r.team);
                 if let Some(acc) = done.teams.get_mut(&r.team) {
-                    acc.add(context, r, top, rank_all.then_some(&picks[..]), &mut scratch);
+                    let member = Member { name: &r.name, needs: &r.needs, require: &r.require };
+                    acc.add(context, &member, top, rank_all.then_some(&picks[..]), &mut scratch);
                 }
-            } else {
-                let reason = picks.first().map_or("", |p| scorer.main_reason(p.framework, &effective));
-                formatter.row(&mut done.output, &r.name, &r.team, &picks, reason);
+            } else if let To::Rows(sink, _) = to {
+                let reason = picks.first().and_then(|p| scorer.main_reason(p.framework, &effective));
+                sink.row(&mut done.output, &Row { name: &r.name, team: &r.team, picks: &picks, reason, plain: false });
             }
         };
 
@@ -730,7 +597,7 @@ fn process(
         Rows::Csv(layout, chunk, first_line) => {
             let mut records = Records::new(&chunk, first_line);
             let mut record = csv::ByteRecord::new();
-            let mut plain = plain.map(|p| (p, PlainRow::new(p, &layout)));
+            let mut plain = plain.map(|p| (p, PlainRow::new(scorer, &layout)));
             // UTF-8 is checked once for the chunk, up to its first bad byte.
             let valid = if plain.is_some() { valid_utf8(&chunk) } else { "" };
             while let Some(line) = records.next_start() {
@@ -763,6 +630,12 @@ fn process(
                 handle(parsed, &respondent, &mut done, &|| source::json_team(text));
             }
         }
+        Rows::TooLong(file, line) => {
+            #[allow(clippy::cast_possible_truncation)]
+            let at = crate::error::Location::line(&*file, line as usize);
+            let why = "the record is longer than the 1 MiB limit for one row; the rest of it was skipped.";
+            handle(Err(Box::new(crate::error::Diagnostic::new(at, why))), &respondent, &mut done, &String::new);
+        }
         Rows::Toml(files) => {
             for (file, text) in files {
                 let name = file.path.display().to_string();
@@ -779,13 +652,12 @@ fn process(
     (done, spent)
 }
 
-/// Write batches in input order as they arrive.
+/// Write batches in input order as they arrive (to `rows`, when rows are
+/// wanted).
 fn write_in_order(
     done: crossbeam_channel::Receiver<Done>,
     written: &crossbeam_channel::Sender<Vec<u8>>,
-    formatter: &RowFormatter,
-    by_team: bool,
-    out: &mut (dyn Write + Send),
+    mut rows: Option<(&dyn RowSink, &mut (dyn Write + Send))>,
     observer: &dyn Observer,
 ) -> Result<Summary> {
     let io = |e| Error::io("write", std::path::Path::new("the output"), e);
@@ -793,8 +665,8 @@ fn write_in_order(
     let mut pending = BTreeMap::new();
     let mut next = 0;
     let mut any_row = false;
-    if !by_team {
-        out.write_all(&formatter.header()).map_err(io)?;
+    if let Some((sink, out)) = &mut rows {
+        out.write_all(&sink.header()).map_err(io)?;
     }
     for d in done {
         pending.insert(d.seq, d);
@@ -828,19 +700,21 @@ fn write_in_order(
                     }
                 }
             }
-            let mut bytes: &[u8] = &d.output;
-            if formatter.format == Format::Json && !any_row && !bytes.is_empty() {
-                bytes = &bytes[1..]; // the first row has no comma before it
+            if let Some((sink, out)) = &mut rows {
+                let mut bytes: &[u8] = &d.output;
+                if !any_row && !bytes.is_empty() {
+                    bytes = &bytes[sink.separator()..]; // nothing before the first row
+                }
+                any_row |= !bytes.is_empty();
+                out.write_all(bytes).map_err(io)?;
             }
-            any_row |= !bytes.is_empty();
-            out.write_all(bytes).map_err(io)?;
             let _ = written.try_send(d.output);
         }
     }
-    if !by_team {
-        out.write_all(&formatter.footer(any_row)).map_err(io)?;
+    if let Some((sink, out)) = &mut rows {
+        out.write_all(&sink.footer(any_row)).map_err(io)?;
+        out.flush().map_err(io)?;
     }
-    out.flush().map_err(io)?;
     Ok(summary)
 }
 
@@ -859,33 +733,6 @@ mod tests {
         assert_eq!(last_record_end(b"# say \"hi\n\"a\",1\r\n"), Some(17), "a quote in a comment");
         assert_eq!(last_record_end(b"ab\"c\nd"), Some(5), "a quote inside an unquoted field is literal");
         assert_eq!(last_record_end(b"abc"), None);
-    }
-
-    #[test]
-    fn four_needs_at_once_read_as_one_at_a_time() {
-        // One at a time: a digit 0–5 and a comma, four times.
-        let naive = |bytes: &[u8]| -> Option<[u8; 4]> {
-            let mut out = [0; 4];
-            for (n, pair) in out.iter_mut().zip(bytes.chunks(2)) {
-                match pair {
-                    &[d @ b'0'..=b'5', b','] => *n = d - b'0',
-                    _ => return None,
-                }
-            }
-            Some(out)
-        };
-        // Every byte in every place, around a valid "0,1,2,3," and a "5,5,5,5,".
-        for base in [*b"0,1,2,3,", *b"5,5,5,5,"] {
-            for at in 0..8 {
-                for b in 0..=255u8 {
-                    let mut bytes = base;
-                    bytes[at] = b;
-                    assert_eq!(four_needs(&bytes, 0), naive(&bytes), "{bytes:?}");
-                }
-            }
-        }
-        assert_eq!(four_needs(b"x1,2,3,4,", 1), Some([1, 2, 3, 4]));
-        assert_eq!(four_needs(b"1,2,3,4", 0), None, "seven bytes");
     }
 
     #[test]
@@ -1001,37 +848,55 @@ mod tests {
         text.into_bytes()
     }
 
+    /// Writes all that a row carries, matches to the bit, but whether it
+    /// is plain (which only says which road it took).
+    struct Everything;
+
+    impl RowSink for Everything {
+        fn header(&self) -> Vec<u8> {
+            b"rows\n".to_vec()
+        }
+        fn row(&self, buf: &mut Vec<u8>, row: &Row<'_>) {
+            let picks: Vec<(usize, u64, i64)> =
+                row.picks.iter().map(|p| (p.framework, p.score.get().to_bits(), p.key)).collect();
+            let _ = writeln!(buf, "{:?} {:?} {picks:?} {:?}", row.name, row.team, row.reason);
+        }
+        fn footer(&self, any: bool) -> Vec<u8> {
+            format!("end {any}\n").into_bytes()
+        }
+    }
+
+    /// The differential test of the short road: a rough survey read both
+    /// ways, with one thread and two, gives the same rows, rejections and
+    /// counts.
     #[test]
     fn the_short_road_writes_what_the_general_road_writes() {
         let catalog = Catalog::builtin().unwrap();
         let survey = rough_survey(20_000, 11);
         let mut results = Vec::new();
-        for (short_road, threads, top) in [(false, 1, 3), (true, 1, 3), (true, 2, 3), (false, 2, 1), (true, 2, 1)] {
+        for (short_road, threads) in [(false, 1), (true, 1), (true, 2), (false, 2)] {
             let raw = source::open_csv_raw(std::io::Cursor::new(survey.clone()), "s.csv", &catalog, false).unwrap();
             let sources = vec![Source::from(raw)];
             let options = Options {
                 method: MethodId::WeightedSum,
                 inactive: InactivePolicy::Separate,
-                format: Format::Csv,
-                top,
-                width: crate::report::DEFAULT_WIDTH,
-                by_team: false,
                 threads,
                 approval_margin: 5.0,
             };
             let rejections = Rejections(std::sync::Mutex::new(Vec::new()));
             let mut out = Vec::new();
+            let output = Output::Rows { sink: &Everything, out: &mut out };
             let summary =
-                run_roads(&catalog, sources, &options, &mut out, &rejections, &AtomicBool::new(false), short_road)
+                run_roads(&catalog, sources, &options, output, &rejections, &AtomicBool::new(false), short_road)
                     .unwrap();
             let rejected = rejections.0.into_inner().unwrap();
             assert!(summary.scored > 15_000 && summary.rejected > 500, "{summary:?}");
-            results.push((top, out, rejected, summary.scored, summary.top_picks));
+            assert_eq!(String::from_utf8_lossy(&out).lines().count() as u64, summary.scored + 2);
+            results.push((out, rejected, summary.scored, summary.top_picks));
         }
-        for result in &results[1..3] {
-            assert!(*result == results[0], "top 3");
+        for result in &results[1..] {
+            assert!(*result == results[0]);
         }
-        assert!(results[4] == results[3], "top 1");
     }
 
     struct Recorder(std::sync::Mutex<(u64, u64)>);
@@ -1063,16 +928,13 @@ mod tests {
         let options = Options {
             method: MethodId::WeightedSum,
             inactive: InactivePolicy::Separate,
-            format: Format::Csv,
-            width: crate::report::DEFAULT_WIDTH,
-            top: 1,
-            by_team: false,
             threads: 2,
             approval_margin: 5.0,
         };
         let recorder = Recorder(std::sync::Mutex::new((0, 0)));
         let mut out = Vec::new();
-        let summary = run(&catalog, sources, &options, &mut out, &recorder, &AtomicBool::new(false)).unwrap();
+        let output = Output::Rows { sink: &Everything, out: &mut out };
+        let summary = run(&catalog, sources, &options, output, &recorder, &AtomicBool::new(false)).unwrap();
         assert_eq!(summary.scored, 8000);
         assert_eq!(*recorder.0.lock().unwrap(), (8000, body_bytes as u64));
     }

@@ -320,6 +320,9 @@ pub fn open_csv_raw<R: std::io::Read>(
             // The header can only end at a line ending: parse again only
             // when one arrives, not for every block of a huge first line.
             if !eof && !block[..n].iter().any(|&b| matches!(b, b'\n' | b'\r')) {
+                if buf.len() > crate::limits::RECORD_MAX {
+                    return Err(header_too_long(name));
+                }
                 continue;
             }
         }
@@ -331,6 +334,9 @@ pub fn open_csv_raw<R: std::io::Read>(
             .map_err(|e| crate::Error::Usage(format!("{name}: cannot read the CSV header: {e}")))?;
         let consumed = usize::try_from(reader.position().byte()).unwrap_or(buf.len()).min(buf.len());
         let complete = found && consumed > 0 && matches!(buf[consumed - 1], b'\n' | b'\r');
+        if consumed > crate::limits::RECORD_MAX || (!complete && buf.len() > crate::limits::RECORD_MAX) {
+            return Err(header_too_long(name));
+        }
         if !(complete || eof) {
             continue;
         }
@@ -351,6 +357,10 @@ pub fn open_csv_raw<R: std::io::Read>(
         let pending = buf.split_off(consumed);
         return Ok(RawCsv { layout, input, pending, line: 1 + newlines });
     }
+}
+
+fn header_too_long(name: &str) -> crate::Error {
+    crate::Error::Usage(format!("{name}: the CSV header is longer than the 1 MiB limit for one record."))
 }
 
 /// A respondent parsed from any source, in reusable buffers.
@@ -493,14 +503,15 @@ pub fn parse_csv_row(
                     let what = if value.is_nan() {
                         "need is not a number".to_string()
                     } else {
-                        format!("need {value} is out of range")
+                        format!("need {} is out of range", crate::sanitize::number(value))
                     };
                     return fail(problem(i, format!("{what}; it must lie between 0 (irrelevant) and 5 (critical).")));
                 }
                 out.needs[*c] = value;
             }
-            Column::Name => out.name.push_str(text(cell, utf8(i))?.trim()),
-            Column::Team => out.team.push_str(text(cell, utf8(i))?.trim()),
+            // A `'` that neutralised a formula (`dlpick serve`'s export) is taken off.
+            Column::Name => out.name.push_str(crate::sanitize::csv_unformula(text(cell, utf8(i))?.trim())),
+            Column::Team => out.team.push_str(crate::sanitize::csv_unformula(text(cell, utf8(i))?.trim())),
             Column::Languages => {
                 for item in list_items(text(cell, utf8(i))?) {
                     let lower = item.to_lowercase();
@@ -574,7 +585,7 @@ pub fn csv_team(layout: &Layout, record: &csv::ByteRecord) -> String {
         .iter()
         .position(|c| *c == Column::Team)
         .and_then(|i| record.get(i))
-        .map(|cell| String::from_utf8_lossy(cell).trim().to_string())
+        .map(|cell| crate::sanitize::csv_unformula(String::from_utf8_lossy(cell).trim()).to_string())
         .unwrap_or_default()
 }
 

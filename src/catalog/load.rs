@@ -770,7 +770,7 @@ fn finish_criteria(
                         field("weight"),
                         format!(
                             "weight {} is out of range; a weight must be a number above {low} and at most {high}.",
-                            w.value
+                            crate::sanitize::number(w.value)
                         ),
                     ));
                 }
@@ -897,7 +897,7 @@ fn finish_framework(
             return Err(files.fail(
                 score.at,
                 attr_field(".score"),
-                format!("score {} is out of range; scores run from 0 to 5.", score.value),
+                format!("score {} is out of range; scores run from 0 to 5.", crate::sanitize::number(score.value)),
             ));
         }
         let evidence = required(files, a.evidence, a.at, attr_field(".evidence"))?;

@@ -19,15 +19,15 @@ pub use route::{Lookup, Name, Pointer, Route, RouteKind, default_quality, lookup
 /// The knowledge base shipped with dlpick.
 pub const BUILTIN_WEIGHTS: &str = include_str!("../../weights.toml");
 /// How the built-in knowledge base is named in messages and reports.
-pub const BUILTIN_NAME: &str = "built-in";
+pub(crate) const BUILTIN_NAME: &str = "built-in";
 
 /// The highest score (and need) on dlpick's scales.
-pub const SCALE_MAX: f64 = 5.0;
+pub(crate) const SCALE_MAX: f64 = 5.0;
 
 /// Global criterion weights must lie in this range (exclusive at 0): a
 /// weight of 0 would silently stop a criterion from counting, and a huge one
 /// would overflow the arithmetic.
-pub const WEIGHT_RANGE: (f64, f64) = (0.0, 100.0);
+pub(crate) const WEIGHT_RANGE: (f64, f64) = (0.0, 100.0);
 
 /// What the knowledge base cites, and how its facts are dated.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -276,7 +276,7 @@ pub(crate) fn normalise_name(text: &str) -> String {
 /// "Beginner-Friendliness", "beginner friendliness" and
 /// "beginner_friendliness" are the same criterion; "scikit-learn" is
 /// `scikit_learn`.
-pub fn normalise_id(text: &str) -> String {
+pub(crate) fn normalise_id(text: &str) -> String {
     text.trim().chars().map(|c| if c == '-' || c.is_whitespace() { '_' } else { c.to_ascii_lowercase() }).collect()
 }
 
@@ -397,6 +397,12 @@ pub(crate) fn quoted(items: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_compile_time_hash_is_that_of_the_compiled_in_text() {
+        use crate::build_info::{KB_SHA256, sha256_hex};
+        assert_eq!(KB_SHA256, sha256_hex(BUILTIN_WEIGHTS.as_bytes()));
+    }
 
     #[test]
     fn the_builtin_knowledge_base_is_valid_and_complete() {

@@ -22,21 +22,20 @@ use crate::catalog::{Catalog, RouteKind};
 use crate::profile::{InactivePolicy, Profile};
 use crate::score::sensitivity::{self, Sensitivity};
 use crate::score::{
-    Detail, Exclusion, Matrix, MethodId, Ranking, Reason, Reference, RouteUse, Routed, WeightedSum, rank, round1,
+    Detail, Exclusion, Match, Matrix, MethodId, Ranking, Reason, Reference, RouteUse, Routed, STRENGTH_SCORE,
+    WeightedSum, rank, round1,
 };
 
 /// A criterion the profile rates ≥ this …
-pub const CONCERN_NEED: f64 = 3.0;
+pub(crate) const CONCERN_NEED: f64 = 3.0;
 /// … where the framework scores ≤ this is a concern.
-pub const CONCERN_SCORE: f64 = 2.0;
+pub(crate) const CONCERN_SCORE: f64 = 2.0;
 /// On one of the profile's two most important needs, a framework this far
 /// below the best competitor is a concern too, whatever its score: 2.5 on
 /// beginner-friendliness is weak for a student when a rival has 5.
-pub const CONCERN_GAP: f64 = 1.5;
-/// A criterion counts as a strength from this score up.
-pub const STRENGTH_SCORE: f64 = 3.5;
+pub(crate) const CONCERN_GAP: f64 = 1.5;
 /// At most this many reasons per framework.
-pub const MAX_REASONS: usize = 3;
+pub(crate) const MAX_REASONS: usize = 3;
 
 /// What one criterion adds to a framework's match.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,8 +67,8 @@ pub struct Explained {
     pub rank: usize,
     pub tied: bool,
     pub framework: usize,
-    /// 0–100, unrounded.
-    pub score: f64,
+    /// Unrounded.
+    pub score: Match,
     /// What the scoring method says beyond the match.
     pub detail: Detail,
     /// Criteria the profile rates above 0, largest first.
@@ -334,7 +333,7 @@ fn pointers(catalog: &Catalog, profile: &Profile, ranking: &Ranking, explained: 
 /// `recommend`, `ask` and the survey server show. The policy for
 /// unmaintained frameworks is `policy` when given (a flag), else the
 /// profile's own, else `default`.
-pub fn advise(
+pub(crate) fn advise(
     catalog: &Catalog,
     profiles: Vec<Profile>,
     method: MethodId,
@@ -389,18 +388,18 @@ pub fn status_brief(catalog: &Catalog, f: usize) -> String {
 }
 
 /// "MXNet is discontinued. Retired to the Apache Attic in 2023 …"
-pub fn status_sentence(catalog: &Catalog, f: usize) -> String {
+pub(crate) fn status_sentence(catalog: &Catalog, f: usize) -> String {
     let framework = &catalog.frameworks[f];
     format!("{} is {}. {}", framework.name, framework.status.phrase(), framework.status_note.trim())
 }
 
 /// One exclusion's reasons in words, joined with "; ".
-pub fn exclusion_text(catalog: &Catalog, e: &Exclusion) -> String {
+pub(crate) fn exclusion_text(catalog: &Catalog, e: &Exclusion) -> String {
     e.reasons.iter().map(|r| reason_text(catalog, e.framework, r)).collect::<Vec<_>>().join("; ")
 }
 
 /// One reason a framework is ruled out, in words.
-pub fn reason_text(catalog: &Catalog, f: usize, reason: &Reason) -> String {
+pub(crate) fn reason_text(catalog: &Catalog, f: usize, reason: &Reason) -> String {
     match reason {
         Reason::ExcludedByProfile => "excluded by the profile (require.exclude)".to_string(),
         Reason::NotDeepLearning => {
@@ -411,6 +410,31 @@ pub fn reason_text(catalog: &Catalog, f: usize, reason: &Reason) -> String {
         Reason::BelowMinimum { criterion, score, floor } => {
             format!("{} {}/5 is below your minimum of {}", catalog.criteria[*criterion].name, num(*score), num(*floor))
         }
+    }
+}
+
+/// The constraint of a team member that rules framework `f` out, in the
+/// few words of a team's conflicts ("excludes keras", "needs R",
+/// "gpu_support at least 4"): the first of `reasons` in the order
+/// exclusion, kind, maintenance, routes, minimums.
+pub(crate) fn constraint_words(catalog: &Catalog, f: usize, reasons: &[Reason]) -> String {
+    let first = |wanted: fn(&Reason) -> bool| reasons.iter().find(|r| wanted(r));
+    let reason = first(|r| matches!(r, Reason::ExcludedByProfile))
+        .or_else(|| first(|r| matches!(r, Reason::NotDeepLearning)))
+        .or_else(|| first(|r| matches!(r, Reason::NotMaintained(_))))
+        .or_else(|| first(|r| matches!(r, Reason::Unreached { .. })))
+        .or_else(|| first(|r| matches!(r, Reason::BelowMinimum { .. })));
+    match reason {
+        Some(Reason::ExcludedByProfile) => format!("excludes {}", catalog.frameworks[f].id),
+        Some(Reason::NotDeepLearning) => "deep learning only".to_string(),
+        Some(Reason::NotMaintained(_)) => "maintained frameworks only".to_string(),
+        Some(Reason::Unreached { kind, names, .. }) if !names.is_empty() => {
+            format!("needs {}", catalog.name_of(*kind, &names[0]))
+        }
+        Some(Reason::BelowMinimum { criterion, floor, .. }) => {
+            format!("{} at least {}", catalog.criteria[*criterion].id, num(*floor))
+        }
+        _ => "its constraints".to_string(),
     }
 }
 
@@ -529,7 +553,7 @@ fn shortfall(catalog: &Catalog, profile: &Profile, ranking: &Ranking) -> String 
 }
 
 /// "1st", "2nd", "3rd", "4th" …
-pub fn ordinal(n: usize) -> String {
+pub(crate) fn ordinal(n: usize) -> String {
     let suffix = match (n % 10, n % 100) {
         (1, 11) | (2, 12) | (3, 13) => "th",
         (1, _) => "st",
@@ -541,20 +565,33 @@ pub fn ordinal(n: usize) -> String {
 }
 
 /// A number as people write it: "4", "4.5".
-pub fn num(x: f64) -> String {
+pub(crate) fn num(x: f64) -> String {
     let r = (x * 100.0).round() / 100.0;
     if r.fract() == 0.0 { format!("{r:.0}") } else { format!("{r}") }
 }
 
+/// `1234567` as "1,234,567".
+pub(crate) fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The first letter in upper case: "discontinued" → "Discontinued".
-pub fn capitalise(s: &str) -> String {
+pub(crate) fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 /// Where a framework's score on criterion `c` comes from, as the text in
 /// brackets: the citation, plus the layer when it is not the base.
-pub fn citation(catalog: &Catalog, framework: usize, c: usize) -> String {
+pub(crate) fn citation(catalog: &Catalog, framework: usize, c: usize) -> String {
     let attribute = &catalog.frameworks[framework].attributes[c];
     let citation = catalog.citation(attribute);
     match catalog.layer_of(attribute.origin) {
@@ -564,7 +601,7 @@ pub fn citation(catalog: &Catalog, framework: usize, c: usize) -> String {
 }
 
 /// "Beginner-friendliness 5/5: built for … [4 Comparison: Keras]"
-pub fn evidence_phrase(catalog: &Catalog, p: &Point) -> String {
+pub(crate) fn evidence_phrase(catalog: &Catalog, p: &Point) -> String {
     format!(
         "{} {}/5: {} [{}]",
         capitalise(&catalog.criteria[p.criterion].name),
@@ -572,6 +609,13 @@ pub fn evidence_phrase(catalog: &Catalog, p: &Point) -> String {
         p.evidence.text,
         p.evidence.citation
     )
+}
+
+/// A framework's score on one criterion in a few words: "beginner
+/// friendliness 5/5". How advice lists strengths and how a batch row gives
+/// its main reason.
+pub(crate) fn rated(catalog: &Catalog, framework: usize, c: usize) -> String {
+    format!("{} {}/5", catalog.criteria[c].name, num(catalog.frameworks[framework].attributes[c].score))
 }
 
 /// Names of the frameworks in `ids`, joined: "Keras and PyTorch".
@@ -645,8 +689,7 @@ fn sentences(
             out.push(format!("{}.", evidence_phrase(catalog, r)));
         }
     } else {
-        let strengths: Vec<String> =
-            e.reasons.iter().map(|r| format!("{} {}/5", catalog.criteria[r.criterion].name, num(r.score))).collect();
+        let strengths: Vec<String> = e.reasons.iter().map(|r| rated(catalog, e.framework, r.criterion)).collect();
         out.push(format!("Strong on {}.", join_and(&strengths)));
     }
     if !e.concerns.is_empty() {
@@ -676,7 +719,7 @@ fn sentences(
             out.push(only.to_string());
         }
         if let Some(Verdict { active_alternative: Some(alt), .. }) = verdict {
-            let score = all.iter().find(|x| x.framework == *alt).map_or(0.0, |x| x.score);
+            let score = all.iter().find(|x| x.framework == *alt).map_or(0.0, |x| x.score.get());
             out.push(format!(
                 "For a decision made today, the best maintained choice is {} (match {:.1}).",
                 catalog.frameworks[*alt].name,
@@ -758,12 +801,12 @@ fn method_sentence(catalog: &Catalog, e: &Explained, is_winner: bool) -> Option<
 }
 
 /// "a", "a and b", "a, b and c".
-pub fn join_and(items: &[String]) -> String {
+pub(crate) fn join_and(items: &[String]) -> String {
     join_with(items, "and")
 }
 
 /// "a", "a or b", "a, b or c".
-pub fn join_with(items: &[String], conjunction: &str) -> String {
+pub(crate) fn join_with(items: &[String], conjunction: &str) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
@@ -774,6 +817,68 @@ pub fn join_with(items: &[String], conjunction: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::profile::Require;
+    use crate::score::rows::{RowRequire, Scorer};
+
+    #[test]
+    fn a_row_s_main_reason_is_the_winner_s_first_reason() {
+        let catalog = Catalog::builtin().unwrap();
+        let scorer = Scorer::new(&catalog, MethodId::WeightedSum, InactivePolicy::Rank).unwrap();
+        let needs: Vec<f64> = (0..catalog.criteria.len()).map(|c| f64::from(u8::try_from(c % 6).unwrap())).collect();
+        let profile = Profile {
+            name: "p".into(),
+            description: None,
+            needs: needs.clone(),
+            require: Require { inactive: Some(InactivePolicy::Rank), ..Require::default() },
+            chosen: None,
+        };
+        let matrix = Matrix::new(&catalog);
+        let ranking = rank(&catalog, &matrix, &profile, MethodId::WeightedSum.method());
+        let advice = explain(&catalog, &matrix, profile, ranking.clone());
+
+        let mut effective = Vec::new();
+        let mut picks = Vec::new();
+        let require = RowRequire { deep_learning: true, ..RowRequire::default() };
+        assert!(scorer.rank_into(&needs, scorer.candidates(&require), &mut effective, &mut picks));
+        let fast: Vec<(usize, u64)> = picks.iter().map(|p| (p.framework, p.score.get().to_bits())).collect();
+        let slow: Vec<(usize, u64)> = ranking.ranked.iter().map(|r| (r.framework, r.score.get().to_bits())).collect();
+        assert_eq!(fast, slow);
+
+        let first_reason = &advice.ranking[0].reasons[0];
+        let winner = picks[0].framework;
+        assert_eq!(scorer.main_reason(winner, &effective), Some(first_reason.criterion));
+        assert_eq!(
+            rated(&catalog, winner, first_reason.criterion),
+            format!("{} {}/5", catalog.criteria[first_reason.criterion].name, num(first_reason.score))
+        );
+    }
+
+    #[test]
+    fn a_member_s_constraint_reads_in_a_few_words() {
+        let catalog = Catalog::builtin().unwrap();
+        let keras = catalog.framework_index("keras").unwrap();
+        let gpu = catalog.criterion_index("gpu_support").unwrap();
+        let below = Reason::BelowMinimum { criterion: gpu, score: 2.0, floor: 4.5 };
+        let languages = Reason::Unreached {
+            kind: crate::catalog::RouteKind::Language,
+            names: vec!["r".to_string(), "julia".to_string()],
+            from: Vec::new(),
+        };
+        let cases = [
+            (vec![below.clone(), Reason::ExcludedByProfile], "excludes keras"),
+            (vec![languages.clone(), Reason::NotDeepLearning], "deep learning only"),
+            (
+                vec![languages.clone(), Reason::NotMaintained(crate::catalog::Status::Discontinued)],
+                "maintained frameworks only",
+            ),
+            (vec![below.clone(), languages], "needs R"),
+            (vec![below], "gpu_support at least 4.5"),
+            (vec![], "its constraints"),
+        ];
+        for (reasons, words) in cases {
+            assert_eq!(constraint_words(&catalog, keras, &reasons), words, "{reasons:?}");
+        }
+    }
 
     #[test]
     fn ordinals() {

@@ -2,14 +2,13 @@
 //! frameworks included with an empty rank and their reason. Text cells are
 //! neutralised against formula injection ([`sanitize::csv`]); numbers are not.
 
-use super::teams::Overview;
 use super::{Options, Report};
-use crate::batch::team::TeamResult;
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::explain::{Advice, exclusion_text, num};
 use crate::sanitize;
 use crate::score::round1;
+use crate::team::Department;
 
 pub struct Csv;
 
@@ -24,14 +23,8 @@ impl Report for Csv {
         "csv"
     }
 
-    fn teams(
-        &self,
-        catalog: &Catalog,
-        teams: &[TeamResult],
-        _overview: &Overview,
-        options: &Options,
-    ) -> Result<String> {
-        super::teams::csv(catalog, teams, options)
+    fn teams(&self, catalog: &Catalog, department: &Department, options: &Options) -> Result<String> {
+        super::teams::csv(catalog, &department.teams, options)
     }
 
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {

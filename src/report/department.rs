@@ -10,13 +10,22 @@ use super::Options;
 use super::html::{Page, footer};
 use super::numbers::{count as plural, thousands};
 use super::svg::escape;
-use super::teams::{Overview, agreement_sentence, consensus_sentence};
-use crate::batch::consensus::Rule;
-use crate::batch::team::{TeamResult, may_be_adopted, team_label};
+use super::teams::{agreement_sentence, consensus_sentence};
 use crate::catalog::Catalog;
-use crate::score::round1;
+use crate::score::{MethodId, round1};
+use crate::team::consensus::Rule;
+use crate::team::{Department, TeamResult, may_be_adopted, team_label};
 
-fn method_sentence(o: &Overview) -> String {
+/// How a method is named in the department report.
+fn method_name(method: MethodId) -> &'static str {
+    match method {
+        MethodId::WeightedSum => "weighted sum",
+        MethodId::WeightedProduct => "weighted product",
+        MethodId::Topsis => "TOPSIS closeness",
+    }
+}
+
+fn method_sentence(o: &Department) -> String {
     format!(
         "Method: each respondent's needs (0–5 per criterion) are scored against the knowledge base with the {} \
          (match 0–100). A team's frameworks are ranked for the mean of its members' needs (Kendall's W says how \
@@ -25,7 +34,7 @@ fn method_sentence(o: &Overview) -> String {
          lowest match), Borda (summed over the members' rankings) and approval (share of members within {} points \
          of their own best). The recommended choice is the mean rule's winner; a member's regret is their own best \
          match minus the recommended one's.",
-        o.method,
+        method_name(o.method),
         crate::explain::num(o.approval_margin)
     )
 }
@@ -177,13 +186,14 @@ fn team_heading(t: &TeamResult) -> String {
 }
 
 /// The department report as one self-contained HTML page.
-pub fn html(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: &Options) -> String {
-    page(catalog, teams, o, options).render()
+pub fn html(catalog: &Catalog, department: &Department, options: &Options) -> String {
+    page(catalog, department, options).render()
 }
 
 /// The department report as a [`Page`], with the report's style, dark mode
 /// and footer; the server links the style instead.
-pub fn page(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: &Options) -> Page<'static> {
+pub fn page(catalog: &Catalog, department: &Department, options: &Options) -> Page<'static> {
+    let (teams, o) = (&department.teams, department);
     let mut b = String::with_capacity(4096 + teams.len() * 1200);
     let _ = writeln!(
         b,
@@ -197,11 +207,11 @@ pub fn page(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: &Opt
     b.push_str("<nav><ol><li><a href=\"#needs\">What matters</a></li><li><a href=\"#picks\">Top picks</a></li><li><a href=\"#everyone\">Consensus for everyone</a></li><li><a href=\"#teams\">Teams</a></li></ol></nav>\n");
 
     b.push_str("<section id=\"needs\"><h2>What matters</h2><p class=\"meta\">How respondents rated each criterion, 0 (doesn't matter) to 5 (critical).</p>");
-    b.push_str(&answers_chart(catalog, o.answers));
+    b.push_str(&answers_chart(catalog, &o.answers));
     b.push_str("</section>\n");
 
     b.push_str("<section id=\"picks\"><h2>Top picks</h2><table><thead><tr><th>framework</th><th>respondents</th><th>share</th><th>status</th></tr></thead><tbody>");
-    for (f, n) in top_pick_order(o.top_picks) {
+    for (f, n) in top_pick_order(&o.top_picks) {
         let flag = status_flag(catalog, f).map_or_else(
             || "maintained".to_string(),
             |s| format!("<span class=\"warn\">⚠ {} — not a candidate for adoption</span>", escape(&s)),
@@ -223,7 +233,7 @@ pub fn page(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: &Opt
     b.push_str(
         "<table><thead><tr><th>rule</th><th>winner</th><th>mean match</th><th>lowest match</th></tr></thead><tbody>",
     );
-    for row in rules_rows(catalog, o.all) {
+    for row in rules_rows(catalog, &o.all) {
         let _ = write!(
             b,
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
@@ -238,8 +248,8 @@ pub fn page(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: &Opt
         let _ = write!(
             b,
             "<p>Combined needs: {}. {}</p>",
-            escape(&ranking_line(catalog, o.all, 3)),
-            escape(&agreement_sentence(catalog, o.all))
+            escape(&ranking_line(catalog, &o.all, 3)),
+            escape(&agreement_sentence(catalog, &o.all))
         );
     }
     b.push_str("</section>\n");
@@ -275,12 +285,14 @@ pub fn page(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: &Opt
     Page::report("dlpick: department survey", b, footer(catalog, options))
 }
 
+/// User and knowledge-base text in Markdown ([`crate::sanitize::markdown`]).
 fn md(s: &str) -> String {
-    s.replace('|', "\\|")
+    crate::sanitize::markdown(s)
 }
 
 /// The department report in Markdown.
-pub fn markdown(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: &Options) -> String {
+pub fn markdown(catalog: &Catalog, department: &Department, options: &Options) -> String {
+    let (teams, o) = (&department.teams, department);
     let mut b = String::new();
     let _ = writeln!(
         b,
@@ -298,7 +310,7 @@ pub fn markdown(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: 
         let _ = writeln!(b, "| {} | {} |", md(&catalog.criteria[c].name), cells.join(" | "));
     }
     b.push_str("\n## Top picks\n\n| framework | respondents | share | status |\n|---|--:|--:|---|\n");
-    for (f, n) in top_pick_order(o.top_picks) {
+    for (f, n) in top_pick_order(&o.top_picks) {
         let flag = status_flag(catalog, f)
             .map_or_else(|| "maintained".to_string(), |s| format!("⚠ {s} — not a candidate for adoption"));
         let _ = writeln!(
@@ -315,7 +327,7 @@ pub fn markdown(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: 
         let _ = writeln!(b, "{}\n", consensus_sentence(catalog, c));
     }
     b.push_str("| rule | winner | mean match | lowest match |\n|---|---|--:|--:|\n");
-    for row in rules_rows(catalog, o.all) {
+    for row in rules_rows(catalog, &o.all) {
         let _ = writeln!(b, "| {} | {} | {} | {} |", row[0], md(&row[1]), row[2], md(&row[3]));
     }
     b.push_str(
@@ -334,7 +346,7 @@ pub fn markdown(catalog: &Catalog, teams: &[TeamResult], o: &Overview, options: 
     }
     let top = options.top.unwrap_or(3);
     for (i, t) in teams.iter().enumerate() {
-        let _ = writeln!(b, "\n<a id=\"t{i}\"></a>\n### {}\n", team_heading(t));
+        let _ = writeln!(b, "\n<a id=\"t{i}\"></a>\n### {}\n", md(&team_heading(t)));
         if let Some(c) = &t.consensus {
             let _ = writeln!(b, "Consensus: {}\n", consensus_sentence(catalog, c));
         }

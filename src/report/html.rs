@@ -10,14 +10,13 @@ use std::fmt::Write as _;
 
 use super::numbers::count_of;
 use super::svg::{Bar, bar_chart, escape};
-use super::teams::Overview;
 use super::{Options, Report};
-use crate::batch::team::TeamResult;
 use crate::catalog::{Catalog, Status};
 use crate::error::Result;
 use crate::explain::{Advice, Explained, Point, citation, exclusion_text, num};
 use crate::profile::NEED_LABELS;
 use crate::score::round1;
+use crate::team::Department;
 
 pub struct Html;
 
@@ -277,7 +276,7 @@ fn rank_text(e: &Explained) -> String {
     if e.tied { format!("{}=", e.rank) } else { e.rank.to_string() }
 }
 
-fn match_text(score: f64) -> String {
+fn match_text(score: impl Into<f64>) -> String {
     format!("{:.1}", round1(score))
 }
 
@@ -317,7 +316,11 @@ pub fn scale_sentence(method: &str) -> &'static str {
 pub fn ranking_block(catalog: &Catalog, profile: &str, shown: &[Explained], method: &str) -> String {
     let bars: Vec<Bar> = shown
         .iter()
-        .map(|e| Bar { label: catalog.frameworks[e.framework].name.clone(), value: e.score, highlight: e.rank == 1 })
+        .map(|e| Bar {
+            label: catalog.frameworks[e.framework].name.clone(),
+            value: e.score.get(),
+            highlight: e.rank == 1,
+        })
         .collect();
     let values: Vec<String> =
         shown.iter().map(|e| format!("{} {}", catalog.frameworks[e.framework].name, match_text(e.score))).collect();
@@ -577,8 +580,8 @@ impl Report for Html {
         "html"
     }
 
-    fn teams(&self, catalog: &Catalog, teams: &[TeamResult], overview: &Overview, options: &Options) -> Result<String> {
-        Ok(super::department::html(catalog, teams, overview, options))
+    fn teams(&self, catalog: &Catalog, department: &Department, options: &Options) -> Result<String> {
+        Ok(super::department::html(catalog, department, options))
     }
 
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {

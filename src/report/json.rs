@@ -4,14 +4,13 @@
 use serde::Serialize;
 
 use super::numbers::round_to;
-use super::teams::Overview;
 use super::tune::{RobustnessDoc, SensitivityDoc};
 use super::{Options, Report};
-use crate::batch::team::TeamResult;
 use crate::catalog::{Catalog, Criterion, Framework, SourceFile};
 use crate::error::Result;
 use crate::explain::{Advice, Explained, Point, citation, evidence_phrase, exclusion_text, route_of};
 use crate::score::{Detail, round1};
+use crate::team::Department;
 use crate::tune::fit::FitOutcome;
 
 pub struct Json;
@@ -227,7 +226,7 @@ fn ranked<'a>(catalog: &'a Catalog, e: &'a Explained) -> RankedView<'a> {
         explanation: &e.explanation,
         topsis: match e.detail {
             Detail::Topsis { to_ideal, to_anti_ideal, largest_gap } => Some(TopsisView {
-                closeness: round_to(e.score / 100.0, 4),
+                closeness: round_to(e.score.get() / 100.0, 4),
                 distance_to_ideal: round_to(to_ideal, 6),
                 distance_to_anti_ideal: round_to(to_anti_ideal, 6),
                 largest_gap: largest_gap.map(|c| catalog.criteria[c].id.as_str()),
@@ -311,9 +310,10 @@ pub fn advice_value(catalog: &Catalog, advice: &Advice, options: &Options) -> Re
     Ok(serde_json::to_value(profile_view(catalog, advice, options))?)
 }
 
-/// Pretty JSON with a final newline.
+/// Pretty JSON with a final newline; hidden characters escaped
+/// ([`crate::sanitize::json`]).
 pub fn pretty<T: Serialize>(value: &T) -> Result<String> {
-    let mut s = serde_json::to_string_pretty(value)?;
+    let mut s = crate::sanitize::json(&serde_json::to_string_pretty(value)?).into_owned();
     s.push('\n');
     Ok(s)
 }
@@ -323,8 +323,8 @@ impl Report for Json {
         "json"
     }
 
-    fn teams(&self, catalog: &Catalog, teams: &[TeamResult], overview: &Overview, options: &Options) -> Result<String> {
-        super::teams::json(catalog, teams, overview, options)
+    fn teams(&self, catalog: &Catalog, department: &Department, options: &Options) -> Result<String> {
+        super::teams::json(catalog, department, options)
     }
 
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {
@@ -427,13 +427,7 @@ impl Report for Jsonl {
         "jsonl"
     }
 
-    fn teams(
-        &self,
-        catalog: &Catalog,
-        teams: &[TeamResult],
-        _overview: &Overview,
-        options: &Options,
-    ) -> Result<String> {
-        super::teams::jsonl(catalog, teams, options)
+    fn teams(&self, catalog: &Catalog, department: &Department, options: &Options) -> Result<String> {
+        super::teams::jsonl(catalog, &department.teams, options)
     }
 }

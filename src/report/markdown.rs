@@ -2,14 +2,13 @@
 
 use std::fmt::Write as _;
 
-use super::teams::Overview;
 use super::{Options, Report};
-use crate::batch::team::TeamResult;
 use crate::catalog::Catalog;
 use crate::error::Result;
 use crate::explain::{Advice, citation, exclusion_text, num};
 use crate::sanitize;
 use crate::score::round1;
+use crate::team::Department;
 
 pub struct Markdown;
 
@@ -24,8 +23,8 @@ impl Report for Markdown {
         "markdown"
     }
 
-    fn teams(&self, catalog: &Catalog, teams: &[TeamResult], overview: &Overview, options: &Options) -> Result<String> {
-        Ok(super::department::markdown(catalog, teams, overview, options))
+    fn teams(&self, catalog: &Catalog, department: &Department, options: &Options) -> Result<String> {
+        Ok(super::department::markdown(catalog, department, options))
     }
 
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {
@@ -92,7 +91,13 @@ impl Report for Markdown {
                     let f = &catalog.frameworks[r.framework];
                     let brief = crate::explain::status_brief(catalog, r.framework);
                     if options.explain {
-                        writeln!(out, "- {} ({:.1}, {brief}): {}", cell(&f.name), round1(r.score), cell(&f.status_note))?;
+                        writeln!(
+                            out,
+                            "- {} ({:.1}, {brief}): {}",
+                            cell(&f.name),
+                            round1(r.score),
+                            cell(&f.status_note)
+                        )?;
                     } else {
                         writeln!(out, "- {} ({:.1}, {brief})", cell(&f.name), round1(r.score))?;
                     }

@@ -30,10 +30,9 @@ pub use self::html::Html;
 pub use self::json::{Json, Jsonl, advice_value, knowledge_base_view, pretty};
 pub use self::layout::wrap;
 pub use self::markdown::Markdown;
-use self::teams::Overview;
-pub use self::text::{Text, bar, basis_tally_sentence};
+pub use self::text::{Text, basis_tally_sentence};
 use self::tune::{RobustnessDoc, SensitivityDoc};
-use crate::batch::team::TeamResult;
+use crate::team::Department;
 use crate::tune::fit::FitOutcome;
 
 /// Every output format. Not every command offers every one: the command
@@ -177,13 +176,7 @@ pub trait Report: Sync {
         Err(unsupported(self.name(), "criteria"))
     }
     /// Each team's combined advice, agreement and consensus, and everyone's.
-    fn teams(
-        &self,
-        _catalog: &Catalog,
-        _teams: &[TeamResult],
-        _overview: &Overview,
-        _options: &Options,
-    ) -> Result<String> {
+    fn teams(&self, _catalog: &Catalog, _department: &Department, _options: &Options) -> Result<String> {
         Err(unsupported(self.name(), "batch --by-team"))
     }
     /// How far each weight may move before the top pick changes.

@@ -2,20 +2,7 @@
 //! the right plural, shares as percentages that never round a near-certainty
 //! to 100%, and decimals rounded the one way matches are shown.
 
-pub use crate::explain::num;
-
-/// `1234567` as "1,234,567".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub(crate) use crate::explain::{num, thousands};
 
 /// A count and its noun: "1 need", "2 needs", "1,200 respondents".
 pub fn count(n: u64, one: &str, many: &str) -> String {

@@ -1,9 +1,12 @@
-//! One output row per respondent (`dlpick batch`), in each format.
+//! One output row per respondent (`dlpick batch`), in each format: the
+//! [`RowSink`] that `batch` streams its rows into.
 //!
 //! Rows stream: the worker threads format them into byte buffers and the
 //! writer only concatenates those in input order, adding a header and a
 //! footer. So a row is laid out on its own, never against the widths of
-//! other rows. CSV is the hot path and writes straight into the buffer.
+//! other rows. CSV is the hot path and writes straight into the buffer,
+//! with every piece that repeats from row to row (ids, matches, reasons)
+//! made once, up front.
 
 use std::fmt::Write as _;
 
@@ -11,7 +14,9 @@ use serde::Serialize;
 
 use super::Format;
 use super::layout::{hang, wrap};
+use crate::batch::sink::{Row, RowSink};
 use crate::catalog::Catalog;
+use crate::explain::rated;
 use crate::sanitize;
 use crate::score::round1;
 use crate::score::rows::Pick;
@@ -24,6 +29,10 @@ pub struct RowFormatter {
     pub top: usize,
     ids: Vec<String>,
     names: Vec<String>,
+    /// Each main reason a row can give, in words, at
+    /// `framework * criteria + criterion`.
+    reasons: Vec<String>,
+    criteria: usize,
     /// Columns of text (text format only).
     width: usize,
     /// CSV: each id as a field between commas (",pytorch,").
@@ -31,6 +40,8 @@ pub struct RowFormatter {
     /// CSV: the text of each match from 0.0 to 100.0, by tenths, with its
     /// length in the last byte.
     csv_tenths: Vec<[u8; 8]>,
+    /// CSV: the end of a row for each reason.
+    csv_reasons: CsvReasons,
 }
 
 #[derive(Serialize)]
@@ -94,14 +105,14 @@ impl<const N: usize> Block<N> {
 
 /// The end of a CSV row for each reason a row can give, written ahead:
 /// the comma, the reason as a field, the line feed.
-pub struct CsvReasons {
+struct CsvReasons {
     /// At a phrase's index, then one for no reason, then [`NO_MATCH`].
     ends: Vec<Block<REASON_PAD>>,
 }
 
 impl CsvReasons {
-    /// The row ends for `phrases` (the scorer's reason phrases).
-    pub fn new(phrases: &[String]) -> Self {
+    /// The row ends for `phrases` (every reason a row can give).
+    fn new(phrases: &[String]) -> Self {
         let ends = phrases
             .iter()
             .map(String::as_str)
@@ -217,7 +228,9 @@ fn md_cell(s: &str) -> String {
 /// Checking the first byte keeps the hot path as fast as before.
 fn push_user_csv_field(buf: &mut Vec<u8>, field: &str) {
     match field.as_bytes().first() {
-        Some(&b) if sanitize::is_formula_start(b) => push_csv_field(buf, &sanitize::csv(field)),
+        Some(&b) if sanitize::may_need_quote_mark(b) || !field.is_ascii() => {
+            push_csv_field(buf, &sanitize::csv(field));
+        }
         _ => push_csv_field(buf, field),
     }
 }
@@ -226,7 +239,7 @@ fn push_user_csv_field(buf: &mut Vec<u8>, field: &str) {
 /// line break.
 fn push_checked_user_field(buf: &mut Vec<u8>, field: &str) {
     match field.as_bytes().first() {
-        Some(&b) if sanitize::is_formula_start(b) => push_user_csv_field(buf, field),
+        Some(&b) if sanitize::may_need_quote_mark(b) || !field.is_ascii() => push_user_csv_field(buf, field),
         _ => buf.extend_from_slice(field.as_bytes()),
     }
 }
@@ -234,6 +247,11 @@ fn push_checked_user_field(buf: &mut Vec<u8>, field: &str) {
 impl RowFormatter {
     pub fn new(format: Format, top: usize, width: usize, catalog: &Catalog) -> Self {
         let ids: Vec<String> = catalog.frameworks.iter().map(|f| f.id.clone()).collect();
+        let criteria = catalog.criteria.len();
+        let reasons: Vec<String> = (0..catalog.frameworks.len())
+            .flat_map(|f| (0..criteria).map(move |c| (f, c)))
+            .map(|(f, c)| rated(catalog, f, c))
+            .collect();
         let csv_ids = ids.iter().map(|id| Block::field(id, b',')).collect();
         let csv_tenths = (0..=CSV_TENTHS)
             .map(|t| {
@@ -250,10 +268,18 @@ impl RowFormatter {
             top: top.min(catalog.frameworks.len()),
             names: catalog.frameworks.iter().map(|f| f.name.clone()).collect(),
             ids,
+            csv_reasons: CsvReasons::new(&reasons),
+            reasons,
+            criteria,
             width,
             csv_ids,
             csv_tenths,
         }
+    }
+
+    /// Where the row's reason is in `reasons`.
+    fn reason_at(&self, row: &Row<'_>) -> Option<usize> {
+        Some(row.picks.first()?.framework * self.criteria + row.reason?)
     }
 
     /// Text rows: the name and team columns, narrower on a narrow screen.
@@ -275,30 +301,11 @@ impl RowFormatter {
         for i in 0..self.top {
             if let Some(p) = shown.get(i) {
                 self.csv_ids[p.framework].push(buf);
-                self.push_csv_match(buf, p.score);
+                self.push_csv_match(buf, p.score.get());
             } else {
                 buf.extend_from_slice(b",,");
             }
         }
-    }
-
-    /// A CSV [`RowFormatter::row`] for batch's short road, which has checked
-    /// that `name` and `team` hold no comma, quote or line break, and gives
-    /// the main reason as the index of its phrase.
-    pub fn csv_row_checked(
-        &self,
-        buf: &mut Vec<u8>,
-        name: &str,
-        team: &str,
-        picks: &[Pick],
-        phrase: Option<usize>,
-        reasons: &CsvReasons,
-    ) {
-        push_checked_user_field(buf, name);
-        buf.push(b',');
-        push_checked_user_field(buf, team);
-        self.push_csv_picks(buf, &picks[..picks.len().min(self.top)]);
-        reasons.end(picks, phrase).push(buf);
     }
 
     fn column_names(&self) -> Vec<String> {
@@ -310,9 +317,10 @@ impl RowFormatter {
         h.push("reason".to_string());
         h
     }
+}
 
-    /// Written once before the rows.
-    pub fn header(&self) -> Vec<u8> {
+impl RowSink for RowFormatter {
+    fn header(&self) -> Vec<u8> {
         match self.format {
             Format::Csv => {
                 let mut buf = Vec::new();
@@ -344,8 +352,7 @@ impl RowFormatter {
         }
     }
 
-    /// Written once after the rows; `any` says whether any row was written.
-    pub fn footer(&self, any: bool) -> Vec<u8> {
+    fn footer(&self, any: bool) -> Vec<u8> {
         match self.format {
             Format::Json if any => b"\n]\n".to_vec(),
             Format::Json => b"]\n".to_vec(),
@@ -353,23 +360,38 @@ impl RowFormatter {
         }
     }
 
-    /// Append one respondent's row to `buf`. JSON rows start with ",\n";
-    /// the writer drops the comma before the first row.
-    pub fn row(&self, buf: &mut Vec<u8>, name: &str, team: &str, picks: &[Pick], reason: &str) {
+    fn separator(&self) -> usize {
+        usize::from(self.format == Format::Json)
+    }
+
+    /// JSON rows start with ",\n"; the writer drops the comma before the
+    /// first row.
+    fn row(&self, buf: &mut Vec<u8>, row: &Row<'_>) {
+        let Row { name, team, picks, .. } = *row;
         let shown = &picks[..picks.len().min(self.top)];
-        let reason = if picks.is_empty() { NO_MATCH } else { reason };
-        match self.format {
-            Format::Html => {}
-            Format::Csv => {
-                // The hot path: straight into the buffer, no allocation.
+        let at = self.reason_at(row);
+        if self.format == Format::Csv {
+            // The hot path: straight into the buffer, no allocation.
+            if row.plain {
+                push_checked_user_field(buf, name);
+                buf.push(b',');
+                push_checked_user_field(buf, team);
+            } else {
                 push_user_csv_field(buf, name);
                 buf.push(b',');
                 push_user_csv_field(buf, team);
-                self.push_csv_picks(buf, shown);
-                buf.push(b',');
-                push_csv_field(buf, reason);
-                buf.push(b'\n');
             }
+            self.push_csv_picks(buf, shown);
+            self.csv_reasons.end(picks, at).push(buf);
+            return;
+        }
+        let reason = match at {
+            _ if picks.is_empty() => NO_MATCH,
+            Some(at) => &self.reasons[at],
+            None => "",
+        };
+        match self.format {
+            Format::Html | Format::Csv => {}
             Format::Jsonl | Format::Json => {
                 if self.format == Format::Json {
                     buf.extend_from_slice(b",\n  ");
@@ -383,7 +405,16 @@ impl RowFormatter {
                         .collect(),
                     reason,
                 };
+                let start = buf.len();
                 let _ = serde_json::to_writer(&mut *buf, &row);
+                // Hidden characters in names show escaped (see `sanitize::json`).
+                if !buf[start..].is_ascii() {
+                    let text = String::from_utf8_lossy(&buf[start..]).into_owned();
+                    if let std::borrow::Cow::Owned(shown) = sanitize::json(&text) {
+                        buf.truncate(start);
+                        buf.extend_from_slice(shown.as_bytes());
+                    }
+                }
                 if self.format == Format::Jsonl {
                     buf.push(b'\n');
                 }
@@ -460,6 +491,46 @@ mod tests {
                     formatter.push_csv_match(&mut buf, x);
                     assert_eq!(buf, one_decimal(x, &mut digits), "{x}");
                     assert_eq!(buf, format!("{:.1}", round1(x)).as_bytes(), "{x}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rows_say_the_reason_and_plain_rows_read_as_any_other() {
+        let catalog = Catalog::builtin().unwrap();
+        let (pytorch, keras) = (catalog.framework_index("pytorch").unwrap(), catalog.framework_index("keras").unwrap());
+        let debuggability = catalog.criterion_index("debuggability").unwrap();
+        let pick = |framework, score| {
+            let score = crate::score::Match::new(score);
+            Pick { framework, score, key: score.tie_key() }
+        };
+        let picks = [pick(pytorch, 92.75), pick(keras, 60.0)];
+        let csv = RowFormatter::new(Format::Csv, 2, 80, &catalog);
+        let mut buf = Vec::new();
+        let row = Row { name: "ana", team: "vision", picks: &picks, reason: Some(debuggability), plain: true };
+        csv.row(&mut buf, &row);
+        assert_eq!(String::from_utf8(buf).unwrap(), "ana,vision,pytorch,92.8,keras,60.0,debuggability 5/5\n");
+        for format in Format::ALL {
+            let formatter = RowFormatter::new(format, 2, 80, &catalog);
+            for (name, team) in [("ana", "vision"), ("=sum", "t"), ("r1", "")] {
+                for picks in [&picks[..], &[]] {
+                    for reason in [None, Some(debuggability)] {
+                        let row = Row { name, team, picks, reason, plain: false };
+                        let (mut general, mut plain) = (Vec::new(), Vec::new());
+                        formatter.row(&mut general, &row);
+                        formatter.row(&mut plain, &Row { plain: true, ..row });
+                        assert_eq!(general, plain, "{format:?} {name} {reason:?}");
+                        let text = String::from_utf8(general).unwrap();
+                        let said = if picks.is_empty() {
+                            NO_MATCH
+                        } else if reason.is_some() {
+                            "debuggability 5/5"
+                        } else {
+                            ""
+                        };
+                        assert!(format == Format::Html || text.contains(said), "{format:?}: {text}");
+                    }
                 }
             }
         }

@@ -12,20 +12,10 @@
 
 use std::fmt::Write as _;
 
-/// Escape text for HTML and SVG.
+/// Escape text for HTML and SVG ([`crate::sanitize::html`]: hidden
+/// characters show escaped too).
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::sanitize::html(s)
 }
 
 /// One bar of a bar chart.

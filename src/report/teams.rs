@@ -9,11 +9,11 @@ use serde::Serialize;
 use super::Options;
 use super::layout::wrap;
 use super::numbers::{count, round_to, thousands};
-use crate::batch::consensus::Rule;
-use crate::batch::team::{Consensus, TeamResult, team_label};
 use crate::catalog::Catalog;
 use crate::error::Result;
 use crate::score::round1;
+use crate::team::consensus::Rule;
+use crate::team::{Consensus, Department, TeamResult, team_label};
 
 /// How strong a Kendall's W is, in words (after Schmidt's guidelines).
 pub fn concordance_words(w: f64) -> &'static str {
@@ -238,30 +238,18 @@ fn team_value(catalog: &Catalog, t: &TeamResult, options: &Options) -> Result<se
     Ok(value)
 }
 
-/// What the whole run saw, for the department report.
-pub struct Overview<'a> {
-    pub scored: u64,
-    pub rejected: u64,
-    pub top_picks: &'a [u64],
-    /// Per criterion, how many respondents answered 0, 1, … 5 (rounded).
-    pub answers: &'a [[u64; 6]],
-    /// Everyone together.
-    pub all: &'a TeamResult,
-    pub method: &'a str,
-    pub approval_margin: f64,
-}
-
 /// Team results as one JSON document: everyone together, then each team.
-pub fn json(catalog: &Catalog, teams: &[TeamResult], overview: &Overview, options: &Options) -> Result<String> {
-    let teams: Vec<serde_json::Value> = teams.iter().map(|t| team_value(catalog, t, options)).collect::<Result<_>>()?;
-    super::pretty(&serde_json::json!({ "all": team_value(catalog, overview.all, options)?, "teams": teams }))
+pub fn json(catalog: &Catalog, department: &Department, options: &Options) -> Result<String> {
+    let teams: Vec<serde_json::Value> =
+        department.teams.iter().map(|t| team_value(catalog, t, options)).collect::<Result<_>>()?;
+    super::pretty(&serde_json::json!({ "all": team_value(catalog, &department.all, options)?, "teams": teams }))
 }
 
 /// Team results as JSON Lines: one team per line.
 pub fn jsonl(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> Result<String> {
     let mut out = String::new();
     for t in teams {
-        writeln!(out, "{}", serde_json::to_string(&team_value(catalog, t, options)?)?)?;
+        writeln!(out, "{}", crate::sanitize::json(&serde_json::to_string(&team_value(catalog, t, options)?)?))?;
     }
     Ok(out)
 }
@@ -269,16 +257,16 @@ pub fn jsonl(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> Resu
 /// Team results as text: each team's advice, agreement and consensus,
 /// then everyone together. Exclusions the same as an earlier team's are
 /// named, not listed again.
-pub fn text(catalog: &Catalog, teams: &[TeamResult], overview: &Overview, options: &Options) -> Result<String> {
+pub fn text(catalog: &Catalog, department: &Department, options: &Options) -> Result<String> {
     let width = options.width;
     let mut out = String::new();
-    let all = teams.iter().chain(std::iter::once(overview.all));
+    let all = department.teams.iter().chain(std::iter::once(&department.all));
     let mut earlier: Vec<&crate::explain::Advice> = Vec::new();
     for (i, t) in all.enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        let is_all = std::ptr::eq(t, overview.all);
+        let is_all = i == department.teams.len();
         if let Some(advice) = &t.advice {
             let prefix = if is_all {
                 "Everyone: "
@@ -323,7 +311,9 @@ pub fn csv(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> Result
     );
     w.write_record(&header)?;
     for t in teams {
-        let mut row = vec![t.team.clone(), t.members.to_string(), t.rejected.to_string()];
+        // Names and teams are user text (see `sanitize::csv`).
+        let user = |s: &str| crate::sanitize::csv(s).into_owned();
+        let mut row = vec![user(&t.team), t.members.to_string(), t.rejected.to_string()];
         let ranking = t.advice.as_ref().map_or(&[][..], |a| &a.ranking[..]);
         for i in 0..top {
             match ranking.get(i) {
@@ -336,11 +326,11 @@ pub fn csv(catalog: &Catalog, teams: &[TeamResult], options: &Options) -> Result
         }
         row.push(t.top_pick_share.map_or_else(String::new, |s| format!("{s:.4}")));
         row.push(t.kendall_w.map_or_else(String::new, |w| format!("{w:.4}")));
-        row.push(t.dissenters.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join("; "));
+        row.push(user(&t.dissenters.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join("; ")));
         let c = t.consensus.as_ref();
         row.push(c.and_then(|c| c.recommended).map_or_else(String::new, |f| catalog.frameworks[f].id.clone()));
         let worst = c.and_then(|c| c.regrets.first());
-        row.push(worst.map_or_else(String::new, |r| r.name.clone()));
+        row.push(worst.map_or_else(String::new, |r| user(&r.name)));
         row.push(worst.map_or_else(String::new, |r| format!("{:.1}", round1(r.value))));
         row.push(ranking.first().map_or_else(String::new, |e| e.explanation.clone()));
         w.write_record(&row)?;

@@ -4,15 +4,14 @@ use std::fmt::Write as _;
 
 use super::layout::{Table, hang, pad, width_of, wrap};
 use super::numbers::count_of;
-use super::teams::Overview;
 use super::tune::{RobustnessDoc, SensitivityDoc};
 use super::{Options, Report};
-use crate::batch::team::TeamResult;
 use crate::catalog::{Catalog, Status};
 use crate::error::Result;
 use crate::explain::{Advice, Explained, capitalise, citation, exclusion_text, num};
 use crate::sanitize;
 use crate::score::round1;
+use crate::team::Department;
 use crate::tune::fit::FitOutcome;
 
 /// Characters in a full (100) bar, when the width allows.
@@ -71,8 +70,8 @@ impl Report for Text {
         "text"
     }
 
-    fn teams(&self, catalog: &Catalog, teams: &[TeamResult], overview: &Overview, options: &Options) -> Result<String> {
-        super::teams::text(catalog, teams, overview, options)
+    fn teams(&self, catalog: &Catalog, department: &Department, options: &Options) -> Result<String> {
+        super::teams::text(catalog, department, options)
     }
 
     fn advice(&self, catalog: &Catalog, advice: &[Advice], options: &Options) -> Result<String> {
@@ -257,7 +256,7 @@ pub(super) fn one_advice(
         writeln!(out, "{}", paint.bold(&format!("{:>3} {}  {:>5}", "#", pad("framework", name_w), "match")))?;
         for e in &a.ranking[..shown] {
             let f = &catalog.frameworks[e.framework];
-            let b = bar(e.score, cells);
+            let b = bar(e.score.get(), cells);
             let b = if e.rank == 1 { paint.green(&b) } else { b };
             let mark = marks(e, paint);
             let rank = if e.tied { format!("{}=", e.rank) } else { e.rank.to_string() };

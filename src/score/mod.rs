@@ -7,18 +7,27 @@
 
 mod routed;
 pub mod rows;
-pub mod sensitivity;
+pub(crate) mod sensitivity;
 mod topsis;
 mod weighted_product;
 mod weighted_sum;
+pub(crate) mod whole_needs;
 
 pub use routed::{RouteUse, Routed, route_use, routed};
 pub use topsis::{Topsis, TopsisResult};
 pub use weighted_product::WeightedProduct;
 pub use weighted_sum::WeightedSum;
 
+use std::cmp::Reverse;
+
+use ordered_float::NotNan;
+
 use crate::catalog::{Catalog, RouteKind, Status};
 use crate::profile::{InactivePolicy, Profile, Require};
+
+/// A criterion counts as a strength from this score up: what advice names
+/// as a framework's reasons, and what a batch row gives as its main reason.
+pub(crate) const STRENGTH_SCORE: f64 = 3.5;
 
 /// The knowledge base as numbers, laid out for fast scoring.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,7 +95,7 @@ pub enum Detail {
 }
 
 /// Effective weights scaled to sum to 1.
-pub fn normalised(effective: &[f64]) -> Vec<f64> {
+pub(crate) fn normalised(effective: &[f64]) -> Vec<f64> {
     let total: f64 = effective.iter().sum();
     effective.iter().map(|e| e / total).collect()
 }
@@ -124,12 +133,62 @@ impl MethodId {
     }
 }
 
+/// A match, 0–100. It cannot be NaN (ordered-float's [`NotNan`]), so
+/// matches are totally ordered, and a ranking's order, ties and top picks
+/// follow from [`Standing`] without a float comparison that could go wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Match(NotNan<f64>);
+
+impl Match {
+    /// `x` as a match. A NaN would be a bug (validated knowledge bases and
+    /// profiles give every method finite inputs with a positive weight
+    /// sum): debug builds, and so the tests and the fuzzers, stop on one;
+    /// elsewhere it counts as 0, as it always ranked and showed.
+    pub fn new(x: f64) -> Self {
+        debug_assert!(!x.is_nan(), "a match is NaN");
+        Self(NotNan::new(x).unwrap_or_default())
+    }
+
+    pub fn get(self) -> f64 {
+        self.0.into_inner()
+    }
+
+    /// In millionths: matches this close count as equal when ranking.
+    pub(crate) fn tie_key(self) -> i64 {
+        tie_key(self.get())
+    }
+}
+
+impl From<Match> for f64 {
+    fn from(m: Match) -> Self {
+        m.get()
+    }
+}
+
+/// Where a framework stands in a ranking, ordered best first: the higher
+/// match (matches within 10⁻⁶ count as equal), then the framework listed
+/// first (frameworks are stored in id order). Sorting by it is the
+/// ranking; its minimum is the top pick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Standing(Reverse<i64>, usize);
+
+impl Standing {
+    pub fn new(score: Match, framework: usize) -> Self {
+        Self::of_key(score.tie_key(), framework)
+    }
+
+    /// From a match's [`Match::tie_key`], computed once.
+    pub fn of_key(tie_key: i64, framework: usize) -> Self {
+        Self(Reverse(tie_key), framework)
+    }
+}
+
 /// A framework that made it into the ranking.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranked {
     pub framework: usize,
-    /// 0–100, unrounded.
-    pub score: f64,
+    /// Unrounded.
+    pub score: Match,
     pub detail: Detail,
     /// 1-based; frameworks whose displayed match is equal share a rank
     /// ("1, 1, 3").
@@ -144,8 +203,8 @@ pub struct Ranked {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
     pub framework: usize,
-    /// 0–100, unrounded, measured against the frameworks that compete.
-    pub score: f64,
+    /// Unrounded, measured against the frameworks that compete.
+    pub score: Match,
 }
 
 /// Why a hard constraint rules a framework out.
@@ -195,14 +254,14 @@ pub struct Ranking {
 
 /// Who competes, who is shown for reference, who is out.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Field {
+pub(crate) struct Field {
     pub competing: Vec<usize>,
     pub reference: Vec<usize>,
     pub excluded: Vec<Exclusion>,
 }
 
 /// Sort frameworks into the field for `require` under its policy.
-pub fn field(catalog: &Catalog, require: &Require) -> Field {
+pub(crate) fn field(catalog: &Catalog, require: &Require) -> Field {
     let policy = require.policy();
     let mut out = Field::default();
     for f in 0..catalog.frameworks.len() {
@@ -242,7 +301,13 @@ pub fn rank(catalog: &Catalog, matrix: &Matrix, profile: &Profile, method: &dyn 
     let mut ranked: Vec<Ranked> = competing
         .into_iter()
         .zip(scores)
-        .map(|(framework, (score, detail))| Ranked { framework, score, detail, rank: 0, tied: false })
+        .map(|(framework, (score, detail))| Ranked {
+            framework,
+            score: Match::new(score),
+            detail,
+            rank: 0,
+            tied: false,
+        })
         .collect();
     sort_ranking(&mut ranked);
     // Reference frameworks are measured within the competing field (or,
@@ -253,20 +318,30 @@ pub fn rank(catalog: &Catalog, matrix: &Matrix, profile: &Profile, method: &dyn 
         let basis: Vec<usize> =
             if ranked.is_empty() { reference.clone() } else { ranked.iter().map(|r| r.framework).collect() };
         let scores = method.evaluate(matrix, &effective, &basis, &reference);
-        reference.into_iter().zip(scores).map(|(framework, (score, _))| Reference { framework, score }).collect()
+        reference
+            .into_iter()
+            .zip(scores)
+            .map(|(framework, (score, _))| Reference { framework, score: Match::new(score) })
+            .collect()
     };
-    reference.sort_by_key(|r| (std::cmp::Reverse(tie_key(r.score)), r.framework));
+    reference.sort_by_key(|r| Standing::new(r.score, r.framework));
     Ranking { method: method.id(), policy: profile.require.policy(), effective, ranked, reference, excluded, routed }
 }
 
 /// Weighted-sum ranking of `candidates` for effective weights `effective`
 /// (whose sum must be positive), best first, ties by id.
-pub fn weighted_sum_ranking(matrix: &Matrix, effective: &[f64], candidates: &[usize]) -> Vec<Ranked> {
+pub(crate) fn weighted_sum_ranking(matrix: &Matrix, effective: &[f64], candidates: &[usize]) -> Vec<Ranked> {
     let scores = WeightedSum.matches(matrix, effective, candidates);
     let mut ranked: Vec<Ranked> = candidates
         .iter()
         .zip(scores)
-        .map(|(&framework, score)| Ranked { framework, score, detail: Detail::None, rank: 0, tied: false })
+        .map(|(&framework, score)| Ranked {
+            framework,
+            score: Match::new(score),
+            detail: Detail::None,
+            rank: 0,
+            tied: false,
+        })
         .collect();
     sort_ranking(&mut ranked);
     ranked
@@ -276,9 +351,9 @@ pub fn weighted_sum_ranking(matrix: &Matrix, effective: &[f64], candidates: &[us
 /// frameworks are stored in id order, so by index), and each given its
 /// displayed rank: frameworks whose match shows the same to one decimal
 /// share a rank and are marked tied.
-pub fn sort_ranking(ranked: &mut [Ranked]) {
-    ranked.sort_by_key(|r| (std::cmp::Reverse(tie_key(r.score)), r.framework));
-    let shown: Vec<i64> = ranked.iter().map(|r| display_key(r.score)).collect();
+pub(crate) fn sort_ranking(ranked: &mut [Ranked]) {
+    ranked.sort_by_key(|r| Standing::new(r.score, r.framework));
+    let shown: Vec<i64> = ranked.iter().map(|r| display_key(r.score.get())).collect();
     let mut start = 0;
     while start < ranked.len() {
         let end = (start..ranked.len()).find(|&i| shown[i] != shown[start]).unwrap_or(ranked.len());
@@ -292,19 +367,19 @@ pub fn sort_ranking(ranked: &mut [Ranked]) {
 
 /// Scores as integers in millionths, so near-equal scores compare as a
 /// total order.
-pub fn tie_key(score: f64) -> i64 {
+pub(crate) fn tie_key(score: f64) -> i64 {
     round_half_away(score * 1e6)
 }
 
 /// A match as shown: tenths, rounded half away from zero.
-pub fn display_key(score: f64) -> i64 {
+pub(crate) fn display_key(score: f64) -> i64 {
     round_half_away(score * 10.0)
 }
 
 /// Round to one decimal, as matches are shown.
 #[allow(clippy::cast_precision_loss)]
-pub fn round1(x: f64) -> f64 {
-    display_key(x) as f64 / 10.0
+pub(crate) fn round1(x: impl Into<f64>) -> f64 {
+    display_key(x.into()) as f64 / 10.0
 }
 
 /// Round half away from zero to an integer. A cast, not `f64::round`, which
@@ -312,19 +387,19 @@ pub fn round1(x: f64) -> f64 {
 /// here are matches (0–100) scaled by at most 10⁶, far inside `i64`; NaN
 /// becomes 0.
 #[allow(clippy::cast_possible_truncation)]
-pub fn round_half_away(x: f64) -> i64 {
+pub(crate) fn round_half_away(x: f64) -> i64 {
     if x >= 0.0 { (x + 0.5) as i64 } else { (x - 0.5) as i64 }
 }
 
 /// The frameworks that compete under `require` (its policy included), in
 /// id order.
-pub fn candidates(catalog: &Catalog, require: &Require) -> Vec<usize> {
+pub(crate) fn candidates(catalog: &Catalog, require: &Require) -> Vec<usize> {
     field(catalog, require).competing
 }
 
 /// Every hard constraint of `require` that framework `f` fails, leaving
 /// the policy on maintenance aside.
-pub fn reasons(catalog: &Catalog, f: usize, require: &Require) -> Vec<Reason> {
+pub(crate) fn reasons(catalog: &Catalog, f: usize, require: &Require) -> Vec<Reason> {
     let framework = &catalog.frameworks[f];
     let mut reasons = Vec::new();
     if require.exclude.contains(&f) {
@@ -360,7 +435,13 @@ mod tests {
         let mut r: Vec<Ranked> = scores
             .iter()
             .enumerate()
-            .map(|(framework, &score)| Ranked { framework, score, detail: Detail::None, rank: 0, tied: false })
+            .map(|(framework, &score)| Ranked {
+                framework,
+                score: Match::new(score),
+                detail: Detail::None,
+                rank: 0,
+                tied: false,
+            })
             .collect();
         sort_ranking(&mut r);
         r
@@ -379,6 +460,19 @@ mod tests {
         let r = ranked(&[50.0, 70.0, 70.0]);
         let got: Vec<(usize, usize, bool)> = r.iter().map(|x| (x.framework, x.rank, x.tied)).collect();
         assert_eq!(got, [(1, 1, true), (2, 1, true), (0, 3, false)]);
+    }
+
+    #[test]
+    fn standings_put_the_better_match_first_and_near_ties_by_id() {
+        let at = |score: f64, framework| Standing::new(Match::new(score), framework);
+        assert!(at(80.0, 5) < at(79.0, 0), "the better match first");
+        assert!(at(80.000_000_4, 2) < at(80.0, 3), "within 10⁻⁶: by id");
+        assert!(at(80.0, 2) < at(80.000_000_4, 3), "within 10⁻⁶: by id, either way");
+        assert!(at(80.000_01, 3) < at(80.0, 2), "10⁻⁵ apart: by match");
+        let mut standings = [at(50.0, 1), at(70.0, 4), at(70.0, 2), at(90.0, 3)];
+        standings.sort();
+        assert_eq!(standings.iter().map(|s| s.1).collect::<Vec<_>>(), [3, 2, 4, 1]);
+        assert_eq!(Match::new(92.75).get().to_bits(), 92.75f64.to_bits());
     }
 
     #[test]

@@ -1,18 +1,27 @@
-//! Scoring one respondent after another, fast.
+//! Scoring one respondent after another, fast: the form of scoring that
+//! `batch` (and so the survey server's team report) runs for every row.
 //!
 //! Everything that depends only on the knowledge base is computed once:
-//! the attribute matrix, bit masks for languages, status and kind, and the
-//! short "main reason" phrase for every framework and criterion. Scoring a
-//! row is then a few dozen multiply-adds with no allocation. The weighted
-//! sum is computed with exactly the arithmetic of
-//! [`WeightedSum`](crate::score::WeightedSum), so a row scores the same here
-//! as through `dlpick recommend`.
+//! the attribute matrix, criterion by criterion, and bit masks for
+//! languages, status and kind. Scoring a row is then a few dozen
+//! multiply-adds with no allocation.
+//!
+//! Why a second form of the weighted sum: [`WeightedSum`](super::WeightedSum)
+//! scores one profile at a time, from a list of candidates into a new
+//! vector, and that is all `recommend` needs. A survey of a million rows
+//! spends most of its time here, so [`Scorer::rank_into`] sums criterion by
+//! criterion over every framework at once (the loop vectorises), skips
+//! criteria that carry no weight and ranks into reused buffers. It adds
+//! each framework's terms in the same order with the same operations, so
+//! every match is bit-for-bit the weighted sum's; the test
+//! `rows_score_bit_for_bit_as_recommend_does` holds it to that on random
+//! rows with random constraints under every policy. The other methods have
+//! no fast form: rows go through [`super::Method`].
 
-use super::{Matrix, MethodId, tie_key};
-use crate::catalog::{Catalog, SCALE_MAX};
+use super::{Match, Matrix, MethodId, STRENGTH_SCORE, Standing, tie_key, weighted_sum};
+use crate::catalog::Catalog;
 use crate::error::{Error, Result};
-use crate::explain::{STRENGTH_SCORE, num};
-use crate::profile::InactivePolicy;
+use crate::profile::{InactivePolicy, Require};
 
 /// Hard constraints of one respondent, as bit masks over frameworks and
 /// languages.
@@ -30,12 +39,31 @@ pub struct RowRequire {
     pub min: Vec<(usize, f64)>,
 }
 
+impl RowRequire {
+    /// The same constraints as a profile's [`Require`]: languages in the
+    /// knowledge base's order, excluded frameworks in id order.
+    pub(crate) fn to_require(&self, catalog: &Catalog) -> Require {
+        let languages = catalog.languages();
+        Require {
+            languages: (0..languages.len())
+                .filter(|l| self.languages & Scorer::language_bit(*l) != 0)
+                .map(|l| languages[l].to_string())
+                .collect(),
+            inactive: self.inactive,
+            exclude: (0..catalog.frameworks.len()).filter(|f| self.exclude & (1 << f) != 0).collect(),
+            min: self.min.clone(),
+            deep_learning: self.deep_learning,
+            ..Require::default()
+        }
+    }
+}
+
 /// One scored framework of a row.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pick {
     pub framework: usize,
-    pub score: f64,
-    /// [`tie_key`] of the score, computed once.
+    pub score: Match,
+    /// [`Match::tie_key`] of the score, computed once.
     pub key: i64,
 }
 
@@ -46,14 +74,12 @@ pub struct Scorer {
     pub inactive: InactivePolicy,
     pub matrix: Matrix,
     /// The attribute scores criterion-major: `columns[c * frameworks + f]`.
-    columns: Vec<f64>,
+    pub(super) columns: Vec<f64>,
     /// Frameworks offering each catalog language.
     language_masks: Vec<u64>,
     all: u64,
     active: u64,
     deep: u64,
-    /// "beginner-friendliness 5/5" for framework f, criterion c at f·C + c.
-    reason_phrases: Vec<String>,
 }
 
 impl Scorer {
@@ -80,13 +106,6 @@ impl Scorer {
         let mask = |keep: &dyn Fn(usize) -> bool| {
             (0..catalog.frameworks.len()).filter(|&f| keep(f)).fold(0, |m, f| m | bit(f))
         };
-        let reason_phrases = catalog
-            .frameworks
-            .iter()
-            .flat_map(|f| {
-                catalog.criteria.iter().zip(&f.attributes).map(|(c, a)| format!("{} {}/5", c.name, num(a.score)))
-            })
-            .collect();
         Ok(Self {
             method,
             inactive,
@@ -99,21 +118,20 @@ impl Scorer {
             all: mask(&|_| true),
             active: mask(&|f| catalog.frameworks[f].status.is_maintained()),
             deep: mask(&|f| catalog.frameworks[f].deep_learning),
-            reason_phrases,
         })
     }
 
-    pub fn criteria(&self) -> usize {
+    pub(crate) fn criteria(&self) -> usize {
         self.matrix.criteria
     }
 
     /// Bit of catalog language `index`.
-    pub fn language_bit(index: usize) -> u64 {
+    pub(crate) fn language_bit(index: usize) -> u64 {
         1u64 << index
     }
 
     /// The policy in force for `require`.
-    pub fn policy(&self, require: &RowRequire) -> InactivePolicy {
+    pub(crate) fn policy(&self, require: &RowRequire) -> InactivePolicy {
         require.inactive.unwrap_or(self.inactive)
     }
 
@@ -141,7 +159,7 @@ impl Scorer {
     }
 
     /// Frameworks offering every language in the `languages` mask.
-    pub fn offering(&self, languages: u64) -> u64 {
+    pub(crate) fn offering(&self, languages: u64) -> u64 {
         self.language_masks
             .iter()
             .enumerate()
@@ -177,14 +195,13 @@ impl Scorer {
             other => {
                 let list: Vec<usize> = (0..self.matrix.frameworks).filter(|f| candidates & (1u64 << f) != 0).collect();
                 let scores = other.method().matches(&self.matrix, effective, &list);
-                picks.extend(list.into_iter().zip(scores).map(|(framework, score)| Pick {
-                    framework,
-                    score,
-                    key: tie_key(score),
+                picks.extend(list.into_iter().zip(scores).map(|(framework, score)| {
+                    let score = Match::new(score);
+                    Pick { framework, score, key: score.tie_key() }
                 }));
             }
         }
-        picks.sort_unstable_by_key(|p| (std::cmp::Reverse(p.key), p.framework));
+        picks.sort_unstable_by_key(|p| Standing::of_key(p.key, p.framework));
         true
     }
 
@@ -205,7 +222,7 @@ impl Scorer {
                 }
             }
         }
-        let scale = 100.0 / (total * SCALE_MAX);
+        let scale = weighted_sum::scale(total);
         // Best first, ties by id: one u64 per framework (tie key
         // above the inverted index) sorted by insertion, as there
         // are only a handful.
@@ -228,18 +245,15 @@ impl Scorer {
         }
         for &packed in order.iter() {
             let (framework, key) = unrank_key(packed);
-            picks.push(Pick { framework, score: scale * dots[framework], key });
+            picks.push(Pick { framework, score: Match::new(scale * dots[framework]), key });
         }
     }
 
-    /// Every reason a row can give, at `framework * criteria + criterion`.
-    pub fn reason_phrases(&self) -> &[String] {
-        &self.reason_phrases
-    }
-
-    /// The winner's main reason in a few words: its largest contribution
-    /// among its strengths (or its largest contribution when it has none).
-    pub fn main_reason(&self, framework: usize, effective: &[f64]) -> &str {
+    /// The criterion that is a framework's main reason: its largest
+    /// contribution among its strengths (or its largest contribution when
+    /// it has none); `None` when no criterion carries weight. A row says it
+    /// in words through [`crate::explain::rated`].
+    pub fn main_reason(&self, framework: usize, effective: &[f64]) -> Option<usize> {
         let row = self.matrix.row(framework);
         // One pass: the best strength, and the best of all as a fallback.
         let (mut strong, mut any) = ((usize::MAX, f64::NEG_INFINITY), (usize::MAX, f64::NEG_INFINITY));
@@ -256,23 +270,23 @@ impl Scorer {
             }
         }
         let c = if strong.0 == usize::MAX { any.0 } else { strong.0 };
-        self.reason_phrases.get(framework * self.matrix.criteria + c).map_or("", String::as_str)
+        (c != usize::MAX).then_some(c)
     }
 }
 
-/// A score and a framework's place (below 256) packed so that sorting
-/// descending puts the best first and, among equal tie keys, the lower
-/// place first: the tie key above the inverted place. A negative score
-/// packs as 0, below every framework.
+/// A score and a framework's place (below 256) packed into one integer
+/// that orders as their [`Standing`] does, descending: the tie key above
+/// the inverted place, so the best comes first and, among equal tie keys,
+/// the lower place. A negative score packs as 0, below every framework.
 #[inline]
-fn rank_key(score: f64, place: usize) -> u64 {
+pub(super) fn rank_key(score: f64, place: usize) -> u64 {
     let key = u64::try_from(tie_key(score)).unwrap_or(0);
     (key << 8) | (255 - (place as u64 & 0xff))
 }
 
 /// The place and tie key [`rank_key`] packed.
 #[inline]
-fn unrank_key(packed: u64) -> (usize, i64) {
+pub(super) fn unrank_key(packed: u64) -> (usize, i64) {
     #[allow(clippy::cast_possible_truncation)]
     let place = 255 - (packed & 0xff) as usize;
     #[allow(clippy::cast_possible_wrap)]
@@ -280,284 +294,68 @@ fn unrank_key(packed: u64) -> (usize, i64) {
     (place, key)
 }
 
-/// The weighted sum for the common row: needs that are whole numbers 0–5
-/// and no constraints beyond the run's defaults, so the same frameworks
-/// compete in every such row. Each need × weight and each attribute score
-/// × that are looked up, not multiplied; sums, ranking and the main reason
-/// are [`Scorer::rank_into`]'s and [`Scorer::main_reason`]'s, operation for
-/// operation, so they are bit-for-bit the same.
-pub struct WholeNeeds {
-    /// The frameworks that compete, in id order.
-    frameworks: Vec<usize>,
-    /// Where each framework is in `frameworks`, by id; `usize::MAX` when
-    /// it does not compete.
-    slot: Vec<usize>,
-    /// `need × weight` at `c * 6 + need`.
-    effective: Vec<f64>,
-    /// `score × (need × weight)` of `frameworks[j]` at
-    /// `(c * 6 + need) * stride + j`; zero past the last framework, except
-    /// that with at most [`FEW`] frameworks the last of [`LANES`] lanes
-    /// holds `need × weight`, so one pass of adds also sums the weights.
-    products: Vec<f64>,
-    /// How [`Scorer::main_reason`] weighs criterion c for `frameworks[j]`,
-    /// at the same place, in the high 32 bits: 0 when it passes c over
-    /// (need × weight ≤ 0), else above every such 0, strengths above the
-    /// rest, then by points (as a rank among all such keys, so that the
-    /// criterion fits in the low bits, inverted: see
-    /// [`WholeNeeds::reason_phrase`]).
-    reason_keys: Vec<u64>,
-    stride: usize,
-    /// Every product of a zero `need × weight` is a zero, so adding it
-    /// changes no sum (a sum from 0.0 is never -0.0): no need to skip it.
-    zero_products_are_zero: bool,
-}
-
-/// Lanes of products summed at once on the short path.
-const LANES: usize = 4;
-/// Frameworks that compete in a row, up to which they are ranked without
-/// branches: one lane is left for the sum of the weights.
-const FEW: usize = LANES - 1;
-
-impl WholeNeeds {
-    /// `None` unless the run scores by weighted sum.
-    pub fn new(scorer: &Scorer) -> Option<Self> {
-        if scorer.method != MethodId::WeightedSum {
-            return None;
-        }
-        let candidates = scorer.candidates(&RowRequire { deep_learning: true, ..RowRequire::default() });
-        let frameworks: Vec<usize> = (0..scorer.matrix.frameworks).filter(|f| candidates & (1u64 << f) != 0).collect();
-        let n = scorer.matrix.frameworks;
-        let mut slot = vec![usize::MAX; n];
-        for (j, &f) in frameworks.iter().enumerate() {
-            slot[f] = j;
-        }
-        let stride = frameworks.len().max(LANES);
-        let mut effective = Vec::with_capacity(scorer.criteria() * 6);
-        let mut products = Vec::with_capacity(scorer.criteria() * 6 * stride);
-        let mut keys = Vec::with_capacity(scorer.criteria() * 6 * stride);
-        let mut zero_products_are_zero = true;
-        for (c, w) in scorer.matrix.weights.iter().enumerate() {
-            for need in 0..6u8 {
-                let e = f64::from(need) * w;
-                effective.push(e);
-                let at = products.len();
-                for &f in &frameworks {
-                    let s = scorer.columns[c * n + f];
-                    // `main_reason`'s points, in the same order of operands.
-                    let points = s * e;
-                    products.push(points);
-                    keys.push(if e <= 0.0 {
-                        0
-                    } else {
-                        // Non-negative floats order as their bits (both
-                        // zeros as one: they compare equal).
-                        let bits = if points == 0.0 { 0 } else { points.to_bits() };
-                        (u64::from(s >= STRENGTH_SCORE) << 63 | bits) + 1
-                    });
-                }
-                products.resize(at + stride, 0.0);
-                keys.resize(at + stride, 0);
-                zero_products_are_zero &= e != 0.0 || products[at..].iter().all(|p| *p == 0.0);
-                if frameworks.len() <= FEW {
-                    products[at + LANES - 1] = e;
-                }
-            }
-        }
-        let mut distinct = keys.clone();
-        distinct.push(0);
-        distinct.sort_unstable();
-        distinct.dedup();
-        // Each key's rank above the criterion, inverted so that the first
-        // of equal keys is the largest.
-        let reason_keys = keys
-            .iter()
-            .enumerate()
-            .map(|(at, key)| {
-                let rank = u64::try_from(distinct.binary_search(key).unwrap_or(0)).unwrap_or(0);
-                let c = u32::try_from(at / (6 * stride)).unwrap_or(u32::MAX);
-                rank << 32 | u64::from(u32::MAX - c)
-            })
-            .collect();
-        // The keys stand for points only when no score is negative.
-        let usable = scorer.columns.iter().all(|s| *s >= 0.0) && effective.iter().all(|e| *e >= 0.0);
-        usable.then_some(Self { frameworks, slot, effective, products, reason_keys, stride, zero_products_are_zero })
-    }
-
-    /// Score `needs` (each 0–5, one per criterion) into `picks`, best
-    /// first; false when the needs carry no weight.
-    pub fn rank_into(&self, needs: &[u8], picks: &mut Vec<Pick>) -> bool {
-        picks.clear();
-        let k = self.frameworks.len();
-        if k <= FEW && self.zero_products_are_zero {
-            return self.rank_few(needs, picks);
-        }
-        let total: f64 = needs.iter().enumerate().map(|(c, &n)| self.effective[c * 6 + usize::from(n)]).sum();
-        if total <= 0.0 || !total.is_finite() {
-            return false;
-        }
-        if k > 0 {
-            self.rank_any(needs, 100.0 / (total * SCALE_MAX), picks);
-        }
-        true
-    }
-
-    /// Up to [`FEW`] frameworks: sums without skipping, the weights' sum
-    /// alongside, and a sorting network.
-    fn rank_few(&self, needs: &[u8], picks: &mut Vec<Pick>) -> bool {
-        let mut dots = [0.0f64; LANES];
-        for (c, &n) in needs.iter().enumerate() {
-            let at = (c * 6 + usize::from(n)) * LANES;
-            if let Some(p) = self.products.get(at..at + LANES).and_then(|p| <&[f64; LANES]>::try_from(p).ok()) {
-                for (dot, p) in dots.iter_mut().zip(p) {
-                    *dot += p;
-                }
-            }
-        }
-        // The same sum as `Iterator::sum` (from -0.0) but for the sign of
-        // an all-zero sum, which is refused either way.
-        let total = dots[LANES - 1];
-        if total <= 0.0 || !total.is_finite() {
-            return false;
-        }
-        let scale = 100.0 / (total * SCALE_MAX);
-        // As in `Scorer::weighted_sum`: tie key above the inverted index;
-        // absent frameworks are 0, below every framework.
-        let mut order = [0u64; FEW];
-        for (j, slot) in order.iter_mut().enumerate().take(self.frameworks.len()) {
-            *slot = rank_key(scale * dots[j], j);
-        }
-        for (a, b) in [(0, 1), (0, 2), (1, 2)] {
-            let (hi, lo) = (order[a].max(order[b]), order[a].min(order[b]));
-            order[a] = hi;
-            order[b] = lo;
-        }
-        for &packed in &order[..self.frameworks.len()] {
-            let (j, key) = unrank_key(packed);
-            picks.push(Pick { framework: self.frameworks[j], score: scale * dots[j], key });
-        }
-        true
-    }
-
-    /// Any number of frameworks, exactly as [`Scorer::weighted_sum`].
-    fn rank_any(&self, needs: &[u8], scale: f64, picks: &mut Vec<Pick>) {
-        let k = self.frameworks.len();
-        let mut dots = [0.0f64; 64];
-        for (c, &n) in needs.iter().enumerate() {
-            let at = c * 6 + usize::from(n);
-            if self.effective[at] != 0.0 {
-                for (dot, p) in dots.iter_mut().zip(&self.products[at * self.stride..at * self.stride + k]) {
-                    *dot += p;
-                }
-            }
-        }
-        let mut order = [0u64; 64];
-        for (j, slot) in order[..k].iter_mut().enumerate() {
-            *slot = rank_key(scale * dots[j], j);
-        }
-        let order = &mut order[..k];
-        order.sort_unstable_by(|a, b| b.cmp(a));
-        for &packed in order.iter() {
-            let (j, key) = unrank_key(packed);
-            picks.push(Pick { framework: self.frameworks[j], score: scale * dots[j], key });
-        }
-    }
-
-    /// [`Scorer::main_reason`] for `framework` (one that competes) and the
-    /// row's `needs` (the tests' view of [`WholeNeeds::reason_phrase`]).
-    #[cfg(test)]
-    pub fn main_reason<'a>(&self, scorer: &'a Scorer, needs: &[u8], framework: usize) -> &'a str {
-        self.reason_phrase(scorer, needs, framework)
-            .and_then(|at| scorer.reason_phrases.get(at))
-            .map_or("", String::as_str)
-    }
-
-    /// Where [`WholeNeeds::main_reason`]'s phrase is in
-    /// [`Scorer::reason_phrases`]; `None` when there is none.
-    pub fn reason_phrase(&self, scorer: &Scorer, needs: &[u8], framework: usize) -> Option<usize> {
-        let j = *self.slot.get(framework)?;
-        // The highest key, the first criterion among equals: a maximum
-        // without branches.
-        let mut best = 0;
-        for (c, &n) in needs.iter().enumerate() {
-            best = best.max(self.reason_keys.get((c * 6 + usize::from(n)) * self.stride + j).copied().unwrap_or(0));
-        }
-        if best >> 32 == 0 {
-            return None;
-        }
-        let c = u32::MAX - u32::try_from(best & u64::from(u32::MAX)).unwrap_or(u32::MAX);
-        let c = usize::try_from(c).unwrap_or(0);
-        Some(framework * scorer.matrix.criteria + c)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::explain::explain;
-    use crate::profile::{Profile, Require};
+    use crate::profile::Profile;
     use crate::score::rank;
 
+    /// The differential test of the fast weighted sum: random rows (whole
+    /// and fractional needs, every kind of constraint, every policy) rank
+    /// exactly as [`rank`] ranks the same profile, match for match, bit for
+    /// bit.
     #[test]
-    fn rows_score_exactly_as_recommend_does() {
-        let catalog = Catalog::builtin().unwrap();
-        let scorer = Scorer::new(&catalog, MethodId::WeightedSum, InactivePolicy::Rank).unwrap();
-        let needs: Vec<f64> = (0..catalog.criteria.len()).map(|c| f64::from(u8::try_from(c % 6).unwrap())).collect();
-        let profile = Profile {
-            name: "p".into(),
-            description: None,
-            needs: needs.clone(),
-            require: Require { inactive: Some(InactivePolicy::Rank), ..Require::default() },
-            chosen: None,
-        };
-        let matrix = Matrix::new(&catalog);
-        let ranking = rank(&catalog, &matrix, &profile, MethodId::WeightedSum.method());
-        let advice = explain(&catalog, &matrix, profile, ranking.clone());
-
-        let mut effective = Vec::new();
-        let mut picks = Vec::new();
-        let require = RowRequire { deep_learning: true, ..RowRequire::default() };
-        assert!(scorer.rank_into(&needs, scorer.candidates(&require), &mut effective, &mut picks));
-        let fast: Vec<(usize, u64)> = picks.iter().map(|p| (p.framework, p.score.to_bits())).collect();
-        let slow: Vec<(usize, u64)> = ranking.ranked.iter().map(|r| (r.framework, r.score.to_bits())).collect();
-        assert_eq!(fast, slow);
-
-        let first_reason = &advice.ranking[0].reasons[0];
-        let expected = format!("{} {}/5", catalog.criteria[first_reason.criterion].name, num(first_reason.score));
-        assert_eq!(scorer.main_reason(picks[0].framework, &effective), expected);
-    }
-
-    #[test]
-    fn whole_needs_rank_bit_for_bit_as_the_scorer() {
+    fn rows_score_bit_for_bit_as_recommend_does() {
         use rand_xoshiro::rand_core::{Rng, SeedableRng};
         let catalog = Catalog::builtin().unwrap();
-        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
-        let criteria = catalog.criteria.len();
-        for policy in [InactivePolicy::Separate, InactivePolicy::Rank, InactivePolicy::Exclude] {
-            let scorer = Scorer::new(&catalog, MethodId::WeightedSum, policy).unwrap();
-            let whole = WholeNeeds::new(&scorer).unwrap();
-            let candidates = scorer.candidates(&RowRequire { deep_learning: true, ..RowRequire::default() });
-            let (mut effective, mut p1, mut p2) = (Vec::new(), Vec::new(), Vec::new());
-            for i in 0..200_000u32 {
-                // Every combination of the first six criteria, then random needs.
-                let needs: Vec<u8> = (0..criteria)
-                    .map(|c| {
-                        let digit =
-                            if c < 6 { (i / 6u32.pow(u32::try_from(c).unwrap())) % 6 } else { rng.next_u32() % 6 };
-                        u8::try_from(digit).unwrap()
+        let matrix = Matrix::new(&catalog);
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(21);
+        let (criteria, frameworks, languages) =
+            (catalog.criteria.len(), catalog.frameworks.len(), catalog.languages().len());
+        let policies =
+            [None, Some(InactivePolicy::Separate), Some(InactivePolicy::Rank), Some(InactivePolicy::Exclude)];
+        let (mut effective, mut picks) = (Vec::new(), Vec::new());
+        let mut compared = 0;
+        for default in [InactivePolicy::Separate, InactivePolicy::Rank, InactivePolicy::Exclude] {
+            let scorer = Scorer::new(&catalog, MethodId::WeightedSum, default).unwrap();
+            for _ in 0..4000 {
+                let mut pick = |n: u32| rng.next_u32() % n;
+                let needs: Vec<f64> = (0..criteria)
+                    .map(|_| match pick(8) {
+                        6 => f64::from(pick(50)) / 10.0,
+                        7 => 0.0,
+                        n => f64::from(n.min(5)),
                     })
                     .collect();
-                let as_f64: Vec<f64> = needs.iter().map(|&n| f64::from(n)).collect();
-                let slow = scorer.rank_into(&as_f64, candidates, &mut effective, &mut p1);
-                let fast = whole.rank_into(&needs, &mut p2);
-                assert_eq!(slow, fast, "{needs:?}");
-                let bits = |p: &[Pick]| p.iter().map(|p| (p.framework, p.score.to_bits(), p.key)).collect::<Vec<_>>();
-                assert_eq!(bits(&p1), bits(&p2), "{needs:?} {policy:?}");
-                for p in &p1 {
-                    let reason = scorer.main_reason(p.framework, &effective);
-                    assert_eq!(reason, whole.main_reason(&scorer, &needs, p.framework), "{needs:?} {p:?}");
+                let require = RowRequire {
+                    languages: if pick(4) == 0 { 1 << pick(u32::try_from(languages).unwrap()) } else { 0 },
+                    exclude: if pick(3) == 0 { u64::from(pick(1 << frameworks)) } else { 0 },
+                    inactive: policies[pick(4) as usize],
+                    deep_learning: pick(4) != 0,
+                    min: if pick(4) == 0 { vec![(pick(11) as usize % criteria, f64::from(pick(5)))] } else { vec![] },
+                };
+                let mut profile = Profile {
+                    name: "row".into(),
+                    description: None,
+                    needs: needs.clone(),
+                    require: require.to_require(&catalog),
+                    chosen: None,
+                };
+                profile.require.inactive = Some(scorer.policy(&require));
+                let ranked = scorer.rank_into(&needs, scorer.candidates(&require), &mut effective, &mut picks);
+                assert_eq!(ranked, needs.iter().any(|n| *n > 0.0), "{needs:?}");
+                if !ranked {
+                    continue;
                 }
+                let ranking = rank(&catalog, &matrix, &profile, MethodId::WeightedSum.method());
+                let fast: Vec<(usize, u64)> = picks.iter().map(|p| (p.framework, p.score.get().to_bits())).collect();
+                let slow: Vec<(usize, u64)> =
+                    ranking.ranked.iter().map(|r| (r.framework, r.score.get().to_bits())).collect();
+                assert_eq!(fast, slow, "{needs:?} {require:?}");
+                compared += usize::from(!fast.is_empty());
             }
         }
+        assert!(compared > 6000, "{compared}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::{Detail, Matrix, Method, normalised};
 use crate::catalog::SCALE_MAX;
 
 /// How far scores are shifted before multiplying.
-pub const SHIFT: f64 = 1.0;
+pub(crate) const SHIFT: f64 = 1.0;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WeightedProduct;

@@ -1,8 +1,19 @@
 //! The weighted sum: the share of the best possible score a framework earns,
 //! each criterion counting by need × global weight.
+//!
+//! This is the definition. Its fast forms for many rows
+//! ([`super::rows`], [`super::whole_needs`]) use [`scale`] and add the same
+//! products in the same order, so they give the same bits; their
+//! differential tests hold them to it.
 
 use super::{Detail, Matrix, Method};
 use crate::catalog::SCALE_MAX;
+
+/// What turns Σ_c e_c·s_fc into a match: 100 / (Σ_c e_c · 5), for
+/// `total` = Σ_c e_c (positive).
+pub(super) fn scale(total: f64) -> f64 {
+    100.0 / (total * SCALE_MAX)
+}
 
 /// match(f) = 100 · Σ_c e_c·s_fc / Σ_c e_c·5, where e_c = need_c · weight_c.
 #[derive(Debug, Clone, Copy, Default)]
@@ -11,7 +22,7 @@ pub struct WeightedSum;
 impl WeightedSum {
     /// Points each criterion adds to framework `f`'s match; they sum to it.
     pub fn contributions(matrix: &Matrix, effective: &[f64], f: usize) -> Vec<f64> {
-        let scale = 100.0 / (effective.iter().sum::<f64>() * SCALE_MAX);
+        let scale = scale(effective.iter().sum::<f64>());
         matrix.row(f).iter().zip(effective).map(|(s, e)| scale * e * s).collect()
     }
 }
@@ -22,7 +33,7 @@ impl Method for WeightedSum {
     }
 
     fn evaluate(&self, matrix: &Matrix, effective: &[f64], _field: &[usize], targets: &[usize]) -> Vec<(f64, Detail)> {
-        let scale = 100.0 / (effective.iter().sum::<f64>() * SCALE_MAX);
+        let scale = scale(effective.iter().sum::<f64>());
         targets
             .iter()
             .map(|&f| (scale * matrix.row(f).iter().zip(effective).map(|(s, e)| s * e).sum::<f64>(), Detail::None))

@@ -5,9 +5,17 @@
 //! Both are derived from the stored profile TOML key by key rather than from
 //! a fixed list of fields, so a field the questionnaire gains shows up here
 //! without a change.
+//!
+//! Both are safe to open and read back unchanged: in the CSV a name or team
+//! a spreadsheet would run as a formula gets `batch --format csv`'s `'`
+//! ([`sanitize::csv_formula`], which batch's survey reader takes off again)
+//! and a first cell starting with `#` is quoted, so it is not read as a
+//! comment; in JSON Lines hidden characters such as a bidirectional override
+//! are `\u` escapes ([`sanitize::json`]), which read back as themselves.
 
 use super::store::Response;
 use crate::catalog::Catalog;
+use crate::sanitize;
 
 fn table(r: &Response) -> toml::Table {
     r.profile.parse::<toml::Table>().unwrap_or_default()
@@ -25,7 +33,7 @@ pub fn jsonl(responses: &[Response]) -> String {
                 object.insert(key, serde_json::to_value(value).unwrap_or(serde_json::Value::Null));
             }
         }
-        out.push_str(&serde_json::Value::Object(object).to_string());
+        out.push_str(&sanitize::json(&serde_json::Value::Object(object).to_string()));
         out.push('\n');
     }
     out
@@ -50,6 +58,7 @@ pub fn csv(catalog: &Catalog, responses: &[Response]) -> String {
         .unwrap_or_default();
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(&header);
+    let mut out = w.into_inner().unwrap_or_default();
     for r in responses {
         let t = table(r);
         let needs = t.get("needs").and_then(toml::Value::as_table);
@@ -57,13 +66,25 @@ pub fn csv(catalog: &Catalog, responses: &[Response]) -> String {
         let row: Vec<String> = header
             .iter()
             .map(|column| match column.as_str() {
-                "name" => r.name.clone(),
-                "team" => r.team.clone(),
+                "name" => sanitize::csv_formula(&r.name).into_owned(),
+                "team" => sanitize::csv_formula(&r.team).into_owned(),
                 c if catalog.criterion_index(c).is_some() => cell(needs.and_then(|n| n.get(c))),
                 c => cell(require.and_then(|q| q.get(c)).or_else(|| t.get(c))),
             })
             .collect();
+        let mut w = csv::Writer::from_writer(Vec::new());
         let _ = w.write_record(&row);
+        let line = w.into_inner().unwrap_or_default();
+        // Unquoted, a first cell holds no comma: it ends at the first one.
+        if line.first() == Some(&b'#') {
+            let end = line.iter().position(|&b| b == b',' || b == b'\n').unwrap_or(line.len());
+            out.push(b'"');
+            out.extend_from_slice(&line[..end]);
+            out.push(b'"');
+            out.extend_from_slice(&line[end..]);
+        } else {
+            out.extend_from_slice(&line);
+        }
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    String::from_utf8(out).unwrap_or_default()
 }

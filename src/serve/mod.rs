@@ -28,6 +28,7 @@ use std::io::Cursor;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 use crate::ask::{self, Prefill};
 use crate::batch::{self, Source};
@@ -46,6 +47,32 @@ pub struct Config {
     pub db: PathBuf,
     pub bind: String,
     pub quiet: bool,
+    pub limits: Limits,
+}
+
+/// How long a client may take and how many may be connected at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// For a request's line and headers, on a new connection or one kept
+    /// alive between requests (hyper's header-read timeout).
+    pub header_timeout: Duration,
+    /// For the rest of a request: reading its body and answering it.
+    pub request_timeout: Duration,
+    /// Connections served at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// After SIGINT or SIGTERM, how long requests under way may finish.
+    pub grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_connections: 256,
+            grace: Duration::from_secs(10),
+        }
+    }
 }
 
 /// The longest name or team accepted, in characters.
@@ -165,10 +192,6 @@ fn team_options() -> batch::Options {
     batch::Options {
         method: MethodId::WeightedSum,
         inactive: InactivePolicy::default(),
-        format: crate::report::Format::Html,
-        width: crate::report::DEFAULT_WIDTH,
-        top: TOP,
-        by_team: true,
         threads: 1,
         approval_margin: DEFAULT_APPROVAL_MARGIN,
     }
@@ -185,10 +208,9 @@ pub fn team_report(catalog: &Catalog, responses: &[store::Response]) -> Result<P
     let jsonl = export::jsonl(responses);
     let source = Source::Jsonl { file: Arc::from("survey"), reader: Box::new(Cursor::new(jsonl.into_bytes())) };
     let options = team_options();
-    let mut sink = Vec::new();
-    let summary = batch::run(catalog, vec![source], &options, &mut sink, &Quiet, &AtomicBool::new(false))?;
+    let summary = batch::run(catalog, vec![source], &options, batch::Output::Teams, &Quiet, &AtomicBool::new(false))?;
     let report_options = Options { top: Some(TOP), ..Options::default() };
-    batch::team::team_page(catalog, &summary, &options, &report_options)
+    Ok(crate::report::department::page(catalog, &summary.department(catalog, &options)?, &report_options))
 }
 
 /// The admin page: the team report with the exports and counts on top.
@@ -228,44 +250,119 @@ pub fn run(catalog: Catalog, config: &Config) -> Result<()> {
         .thread_name("dlpick-serve")
         .build()
         .map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(&config.bind)
-            .await
-            .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", config.bind)))?;
-        let addr = listener.local_addr().map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", config.bind)))?;
-        if !config.quiet {
-            if addr.ip().is_loopback() {
-                eprintln!(
-                    "dlpick: listening on {addr}, loopback only: only this machine can answer (pass --bind 0.0.0.0:{} to let others in).",
-                    addr.port()
-                );
-            } else {
-                eprintln!(
-                    "dlpick: listening on {addr}: anyone who can reach this machine and has a link can use it (plain HTTP, no TLS)."
-                );
-                if addr.ip().is_unspecified() {
-                    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
-                    eprintln!(
-                        "dlpick: in the links, replace {} with this machine's name or address ({}) before sharing them.",
-                        addr.ip(),
-                        host.trim()
-                    );
-                }
+    let state = Arc::new(routes::AppState { stylesheet: pages::stylesheet(), catalog, store });
+    let served = runtime.block_on(serve(Arc::clone(&state), config));
+    // Connections still open after the grace period are dropped with the
+    // runtime: their requests get no answer.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    let cut_off = served?;
+    let db = config.db.display();
+    if state.store.lost() || !state.store.still_there() {
+        return Err(Error::Usage(format!(
+            "stopped; {db} was removed or replaced while the server ran, so it does not hold the answers this server \
+             acknowledged (they were written to the file that was there before), and no answer was acknowledged after that."
+        )));
+    }
+    if !config.quiet {
+        if cut_off > 0 {
+            eprintln!(
+                "dlpick: stopped after the {} s grace period; {} still open closed without an answer (nothing they sent was acknowledged).",
+                config.limits.grace.as_secs_f64(),
+                crate::report::numbers::count_of(cut_off, "connection", "connections"),
+            );
+        }
+        eprintln!("dlpick: stopped; every answer acknowledged is in {db}.");
+    }
+    Ok(())
+}
+
+/// Accept and serve connections until a signal, then let them finish
+/// within the grace period; returns how many were still open after it.
+///
+/// Each connection is HTTP/1.1 by hyper, whose header-read timeout closes a
+/// connection that does not send a complete request head in time, new or
+/// idle between keep-alive requests. Tower's timeout bounds the rest of a
+/// request (408), and its concurrency limit caps the connections served at
+/// once: past the cap, new ones wait in the listening socket's backlog.
+async fn serve(state: Arc<routes::AppState>, config: &Config) -> Result<usize> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::{Service as _, ServiceExt as _};
+
+    let listener = tokio::net::TcpListener::bind(&config.bind)
+        .await
+        .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", config.bind)))?;
+    let addr = listener.local_addr().map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", config.bind)))?;
+    if !config.quiet {
+        announce(addr, config);
+    }
+    println!("survey: http://{addr}/s/{}", state.store.links.survey);
+    println!("admin: http://{addr}/admin/{}", state.store.links.admin);
+    let limits = config.limits;
+    let app = routes::router(state, limits.request_timeout);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut slots = tower::ServiceBuilder::new().concurrency_limit(limits.max_connections.max(1)).service_fn(
+        |connection: std::pin::Pin<Box<dyn Future<Output = ()> + Send>>| async move {
+            connection.await;
+            Ok::<(), std::convert::Infallible>(())
+        },
+    );
+    let stop = shutdown();
+    tokio::pin!(stop);
+    loop {
+        let accepted = tokio::select! {
+            () = &mut stop => break,
+            accepted = async {
+                // A free slot first, then a connection.
+                let _ = slots.ready().await;
+                listener.accept().await
+            } => accepted,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of file descriptors and the like: say so, and retry.
+                eprintln!("dlpick: error: cannot accept a connection: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
             }
-            eprintln!("dlpick: answers are stored in {}; Ctrl-C stops the server.", config.db.display());
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let served = slots.call(Box::pin(async move {
+            let _ = connection.await;
+        }));
+        tokio::spawn(served);
+    }
+    drop(listener);
+    // Connections idle between requests close now; those with a request
+    // under way may finish it within the grace period.
+    let open = graceful.count();
+    Ok(if tokio::time::timeout(limits.grace, graceful.shutdown()).await.is_ok() { 0 } else { open })
+}
+
+/// Where the server listens and who can reach it, on standard error.
+fn announce(addr: std::net::SocketAddr, config: &Config) {
+    if addr.ip().is_loopback() {
+        eprintln!(
+            "dlpick: listening on {addr}, loopback only: only this machine can answer (pass --bind 0.0.0.0:{} to let others in).",
+            addr.port()
+        );
+    } else {
+        eprintln!(
+            "dlpick: listening on {addr}: anyone who can reach this machine and has a link can use it (plain HTTP, no TLS)."
+        );
+        if addr.ip().is_unspecified() {
+            let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+            eprintln!(
+                "dlpick: in the links, replace {} with this machine's name or address ({}) before sharing them.",
+                addr.ip(),
+                host.trim()
+            );
         }
-        println!("survey: http://{addr}/s/{}", store.links.survey);
-        println!("admin: http://{addr}/admin/{}", store.links.admin);
-        let state = Arc::new(routes::AppState { stylesheet: pages::stylesheet(), catalog, store });
-        axum::serve(listener, routes::router(state))
-            .with_graceful_shutdown(shutdown())
-            .await
-            .map_err(|e| Error::Usage(format!("the server failed: {e}")))?;
-        if !config.quiet {
-            eprintln!("dlpick: stopped; every answer acknowledged is in {}.", config.db.display());
-        }
-        Ok(())
-    })
+    }
+    eprintln!("dlpick: answers are stored in {}; Ctrl-C stops the server.", config.db.display());
 }
 
 /// Resolves at SIGINT or SIGTERM.

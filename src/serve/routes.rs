@@ -10,14 +10,20 @@
 //! | `GET /admin/<admin>` | the live team report |
 //! | `GET /admin/<admin>/results.csv`, `.jsonl` | every current response in `dlpick batch`'s input formats |
 //!
-//! A wrong token anywhere gets the same 404 as an unknown path. The token is
-//! checked before the body is read; bodies over [`BODY_LIMIT`] get 413; a
-//! post whose CSRF field does not match its cookie gets 403.
+//! A wrong token or unknown private link gets the same 404 as an unknown
+//! path, whatever the method (and so does a method a path does not take).
+//! Tokens and links are checked before the body is read; bodies over
+//! [`BODY_LIMIT`] get 413; a post whose CSRF field does not match its cookie
+//! gets 403; a field sent twice (but for check boxes) or one the form does
+//! not have gets 422. A form is an idempotency key: sent again with the same
+//! content it gets the same redirect, sent again with other content a 409
+//! and a fresh form holding what was sent (see [`super::store`]).
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
+use axum::error_handling::HandleErrorLayer;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -27,7 +33,9 @@ use axum::routing::get;
 use super::pages::{self, Fields, FormContext, Problems};
 use super::store::{self, Store, Stored, Submission};
 use super::{export, tokens, validate};
+use crate::ask;
 use crate::catalog::Catalog;
+use crate::sanitize;
 
 /// The largest request body accepted.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -44,8 +52,12 @@ pub struct AppState {
 
 type Shared = Arc<AppState>;
 
-/// The whole application.
-pub fn router(state: Shared) -> Router {
+/// The whole application; a request not answered within `timeout` of its
+/// head (its body read, its answer ready) gets 408.
+pub fn router(state: Shared, timeout: std::time::Duration) -> Router {
+    let timeout = tower::ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(|_: tower::BoxError| async { timed_out() }))
+        .timeout(timeout);
     Router::new()
         .route("/s/{token}", get(survey_form).post(survey_submit))
         .route("/s/{token}/r/{edit}", get(private_page).post(revise_submit))
@@ -55,6 +67,8 @@ pub fn router(state: Shared) -> Router {
         .route("/admin/{token}/results.jsonl", get(export_jsonl))
         .route(pages::STYLE_PATH, get(stylesheet))
         .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
+        .layer(timeout)
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }
@@ -133,25 +147,64 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes,
     axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| too_large())
 }
 
-/// The form's fields; a field given several times (check boxes) joins its
-/// values with `;`.
-fn parse_fields(body: &[u8]) -> Fields {
+/// The form's fields: every key once, but for check boxes (whose values
+/// are joined with `;`), and only the keys the form has. Anything else is a
+/// problem for the field it names.
+fn parse_fields(catalog: &Catalog, body: &[u8]) -> (Fields, Problems) {
+    let questions = ask::questions(catalog);
+    let multiple: Vec<String> = questions
+        .iter()
+        .filter(|q| matches!(q, ask::Question::Routes(_) | ask::Question::Exclude))
+        .map(|q| ask::question_key(catalog, *q))
+        .collect();
+    let mut known: Vec<String> = ["csrf", "form_id", "name", "team"].iter().map(|k| (*k).to_string()).collect();
+    known.extend(questions.into_iter().map(|q| ask::question_key(catalog, q)));
     let mut fields = Fields::new();
+    let mut problems = Problems::new();
+    let mut reported: Vec<String> = Vec::new();
     for (key, value) in form_urlencoded::parse(body) {
-        fields
-            .entry(key.into_owned())
-            .and_modify(|v: &mut String| {
+        let key = key.into_owned();
+        if !known.contains(&key) {
+            if !reported.contains(&key) {
+                problems.push((
+                    None,
+                    format!(
+                        "The form sent a field this survey does not have (`{}`); nothing was saved.",
+                        sanitize::quote(&key)
+                    ),
+                ));
+                reported.push(key);
+            }
+            continue;
+        }
+        match fields.get_mut(&key) {
+            Some(v) if multiple.contains(&key) => {
                 v.push(';');
                 v.push_str(&value);
-            })
-            .or_insert_with(|| value.into_owned());
+            }
+            Some(_) => {
+                if !reported.contains(&key) {
+                    let target = (!matches!(key.as_str(), "csrf" | "form_id")).then(|| key.clone());
+                    problems.push((target, format!("The field `{key}` was sent more than once; send it once.")));
+                    reported.push(key);
+                }
+            }
+            None => {
+                fields.insert(key, value.into_owned());
+            }
+        }
     }
-    fields
+    (fields, problems)
 }
 
-fn csrf_ok(state: &AppState, headers: &HeaderMap, fields: &Fields) -> bool {
+fn csrf_ok(state: &AppState, headers: &HeaderMap, fields: &Fields, problems: &Problems) -> bool {
     let (cookie, fresh) = csrf_cookie(headers);
-    !fresh && fields.get("csrf").is_some_and(|sent| tokens::same(sent, &tokens::csrf(&state.store.links.key, &cookie)))
+    let twice = problems.iter().any(|(_, m)| m.starts_with("The field `csrf`"));
+    !fresh
+        && !twice
+        && fields
+            .get("csrf")
+            .is_some_and(|sent| tokens::same(sent, &tokens::csrf(&state.store.links.csrf_key, &cookie)))
 }
 
 fn forbidden() -> Response {
@@ -165,12 +218,42 @@ fn forbidden() -> Response {
 }
 
 fn server_error(message: &str) -> Response {
-    eprintln!("dlpick: error: {message}");
+    eprintln!("dlpick: error: {}", sanitize::message(message));
     html(
         StatusCode::INTERNAL_SERVER_ERROR,
         pages::message("Not saved", "The answers could not be stored. Nothing was saved; please try again."),
     )
 }
+
+/// The database file is gone or replaced: nothing can be stored (the
+/// writer has logged it).
+fn storage_lost() -> Response {
+    html(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        pages::message(
+            "Not saved",
+            "The survey's database was removed or replaced while the server was running, so answers can no longer be stored. Nothing was saved; please tell the survey's organiser.",
+        ),
+    )
+}
+
+/// The answer to a request cut off by the request timeout: never a
+/// success, and the connection is closed after it.
+pub fn timed_out() -> Response {
+    let mut response = html(
+        StatusCode::REQUEST_TIMEOUT,
+        pages::message(
+            "Too slow",
+            "The request took too long and was cut off, so it was not acknowledged. If you sent a form, go back and send it again: a form sent again with the same answers is stored once.",
+        ),
+    );
+    response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+const CONFLICT: &str = "This form was already sent, with other answers, so these were not saved: one form is one response (the back button or a page left open can send a form again). Your answers are below in a fresh form: send it to save them.";
+const CONFLICT_NEW: &str =
+    " If you meant to change answers you sent earlier, use the private link you got then instead.";
 
 const NEW_INTRO: &str = "Rate how much each concern matters to you, from 0 (doesn't matter) to 5 (critical), then send the form. You will see your own explained recommendation and get a private link to change your answers later.";
 
@@ -183,7 +266,7 @@ fn form_page(
     problems: &Problems,
     revising: bool,
 ) -> String {
-    let csrf = tokens::csrf(&state.store.links.key, cookie);
+    let csrf = tokens::csrf(&state.store.links.csrf_key, cookie);
     let ctx = FormContext {
         action,
         csrf: &csrf,
@@ -210,41 +293,59 @@ async fn survey_form(State(state): State<Shared>, Path(token): Path<String>, hea
     with_cookie(html(StatusCode::OK, body), &cookie, fresh)
 }
 
-/// Validate and store a form; `edit` is the respondent's token for a revision.
+/// Validate and store a form; `edit` is the respondent's token for a
+/// revision (already known to exist).
 async fn submit(state: Shared, token: &str, edit: Option<&str>, headers: &HeaderMap, body: Body) -> Response {
     let bytes = match read_body(headers, body).await {
         Ok(b) => b,
         Err(r) => return r,
     };
-    let mut fields = parse_fields(&bytes);
-    if !csrf_ok(&state, headers, &fields) {
+    let (mut fields, problems) = parse_fields(&state.catalog, &bytes);
+    if !csrf_ok(&state, headers, &fields, &problems) {
         return forbidden();
     }
-    let form_id = fields.remove("form_id").filter(|f| tokens::well_formed(f)).unwrap_or_else(tokens::random);
     fields.remove("csrf");
+    let form_id = fields.remove("form_id").filter(|f| tokens::well_formed(f)).unwrap_or_else(tokens::random);
     let action = edit.map_or_else(|| format!("/s/{token}"), |e| format!("/s/{token}/r/{e}"));
+    let (cookie, _) = csrf_cookie(headers);
+    let show = |form_id: &str, problems: &Problems, status: StatusCode| {
+        html(status, form_page(&state, &action, &cookie, form_id, &fields, problems, edit.is_some()))
+    };
+    if !problems.is_empty() {
+        return show(&form_id, &problems, StatusCode::UNPROCESSABLE_ENTITY);
+    }
     let valid = match validate(&state.catalog, &fields) {
         Ok(v) => v,
-        Err(problems) => {
-            let (cookie, _) = csrf_cookie(headers);
-            let page = form_page(&state, &action, &cookie, &form_id, &fields, &problems, edit.is_some());
-            return html(StatusCode::UNPROCESSABLE_ENTITY, page);
-        }
+        Err(problems) => return show(&form_id, &problems, StatusCode::UNPROCESSABLE_ENTITY),
     };
-    let edit_token = edit.map_or_else(|| tokens::edit_token(&state.store.links.key, &form_id), str::to_string);
+    // A first answer gets a new random private link; a revision keeps its own.
+    let link = edit.map_or_else(tokens::random, str::to_string);
+    let edit_digest = tokens::digest(&link);
+    let stored_fields = serde_json::to_string(&fields).unwrap_or_default();
+    let kind = if edit.is_some() { store::Kind::Revision(&edit_digest) } else { store::Kind::New };
     let submission = Submission {
-        edit_digest: tokens::digest(&edit_token),
-        form_id,
+        content_digest: store::content_digest(&kind, &valid.name, &valid.team, &valid.profile, &stored_fields),
+        form_digest: tokens::digest(&form_id),
+        link_sealed: tokens::seal(&link, &form_id),
+        edit_digest,
         name: valid.name,
         team: valid.team,
         profile: valid.profile,
-        fields: serde_json::to_string(&fields).unwrap_or_default(),
+        fields: stored_fields,
         revision: edit.is_some(),
     };
     match state.store.submit(submission).await {
-        Ok(Stored::Saved) => redirect(&format!("/s/{token}/r/{edit_token}")),
+        Ok(Stored::Saved { link_sealed }) => match tokens::unseal(&link_sealed, &form_id) {
+            Some(link) => redirect(&format!("/s/{token}/r/{link}")),
+            None => server_error("a stored private link could not be read"),
+        },
+        Ok(Stored::Conflict) => {
+            let message = if edit.is_some() { CONFLICT.to_string() } else { format!("{CONFLICT}{CONFLICT_NEW}") };
+            show(&tokens::random(), &vec![(None, message)], StatusCode::CONFLICT)
+        }
         Ok(Stored::UnknownRespondent) => not_found_response(),
-        Err(e) => server_error(&e),
+        Err(store::StoreError::Lost(_)) => storage_lost(),
+        Err(store::StoreError::Failed(e)) => server_error(&e),
     }
 }
 
@@ -266,8 +367,9 @@ async fn revise_submit(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    if !tokens::same(&token, &state.store.links.survey) || !tokens::well_formed(&edit) {
-        return not_found_response();
+    // An unknown link is a 404 before anything else is looked at.
+    if let Err(r) = lookup(&state, &token, &edit).await {
+        return r;
     }
     submit(state, &token, Some(&edit), &headers, body).await
 }

@@ -9,12 +9,25 @@
 //! cut alike; NORMAL would survive only the first. Grouping pays for the
 //! extra sync. Readers use their own connection and never block the writer.
 //!
+//! A form is an idempotency key: each response keeps the SHA-256 of the id
+//! of the form that sent it and of what it sent. The same form with the same
+//! content is the same submission; the same form with other content is a
+//! [`Stored::Conflict`], never merged with the first and never answered with
+//! its link.
+//!
+//! The writer checks before and after each commit that the file at the
+//! database's path is still the one it opened: a database removed or
+//! replaced while the server runs stores and acknowledges nothing more.
+//!
 //! The schema is versioned with `PRAGMA user_version`: [`MIGRATIONS`] lists
 //! every step; opening a database applies the ones it lacks, each in its own
 //! transaction, and refuses a database made by a newer dlpick.
 
+use std::fmt::Write as _;
+use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
@@ -24,10 +37,17 @@ use crate::error::{Error, Result};
 /// At most this many submissions share one transaction.
 const GROUP_MAX: usize = 512;
 
+/// One schema step.
+enum Step {
+    Sql(&'static str),
+    Code(fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>),
+}
+
 /// Schema steps; `user_version` is how many have been applied.
-const MIGRATIONS: &[&str] = &[
+const MIGRATIONS: &[Step] = &[
     // 1: links, respondents and every version of every response.
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    Step::Sql(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
      CREATE TABLE respondents (
          id INTEGER PRIMARY KEY,
          edit_digest TEXT NOT NULL UNIQUE,
@@ -44,24 +64,120 @@ const MIGRATIONS: &[&str] = &[
          submitted TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
      );
      CREATE INDEX responses_by_respondent ON responses(respondent, id);",
+    ),
+    // 2: random private links; form ids kept only as digests; the HMAC key
+    // that derived links from form ids dropped.
+    Step::Code(random_links),
 ];
+
+/// Migration 2. Version 1 derived each private link from the plain form id
+/// under a key in `meta`, so a copy of the database recomputed every link.
+/// Each response now keeps the digest of its form id, the digest of what
+/// it sent, and its link sealed under its form id ([`tokens::seal`]);
+/// existing links keep working (their digests are unchanged). The old key
+/// and form ids are deleted, and the file is rewritten afterwards
+/// ([`Store::open`]) so that no old page keeps them.
+fn random_links(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    let key: String = tx.query_row(
+        "SELECT COALESCE((SELECT value FROM meta WHERE key = 'key'), '') || COALESCE((SELECT value FROM meta WHERE key = 'key2'), '')",
+        [],
+        |r| r.get(0),
+    )?;
+    tx.execute_batch(
+        "CREATE TABLE responses2 (
+             id INTEGER PRIMARY KEY,
+             respondent INTEGER NOT NULL REFERENCES respondents(id),
+             form_digest TEXT NOT NULL UNIQUE,
+             content_digest TEXT NOT NULL,
+             link_sealed TEXT NOT NULL,
+             name TEXT NOT NULL,
+             team TEXT NOT NULL,
+             profile TEXT NOT NULL,
+             fields TEXT NOT NULL,
+             submitted TEXT NOT NULL
+         );",
+    )?;
+    {
+        let mut rows = tx.prepare(
+            "SELECT r.id, r.respondent, r.form_id, r.name, r.team, r.profile, r.fields, r.submitted, p.edit_digest,
+                    (SELECT f.form_id FROM responses f WHERE f.respondent = r.respondent ORDER BY f.id LIMIT 1)
+             FROM responses r JOIN respondents p ON p.id = r.respondent ORDER BY r.id",
+        )?;
+        let mut insert = tx.prepare(
+            "INSERT INTO responses2 (id, respondent, form_digest, content_digest, link_sealed, name, team, profile, fields, submitted)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        let mut each = rows.query([])?;
+        while let Some(row) = each.next()? {
+            let (form_id, first_form): (String, String) = (row.get(2)?, row.get(9)?);
+            let edit_digest: String = row.get(8)?;
+            // The link version 1 gave this respondent: from their first form.
+            let link = tokens::legacy_edit_token(&key, &first_form);
+            let kind = if form_id == first_form { Kind::New } else { Kind::Revision(&edit_digest) };
+            let (name, team, profile, fields): (String, String, String, String) =
+                (row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?);
+            let content = content_digest(&kind, &name, &team, &profile, &fields);
+            insert.execute(params![
+                row.get::<_, i64>(0)?,
+                row.get::<_, i64>(1)?,
+                tokens::digest(&form_id),
+                content,
+                tokens::seal(&link, &form_id),
+                name,
+                team,
+                profile,
+                fields,
+                row.get::<_, String>(7)?,
+            ])?;
+        }
+    }
+    tx.execute_batch(
+        "DROP TABLE responses;
+         ALTER TABLE responses2 RENAME TO responses;
+         CREATE INDEX responses_by_respondent ON responses(respondent, id);
+         DELETE FROM meta WHERE key IN ('key', 'key2');",
+    )
+}
+
+/// What a submission is: a first answer, or a revision by the respondent
+/// with this edit digest. Part of the content, so a form used for one is
+/// never taken for the other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind<'a> {
+    New,
+    Revision(&'a str),
+}
+
+/// The SHA-256 of everything a submission stores, to tell a form sent
+/// again from the same form sent with other content.
+pub fn content_digest(kind: &Kind<'_>, name: &str, team: &str, profile: &str, fields: &str) -> String {
+    let kind = match kind {
+        Kind::New => "new".to_string(),
+        Kind::Revision(digest) => format!("revision {digest}"),
+    };
+    tokens::digest(&serde_json::json!([kind, name, team, profile, fields]).to_string())
+}
 
 /// The secrets a survey is reached by; made once, kept in the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Links {
     pub survey: String,
     pub admin: String,
-    /// Key of the CSRF and edit-token HMACs.
-    pub key: String,
+    /// Key of the CSRF tokens' HMAC.
+    pub csrf_key: String,
 }
 
 /// A validated answer to store.
 #[derive(Debug, Clone)]
 pub struct Submission {
-    /// Digest of the respondent's edit token.
+    /// Digest of the respondent's private link (their edit token).
     pub edit_digest: String,
-    /// Unique per rendered form: a form sent twice is stored once.
-    pub form_id: String,
+    /// Digest of the id of the form that sent it.
+    pub form_digest: String,
+    /// [`content_digest`] of what it sends.
+    pub content_digest: String,
+    /// The private link sealed under the form's id ([`tokens::seal`]).
+    pub link_sealed: String,
     pub name: String,
     pub team: String,
     /// The profile as `ask::profile_toml` writes it (already validated).
@@ -73,12 +189,31 @@ pub struct Submission {
 }
 
 /// What storing did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stored {
-    /// Committed (or already there, for a form sent twice).
-    Saved,
+    /// Committed now, or earlier by the same form with the same content:
+    /// the private link, sealed under the form's id.
+    Saved { link_sealed: String },
+    /// The form was already sent with other content: nothing stored.
+    Conflict,
     /// A revision for a respondent the database does not know.
     UnknownRespondent,
+}
+
+/// Why a submission was not stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// The database file was removed or replaced while the server ran.
+    Lost(String),
+    Failed(String),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Lost(m) | Self::Failed(m) => f.write_str(m),
+        }
+    }
 }
 
 /// One stored response.
@@ -93,7 +228,15 @@ pub struct Response {
     pub submitted: String,
 }
 
-type Reply = tokio::sync::oneshot::Sender<std::result::Result<Stored, String>>;
+type Reply = tokio::sync::oneshot::Sender<std::result::Result<Stored, StoreError>>;
+
+/// The file a database lives in: its device and inode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileId(u64, u64);
+
+fn file_id(path: &Path) -> Option<FileId> {
+    std::fs::metadata(path).ok().map(|m| FileId(m.dev(), m.ino()))
+}
 
 /// The database of one survey.
 pub struct Store {
@@ -103,19 +246,49 @@ pub struct Store {
     reader: Mutex<Connection>,
     pub links: Links,
     pub path: PathBuf,
+    /// Set once the file at `path` is found not to be the database opened.
+    lost: Arc<AtomicBool>,
+    identity: Option<FileId>,
 }
 
 fn db_error(path: &Path, e: &rusqlite::Error) -> Error {
     Error::Usage(format!("{}: database error: {e}", path.display()))
 }
 
+/// An error opening a database to write, with a read-only medium or folder
+/// named as such.
+fn open_error(path: &Path, e: &rusqlite::Error) -> Error {
+    let code = e.sqlite_error_code();
+    let read_only = matches!(code, Some(rusqlite::ErrorCode::ReadOnly))
+        || (matches!(code, Some(rusqlite::ErrorCode::CannotOpen)) && !writable_folder(path));
+    if read_only {
+        return Error::Usage(format!(
+            "{}: cannot write the survey database there: the file or its folder is read-only (a read-only medium or mount?). \
+             `dlpick serve` writes every answer; pass --db with a path on a writable disk. Reading a survey database \
+             (`dlpick batch survey.db`) works from a read-only medium.",
+            path.display()
+        ));
+    }
+    db_error(path, e)
+}
+
+/// Whether the folder of `path` accepts a new file.
+fn writable_folder(path: &Path) -> bool {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    tempfile::tempfile_in(folder).is_ok()
+}
+
 fn configure(conn: &Connection, path: &Path) -> Result<()> {
-    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| db_error(path, &e))?;
+    let mode: String =
+        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| open_error(path, &e))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Error::Usage(format!("{}: the database cannot use write-ahead logging.", path.display())));
     }
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
-        .map_err(|e| db_error(path, &e))
+        .map_err(|e| open_error(path, &e))
 }
 
 fn schema_version(conn: &Connection, path: &Path) -> Result<usize> {
@@ -123,8 +296,9 @@ fn schema_version(conn: &Connection, path: &Path) -> Result<usize> {
     Ok(usize::try_from(version).unwrap_or(usize::MAX))
 }
 
-/// Apply the migrations `conn` lacks.
-fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+/// Apply the migrations `conn` lacks; true when any was applied to a
+/// database that already had a schema.
+fn migrate(conn: &mut Connection, path: &Path) -> Result<bool> {
     let version = schema_version(conn, path)?;
     if version > MIGRATIONS.len() {
         return Err(Error::Usage(format!(
@@ -134,13 +308,17 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         )));
     }
     for (i, step) in MIGRATIONS.iter().enumerate().skip(version) {
-        let tx = conn.transaction().map_err(|e| db_error(path, &e))?;
-        tx.execute_batch(step).map_err(|e| db_error(path, &e))?;
+        let tx = conn.transaction().map_err(|e| open_error(path, &e))?;
+        match step {
+            Step::Sql(sql) => tx.execute_batch(sql),
+            Step::Code(f) => f(&tx),
+        }
+        .map_err(|e| open_error(path, &e))?;
         tx.pragma_update(None, "user_version", i64::try_from(i + 1).unwrap_or(i64::MAX))
             .map_err(|e| db_error(path, &e))?;
-        tx.commit().map_err(|e| db_error(path, &e))?;
+        tx.commit().map_err(|e| open_error(path, &e))?;
     }
-    Ok(())
+    Ok(version > 0 && version < MIGRATIONS.len())
 }
 
 /// The links, made on first use.
@@ -150,43 +328,65 @@ fn links(conn: &Connection, path: &Path) -> Result<Links> {
             .map_err(|e| db_error(path, &e))?;
         conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).map_err(|e| db_error(path, &e))
     };
-    Ok(Links {
-        survey: get("survey_token")?,
-        admin: get("admin_token")?,
-        key: format!("{}{}", get("key")?, get("key2")?),
-    })
+    Ok(Links { survey: get("survey_token")?, admin: get("admin_token")?, csrf_key: get("csrf_key")? })
 }
 
 impl Store {
     /// Open (or create) the survey database and start its writer thread.
     pub fn open(path: &Path) -> Result<Self> {
-        let mut writer = Connection::open(path).map_err(|e| db_error(path, &e))?;
+        let mut writer = Connection::open(path).map_err(|e| open_error(path, &e))?;
         configure(&writer, path)?;
-        migrate(&mut writer, path)?;
+        if migrate(&mut writer, path)? {
+            // What a migration deleted may linger in free pages and in the
+            // write-ahead log: rewrite the file and empty the log.
+            writer.execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);").map_err(|e| db_error(path, &e))?;
+        }
         let links = links(&writer, path)?;
-        let reader = Connection::open(path).map_err(|e| db_error(path, &e))?;
+        let reader = Connection::open(path).map_err(|e| open_error(path, &e))?;
         configure(&reader, path)?;
+        let identity = file_id(path);
+        let lost = Arc::new(AtomicBool::new(false));
         let (jobs, queue) = crossbeam_channel::unbounded();
-        let shown = path.to_path_buf();
+        let (shown, flag) = (path.to_path_buf(), Arc::clone(&lost));
         let writer = std::thread::Builder::new()
             .name("dlpick-db-writer".to_string())
-            .spawn(move || write_loop(writer, &queue, &shown))
+            .spawn(move || write_loop(writer, &queue, &shown, identity, &flag))
             .map_err(|e| Error::io("start the writer for", path, e))?;
-        Ok(Self { jobs: Some(jobs), writer: Some(writer), reader: Mutex::new(reader), links, path: path.to_path_buf() })
+        Ok(Self {
+            jobs: Some(jobs),
+            writer: Some(writer),
+            reader: Mutex::new(reader),
+            links,
+            path: path.to_path_buf(),
+            lost,
+            identity,
+        })
     }
 
     /// Store a submission; returns once it is committed.
-    pub async fn submit(&self, submission: Submission) -> std::result::Result<Stored, String> {
+    pub async fn submit(&self, submission: Submission) -> std::result::Result<Stored, StoreError> {
+        let stopped = || StoreError::Failed("the database writer has stopped".to_string());
         let (reply, answer) = tokio::sync::oneshot::channel();
-        let jobs = self.jobs.as_ref().ok_or_else(|| "the database writer has stopped".to_string())?;
-        jobs.send((submission, reply)).map_err(|_| "the database writer has stopped".to_string())?;
-        answer.await.map_err(|_| "the database writer has stopped".to_string())?
+        let jobs = self.jobs.as_ref().ok_or_else(stopped)?;
+        jobs.send((submission, reply)).map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
 
     /// Run `f` on the reading connection.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
         let conn = self.reader.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         f(&conn).map_err(|e| db_error(&self.path, &e))
+    }
+
+    /// True once the file at the database's path was found removed or
+    /// replaced (nothing has been stored or acknowledged since).
+    pub fn lost(&self) -> bool {
+        self.lost.load(Ordering::SeqCst)
+    }
+
+    /// Whether the file at the database's path is still the one opened.
+    pub fn still_there(&self) -> bool {
+        self.identity.is_some() && file_id(&self.path) == self.identity
     }
 }
 
@@ -201,7 +401,23 @@ impl Drop for Store {
     }
 }
 
-fn write_loop(mut conn: Connection, queue: &crossbeam_channel::Receiver<(Submission, Reply)>, path: &Path) {
+fn write_loop(
+    mut conn: Connection,
+    queue: &crossbeam_channel::Receiver<(Submission, Reply)>,
+    path: &Path,
+    identity: Option<FileId>,
+    lost: &AtomicBool,
+) {
+    let still_there = || {
+        let here = identity.is_some() && file_id(path) == identity;
+        if !here && !lost.swap(true, Ordering::SeqCst) {
+            eprintln!(
+                "dlpick: error: {} was removed or replaced while the server ran; from now on no answer is stored or acknowledged.",
+                path.display()
+            );
+        }
+        here
+    };
     while let Ok(first) = queue.recv() {
         let mut group = vec![first];
         while group.len() < GROUP_MAX {
@@ -210,12 +426,19 @@ fn write_loop(mut conn: Connection, queue: &crossbeam_channel::Receiver<(Submiss
                 Err(_) => break,
             }
         }
-        let outcome = (|| -> rusqlite::Result<Vec<Stored>> {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let results = group.iter().map(|(s, _)| store_one(&tx, s)).collect::<rusqlite::Result<Vec<_>>>()?;
-            tx.commit()?;
-            Ok(results)
-        })();
+        let outcome = if lost.load(Ordering::SeqCst) || !still_there() {
+            Err(lost_error(path))
+        } else {
+            (|| -> rusqlite::Result<Vec<Stored>> {
+                let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let results = group.iter().map(|(s, _)| store_one(&tx, s)).collect::<rusqlite::Result<Vec<_>>>()?;
+                tx.commit()?;
+                Ok(results)
+            })()
+            .map_err(|e| StoreError::Failed(format!("{}: database error: {e}", path.display())))
+            // Committed to a file that is no longer the database: not acknowledged.
+            .and_then(|results| if still_there() { Ok(results) } else { Err(lost_error(path)) })
+        };
         match outcome {
             Ok(results) => {
                 for ((_, reply), result) in group.into_iter().zip(results) {
@@ -223,13 +446,16 @@ fn write_loop(mut conn: Connection, queue: &crossbeam_channel::Receiver<(Submiss
                 }
             }
             Err(e) => {
-                let message = format!("{}: database error: {e}", path.display());
                 for (_, reply) in group {
-                    let _ = reply.send(Err(message.clone()));
+                    let _ = reply.send(Err(e.clone()));
                 }
             }
         }
     }
+}
+
+fn lost_error(path: &Path) -> StoreError {
+    StoreError::Lost(format!("{} was removed or replaced while the server ran", path.display()))
 }
 
 fn store_one(tx: &rusqlite::Transaction<'_>, s: &Submission) -> rusqlite::Result<Stored> {
@@ -238,24 +464,26 @@ fn store_one(tx: &rusqlite::Transaction<'_>, s: &Submission) -> rusqlite::Result
     if known.is_none() && s.revision {
         return Ok(Stored::UnknownRespondent);
     }
-    let seen: Option<i64> =
-        tx.query_row("SELECT id FROM responses WHERE form_id = ?1", [&s.form_id], |r| r.get(0)).optional()?;
-    if seen.is_some() {
-        return Ok(Stored::Saved);
+    let seen: Option<(String, String)> = tx
+        .query_row("SELECT content_digest, link_sealed FROM responses WHERE form_digest = ?1", [&s.form_digest], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    if let Some((content, link_sealed)) = seen {
+        return Ok(if content == s.content_digest { Stored::Saved { link_sealed } } else { Stored::Conflict });
     }
-    let respondent = match (known, s.revision) {
-        (Some(id), _) => id,
-        (None, true) => return Ok(Stored::UnknownRespondent),
-        (None, false) => {
-            tx.execute("INSERT INTO respondents (edit_digest) VALUES (?1)", [&s.edit_digest])?;
-            tx.last_insert_rowid()
-        }
+    let respondent = if let Some(id) = known {
+        id
+    } else {
+        tx.execute("INSERT INTO respondents (edit_digest) VALUES (?1)", [&s.edit_digest])?;
+        tx.last_insert_rowid()
     };
     tx.execute(
-        "INSERT INTO responses (respondent, form_id, name, team, profile, fields) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![respondent, s.form_id, s.name, s.team, s.profile, s.fields],
+        "INSERT INTO responses (respondent, form_digest, content_digest, link_sealed, name, team, profile, fields, submitted)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+        params![respondent, s.form_digest, s.content_digest, s.link_sealed, s.name, s.team, s.profile, s.fields],
     )?;
-    Ok(Stored::Saved)
+    Ok(Stored::Saved { link_sealed: s.link_sealed.clone() })
 }
 
 fn response(row: &rusqlite::Row<'_>) -> rusqlite::Result<Response> {
@@ -304,35 +532,86 @@ pub fn counts(conn: &Connection) -> rusqlite::Result<(u64, u64)> {
 }
 
 /// Each respondent's latest response from a survey database on disk, read
-/// only (for `dlpick batch survey.db`).
+/// only (for `dlpick batch survey.db`). On a read-only medium, where SQLite
+/// cannot make the write-ahead log's index beside the file, a database with
+/// no write-ahead log left (one the server closed cleanly) is read as an
+/// immutable file.
 pub fn read_current(path: &Path) -> Result<Vec<Response>> {
     if let Err(e) = std::fs::metadata(path) {
         return Err(crate::error::read_error(path, e));
     }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|e| db_error(path, &e))?;
-    conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| db_error(path, &e))?;
-    let version = schema_version(&conn, path)?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    match read_with(Connection::open_with_flags(path, flags), path) {
+        Err(e)
+            if matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+            ) =>
+        {
+            let mut log = path.as_os_str().to_owned();
+            log.push("-wal");
+            if std::fs::metadata(&log).is_ok_and(|m| m.len() > 0) {
+                return Err(Error::Usage(format!(
+                    "{}: cannot read the survey database: it is on a read-only medium (or in a read-only folder) and \
+                     its write-ahead log ({}) holds answers not yet merged into it. Copy both files to a writable \
+                     folder and read the copy.",
+                    path.display(),
+                    Path::new(&log).display()
+                )));
+            }
+            read_with(Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_URI), path)
+                .map_err(|e| db_error(path, &e))?
+        }
+        other => other.map_err(|e| db_error(path, &e))?,
+    }
+}
+
+/// The database read: `Err` for SQLite's errors, `Ok(Err)` for ours.
+fn read_with(conn: rusqlite::Result<Connection>, path: &Path) -> rusqlite::Result<Result<Vec<Response>>> {
+    let conn = conn?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let version = usize::try_from(version).unwrap_or(usize::MAX);
     if version == 0 || version > MIGRATIONS.len() {
-        return Err(Error::Usage(format!(
+        return Ok(Err(Error::Usage(format!(
             "{}: not a survey database made by `dlpick serve` (schema version {version}).",
             path.display()
-        )));
+        ))));
     }
-    current(&conn).map_err(|e| db_error(path, &e))
+    current(&conn).map(Ok)
+}
+
+/// A `file:` URI that opens `path` as an immutable database.
+fn immutable_uri(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file:");
+    for b in absolute.as_os_str().as_encoded_bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => uri.push(char::from(*b)),
+            _ => {
+                let _ = write!(uri, "%{b:02X}");
+            }
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn submission(form: &str, edit: &str, revision: bool) -> Submission {
+    fn submission(form: &str, edit: &str, revision: bool, answer: &str) -> Submission {
+        let profile = format!("name = \"Ana\"\n# {answer}\n");
+        let kind = if revision { Kind::Revision("r") } else { Kind::New };
         Submission {
             edit_digest: tokens::digest(edit),
-            form_id: form.to_string(),
+            form_digest: tokens::digest(form),
+            content_digest: content_digest(&kind, "Ana", "lab", &profile, "{}"),
+            link_sealed: tokens::seal(edit, form),
             name: "Ana".to_string(),
             team: "lab".to_string(),
-            profile: format!("name = \"Ana\"\n# {form}\n"),
+            profile,
             fields: "{}".to_string(),
             revision,
         }
@@ -343,14 +622,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.submit(submission("f1", "e1", false)).await, Ok(Stored::Saved));
-        // The same form twice is stored once.
-        assert_eq!(store.submit(submission("f1", "e1", false)).await, Ok(Stored::Saved));
-        assert_eq!(store.submit(submission("f2", "e1", true)).await, Ok(Stored::Saved));
-        assert_eq!(store.submit(submission("f3", "nobody", true)).await, Ok(Stored::UnknownRespondent));
+        let (e1, f1) = (tokens::random(), tokens::random());
+        let saved = Stored::Saved { link_sealed: tokens::seal(&e1, &f1) };
+        assert_eq!(store.submit(submission(&f1, &e1, false, "a")).await, Ok(saved.clone()));
+        // The same form twice is stored once, and answered with the same link.
+        assert_eq!(store.submit(submission(&f1, &e1, false, "a")).await, Ok(saved));
+        // The same form with other content is refused, whoever sends it.
+        assert_eq!(store.submit(submission(&f1, &tokens::random(), false, "b")).await, Ok(Stored::Conflict));
+        assert_eq!(store.submit(submission(&f1, &e1, true, "a")).await, Ok(Stored::Conflict));
+        let f2 = tokens::random();
+        assert!(matches!(store.submit(submission(&f2, &e1, true, "c")).await, Ok(Stored::Saved { .. })));
+        assert_eq!(store.submit(submission("f3", "nobody", true, "d")).await, Ok(Stored::UnknownRespondent));
         let current = store.read(current).unwrap();
         assert_eq!(current.len(), 1);
-        assert!(current[0].profile.contains("f2"));
+        assert!(current[0].profile.contains("# c"));
         assert_eq!(store.read(counts).unwrap(), (2, 1));
         let links = store.links.clone();
         drop(store);
@@ -358,5 +643,10 @@ mod tests {
         let again = Store::open(&path).unwrap();
         assert_eq!(again.links, links);
         assert_eq!(read_current(&path).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn immutable_uris_escape_the_path() {
+        assert!(immutable_uri(Path::new("/a b/c?d#e.db")).ends_with("/a%20b/c%3Fd%23e.db?immutable=1"));
     }
 }

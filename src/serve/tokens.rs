@@ -1,9 +1,11 @@
-//! Secrets: link tokens, respondents' edit tokens and CSRF tokens.
+//! Secrets: link tokens, respondents' private links and CSRF tokens.
 //!
 //! Every token is 128 bits from the operating system's generator, written as
-//! 32 lower-case hex digits. Tokens are compared in constant time; an edit
-//! token is stored only as its SHA-256, so a copy of the database does not
-//! hand out anyone's private link.
+//! 32 lower-case hex digits, and compared in constant time. A private link
+//! is random, not derived from anything the database keeps: the database
+//! holds its SHA-256, and (for answering a form sent twice) the link sealed
+//! under a key only the form's id gives, and the form's id is kept only as
+//! its SHA-256. So a copy of the database hands out nobody's link.
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
@@ -46,9 +48,39 @@ pub fn csrf(key: &str, cookie: &str) -> String {
     derive(key, "csrf", cookie)
 }
 
-/// A respondent's edit token, from the id of the form they first sent: the
-/// same form sent twice gives the same private link.
-pub fn edit_token(key: &str, form_id: &str) -> String {
+/// The one-time pad a private link is sealed with, from the id of the form
+/// that sent it: only someone holding that form (which the database does
+/// not keep) can open the seal.
+fn pad(form_id: &str) -> [u8; 16] {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(form_id.as_bytes()).expect("HMAC takes any key length");
+    mac.update(b"dlpick private link seal");
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&mac.finalize().into_bytes()[..16]);
+    out
+}
+
+/// A private link (a token) sealed under the form that sent it, as hex.
+pub fn seal(token: &str, form_id: &str) -> String {
+    let bytes = unhex(token).unwrap_or_default();
+    hex(&bytes.iter().zip(pad(form_id)).map(|(b, p)| b ^ p).collect::<Vec<_>>())
+}
+
+/// [`seal`] undone; `None` when `sealed` is not a sealed token.
+pub fn unseal(sealed: &str, form_id: &str) -> Option<String> {
+    let bytes = unhex(sealed).filter(|b| b.len() == 16)?;
+    Some(hex(&bytes.iter().zip(pad(form_id)).map(|(b, p)| b ^ p).collect::<Vec<_>>()))
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
+}
+
+/// The private link dlpick 0.1 derived from the form a respondent first
+/// sent; used only to migrate such databases (their links keep working).
+pub fn legacy_edit_token(key: &str, form_id: &str) -> String {
     derive(key, "edit", form_id)[..32].to_string()
 }
 
@@ -83,7 +115,18 @@ mod tests {
         assert_ne!(csrf(&key, "c1"), csrf(&key, "c2"));
         assert_ne!(csrf(&key, "c1"), csrf(&random(), "c1"));
         assert_eq!(digest("x").len(), 64);
-        assert!(well_formed(&edit_token(&key, "f")));
-        assert_ne!(edit_token(&key, "f"), csrf(&key, "f")[..32]);
+        assert!(well_formed(&legacy_edit_token(&key, "f")));
+        assert_ne!(legacy_edit_token(&key, "f"), csrf(&key, "f")[..32]);
+    }
+
+    #[test]
+    fn a_sealed_link_opens_only_with_its_form() {
+        let (link, form) = (random(), random());
+        let sealed = seal(&link, &form);
+        assert!(well_formed(&sealed));
+        assert_ne!(sealed, link);
+        assert_eq!(unseal(&sealed, &form).as_deref(), Some(link.as_str()));
+        assert_ne!(unseal(&sealed, &random()).as_deref(), Some(link.as_str()));
+        assert_eq!(unseal("xyz", &form), None);
     }
 }

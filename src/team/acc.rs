@@ -7,11 +7,12 @@
 //!   union of their constraints (every exclusion, every required language,
 //!   the highest floor, the strictest policy on unmaintained frameworks, deep learning
 //!   only unless everyone opts out);
-//! - for the consensus rules ([`super::consensus`]): per framework the sum
+//! - for the consensus rules ([`super::consensus`]) and the agreement
+//!   ([`super::agreement`]): per framework the sum
 //!   and the lowest of the members' own matches (and who has it), approval
 //!   counts, own-top-pick counts, the pairwise matrix of members'
 //!   preferences and the members' tie groups, and bounded lists of the
-//!   largest regrets;
+//!   largest regrets ([`super::regret`]);
 //! - which frameworks may be adopted by everyone (the intersection of the
 //!   members' allowed frameworks) and, for a framework some member rules
 //!   out, how many do and a few examples naming the constraint.
@@ -21,22 +22,14 @@
 
 use std::collections::BTreeMap;
 
-use super::consensus::{self, Rule, Tally};
-use super::source::Respondent;
+use super::consensus::{Rule, Tally};
+use super::regret::{Named, TOP_K, push_top};
+use super::{Conflict, Consensus, Member, RuleResult, TeamResult, agreement, may_be_adopted, team_label};
 use crate::catalog::Catalog;
-use crate::explain::{Advice, explain};
-use crate::profile::InactivePolicy;
+use crate::explain::{constraint_words, explain, thousands};
+use crate::profile::{InactivePolicy, Profile};
 use crate::score::rows::{Pick, RowRequire, Scorer};
-use crate::score::{rank, tie_key};
-
-/// Examples kept per list (largest regrets, dissenters, conflicts).
-pub const TOP_K: usize = 3;
-
-/// Whether framework `f` may be adopted: it competes in the consensus. One
-/// place, so the status policy can change here alone.
-pub fn may_be_adopted(catalog: &Catalog, f: usize) -> bool {
-    catalog.frameworks[f].status.is_maintained()
-}
+use crate::score::{Standing, rank, reasons, tie_key};
 
 /// The stricter of two policies for unmaintained frameworks: a team keeps
 /// them in its combined ranking only if every member does.
@@ -66,32 +59,6 @@ impl<'a> Context<'a> {
             (0..catalog.frameworks.len()).filter(|&f| may_be_adopted(catalog, f)).fold(0u64, |m, f| m | (1 << f));
         Self { catalog, scorer, adoptable, margin_key: tie_key(approval_margin) }
     }
-}
-
-/// A member named in a bounded list: largest `value` first.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Named {
-    pub value: f64,
-    pub name: String,
-    /// A framework the entry refers to (a dissenter's own pick).
-    pub pick: usize,
-}
-
-/// Insert into a list kept sorted by value, largest first, earlier entries
-/// first among equals, at most [`TOP_K`] long.
-#[inline]
-fn push_top(list: &mut Vec<Named>, value: f64, name: &str, pick: usize) {
-    if list.len() == TOP_K && list.last().is_some_and(|l| value <= l.value) {
-        return;
-    }
-    insert_top(list, value, name, pick);
-}
-
-#[inline(never)]
-fn insert_top(list: &mut Vec<Named>, value: f64, name: &str, pick: usize) {
-    let at = list.iter().position(|l| value > l.value).unwrap_or(list.len());
-    list.insert(at, Named { value, name: name.to_string(), pick });
-    list.truncate(TOP_K);
 }
 
 /// Scratch space reused from member to member.
@@ -161,21 +128,20 @@ impl TeamAcc {
     }
 
     /// Add one scored member; `own_top` is their top pick under their own
-    /// constraints.
+    /// constraints. `ranked`, when given, is the member's ranking of every
+    /// framework (saves ranking again under the weighted sum).
     #[allow(clippy::many_single_char_names)]
-    /// `ranked`, when given, is the member's ranking of every framework
-    /// (saves ranking again under the weighted sum).
     pub fn add(
         &mut self,
         ctx: &Context,
-        r: &Respondent,
+        r: &Member<'_>,
         own_top: Option<usize>,
         ranked: Option<&[Pick]>,
         s: &mut Scratch,
     ) {
         let n = self.frameworks();
         self.members += 1;
-        for (sum, need) in self.need_sums.iter_mut().zip(&r.needs) {
+        for (sum, need) in self.need_sums.iter_mut().zip(r.needs) {
             *sum += need;
         }
         let u = &mut self.require;
@@ -189,7 +155,7 @@ impl TeamAcc {
                 None => u.min.push((c, floor)),
             }
         }
-        let own = ctx.scorer.candidates(&r.require);
+        let own = ctx.scorer.candidates(r.require);
         self.allowed &= own;
 
         // The member's own match for every framework.
@@ -197,7 +163,7 @@ impl TeamAcc {
         let picks = if let Some(ranked) = ranked {
             ranked
         } else {
-            ctx.scorer.rank_into(&r.needs, all, &mut s.effective, &mut s.picks);
+            ctx.scorer.rank_into(r.needs, all, &mut s.effective, &mut s.picks);
             &s.picks[..]
         };
         s.scores.clear();
@@ -205,11 +171,11 @@ impl TeamAcc {
         s.keys.clear();
         s.keys.resize(n, 0);
         for p in picks {
-            s.scores[p.framework] = p.score;
+            s.scores[p.framework] = p.score.get();
             s.keys[p.framework] = p.key;
         }
         let mine = own & ctx.adoptable;
-        let best = (0..n).filter(|f| mine & (1 << f) != 0).max_by_key(|&f| (s.keys[f], std::cmp::Reverse(f)));
+        let best = (0..n).filter(|f| mine & (1 << f) != 0).min_by_key(|&f| Standing::of_key(s.keys[f], f));
         match best {
             Some(b) => self.best_sum += s.scores[b],
             None => self.no_best += 1,
@@ -223,28 +189,33 @@ impl TeamAcc {
             if score < self.min[f] {
                 self.min[f] = score;
                 self.min_who[f].clear();
-                self.min_who[f].push_str(&r.name);
+                self.min_who[f].push_str(r.name);
             }
             if let Some(b) = best {
                 if s.keys[b] - s.keys[f] <= ctx.margin_key {
                     self.approve[f] += 1;
                 }
-                push_top(&mut self.regrets[f], s.scores[b] - score, &r.name, b);
+                push_top(&mut self.regrets[f], s.scores[b] - score, r.name, b);
             }
             if let Some(t) = own_top.filter(|t| *t != f) {
-                push_top(&mut self.dissent[f], s.scores[t] - score, &r.name, t);
+                push_top(&mut self.dissent[f], s.scores[t] - score, r.name, t);
             }
         }
-        consensus::add_pairs(&mut self.pair, &s.keys);
-        consensus::tie_groups(&s.keys, |g| *self.ties.entry(g).or_insert(0) += 1);
+        agreement::add_pairs(&mut self.pair, &s.keys);
+        agreement::tie_groups(&s.keys, |g| *self.ties.entry(g).or_insert(0) += 1);
         let mut out = ctx.adoptable & !own;
+        let mut require = None;
         while out != 0 {
             let f = out.trailing_zeros() as usize;
             out &= out - 1;
             let entry = &mut self.ruled_out[f];
             entry.0 += 1;
             if entry.1.len() < TOP_K {
-                entry.1.push((r.name.clone(), constraint_ruling_out(ctx, &r.require, f)));
+                // The constraints as a profile's, to find and word the one
+                // that rules f out as advice does.
+                let require = require.get_or_insert_with(|| r.require.to_require(ctx.catalog));
+                let why = constraint_words(ctx.catalog, f, &reasons(ctx.catalog, f, require));
+                entry.1.push((r.name.to_string(), why));
             }
         }
     }
@@ -318,19 +289,19 @@ impl TeamAcc {
         }
         #[allow(clippy::cast_precision_loss)]
         let m = self.members as f64;
-        let mut combined = Respondent {
+        let mut require = self.require.to_require(catalog);
+        require.min.sort_by_key(|(c, _)| *c);
+        let profile = Profile {
             name: team_label(team).to_string(),
+            description: Some(if self.members == 1 {
+                "the needs of one member".to_string()
+            } else {
+                format!("the combined needs of {} members", thousands(self.members))
+            }),
             needs: self.need_sums.iter().map(|s| s / m).collect(),
-            require: self.require.clone(),
-            ..Respondent::default()
+            require,
+            chosen: None,
         };
-        combined.require.min.sort_by_key(|(c, _)| *c);
-        let mut profile = combined.to_profile(catalog);
-        profile.description = Some(if self.members == 1 {
-            "the needs of one member".to_string()
-        } else {
-            format!("the combined needs of {} members", crate::report::numbers::thousands(self.members))
-        });
         let matrix = &ctx.scorer.matrix;
         let ranking = rank(catalog, matrix, &profile, ctx.scorer.method.method());
         let candidates: Vec<usize> = ranking.ranked.iter().map(|r| r.framework).collect();
@@ -341,7 +312,7 @@ impl TeamAcc {
         let mut sorted = candidates.clone();
         sorted.sort_unstable();
         let mask = sorted.iter().fold(0u64, |acc, f| acc | (1 << f));
-        result.kendall_w = tally.kendall_w(&sorted, consensus::tie_correction(&self.ties, mask));
+        result.kendall_w = tally.kendall_w(&sorted, agreement::tie_correction(&self.ties, mask));
         if let Some(w) = winner {
             #[allow(clippy::cast_precision_loss)]
             let share = self.top[w] as f64 / m;
@@ -406,171 +377,12 @@ impl TeamAcc {
     }
 }
 
-/// "no team" for a blank team name.
-pub fn team_label(team: &str) -> &str {
-    if team.is_empty() { "no team" } else { team }
-}
-
-/// The first of `require` that rules out framework `f`, in words.
-fn constraint_ruling_out(ctx: &Context, require: &RowRequire, f: usize) -> String {
-    let catalog = ctx.catalog;
-    let framework = &catalog.frameworks[f];
-    if require.exclude & (1 << f) != 0 {
-        return format!("excludes {}", framework.id);
-    }
-    if require.deep_learning && !framework.deep_learning {
-        return "deep learning only".to_string();
-    }
-    if require.inactive == Some(InactivePolicy::Exclude) && !framework.status.is_maintained() {
-        return "maintained frameworks only".to_string();
-    }
-    let languages = catalog.languages();
-    for (l, language) in languages.iter().enumerate() {
-        if require.languages & Scorer::language_bit(l) != 0 && !framework.languages.iter().any(|k| k == language) {
-            return format!("needs an API in {language}");
-        }
-    }
-    for &(c, floor) in &require.min {
-        if ctx.scorer.matrix.row(f)[c] < floor {
-            return format!("{} at least {}", catalog.criteria[c].id, crate::explain::num(floor));
-        }
-    }
-    "its constraints".to_string()
-}
-
-/// One rule's winner.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RuleResult {
-    pub rule: Rule,
-    pub framework: usize,
-    /// The winner's mean and lowest match over the members.
-    pub mean: f64,
-    pub min: f64,
-    /// The member with the lowest match.
-    pub lowest: String,
-    /// The rule's own score (mean, lowest match, Borda points or approval share).
-    pub score: f64,
-}
-
-/// A maintained framework some members' constraints rule out.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Conflict {
-    pub framework: usize,
-    pub members: u64,
-    /// (member, constraint), the first few.
-    pub examples: Vec<(String, String)>,
-}
-
-/// Which framework the rules pick, and who gives up what.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Consensus {
-    /// Frameworks that may be adopted and that every member allows.
-    pub candidates: Vec<usize>,
-    /// One per rule, in [`Rule::ALL`] order (empty without candidates).
-    pub rules: Vec<RuleResult>,
-    /// The recommended choice: the mean rule's winner.
-    pub recommended: Option<usize>,
-    /// Largest regrets under the recommended choice (value = points behind
-    /// the member's own best, pick = that best).
-    pub regrets: Vec<Named>,
-    pub mean_regret: Option<f64>,
-    pub conflicts: Vec<Conflict>,
-}
-
-/// A team's result.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TeamResult {
-    pub team: String,
-    /// Members scored.
-    pub members: u64,
-    pub rejected: u64,
-    /// The combined-needs ranking; `None` when no member was scored.
-    pub advice: Option<Advice>,
-    /// Share (0–1) of members whose own top pick is the combined winner.
-    pub top_pick_share: Option<f64>,
-    /// Kendall's W over the members' rankings of the combined candidates.
-    pub kendall_w: Option<f64>,
-    /// Members whose own pick is not the combined winner, most at odds first
-    /// (value = how far the winner is behind their pick, by their needs).
-    pub dissenters: Vec<Named>,
-    pub consensus: Option<Consensus>,
-}
-
-/// How a method is named in the department report.
-fn method_name(method: crate::score::MethodId) -> &'static str {
-    match method {
-        crate::score::MethodId::WeightedSum => "weighted sum",
-        crate::score::MethodId::WeightedProduct => "weighted product",
-        crate::score::MethodId::Topsis => "TOPSIS closeness",
-    }
-}
-
-/// The teams of a finished `--by-team` run, everyone together, and the
-/// report in `options.format`, made by [`crate::report`]: what `dlpick batch --by-team` prints and
-/// what `dlpick serve`'s admin page shows.
-pub fn team_report(
-    catalog: &Catalog,
-    summary: &super::Summary,
-    options: &super::Options,
-    report_options: &crate::report::Options,
-) -> crate::Result<String> {
-    with_teams(catalog, summary, options, |teams, overview| {
-        options.format.report().teams(catalog, teams, overview, report_options)
-    })?
-}
-
-/// The department report as a page, for `dlpick serve`'s admin page, which
-/// links the stylesheet and puts its own bar on top.
-pub fn team_page(
-    catalog: &Catalog,
-    summary: &super::Summary,
-    options: &super::Options,
-    report_options: &crate::report::Options,
-) -> crate::Result<crate::report::html::Page<'static>> {
-    with_teams(catalog, summary, options, |teams, overview| {
-        crate::report::department::page(catalog, teams, overview, report_options)
-    })
-}
-
-/// Finish every team and everyone together, and hand them to `f`.
-fn with_teams<R>(
-    catalog: &Catalog,
-    summary: &super::Summary,
-    options: &super::Options,
-    f: impl FnOnce(&[TeamResult], &crate::report::teams::Overview) -> R,
-) -> crate::Result<R> {
-    let scorer = Scorer::new(catalog, options.method, options.inactive)?;
-    let context = Context::new(catalog, &scorer, options.approval_margin);
-    let teams: Vec<TeamResult> = summary.teams.iter().map(|(name, acc)| acc.finish(&context, name)).collect();
-    let mut everyone = TeamAcc::new(catalog.criteria.len(), catalog.frameworks.len());
-    for acc in summary.teams.values() {
-        everyone.merge(acc.clone());
-    }
-    let everyone = everyone.finish(&context, "everyone");
-    let overview = crate::report::teams::Overview {
-        scored: summary.scored,
-        rejected: summary.rejected,
-        top_picks: &summary.top_picks,
-        answers: &summary.answers,
-        all: &everyone,
-        method: method_name(options.method),
-        approval_margin: options.approval_margin,
-    };
-    Ok(f(&teams, &overview))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn top_lists_keep_the_largest_and_the_earliest_among_equals() {
-        let mut list = Vec::new();
-        for (v, n) in [(1.0, "a"), (5.0, "b"), (5.0, "c"), (3.0, "d"), (5.0, "e"), (9.0, "f")] {
-            push_top(&mut list, v, n, 0);
-        }
-        let names: Vec<&str> = list.iter().map(|e| e.name.as_str()).collect();
-        assert_eq!(names, ["f", "b", "c"]);
+    fn member((name, needs, require): &(String, Vec<f64>, RowRequire)) -> Member<'_> {
+        Member { name, needs, require }
     }
 
     #[test]
@@ -579,24 +391,25 @@ mod tests {
         let scorer = Scorer::new(&catalog, crate::score::MethodId::WeightedSum, InactivePolicy::Rank).unwrap();
         let ctx = Context::new(&catalog, &scorer, 5.0);
         let (c, n) = (catalog.criteria.len(), catalog.frameworks.len());
-        let members: Vec<Respondent> = (0..40)
-            .map(|i| Respondent {
-                name: format!("m{i}"),
-                needs: (0..c).map(|k| f64::from(u8::try_from((i * 7 + k * 3) % 6).unwrap())).collect(),
-                require: RowRequire { deep_learning: true, exclude: u64::from(i % 9 == 0), ..RowRequire::default() },
-                ..Respondent::default()
+        let members: Vec<(String, Vec<f64>, RowRequire)> = (0..40)
+            .map(|i| {
+                (
+                    format!("m{i}"),
+                    (0..c).map(|k| f64::from(u8::try_from((i * 7 + k * 3) % 6).unwrap())).collect(),
+                    RowRequire { deep_learning: true, exclude: u64::from(i % 9 == 0), ..RowRequire::default() },
+                )
             })
             .collect();
         let mut s = Scratch::default();
         let mut one = TeamAcc::new(c, n);
         for m in &members {
-            one.add(&ctx, m, None, None, &mut s);
+            one.add(&ctx, &member(m), None, None, &mut s);
         }
         let mut merged = TeamAcc::new(c, n);
         for chunk in members.chunks(7) {
             let mut part = TeamAcc::new(c, n);
             for m in chunk {
-                part.add(&ctx, m, None, None, &mut s);
+                part.add(&ctx, &member(m), None, None, &mut s);
             }
             merged.merge(part);
         }
