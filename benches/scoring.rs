@@ -31,8 +31,8 @@ fn per_row(c: &mut Criterion) {
                 let needs = &rows[i % rows.len()];
                 i += 1;
                 let candidates = scorer.candidates(&require);
-                scorer.rank_into(black_box(needs), candidates, &mut effective, &mut picks);
-                black_box(scorer.main_reason(picks[0].framework, &effective))
+                scorer.rank_into(black_box(needs), candidates, None, &mut effective, &mut picks);
+                black_box(scorer.main_reason(picks[0].framework, &effective, None))
             });
         });
     }

@@ -92,12 +92,13 @@ pub fn catalog(data: &[u8]) {
 fn score_row(scorer: &Scorer, r: &Respondent) {
     let mut effective = Vec::new();
     let mut picks = Vec::new();
-    if scorer.rank_into(&r.needs, scorer.candidates(&r.require), &mut effective, &mut picks) {
+    let routed = scorer.routed_matrix(&r.require);
+    if scorer.rank_into(&r.needs, scorer.candidates(&r.require), routed.as_ref(), &mut effective, &mut picks) {
         for p in &picks {
             assert!(p.score.get().is_finite(), "{:?}: batch score {:?} for {}", scorer.method, p.score, p.framework);
         }
         if let Some(first) = picks.first() {
-            let _ = scorer.main_reason(first.framework, &effective);
+            let _ = scorer.main_reason(first.framework, &effective, routed.as_ref());
         }
     }
 }

@@ -336,10 +336,51 @@ impl Draft {
     }
 }
 
-/// Required names of `kind` as ids, sorted and without repeats. A name
-/// close to a known one is a typo and an error; a name the knowledge base
-/// does not know at all is a requirement nothing here meets, which is
-/// advice, not an error.
+/// The ids a written name of `kind` stands for: a known name (by id, name
+/// or alias; a group stands for its members), or the name itself,
+/// normalised, when nothing here knows it (a requirement nothing meets).
+/// A near miss of a known name is an error: surely a typo.
+pub fn resolve_name(catalog: &Catalog, kind: RouteKind, written: &str) -> std::result::Result<Vec<String>, String> {
+    match catalog.lookup(kind, written) {
+        Lookup::Known(id) => Ok(catalog
+            .names
+            .iter()
+            .find(|n| n.kind == kind && n.id == id)
+            .map_or_else(|| vec![id], crate::catalog::Name::ids)),
+        Lookup::Unknown(id) if !id.is_empty() => Ok(vec![id]),
+        Lookup::Unknown(_) => Err(format!("a {} is empty.", kind.as_str())),
+        Lookup::NearMiss { written, suggestion } => Err(format!(
+            "`{written}` is not a {} dlpick knows. Did you mean `{suggestion}`? Known: {}.",
+            kind.as_str(),
+            crate::catalog::quoted(&catalog.names_of(kind))
+        )),
+    }
+}
+
+/// A `;`- or `,`-separated list of names of `kind`, as a survey cell or a
+/// questionnaire answer gives it: blank is `None` (no answer), `-` or
+/// `none` is an empty list.
+pub fn parse_names(catalog: &Catalog, kind: RouteKind, text: &str) -> std::result::Result<Option<Vec<String>>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if t == "-" || t.eq_ignore_ascii_case("none") {
+        return Ok(Some(Vec::new()));
+    }
+    let mut items = Vec::new();
+    for item in t.split([';', ',']).map(str::trim).filter(|s| !s.is_empty()) {
+        for id in resolve_name(catalog, kind, item)? {
+            if !items.contains(&id) {
+                items.push(id);
+            }
+        }
+    }
+    Ok(Some(items))
+}
+
+/// Required names of `kind` as ids, sorted and without repeats (see
+/// [`resolve_name`]).
 fn required_names(
     catalog: &Catalog,
     kind: RouteKind,
@@ -348,29 +389,15 @@ fn required_names(
 ) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for name in written {
-        let ids = match catalog.lookup(kind, &name.value) {
-            Lookup::Known(id) => catalog
-                .names
-                .iter()
-                .find(|n| n.kind == kind && n.id == id)
-                .map_or_else(|| vec![id.clone()], crate::catalog::Name::ids),
-            Lookup::Unknown(id) if !id.is_empty() => vec![id],
-            Lookup::Unknown(_) => {
-                return Err(Diagnostic::new(at(name.at), format!("a {} is empty.", kind.as_str()))
-                    .field(format!("require.{}", kind.table()))
-                    .into());
-            }
-            Lookup::NearMiss { written, suggestion } => {
-                let known = catalog.names_of(kind);
-                return Err(Diagnostic::new(
-                    at(name.at),
-                    format!("`{written}` is not a {} dlpick knows.", kind.as_str()),
-                )
-                .field(format!("require.{}", kind.table()))
-                .hint(Some(format!("Did you mean `{suggestion}`? Known: {}.", crate::catalog::quoted(&known))))
-                .into());
-            }
-        };
+        let ids = resolve_name(catalog, kind, &name.value).map_err(|message| {
+            let (message, hint) = match message.split_once(" Did you mean") {
+                Some((m, h)) => (m.to_string(), Some(format!("Did you mean{h}"))),
+                None => (message, None),
+            };
+            crate::Error::from(
+                Diagnostic::new(at(name.at), message).field(format!("require.{}", kind.table())).hint(hint),
+            )
+        })?;
         for id in ids {
             if !out.contains(&id) {
                 out.push(id);

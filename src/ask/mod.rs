@@ -12,7 +12,7 @@ pub mod scripted;
 
 use std::fmt::Write as _;
 
-use crate::catalog::{Catalog, Lookup, RouteKind};
+use crate::catalog::{Catalog, RouteKind};
 use crate::error::Result;
 use crate::profile::{Draft, InactivePolicy, NEED_LABELS, Profile};
 
@@ -300,44 +300,6 @@ pub fn parse_list(text: &str, allowed: &[&str], what: &str) -> std::result::Resu
 /// without its groups (their members are offered).
 pub fn choices(catalog: &Catalog, kind: RouteKind) -> Vec<&str> {
     catalog.names.iter().filter(|n| n.kind == kind && n.means.is_empty()).map(|n| n.id.as_str()).collect()
-}
-
-/// Parse a `;`-separated list of names of `kind` as the profile code reads
-/// them: spellings and aliases are found, a group stands for its members,
-/// a near miss is an error, and a name nothing here knows is kept (a
-/// requirement nothing meets). Blank keeps the default; `-` or `none`
-/// empties it.
-pub fn parse_names(catalog: &Catalog, kind: RouteKind, text: &str) -> std::result::Result<Option<Vec<String>>, String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    if t == "-" || t.eq_ignore_ascii_case("none") {
-        return Ok(Some(Vec::new()));
-    }
-    let mut items = Vec::new();
-    for item in t.split([';', ',']).map(str::trim).filter(|s| !s.is_empty()) {
-        let ids = match catalog.lookup(kind, item) {
-            Lookup::Known(id) => catalog
-                .names
-                .iter()
-                .find(|n| n.kind == kind && n.id == id)
-                .map_or_else(|| vec![id], crate::catalog::Name::ids),
-            Lookup::Unknown(id) => vec![id],
-            Lookup::NearMiss { written, suggestion } => {
-                return Err(format!(
-                    "`{written}` is not a {} dlpick knows. Did you mean `{suggestion}`?",
-                    kind.as_str()
-                ));
-            }
-        };
-        for id in ids {
-            if !items.contains(&id) {
-                items.push(id);
-            }
-        }
-    }
-    Ok(Some(items))
 }
 
 /// A TOML string literal.

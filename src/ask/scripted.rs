@@ -6,9 +6,10 @@
 use std::io::BufRead;
 
 use super::ahp::{self, Priorities};
-use super::{Answers, Prefill, Question, parse_list, parse_names, parse_need, parse_policy, question_key, questions};
+use super::{Answers, Prefill, Question, parse_list, parse_need, parse_policy, question_key, questions};
 use crate::catalog::{Catalog, RouteKind};
 use crate::error::{Diagnostic, Error, Location, Result, unknown_hint};
+use crate::profile::parse_names;
 
 /// Lines with their numbers; the end of input reads as blank lines.
 struct Lines<'a> {

@@ -570,7 +570,9 @@ fn process(catalog: &Catalog, scorer: &Scorer, to: To, work: Work, mut output: V
             // match does not depend on the candidates, so rank them all once.
             let rank_all = by_team.is_some() && scorer.method == MethodId::WeightedSum;
             let mask = if rank_all { u64::MAX >> (64 - frameworks) } else { candidates };
-            if !scorer.rank_into(&r.needs, mask, &mut effective, &mut picks) {
+            // A row whose routes decide a criterion scores on its own matrix.
+            let routed = scorer.routed_matrix(&r.require);
+            if !scorer.rank_into(&r.needs, mask, routed.as_ref(), &mut effective, &mut picks) {
                 reject(done, format!("`{}` states no needs that count.", r.name), &|| r.team.clone());
                 return;
             }
@@ -587,7 +589,7 @@ fn process(catalog: &Catalog, scorer: &Scorer, to: To, work: Work, mut output: V
                     acc.add(context, &member, top, rank_all.then_some(&picks[..]), &mut scratch);
                 }
             } else if let To::Rows(sink, _) = to {
-                let reason = picks.first().and_then(|p| scorer.main_reason(p.framework, &effective));
+                let reason = picks.first().and_then(|p| scorer.main_reason(p.framework, &effective, routed.as_ref()));
                 sink.row(&mut done.output, &Row { name: &r.name, team: &r.team, picks: &picks, reason, plain: false });
             }
         };

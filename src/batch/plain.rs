@@ -59,7 +59,7 @@ impl PlainRow {
                 Column::Name => Cell::Name,
                 Column::Team => Cell::Team,
                 Column::Description | Column::Ignored => Cell::Skip,
-                Column::Languages
+                Column::Routes(_)
                 | Column::ActiveOnly
                 | Column::Inactive
                 | Column::Exclude

@@ -10,10 +10,10 @@ use std::fmt::Write as _;
 
 use serde::Deserialize;
 
-use crate::catalog::{Catalog, SCALE_MAX};
+use crate::catalog::{Catalog, RouteKind, SCALE_MAX};
 use crate::error::{Diagnostic, Location, Result, did_you_mean, unknown_hint};
 use crate::profile::{Draft, Given, InactivePolicy, Profile, states_no_needs};
-use crate::score::rows::{RowRequire, Scorer};
+use crate::score::rows::RowRequire;
 
 /// What a CSV column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,7 +22,8 @@ pub enum Column {
     Team,
     Description,
     Need(usize),
-    Languages,
+    /// Required languages, targets or hardware.
+    Routes(RouteKind),
     ActiveOnly,
     Inactive,
     Exclude,
@@ -32,7 +33,7 @@ pub enum Column {
 }
 
 /// The optional columns after the needs, in template order.
-pub const EXTRA_COLUMNS: [&str; 3] = ["languages", "inactive", "exclude"];
+pub const EXTRA_COLUMNS: [&str; 5] = ["languages", "targets", "hardware", "inactive", "exclude"];
 /// Columns a survey may also carry (`active_only` for older surveys).
 const OTHER_COLUMNS: [&str; 5] = ["team", "description", "deep_learning", "chosen", "active_only"];
 
@@ -42,8 +43,6 @@ pub struct Layout {
     pub file: String,
     pub columns: Vec<Column>,
     pub names: Vec<String>,
-    /// The knowledge base's API languages, looked up once.
-    languages: Vec<String>,
 }
 
 impl Layout {
@@ -61,7 +60,9 @@ impl Layout {
                 "name" => Column::Name,
                 "team" => Column::Team,
                 "description" => Column::Description,
-                "languages" => Column::Languages,
+                "languages" => Column::Routes(RouteKind::Language),
+                "targets" => Column::Routes(RouteKind::Target),
+                "hardware" => Column::Routes(RouteKind::Hardware),
                 "active_only" => Column::ActiveOnly,
                 "inactive" => Column::Inactive,
                 "exclude" => Column::Exclude,
@@ -121,12 +122,7 @@ impl Layout {
                 .hint(Some(format!("Expected some of: {}.", catalog.criterion_ids().join(", "))))
                 .into());
         }
-        Ok(Self {
-            file: file.to_string(),
-            columns,
-            names: header.iter().map(|h| h.trim().to_string()).collect(),
-            languages: catalog.languages().into_iter().map(String::from).collect(),
-        })
+        Ok(Self { file: file.to_string(), columns, names: header.iter().map(|h| h.trim().to_string()).collect() })
     }
 }
 
@@ -385,29 +381,17 @@ impl Respondent {
 
     /// The respondent as a core [`Profile`].
     pub fn to_profile(&self, catalog: &Catalog) -> Profile {
-        let languages = catalog.languages();
         Profile {
             name: self.name.clone(),
             description: None,
             needs: self.needs.clone(),
-            require: crate::profile::Require {
-                languages: (0..languages.len())
-                    .filter(|l| self.require.languages & Scorer::language_bit(*l) != 0)
-                    .map(|l| languages[l].to_string())
-                    .collect(),
-                inactive: self.require.inactive,
-                exclude: (0..catalog.frameworks.len()).filter(|f| self.require.exclude & (1 << f) != 0).collect(),
-                min: self.require.min.clone(),
-                deep_learning: self.require.deep_learning,
-                ..crate::profile::Require::default()
-            },
+            require: self.require.to_require(catalog),
             chosen: self.chosen,
         }
     }
 
     /// Fill from a validated core profile.
-    pub fn from_profile(&mut self, profile: &Profile, team: &str, catalog: &Catalog) {
-        let languages = catalog.languages();
+    pub fn from_profile(&mut self, profile: &Profile, team: &str) {
         self.name.clear();
         self.name.push_str(&profile.name);
         self.team.clear();
@@ -415,12 +399,7 @@ impl Respondent {
         self.needs.clear();
         self.needs.extend_from_slice(&profile.needs);
         self.require = RowRequire {
-            languages: profile
-                .require
-                .languages
-                .iter()
-                .filter_map(|l| languages.iter().position(|k| k == l))
-                .fold(0, |m, l| m | Scorer::language_bit(l)),
+            routes: profile.require.routes().map(|(kind, name)| (kind, name.to_string())).collect(),
             exclude: profile.require.exclude.iter().fold(0, |m, f| m | (1 << f)),
             inactive: profile.require.inactive,
             deep_learning: profile.require.deep_learning,
@@ -512,17 +491,17 @@ pub fn parse_csv_row(
             // A `'` that neutralised a formula (`dlpick serve`'s export) is taken off.
             Column::Name => out.name.push_str(crate::sanitize::csv_unformula(text(cell, utf8(i))?.trim())),
             Column::Team => out.team.push_str(crate::sanitize::csv_unformula(text(cell, utf8(i))?.trim())),
-            Column::Languages => {
-                for item in list_items(text(cell, utf8(i))?) {
-                    let lower = item.to_lowercase();
-                    let Some(l) = layout.languages.iter().position(|k| *k == lower) else {
-                        let known: Vec<&str> = layout.languages.iter().map(String::as_str).collect();
-                        return fail(
-                            problem(i, format!("no framework offers an API in `{item}`."))
-                                .hint(Some(unknown_hint(&lower, &known))),
-                        );
-                    };
-                    out.require.languages |= Scorer::language_bit(l);
+            Column::Routes(kind) => {
+                // As a profile reads them: aliases and groups are found, a
+                // near miss is an error, an unknown name is a requirement.
+                let cell = text(cell, utf8(i))?;
+                match crate::profile::parse_names(catalog, *kind, cell) {
+                    Ok(names) => {
+                        for name in names.unwrap_or_default() {
+                            out.require.add_route(*kind, name);
+                        }
+                    }
+                    Err(message) => return fail(problem(i, message)),
                 }
             }
             Column::Exclude => {
@@ -840,6 +819,10 @@ struct JsonProfile {
 struct JsonRequire {
     #[serde(default)]
     languages: Vec<String>,
+    #[serde(default)]
+    targets: Vec<String>,
+    #[serde(default)]
+    hardware: Vec<String>,
     active_only: Option<bool>,
     inactive: Option<InactivePolicy>,
     #[serde(default)]
@@ -896,6 +879,8 @@ pub fn parse_json_row(file: &str, text: &str, line: u64, catalog: &Catalog, out:
         description: raw.description,
         needs: raw.needs.into_iter().map(|(k, v)| (Given::new(k), Given::new(v))).collect(),
         languages: raw.require.languages.into_iter().map(Given::new).collect(),
+        targets: raw.require.targets.into_iter().map(Given::new).collect(),
+        hardware: raw.require.hardware.into_iter().map(Given::new).collect(),
         inactive: match (raw.require.inactive, raw.require.active_only) {
             (Some(p), _) => Some(Given::new(p)),
             (None, Some(true)) => Some(Given::new(InactivePolicy::Exclude)),
@@ -905,11 +890,10 @@ pub fn parse_json_row(file: &str, text: &str, line: u64, catalog: &Catalog, out:
         min: raw.require.min.into_iter().map(|(k, v)| (Given::new(k), Given::new(v))).collect(),
         deep_learning: raw.require.deep_learning,
         chosen: raw.chosen.map(Given::new),
-        ..Draft::default()
     };
     let profile =
         draft.resolve(catalog, &format!("line {line}"), &|_| Location::line(file, line)).map_err(into_diagnostic)?;
-    out.from_profile(&profile, raw.team.as_deref().unwrap_or("").trim(), catalog);
+    out.from_profile(&profile, raw.team.as_deref().unwrap_or("").trim());
     Ok(())
 }
 
@@ -925,7 +909,7 @@ pub fn parse_toml_file(
     let mut draft = Draft::from_toml(text, file).map_err(into_diagnostic)?;
     let team = draft.team.take().unwrap_or_else(|| team.to_string());
     let profile = draft.resolve(catalog, default_name, &Location::resolver(file, text)).map_err(into_diagnostic)?;
-    out.from_profile(&profile, team.trim(), catalog);
+    out.from_profile(&profile, team.trim());
     Ok(())
 }
 
@@ -1016,7 +1000,10 @@ mod tests {
         assert!((r.needs[catalog.criterion_index("debuggability").unwrap()] - 4.5).abs() < f64::EPSILON);
         assert_eq!(r.require.inactive, Some(InactivePolicy::Exclude));
         assert_eq!(r.require.exclude, 1 << catalog.framework_index("theano").unwrap());
-        assert_eq!(r.require.languages.count_ones(), 2);
+        assert_eq!(
+            r.require.routes,
+            [(RouteKind::Language, "python".to_string()), (RouteKind::Language, "r".to_string())]
+        );
     }
 
     #[test]

@@ -839,14 +839,14 @@ mod tests {
         let mut effective = Vec::new();
         let mut picks = Vec::new();
         let require = RowRequire { deep_learning: true, ..RowRequire::default() };
-        assert!(scorer.rank_into(&needs, scorer.candidates(&require), &mut effective, &mut picks));
+        assert!(scorer.rank_into(&needs, scorer.candidates(&require), None, &mut effective, &mut picks));
         let fast: Vec<(usize, u64)> = picks.iter().map(|p| (p.framework, p.score.get().to_bits())).collect();
         let slow: Vec<(usize, u64)> = ranking.ranked.iter().map(|r| (r.framework, r.score.get().to_bits())).collect();
         assert_eq!(fast, slow);
 
         let first_reason = &advice.ranking[0].reasons[0];
         let winner = picks[0].framework;
-        assert_eq!(scorer.main_reason(winner, &effective), Some(first_reason.criterion));
+        assert_eq!(scorer.main_reason(winner, &effective, None), Some(first_reason.criterion));
         assert_eq!(
             rated(&catalog, winner, first_reason.criterion),
             format!("{} {}/5", catalog.criteria[first_reason.criterion].name, num(first_reason.score))

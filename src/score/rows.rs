@@ -2,9 +2,11 @@
 //! `batch` (and so the survey server's team report) runs for every row.
 //!
 //! Everything that depends only on the knowledge base is computed once:
-//! the attribute matrix, criterion by criterion, and bit masks for
-//! languages, status and kind. Scoring a row is then a few dozen
-//! multiply-adds with no allocation.
+//! the attribute matrix, criterion by criterion, and bit masks for status
+//! and kind. Scoring a row is then a few dozen multiply-adds with no
+//! allocation. A row that requires languages, targets or hardware is
+//! checked against the routes, and scored on its own matrix when its
+//! routes decide a criterion (see [`super::routed`]), as `recommend` does.
 //!
 //! Why a second form of the weighted sum: [`WeightedSum`](super::WeightedSum)
 //! scores one profile at a time, from a list of candidates into a new
@@ -19,16 +21,16 @@
 //! no fast form: rows go through [`super::Method`].
 
 use super::{Match, Matrix, MethodId, STRENGTH_SCORE, Standing, tie_key, weighted_sum};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, RouteKind};
 use crate::error::{Error, Result};
 use crate::profile::{InactivePolicy, Require};
 
-/// Hard constraints of one respondent, as bit masks over frameworks and
-/// languages.
+/// Hard constraints of one respondent, as bit masks over frameworks, and
+/// the languages, targets and hardware required.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RowRequire {
-    /// Bit per language (catalog language order) that must be offered.
-    pub languages: u64,
+    /// Required names, sorted by kind and id, without repeats.
+    pub routes: Vec<(RouteKind, String)>,
     /// Bit per framework never to recommend.
     pub exclude: u64,
     /// The row's own policy for frameworks that are not maintained, if it
@@ -43,17 +45,32 @@ impl RowRequire {
     /// The same constraints as a profile's [`Require`]: languages in the
     /// knowledge base's order, excluded frameworks in id order.
     pub(crate) fn to_require(&self, catalog: &Catalog) -> Require {
-        let languages = catalog.languages();
+        let names = |kind: RouteKind| -> Vec<String> {
+            self.routes.iter().filter(|(k, _)| *k == kind).map(|(_, n)| n.clone()).collect()
+        };
         Require {
-            languages: (0..languages.len())
-                .filter(|l| self.languages & Scorer::language_bit(*l) != 0)
-                .map(|l| languages[l].to_string())
-                .collect(),
+            languages: names(RouteKind::Language),
+            targets: names(RouteKind::Target),
+            hardware: names(RouteKind::Hardware),
             inactive: self.inactive,
             exclude: (0..catalog.frameworks.len()).filter(|f| self.exclude & (1 << f) != 0).collect(),
             min: self.min.clone(),
             deep_learning: self.deep_learning,
-            ..Require::default()
+        }
+    }
+
+    /// Require `kind` `name` too.
+    pub(crate) fn add_route(&mut self, kind: RouteKind, name: String) {
+        let entry = (kind, name);
+        if let Err(at) = self.routes.binary_search(&entry) {
+            self.routes.insert(at, entry);
+        }
+    }
+
+    /// Require what `other` requires of routes too.
+    pub(crate) fn add_routes(&mut self, other: &[(RouteKind, String)]) {
+        for (kind, name) in other {
+            self.add_route(*kind, name.clone());
         }
     }
 }
@@ -75,8 +92,8 @@ pub struct Scorer {
     pub matrix: Matrix,
     /// The attribute scores criterion-major: `columns[c * frameworks + f]`.
     pub(super) columns: Vec<f64>,
-    /// Frameworks offering each catalog language.
-    language_masks: Vec<u64>,
+    /// For rows that require languages, targets or hardware: the routes.
+    catalog: Catalog,
     all: u64,
     active: u64,
     deep: u64,
@@ -84,25 +101,12 @@ pub struct Scorer {
 
 impl Scorer {
     pub fn new(catalog: &Catalog, method: MethodId, inactive: InactivePolicy) -> Result<Self> {
-        let languages = catalog.languages();
-        if catalog.frameworks.len() > 64 || languages.len() > 64 {
+        if catalog.frameworks.len() > 64 {
             return Err(Error::Usage(
-                "batch scoring supports at most 64 frameworks and 64 API languages in the knowledge base.".to_string(),
+                "batch scoring supports at most 64 frameworks in the knowledge base.".to_string(),
             ));
         }
         let bit = |i: usize| 1u64 << i;
-        let framework_languages: Vec<u64> = catalog
-            .frameworks
-            .iter()
-            .map(|f| {
-                f.languages.iter().filter_map(|l| languages.iter().position(|k| k == l)).fold(0, |m, i| m | bit(i))
-            })
-            .collect();
-        let language_masks = (0..languages.len())
-            .map(|l| {
-                framework_languages.iter().enumerate().filter(|(_, m)| *m & bit(l) != 0).fold(0, |m, (f, _)| m | bit(f))
-            })
-            .collect();
         let mask = |keep: &dyn Fn(usize) -> bool| {
             (0..catalog.frameworks.len()).filter(|&f| keep(f)).fold(0, |m, f| m | bit(f))
         };
@@ -114,7 +118,7 @@ impl Scorer {
                 (0..m.criteria).flat_map(|c| (0..m.frameworks).map(move |f| (c, f))).map(|(c, f)| m.row(f)[c]).collect()
             },
             matrix: Matrix::new(catalog),
-            language_masks,
+            catalog: catalog.clone(),
             all: mask(&|_| true),
             active: mask(&|f| catalog.frameworks[f].status.is_maintained()),
             deep: mask(&|f| catalog.frameworks[f].deep_learning),
@@ -123,11 +127,6 @@ impl Scorer {
 
     pub(crate) fn criteria(&self) -> usize {
         self.matrix.criteria
-    }
-
-    /// Bit of catalog language `index`.
-    pub(crate) fn language_bit(index: usize) -> u64 {
-        1u64 << index
     }
 
     /// The policy in force for `require`.
@@ -145,8 +144,8 @@ impl Scorer {
         if require.deep_learning {
             m &= self.deep;
         }
-        if require.languages != 0 {
-            m &= self.offering(require.languages);
+        if !require.routes.is_empty() {
+            m &= self.reaching(require);
         }
         for &(c, floor) in &require.min {
             for f in 0..self.matrix.frameworks {
@@ -158,19 +157,40 @@ impl Scorer {
         m
     }
 
-    /// Frameworks offering every language in the `languages` mask.
-    pub(crate) fn offering(&self, languages: u64) -> u64 {
-        self.language_masks
-            .iter()
-            .enumerate()
-            .filter(|(l, _)| languages & (1u64 << l) != 0)
-            .fold(self.all, |m, (_, fm)| m & fm)
+    /// Frameworks that reach every name `require` asks for, from the
+    /// languages that must call them (see [`Require::callers`]).
+    pub(crate) fn reaching(&self, require: &RowRequire) -> u64 {
+        let core = require.to_require(&self.catalog);
+        (0..self.matrix.frameworks)
+            .filter(|&f| {
+                let framework = &self.catalog.frameworks[f];
+                core.routes().all(|(kind, name)| framework.reach_from(kind, name, core.callers(kind)).is_some())
+            })
+            .fold(0, |m, f| m | (1u64 << f))
+    }
+
+    /// The matrix `require` scores on, when its routes decide a criterion
+    /// (`None`: the knowledge base's own).
+    pub fn routed_matrix(&self, require: &RowRequire) -> Option<Matrix> {
+        if require.routes.is_empty() {
+            return None;
+        }
+        let routed = super::routed(&self.catalog, &require.to_require(&self.catalog));
+        (!routed.is_empty()).then(|| self.matrix.with_routed(&routed))
     }
 
     /// Score `needs` over the frameworks in `candidates`, best first, into
-    /// `picks` (cleared first). `effective` is scratch space. Returns false
-    /// when the needs carry no weight at all.
-    pub fn rank_into(&self, needs: &[f64], candidates: u64, effective: &mut Vec<f64>, picks: &mut Vec<Pick>) -> bool {
+    /// `picks` (cleared first), on `routed` when the row's routes decide a
+    /// criterion (see [`Self::routed_matrix`]). `effective` is scratch
+    /// space. Returns false when the needs carry no weight at all.
+    pub fn rank_into(
+        &self,
+        needs: &[f64],
+        candidates: u64,
+        routed: Option<&Matrix>,
+        effective: &mut Vec<f64>,
+        picks: &mut Vec<Pick>,
+    ) -> bool {
         picks.clear();
         effective.clear();
         effective.extend(needs.iter().zip(&self.matrix.weights).map(|(n, w)| n * w));
@@ -182,7 +202,7 @@ impl Scorer {
             return true;
         }
         match self.method {
-            MethodId::WeightedSum => {
+            MethodId::WeightedSum if routed.is_none() => {
                 // Small knowledge bases (the usual case) use small stack
                 // arrays: zeroing 64-wide ones costs more than the sums.
                 if self.matrix.frameworks <= 16 {
@@ -194,7 +214,7 @@ impl Scorer {
             }
             other => {
                 let list: Vec<usize> = (0..self.matrix.frameworks).filter(|f| candidates & (1u64 << f) != 0).collect();
-                let scores = other.method().matches(&self.matrix, effective, &list);
+                let scores = other.method().matches(routed.unwrap_or(&self.matrix), effective, &list);
                 picks.extend(list.into_iter().zip(scores).map(|(framework, score)| {
                     let score = Match::new(score);
                     Pick { framework, score, key: score.tie_key() }
@@ -253,8 +273,8 @@ impl Scorer {
     /// contribution among its strengths (or its largest contribution when
     /// it has none); `None` when no criterion carries weight. A row says it
     /// in words through [`crate::explain::rated`].
-    pub fn main_reason(&self, framework: usize, effective: &[f64]) -> Option<usize> {
-        let row = self.matrix.row(framework);
+    pub fn main_reason(&self, framework: usize, effective: &[f64], routed: Option<&Matrix>) -> Option<usize> {
+        let row = routed.unwrap_or(&self.matrix).row(framework);
         // One pass: the best strength, and the best of all as a fallback.
         let (mut strong, mut any) = ((usize::MAX, f64::NEG_INFINITY), (usize::MAX, f64::NEG_INFINITY));
         for (c, (s, e)) in row.iter().zip(effective).enumerate() {
@@ -310,8 +330,10 @@ mod tests {
         let catalog = Catalog::builtin().unwrap();
         let matrix = Matrix::new(&catalog);
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(21);
-        let (criteria, frameworks, languages) =
-            (catalog.criteria.len(), catalog.frameworks.len(), catalog.languages().len());
+        let (criteria, frameworks) = (catalog.criteria.len(), catalog.frameworks.len());
+        // Every name of the vocabulary, and one nothing reaches.
+        let mut names: Vec<(RouteKind, String)> = catalog.names.iter().map(|n| (n.kind, n.id.clone())).collect();
+        names.push((RouteKind::Language, "cobol".to_string()));
         let policies =
             [None, Some(InactivePolicy::Separate), Some(InactivePolicy::Rank), Some(InactivePolicy::Exclude)];
         let (mut effective, mut picks) = (Vec::new(), Vec::new());
@@ -327,13 +349,18 @@ mod tests {
                         n => f64::from(n.min(5)),
                     })
                     .collect();
-                let require = RowRequire {
-                    languages: if pick(4) == 0 { 1 << pick(u32::try_from(languages).unwrap()) } else { 0 },
+                let mut require = RowRequire {
                     exclude: if pick(3) == 0 { u64::from(pick(1 << frameworks)) } else { 0 },
                     inactive: policies[pick(4) as usize],
                     deep_learning: pick(4) != 0,
                     min: if pick(4) == 0 { vec![(pick(11) as usize % criteria, f64::from(pick(5)))] } else { vec![] },
+                    ..RowRequire::default()
                 };
+                // Languages, targets and hardware, one or two, in a third of the rows.
+                for _ in 0..[0, 0, 0, 0, 1, 2][pick(6) as usize] {
+                    let (kind, name) = names[pick(u32::try_from(names.len()).unwrap()) as usize].clone();
+                    require.add_route(kind, name);
+                }
                 let mut profile = Profile {
                     name: "row".into(),
                     description: None,
@@ -342,7 +369,9 @@ mod tests {
                     chosen: None,
                 };
                 profile.require.inactive = Some(scorer.policy(&require));
-                let ranked = scorer.rank_into(&needs, scorer.candidates(&require), &mut effective, &mut picks);
+                let routed = scorer.routed_matrix(&require);
+                let ranked =
+                    scorer.rank_into(&needs, scorer.candidates(&require), routed.as_ref(), &mut effective, &mut picks);
                 assert_eq!(ranked, needs.iter().any(|n| *n > 0.0), "{needs:?}");
                 if !ranked {
                     continue;
@@ -362,8 +391,9 @@ mod tests {
     fn constraints_become_masks() {
         let catalog = Catalog::builtin().unwrap();
         let scorer = Scorer::new(&catalog, MethodId::WeightedSum, InactivePolicy::Rank).unwrap();
-        let r = catalog.languages().iter().position(|l| *l == "r").unwrap();
-        let only_r = scorer.candidates(&RowRequire { languages: Scorer::language_bit(r), ..RowRequire::default() });
+        let mut r = RowRequire::default();
+        r.add_route(RouteKind::Language, "r".to_string());
+        let only_r = scorer.candidates(&r);
         // R is reached through keras3, mlverse's torch and Posit's tensorflow
         // package, and, judged as they stood under the run's `rank` policy, by
         // the retired MXNet and CNTK.
@@ -371,7 +401,7 @@ mod tests {
             .iter()
             .fold(0u64, |m, id| m | 1 << catalog.framework_index(id).unwrap());
         assert_eq!(only_r, with_r);
-        assert_eq!(scorer.offering(Scorer::language_bit(r)), only_r);
+        assert_eq!(scorer.reaching(&r), only_r);
         let active = scorer.candidates(&RowRequire {
             inactive: Some(InactivePolicy::Exclude),
             deep_learning: true,

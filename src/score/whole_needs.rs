@@ -248,14 +248,14 @@ mod tests {
                     })
                     .collect();
                 let as_f64: Vec<f64> = needs.iter().map(|&n| f64::from(n)).collect();
-                let slow = scorer.rank_into(&as_f64, candidates, &mut effective, &mut p1);
+                let slow = scorer.rank_into(&as_f64, candidates, None, &mut effective, &mut p1);
                 let fast = whole.rank_into(&needs, &mut p2);
                 assert_eq!(slow, fast, "{needs:?}");
                 let bits =
                     |p: &[Pick]| p.iter().map(|p| (p.framework, p.score.get().to_bits(), p.key)).collect::<Vec<_>>();
                 assert_eq!(bits(&p1), bits(&p2), "{needs:?} {policy:?}");
                 for p in &p1 {
-                    let reason = scorer.main_reason(p.framework, &effective);
+                    let reason = scorer.main_reason(p.framework, &effective, None);
                     assert_eq!(reason, whole.main_reason(&needs, p.framework), "{needs:?} {p:?}");
                 }
             }

@@ -145,7 +145,7 @@ impl TeamAcc {
             *sum += need;
         }
         let u = &mut self.require;
-        u.languages |= r.require.languages;
+        u.add_routes(&r.require.routes);
         u.exclude |= r.require.exclude;
         u.inactive = Some(stricter(u.inactive, r.require.inactive.unwrap_or(ctx.scorer.inactive)));
         u.deep_learning |= r.require.deep_learning;
@@ -163,7 +163,8 @@ impl TeamAcc {
         let picks = if let Some(ranked) = ranked {
             ranked
         } else {
-            ctx.scorer.rank_into(r.needs, all, &mut s.effective, &mut s.picks);
+            let routed = ctx.scorer.routed_matrix(r.require);
+            ctx.scorer.rank_into(r.needs, all, routed.as_ref(), &mut s.effective, &mut s.picks);
             &s.picks[..]
         };
         s.scores.clear();
@@ -228,7 +229,7 @@ impl TeamAcc {
             *a += b;
         }
         let u = &mut self.require;
-        u.languages |= later.require.languages;
+        u.add_routes(&later.require.routes);
         u.exclude |= later.require.exclude;
         if let Some(p) = later.require.inactive {
             u.inactive = Some(stricter(u.inactive, p));
