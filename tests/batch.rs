@@ -35,7 +35,7 @@ fn the_template_header_has_every_criterion_in_order() {
         header.trim(),
         "name,team,beginner_friendliness,debuggability,flexibility,dynamic_graphs,rapid_prototyping,\
          distributed_training,gpu_support,mobile_deployment,multi_language,visualization,api_stability,\
-         languages,inactive,exclude"
+         ecosystem,languages,targets,hardware,inactive,exclude"
     );
     let with_questions =
         String::from_utf8(dlpick().args(["batch", "--template", "--with-questions"]).output().unwrap().stdout).unwrap();
@@ -48,9 +48,9 @@ fn a_filled_template_scores_every_row_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let mut survey =
         String::from_utf8(dlpick().args(["batch", "--template", "--with-questions"]).output().unwrap().stdout).unwrap();
-    survey.push_str("Ana,lab,1,5,5,4,3,0,3,0,0,0,0,,exclude,\n");
-    survey.push_str("Ben,lab,5,0,0,0,5,0,0,0,0,0,2,python,,\n");
-    survey.push_str("Cleo,ops,0,0,0,0,0,5,4,0,0,3,2,,exclude,theano;cntk\n");
+    survey.push_str("Ana,lab,1,5,5,4,3,0,3,0,0,0,0,,,,,exclude,\n");
+    survey.push_str("Ben,lab,5,0,0,0,5,0,0,0,0,0,2,,python,,,,\n");
+    survey.push_str("Cleo,ops,0,0,0,0,0,5,4,0,0,3,2,,,,,exclude,theano;cntk\n");
     let path = write(dir.path(), "survey.csv", &survey);
     let out = dlpick().arg("batch").arg(&path).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -68,7 +68,7 @@ fn a_filled_template_scores_every_row_in_order() {
 fn rows_score_as_recommend_scores_the_same_profile() {
     let dir = tempfile::tempdir().unwrap();
     let mut survey = template();
-    survey.push_str("x,,4,2,0,0,5,0,0,3,0,0,1,,,\n");
+    survey.push_str("x,,4,2,0,0,5,0,0,3,0,0,1,,,,,,\n");
     let path = write(dir.path(), "s.csv", &survey);
     let batch = dlpick().args(["batch", "--format", "json"]).arg(&path).output().unwrap();
     let rows: Value = serde_json::from_slice(&batch.stdout).unwrap();
@@ -96,13 +96,13 @@ fn rows_score_as_recommend_scores_the_same_profile() {
 fn bad_rows_are_reported_with_their_line_and_the_rest_scored() {
     let dir = tempfile::tempdir().unwrap();
     let mut survey = template();
-    survey.push_str("ok1,,3,,,,,,,,,,,,,\n"); // line 2
-    survey.push_str("bad-range,,7,,,,,,,,,,,,,\n"); // line 3
-    survey.push_str("ok2,,,4,,,,,,,,,,,,\n"); // line 4
-    survey.push_str("bad-lang,,1,,,,,,,,,,,pyhton,,\n"); // line 5
+    survey.push_str("ok1,,3,,,,,,,,,,,,,,,,\n"); // line 2
+    survey.push_str("bad-range,,7,,,,,,,,,,,,,,,,\n"); // line 3
+    survey.push_str("ok2,,,4,,,,,,,,,,,,,,,\n"); // line 4
+    survey.push_str("bad-lang,,1,,,,,,,,,,,,pyhton,,,,\n"); // line 5
     survey.push_str("bad-fields,,1,2\n"); // line 6
-    survey.push_str("no-needs,,0,0,,,,,,,,,,,,\n"); // line 7
-    survey.push_str("ok3,,,,,,,,,,,,5,,,\n"); // line 8
+    survey.push_str("no-needs,,0,0,,,,,,,,,,,,,,,\n"); // line 7
+    survey.push_str("ok3,,,,,,,,,,,,5,,,,,,\n"); // line 8
     let path = write(dir.path(), "survey.csv", &survey);
     let out = dlpick().arg("batch").arg(&path).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -196,7 +196,8 @@ fn json_lines_folders_and_stdin_are_inputs() {
         .write_stdin("name,mobile_deployment\nm,5\n")
         .assert()
         .success()
-        .stdout(predicate::str::contains("m,,tensorflow,90.0"));
+        // LiteRT and ExecuTorch both score 4.5: tied at 90.0, listed by id.
+        .stdout(predicate::str::contains("m,,pytorch,90.0,tensorflow,90.0"));
 }
 
 #[test]
@@ -604,11 +605,11 @@ fn the_department_report_has_its_parts_and_stays_small_for_200_teams() {
     let mut survey = template();
     for i in 0..2000 {
         let team = if i % 200 == 0 { String::new() } else { format!("team{:03}", i % 200) };
-        // Every 14th respondent needs R: only MXNet offers it, and it is retired.
-        let languages = if i % 14 == 0 { "r" } else { "" };
+        // Every 14th respondent needs Julia: only MXNet offers it, and it is retired.
+        let languages = if i % 14 == 0 { "julia" } else { "" };
         writeln!(
             survey,
-            "r{i},{team},{},{},{},{},{},{},{},{},{},{},{},{languages},,",
+            "r{i},{team},{},{},{},{},{},{},{},{},{},{},{},{},{languages},,,,",
             i % 6,
             (i / 6) % 6,
             (i / 36) % 6,
@@ -619,7 +620,8 @@ fn the_department_report_has_its_parts_and_stays_small_for_200_teams() {
             i % 4,
             (i / 3) % 6,
             i % 3,
-            (i / 13) % 5 + 1
+            (i / 13) % 5 + 1,
+            (i / 17) % 6
         )
         .unwrap();
     }
@@ -670,7 +672,7 @@ fn team_reports_are_the_same_whatever_the_thread_count() {
     for i in 0..40_000 {
         writeln!(
             survey,
-            "r{i},team{},{},{},{},{},{},{},{},{},{},{},{},,,",
+            "r{i},team{},{},{},{},{},{},{},{},{},{},{},{},{},,,,,",
             i % 7,
             i % 6,
             (i / 6) % 6,
@@ -682,7 +684,8 @@ fn team_reports_are_the_same_whatever_the_thread_count() {
             i % 4,
             (i / 3) % 6,
             i % 3,
-            (i / 13) % 5 + 1
+            (i / 13) % 5 + 1,
+            (i / 17) % 6
         )
         .unwrap();
     }
