@@ -78,11 +78,37 @@ pub(crate) fn emit(text: &str, out: Option<&Path>, force: bool) -> Result<()> {
 /// so it is recognisable beside its target. One left by a run that could not
 /// clean up (SIGKILL, a power cut) is removed at the next write to the same
 /// target, once the process that made it is gone.
+///
+/// A target that is not a regular file (a character device such as
+/// `/dev/null`, a named pipe) is written straight through: replacing it
+/// with a regular file would break whatever it is, and nothing stored in it
+/// is lost. A block device is refused without `--force`.
 pub(crate) struct AtomicFile {
-    /// Always `Some` until `commit` takes it.
+    /// Always `Some` until `commit` takes it; `None` when writing through.
     temp: Option<tempfile::NamedTempFile>,
+    /// The device or pipe written through, instead of a temporary file.
+    through: Option<std::fs::File>,
     target: PathBuf,
     overwrite: bool,
+}
+
+/// Whether `meta` is something to write through rather than replace.
+fn is_special(meta: &std::fs::Metadata) -> bool {
+    !meta.is_file() && !meta.is_dir()
+}
+
+/// A block device (a disk): writing into one destroys what it holds.
+fn is_block_device(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        meta.file_type().is_block_device()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
 }
 
 /// The start of the names of `target_name`'s temporary files.
@@ -94,6 +120,10 @@ fn temp_prefix(target_name: &str) -> String {
 /// folder, or it exists (a dangling link included) and `overwrite` is off.
 pub(crate) fn check_target(target: &Path, overwrite: bool) -> Result<()> {
     let shown = target.display();
+    // A device or a pipe is written through, not replaced (see [`AtomicFile`]).
+    if std::fs::metadata(through_links(target)).is_ok_and(|m| is_special(&m) && !is_block_device(&m)) {
+        return Ok(());
+    }
     if target.is_dir() {
         return Err(Error::Usage(format!("{shown} is a folder; give the path of a file to write.")));
     }
@@ -121,6 +151,16 @@ impl AtomicFile {
     pub fn create(target: &Path, overwrite: bool) -> Result<Self> {
         let resolved = through_links(target);
         let target = resolved.as_path();
+        if let Some(meta) = std::fs::metadata(target).ok().filter(is_special) {
+            if is_block_device(&meta) && !overwrite {
+                return Err(Error::Usage(format!(
+                    "{} is a block device: writing into it would destroy what it holds; pass --force if you mean it.",
+                    target.display()
+                )));
+            }
+            let file = std::fs::OpenOptions::new().write(true).open(target).map_err(|e| Error::io("write", target, e))?;
+            return Ok(Self { temp: None, through: Some(file), target: target.to_path_buf(), overwrite });
+        }
         check_target(target, overwrite)?;
         let dir = target_dir(target);
         let name = target.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
@@ -139,11 +179,14 @@ impl AtomicFile {
             Error::Usage(format!("cannot write {}: {why}.", target.display()))
         })?;
         crate::signals::register(temp.path());
-        Ok(Self { temp: Some(temp), target: target.to_path_buf(), overwrite })
+        Ok(Self { temp: Some(temp), through: None, target: target.to_path_buf(), overwrite })
     }
 
     /// Sync the data and rename it over the target.
     pub fn commit(mut self) -> Result<()> {
+        if let Some(mut through) = self.through.take() {
+            return through.flush().map_err(|e| Error::io("write", &self.target, e));
+        }
         let Some(temp) = self.temp.take() else { return Ok(()) };
         let (target, overwrite) = (std::mem::take(&mut self.target), self.overwrite);
         temp.as_file().sync_all().map_err(|e| Error::io("write", &target, e))?;
@@ -171,6 +214,9 @@ impl Drop for AtomicFile {
 
 impl AtomicFile {
     fn file(&mut self) -> std::io::Result<&mut std::fs::File> {
+        if let Some(through) = self.through.as_mut() {
+            return Ok(through);
+        }
         self.temp.as_mut().map(tempfile::NamedTempFile::as_file_mut).ok_or_else(|| std::io::Error::other("committed"))
     }
 }
