@@ -475,3 +475,33 @@ fn check_applies_batchs_streaming_rules_to_surveys() {
     let check = dlpick().arg("check").arg(&big).output().unwrap();
     assert!(String::from_utf8_lossy(&check.stdout).contains("2 valid rows"));
 }
+
+/// `--out` onto something that is not a regular file writes through it:
+/// `/dev/null` stays a device and a named pipe stays a pipe (its reader gets
+/// the report), with or without `--force`.
+#[test]
+fn out_writes_through_devices_and_pipes() {
+    use std::os::unix::fs::FileTypeExt;
+    for force in [false, true] {
+        let mut cmd = dlpick();
+        cmd.args(["recommend", "profiles/beginner.toml", "--out", "/dev/null"]);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.assert().success();
+        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    dlpick().args(["recommend", "profiles/beginner.toml", "--format", "json", "--out"]).arg(&fifo).assert().success();
+    let text = reader.join().unwrap();
+    assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok(), "the reader got the whole report: {text}");
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "still a pipe");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+}
