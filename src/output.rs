@@ -158,7 +158,8 @@ impl AtomicFile {
                     target.display()
                 )));
             }
-            let file = std::fs::OpenOptions::new().write(true).open(target).map_err(|e| Error::io("write", target, e))?;
+            let file =
+                std::fs::OpenOptions::new().write(true).open(target).map_err(|e| Error::io("write", target, e))?;
             return Ok(Self { temp: None, through: Some(file), target: target.to_path_buf(), overwrite });
         }
         check_target(target, overwrite)?;

@@ -600,9 +600,23 @@ fn quoted_numbers_are_short_in_every_error() {
         assert!(err.contains("need 1e308 is out of range"), "{args:?}: {err}");
         assert!(!err.contains("0000000000"), "{args:?}: {err}");
     }
-    // A tune command's error names the file, not only the profile in it
-    // (only the retired MXNet reaches Julia: no winner to analyse).
+    // A valid profile that nothing qualifies for is advice in tune too, as in
+    // recommend: only the retired MXNet reaches Julia, so there is no winner.
     let julia = write(dir.path(), "julia.toml", "[needs]\nflexibility = 3\n[require]\nlanguages = [\"julia\"]\n");
-    let out = dlpick().args(["tune", "sensitivity"]).arg(&julia).output().unwrap();
-    assert!(stderr_of(&out).contains("julia.toml:"), "{}", stderr_of(&out));
+    for command in ["sensitivity", "robustness"] {
+        let out = dlpick().args(["tune", command]).arg(&julia).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{command}: {}", stderr_of(&out));
+        let text = String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains("No maintained framework in this knowledge base can be used from Julia."), "{text}");
+        assert!(text.contains("So there is no winner to analyse."), "{text}");
+        let out = dlpick().args(["tune", command, "--format", "json"]).arg(&julia).output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["winner"], serde_json::Value::Null);
+        assert!(v["shortfall"].as_str().unwrap().starts_with("No maintained framework"));
+    }
+    // batch says the same for such a row, not a reason of its own.
+    let rows = write(dir.path(), "j.csv", "name,flexibility,languages\nj,3,julia\n");
+    let out = dlpick().arg("batch").arg(&rows).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("No maintained framework in this knowledge base can be used from Julia."));
 }

@@ -10,7 +10,7 @@ use crate::batch::source::{Respondent, open_csv, parse_csv_row, parse_json_row};
 use crate::catalog::{BUILTIN_NAME, Catalog};
 use crate::cli::{Cli, FitArgs, RobustnessArgs, SensitivityArgs, TuneCommand};
 use crate::error::{Diagnostic, Error, Location, Result};
-use crate::profile::Profile;
+use crate::profile::{InactivePolicy, Profile};
 use crate::report::tune::{RobustnessDoc, SensitivityDoc};
 use crate::report::{Format, Options};
 use crate::sanitize;
@@ -44,13 +44,20 @@ fn options(cli: &Cli) -> Options {
     super::options_for(cli, None, &[])
 }
 
-/// Names the file as well as the profile in it.
-fn nothing_ranked(path: &std::path::Path, profile: &Profile) -> Error {
-    Error::Usage(format!(
-        "{}: no framework meets every requirement of `{}`, so there is no winner to analyse.",
-        path.display(),
-        profile.name
-    ))
+/// A valid profile that nothing qualifies for is advice, not an error: say
+/// why (as `recommend` does) and that there is no winner to analyse; exit 0.
+fn no_winner(catalog: &Catalog, profile: &Profile, method: crate::score::MethodId, json: bool) -> Result<ExitCode> {
+    let advice = crate::explain::advise(catalog, vec![profile.clone()], method, None, InactivePolicy::default());
+    let why = advice.into_iter().next().and_then(|a| a.shortfall).unwrap_or_default();
+    let text = if json {
+        let value = serde_json::json!({ "profile": profile.name, "winner": null, "shortfall": why });
+        format!("{}\n", serde_json::to_string_pretty(&value)?)
+    } else {
+        let line = format!("{}: {why} So there is no winner to analyse.", sanitize::text(&profile.name));
+        crate::report::layout::wrap(&line, "", crate::output::text_width(false))
+    };
+    print(&text)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn sensitivity_cmd(cli: &Cli, args: &SensitivityArgs) -> Result<ExitCode> {
@@ -59,7 +66,10 @@ fn sensitivity_cmd(cli: &Cli, args: &SensitivityArgs) -> Result<ExitCode> {
     if let Some(policy) = args.policy.policy() {
         profile.require.inactive = Some(policy);
     }
-    let s = sensitivity::analyse(&catalog, &profile).ok_or_else(|| nothing_ranked(&args.profile, &profile))?;
+    let Some(s) = sensitivity::analyse(&catalog, &profile) else {
+        let json = Format::from(args.format) == Format::Json;
+        return no_winner(&catalog, &profile, crate::score::MethodId::WeightedSum, json);
+    };
     let doc = SensitivityDoc { profile: &profile.name, sensitivity: &s };
     let text = Format::from(args.format).report().sensitivity(&catalog, &doc, &options(cli))?;
     print(&text)?;
@@ -89,11 +99,9 @@ fn robustness_cmd(cli: &Cli, args: &RobustnessArgs) -> Result<ExitCode> {
     let method = args.method.map_or_else(crate::score::MethodId::default, Into::into);
     let spread = parse_spread(&args.spread)?;
     let matrix = Matrix::new(&catalog);
-    let winner = rank(&catalog, &matrix, &profile, method.method())
-        .ranked
-        .first()
-        .map(|r| r.framework)
-        .ok_or_else(|| nothing_ranked(&args.profile, &profile))?;
+    let Some(winner) = rank(&catalog, &matrix, &profile, method.method()).ranked.first().map(|r| r.framework) else {
+        return no_winner(&catalog, &profile, method, Format::from(args.format) == Format::Json);
+    };
     let settings = Settings { method, samples: args.samples, spread, seed: args.seed, threads: args.threads };
     let bar = if args.samples >= 2_000_000 {
         crate::output::progress(
@@ -108,7 +116,7 @@ fn robustness_cmd(cli: &Cli, args: &RobustnessArgs) -> Result<ExitCode> {
     let r = robustness::analyse(&catalog, &profile, &settings, &|n| {
         bar.set_position(done.fetch_add(n, Ordering::Relaxed) + n);
     })
-    .ok_or_else(|| nothing_ranked(&args.profile, &profile))?;
+    .ok_or_else(|| Error::Usage(format!("{}: no weighting to sample.", args.profile.display())))?;
     bar.finish_and_clear();
     let doc = RobustnessDoc { profile: &profile.name, robustness: &r, winner, seed: args.seed };
     let text = Format::from(args.format).report().robustness(&catalog, &doc, &options(cli))?;

@@ -548,51 +548,68 @@ fn process(catalog: &Catalog, scorer: &Scorer, to: To, work: Work, mut output: V
     };
 
     // `rejected_team` names the team of a rejected row, when it can be told.
-    let mut handle =
-        |parsed: source::RowResult, r: &Respondent, done: &mut Done, rejected_team: &dyn Fn() -> String| {
-            let reject = |done: &mut Done, message: String, team: &dyn Fn() -> String| {
-                done.rejected += 1;
-                done.errors.push(message);
-                if by_team.is_some() {
-                    let team = team();
-                    team_of(done, &team);
-                    if let Some(acc) = done.teams.get_mut(&team) {
-                        acc.rejected += 1;
-                    }
+    let mut handle = |parsed: source::RowResult,
+                      r: &Respondent,
+                      done: &mut Done,
+                      rejected_team: &dyn Fn() -> String| {
+        let reject = |done: &mut Done, message: String, team: &dyn Fn() -> String| {
+            done.rejected += 1;
+            done.errors.push(message);
+            if by_team.is_some() {
+                let team = team();
+                team_of(done, &team);
+                if let Some(acc) = done.teams.get_mut(&team) {
+                    acc.rejected += 1;
                 }
-            };
-            if let Err(d) = parsed {
-                reject(done, d.to_string(), rejected_team);
-                return;
-            }
-            let candidates = scorer.candidates(&r.require);
-            // Teams need every framework's match: under the weighted sum a
-            // match does not depend on the candidates, so rank them all once.
-            let rank_all = by_team.is_some() && scorer.method == MethodId::WeightedSum;
-            let mask = if rank_all { u64::MAX >> (64 - frameworks) } else { candidates };
-            // A row whose routes decide a criterion scores on its own matrix.
-            let routed = scorer.routed_matrix(&r.require);
-            if !scorer.rank_into(&r.needs, mask, routed.as_ref(), &mut effective, &mut picks) {
-                reject(done, format!("`{}` states no needs that count.", r.name), &|| r.team.clone());
-                return;
-            }
-            done.scored += 1;
-            let top = picks.iter().map(|p| p.framework).find(|f| candidates & (1 << f) != 0);
-            if let Some(first) = top {
-                done.top_picks[first] += 1;
-            }
-            if let Some(context) = by_team {
-                count_answers(&mut done.answers, &r.needs);
-                team_of(done, &r.team);
-                if let Some(acc) = done.teams.get_mut(&r.team) {
-                    let member = Member { name: &r.name, needs: &r.needs, require: &r.require };
-                    acc.add(context, &member, top, rank_all.then_some(&picks[..]), &mut scratch);
-                }
-            } else if let To::Rows(sink, _) = to {
-                let reason = picks.first().and_then(|p| scorer.main_reason(p.framework, &effective, routed.as_ref()));
-                sink.row(&mut done.output, &Row { name: &r.name, team: &r.team, picks: &picks, reason, plain: false });
             }
         };
+        if let Err(d) = parsed {
+            reject(done, d.to_string(), rejected_team);
+            return;
+        }
+        let candidates = scorer.candidates(&r.require);
+        // Teams need every framework's match: under the weighted sum a
+        // match does not depend on the candidates, so rank them all once.
+        let rank_all = by_team.is_some() && scorer.method == MethodId::WeightedSum;
+        let mask = if rank_all { u64::MAX >> (64 - frameworks) } else { candidates };
+        // A row whose routes decide a criterion scores on its own matrix.
+        let routed = scorer.routed_matrix(&r.require);
+        if !scorer.rank_into(&r.needs, mask, routed.as_ref(), &mut effective, &mut picks) {
+            reject(done, format!("`{}` states no needs that count.", r.name), &|| r.team.clone());
+            return;
+        }
+        done.scored += 1;
+        let top = picks.iter().map(|p| p.framework).find(|f| candidates & (1 << f) != 0);
+        if let Some(first) = top {
+            done.top_picks[first] += 1;
+        }
+        if let Some(context) = by_team {
+            count_answers(&mut done.answers, &r.needs);
+            team_of(done, &r.team);
+            if let Some(acc) = done.teams.get_mut(&r.team) {
+                let member = Member { name: &r.name, needs: &r.needs, require: &r.require };
+                acc.add(context, &member, top, rank_all.then_some(&picks[..]), &mut scratch);
+            }
+        } else if let To::Rows(sink, _) = to {
+            let reason = picks.first().and_then(|p| scorer.main_reason(p.framework, &effective, routed.as_ref()));
+            // Nothing competes: say why as `recommend` says it (rare, so
+            // the whole advice is worked out for the row).
+            let shortfall = picks.is_empty().then(|| {
+                let advice =
+                    crate::explain::advise(catalog, vec![r.to_profile(catalog)], scorer.method, None, scorer.inactive);
+                advice.into_iter().next().and_then(|a| a.shortfall).unwrap_or_default()
+            });
+            let row = Row {
+                name: &r.name,
+                team: &r.team,
+                picks: &picks,
+                reason,
+                shortfall: shortfall.as_deref(),
+                plain: false,
+            };
+            sink.row(&mut done.output, &row);
+        }
+    };
 
     let mut spent = None;
     match work.rows {

@@ -245,7 +245,7 @@ impl Plain<'_> {
             self.whole.main_reason(&row.needs, p.framework)
         });
         // `as_is` has checked that the name and team are plain.
-        self.sink.row(&mut done.output, &Row { name, team, picks: &row.picks, reason, plain: true });
+        self.sink.row(&mut done.output, &Row { name, team, picks: &row.picks, reason, shortfall: None, plain: true });
         Some(())
     }
 }

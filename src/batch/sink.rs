@@ -22,6 +22,8 @@ pub struct Row<'a> {
     /// The criterion that is the first pick's main reason
     /// ([`Scorer::main_reason`](crate::score::rows::Scorer::main_reason)).
     pub reason: Option<usize>,
+    /// When nothing competes: why, in the words `recommend` uses.
+    pub shortfall: Option<&'a str>,
     /// The name and team start and end with a visible ASCII character and
     /// hold no comma, quote or line break (the short road has checked), so
     /// a sink may skip its quoting checks.

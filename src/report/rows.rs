@@ -382,11 +382,18 @@ impl RowSink for RowFormatter {
                 push_user_csv_field(buf, team);
             }
             self.push_csv_picks(buf, shown);
-            self.csv_reasons.end(picks, at).push(buf);
+            match row.shortfall.filter(|_| picks.is_empty()) {
+                Some(why) => {
+                    buf.push(b',');
+                    push_user_csv_field(buf, why);
+                    buf.push(b'\n');
+                }
+                None => self.csv_reasons.end(picks, at).push(buf),
+            }
             return;
         }
         let reason = match at {
-            _ if picks.is_empty() => NO_MATCH,
+            _ if picks.is_empty() => row.shortfall.unwrap_or(NO_MATCH),
             Some(at) => &self.reasons[at],
             None => "",
         };
@@ -508,7 +515,14 @@ mod tests {
         let picks = [pick(pytorch, 92.75), pick(keras, 60.0)];
         let csv = RowFormatter::new(Format::Csv, 2, 80, &catalog);
         let mut buf = Vec::new();
-        let row = Row { name: "ana", team: "vision", picks: &picks, reason: Some(debuggability), plain: true };
+        let row = Row {
+            name: "ana",
+            team: "vision",
+            picks: &picks,
+            reason: Some(debuggability),
+            shortfall: None,
+            plain: true,
+        };
         csv.row(&mut buf, &row);
         assert_eq!(String::from_utf8(buf).unwrap(), "ana,vision,pytorch,92.8,keras,60.0,debuggability 5/5\n");
         for format in Format::ALL {
@@ -516,7 +530,7 @@ mod tests {
             for (name, team) in [("ana", "vision"), ("=sum", "t"), ("r1", "")] {
                 for picks in [&picks[..], &[]] {
                     for reason in [None, Some(debuggability)] {
-                        let row = Row { name, team, picks, reason, plain: false };
+                        let row = Row { name, team, picks, reason, shortfall: None, plain: false };
                         let (mut general, mut plain) = (Vec::new(), Vec::new());
                         formatter.row(&mut general, &row);
                         formatter.row(&mut plain, &Row { plain: true, ..row });
