@@ -10,16 +10,17 @@ use crate::score::MethodId;
 
 const EXAMPLES: &str = "\
 Examples:
-  dlpick ask                                         # answer questions, get advice
-  dlpick recommend profiles/beginner.toml
+  dlpick ask                                  # answer questions, get advice
+  dlpick recommend beginner                   # a shipped example (see dlpick examples)
   dlpick recommend --need debuggability=5 --need dynamic_graphs=4
-  dlpick recommend profiles/polyglot-shop.toml --inactive rank   # the article's 2018 view
-  dlpick recommend profiles/mobile-app.toml --format html --out report.html
-  dlpick batch survey.csv --by-team                  # a team survey, combined per team
-  dlpick serve                                       # the questionnaire as a web survey for a team
-  dlpick tune sensitivity profiles/mobile-app.toml   # how safe is the advice?
+  dlpick recommend polyglot-shop --inactive rank   # the article's 2018 view
+  dlpick recommend mobile-app --format html --out report.html
+  dlpick examples survey > survey.csv         # a team survey to try
+  dlpick batch survey.csv --by-team           # each team's combined pick
+  dlpick serve                                # the questionnaire as a team's web survey
+  dlpick tune sensitivity mobile-app          # how safe is the advice?
   dlpick frameworks pytorch keras
-  dlpick check profiles/ weights.toml
+  dlpick check mine.toml survey.csv
 
 Exit codes: 0 success; 1 batch rows rejected; 2 invalid input or usage; 130 a
 questionnaire left with Esc or Ctrl-C.";
@@ -291,9 +292,9 @@ Esc or Ctrl-C leaves a terminal session without writing anything (exit 130).")]
     /// Rank frameworks for one or more requirement profiles, with reasons.
     #[command(after_help = "\
 Examples:
-  dlpick recommend profiles/beginner.toml
-  dlpick recommend profiles/research-lab.toml --explain
-  dlpick recommend profiles/mobile-app.toml --need beginner_friendliness=4 --top 3
+  dlpick recommend beginner
+  dlpick recommend research-lab --explain
+  dlpick recommend mobile-app --need beginner_friendliness=4 --top 3
   dlpick recommend --need distributed_training=5 --need gpu_support=4 --format json
   cat my-profile.toml | dlpick recommend -")]
     Recommend(RecommendArgs),
@@ -312,9 +313,10 @@ Examples:
     #[command(after_help = "\
 Examples:
   dlpick batch --template > survey.csv          # a header to fill in a spreadsheet
+  dlpick examples survey > survey.csv           # or a filled-in example
   dlpick batch survey.csv                       # one row per respondent, CSV
   dlpick batch survey.csv --by-team             # each team's combined, explained pick
-  dlpick batch profiles/ --format text --top 2
+  dlpick batch our-profiles/ --format text --top 2
   cat export.csv | dlpick batch - --format jsonl --out scored.jsonl
 
 Inputs: a folder (every *.toml profile inside, recursively; a profile's team is
@@ -368,7 +370,7 @@ answered 408); at most --max-connections (256) are served at once, others wait."
 
     /// Validate knowledge-base and profile files (or folders of them).
     #[command(
-        after_help = "Examples:\n  dlpick check profiles/\n  dlpick check weights.toml my-team.toml\n\nExit code 0 when every file is valid, 2 otherwise."
+        after_help = "Examples:\n  dlpick check .\n  dlpick check my-team.toml survey.csv our-layer.toml\n\nExit code 0 when every file is valid, 2 otherwise."
     )]
     Check(CheckArgs),
 
@@ -392,6 +394,22 @@ Examples:
   dlpick man | man -l -                         # read it now
   dlpick man > ~/.local/share/man/man1/dlpick.1 # then `man dlpick`")]
     Man,
+
+    /// List the examples that come with dlpick, or print one.
+    #[command(after_help = "\
+Examples:
+  dlpick examples                          # the shipped profiles, decisions and survey
+  dlpick recommend beginner                # an example's name works where a profile's path does
+  dlpick examples beginner > mine.toml     # a copy to edit
+  dlpick examples survey > survey.csv && dlpick batch survey.csv --by-team")]
+    Examples(ExamplesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExamplesArgs {
+    /// The example to print (its name, as listed); without it, the list.
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -589,8 +607,8 @@ pub enum TuneCommand {
     /// Exact weight ranges over which the winner stays first (weighted sum).
     #[command(after_help = "\
 Examples:
-  dlpick tune sensitivity profiles/beginner.toml
-  dlpick tune sensitivity profiles/mobile-app.toml --format json
+  dlpick tune sensitivity beginner
+  dlpick tune sensitivity mobile-app --format json
 
 For each criterion the profile rates: the range of its global weight over which
 the winner stays first (every other weight held), and the smallest change up or
@@ -600,9 +618,9 @@ down that hands first place to another framework, which is named.")]
     /// Rank acceptability under uncertain weights (SMAA), for a seed.
     #[command(after_help = "\
 Examples:
-  dlpick tune robustness profiles/research-lab.toml
-  dlpick tune robustness profiles/polyglot-shop.toml --samples 1000000 --spread 0.5 --seed 7
-  dlpick tune robustness profiles/beginner.toml --spread full --format json
+  dlpick tune robustness research-lab
+  dlpick tune robustness polyglot-shop --samples 1000000 --spread 0.5 --seed 7
+  dlpick tune robustness beginner --spread full --format json
 
 Each sample multiplies every effective weight by a factor uniform in
 [1 - S, 1 + S] (--spread S, default 0.3), or with --spread full draws weights
@@ -613,8 +631,8 @@ are the same for a seed whatever the number of cores.")]
     /// Learn global criterion weights from past decisions (dry run unless --write).
     #[command(after_help = "\
 Examples:
-  dlpick tune fit profiles/decisions
-  dlpick tune fit profiles/decisions --holdout 0.3 --seed 7
+  dlpick tune fit decisions                   # the shipped past decisions
+  dlpick tune fit decisions --holdout 0.3 --seed 7
   dlpick tune fit decisions.csv --weights weights.toml --write
 
 DECISIONS: a folder of profiles that carry `chosen = \"<framework id>\"`, or a CSV /

@@ -505,3 +505,53 @@ fn out_writes_through_devices_and_pipes() {
     assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "still a pipe");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
 }
+
+/// The examples travel with the binary: listed, printed, and usable by
+/// name from any folder, as `--help`'s examples use them.
+#[test]
+fn examples_work_by_name_from_any_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = dlpick().current_dir(dir.path()).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let list = run(&["examples"]);
+    for name in ["beginner", "research-lab", "survey", "r-shop"] {
+        assert!(list.lines().any(|l| l.starts_with(name)), "{name} listed: {list}");
+    }
+    // Printed byte for byte as shipped.
+    assert_eq!(
+        run(&["examples", "beginner"]),
+        std::fs::read_to_string(common::root().join("profiles/beginner.toml")).unwrap()
+    );
+    // A name works where a path does, and gives the same advice.
+    let by_name = run(&["recommend", "beginner", "--format", "json"]);
+    let by_path = common::stdout_of(&["recommend", "profiles/beginner.toml", "--format", "json"]);
+    let ranking =
+        |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap()["profiles"][0]["ranking"].clone();
+    assert_eq!(ranking(&by_name), ranking(&by_path));
+    // A file of that name wins over the example.
+    std::fs::write(dir.path().join("beginner"), "[needs]\nmobile_deployment = 5\n").unwrap();
+    assert!(run(&["recommend", "beginner"]).contains("needs: mobile deployment 5"));
+    // The top-level help's examples run from here (all but the interactive ones).
+    std::fs::write(dir.path().join("mine.toml"), run(&["examples", "research-lab"])).unwrap();
+    let help = run(&["--help"]);
+    let examples: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Examples:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  dlpick"))
+        .map(|l| l.trim().split("  #").next().unwrap().trim())
+        .filter(|l| !l.starts_with("dlpick ask") && !l.starts_with("dlpick serve"))
+        .collect();
+    assert!(examples.len() >= 8, "{help}");
+    let binary = assert_cmd::cargo::cargo_bin("dlpick");
+    for line in examples {
+        let shell = line.replacen("dlpick", &binary.display().to_string(), 1);
+        let out = std::process::Command::new("sh").arg("-c").arg(&shell).current_dir(dir.path()).output().unwrap();
+        assert!(out.status.success(), "{line}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let out = dlpick().current_dir(dir.path()).args(["examples", "nonesuch"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -618,5 +618,9 @@ fn quoted_numbers_are_short_in_every_error() {
     let rows = write(dir.path(), "j.csv", "name,flexibility,languages\nj,3,julia\n");
     let out = dlpick().arg("batch").arg(&rows).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8(out.stdout).unwrap().contains("No maintained framework in this knowledge base can be used from Julia."));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("No maintained framework in this knowledge base can be used from Julia.")
+    );
 }

@@ -4,6 +4,7 @@
 
 mod ask;
 mod batch;
+mod examples;
 mod inspect;
 mod install;
 mod project;
@@ -40,6 +41,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Tune(command) => tune::run(cli, command),
         Command::Completions(args) => install::completions(cli, args),
         Command::Man => install::man(),
+        Command::Examples(args) => examples_cmd(args),
         Command::Serve(args) => serve::run(cli, args),
     }
 }
@@ -98,6 +100,41 @@ pub(crate) fn read_input(path: &Path) -> Result<(String, String)> {
         Err(limits::ReadError::Io(e)) if stdin => Err(Error::io("read", shown, e)),
         Err(limits::ReadError::Io(e)) => Err(crate::error::read_error(path, e)),
     }
+}
+
+/// A profile's text: the file, or the shipped example of that name when no
+/// such file exists (`dlpick recommend beginner` works from any folder).
+pub(crate) fn read_profile(path: &Path) -> Result<(String, String)> {
+    if path != Path::new("-") && std::fs::symlink_metadata(path).is_err() {
+        if let Some(example) = path.to_str().and_then(examples::find) {
+            return Ok((example.text.to_string(), format!("{} (built-in example)", example.path)));
+        }
+    }
+    read_input(path)
+}
+
+/// `dlpick examples [NAME]`.
+fn examples_cmd(args: &crate::cli::ExamplesArgs) -> Result<ExitCode> {
+    let text = if let Some(name) = &args.name {
+        let Some(example) = examples::find(name) else {
+            let names: Vec<&str> = examples::EXAMPLES.iter().map(examples::Example::name).collect();
+            return Err(crate::error::Diagnostic::new(
+                crate::error::Location::file(name.as_str()),
+                "there is no example of that name.",
+            )
+            .hint(Some(crate::error::unknown_hint(name, &names)))
+            .into());
+        };
+        example.text.to_string()
+    } else {
+        let rows: Vec<[String; 3]> = examples::EXAMPLES
+            .iter()
+            .map(|e| [e.name().to_string(), examples::kind(e).to_string(), examples::summary(e)])
+            .collect();
+        crate::report::setup::examples(&rows, output::text_width(false))
+    };
+    output::emit(&text, None, false)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The name a profile gets when it has none: its file stem.

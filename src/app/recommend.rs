@@ -10,7 +10,7 @@ use crate::explain::advise;
 use crate::profile::{Draft, Given};
 
 use super::settings::Settings;
-use super::{deliver, file_stem, load_catalog_with, read_input, report_options};
+use super::{deliver, file_stem, load_catalog_with, read_profile, report_options};
 
 pub fn run(cli: &Cli, args: &RecommendArgs) -> Result<ExitCode> {
     let settings = Settings::resolve(cli)?;
@@ -34,7 +34,7 @@ pub fn run(cli: &Cli, args: &RecommendArgs) -> Result<ExitCode> {
             return Err(Error::Usage("standard input (`-`) can be read only once.".to_string()));
         }
         for path in &args.profiles {
-            let (source, name) = read_input(path)?;
+            let (source, name) = read_profile(path)?;
             let mut draft = Draft::from_toml(&source, &name)?;
             for (id, value) in &overrides {
                 draft.set_need(Given::new(id.clone()), Given::new(*value));

@@ -32,7 +32,7 @@ pub fn run(cli: &Cli, command: &TuneCommand) -> Result<ExitCode> {
 }
 
 fn load_profile(path: &Path, catalog: &Catalog) -> Result<Profile> {
-    let (source, name) = read_input(path)?;
+    let (source, name) = super::read_profile(path)?;
     Profile::from_toml(&source, &name, &file_stem(path), catalog)
 }
 
@@ -135,7 +135,15 @@ fn load_decisions(
 ) -> Result<(Vec<Decision>, Vec<String>)> {
     let mut profiles: Vec<Profile> = Vec::new();
     let name = path.display().to_string();
-    if path.is_dir() {
+    // `decisions` (or `profiles/decisions` outside a clone): the shipped ones.
+    let shipped = std::fs::symlink_metadata(path).is_err()
+        && ["decisions", "profiles/decisions", "profiles/decisions/"].contains(&name.as_str());
+    if shipped {
+        for example in super::examples::EXAMPLES.iter().filter(|e| e.path.starts_with("profiles/decisions/")) {
+            let shown = format!("{} (built-in example)", example.path);
+            profiles.push(Profile::from_toml(example.text, &shown, example.name(), catalog)?);
+        }
+    } else if path.is_dir() {
         for file in toml_files(path, follow_links, quiet)? {
             profiles.push(load_profile(&file, catalog)?);
         }

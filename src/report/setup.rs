@@ -32,6 +32,23 @@ pub fn config(project: &str, settings: &[Setting], catalog: &Catalog, width: usi
     out
 }
 
+/// `dlpick examples`: each example's name, kind and what it is, and how to use one.
+pub fn examples(rows: &[[String; 3]], width: usize) -> String {
+    let mut table = Table::new().left("name").left("kind").text("what it is");
+    for row in rows {
+        table.row(row.to_vec());
+    }
+    let mut out = table.render(width, &|s: &str| s.to_string());
+    out.push('\n');
+    out.push_str(&wrap(
+        "A name works wherever a profile's path does (`dlpick recommend beginner`); \
+         `dlpick examples NAME` prints one, to save and edit.",
+        "",
+        width,
+    ));
+    out
+}
+
 /// What a checked file turned out to be.
 pub enum Checked {
     Weights {
