@@ -22,40 +22,14 @@ pub type Fields = BTreeMap<String, String>;
 pub type Problems = Vec<(Option<String>, String)>;
 
 /// Styles added to the report's own for the forms.
-const FORM_STYLE: &str = r"
-.skip { position: absolute; left: -999px; }
-.skip:focus { left: 8px; top: 8px; background: #fff; padding: 8px; z-index: 2; }
-form.survey fieldset, form.survey .field { border: 1px solid var(--line); border-radius: 8px; margin: 16px 0; padding: 12px 16px; }
-form.survey legend, form.survey .field > label { font-weight: 600; padding: 0 4px; display: block; }
-.qn { color: var(--muted); font-weight: 400; margin-right: 6px; }
-.scale { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; margin-top: 6px; }
-@media (max-width: 600px) { .scale { grid-template-columns: repeat(2, 1fr); } }
-.scale label, .choices label { display: flex; gap: 8px; align-items: center; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; min-height: 44px; cursor: pointer; }
-.scale label:has(input:checked), .choices label:has(input:checked) { border-color: var(--accent); background: #eef4ff; }
-.choices { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 6px; margin-top: 6px; }
-.scale b { min-width: 1ch; }
-input[type=radio], input[type=checkbox] { flex: none; width: 20px; height: 20px; margin: 0; accent-color: var(--accent); }
-input[type=text] { width: 100%; font: inherit; padding: 10px; margin-top: 6px; border: 1px solid #9aa5b1; border-radius: 6px; }
-:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
-.hint { color: var(--muted); font-size: .9rem; margin: 4px 0 0; }
-.error { color: #b91c1c; font-weight: 600; margin: 6px 0 0; }
-.invalid { border-color: #b91c1c !important; border-width: 2px !important; }
-.errors { border: 2px solid #b91c1c; background: #fef2f2; padding: 12px 16px; border-radius: 6px; margin: 16px 0; }
-.errors h2 { border: 0; margin: 0; padding: 0; font-size: 1.1rem; }
-.errors a { color: #b91c1c; }
-button { font: inherit; font-weight: 600; padding: 12px 28px; min-height: 44px; background: var(--accent); color: #fff; border: 0; border-radius: 6px; cursor: pointer; }
-.notice { background: #fffbeb; border-left: 4px solid var(--warn); padding: 12px 16px; border-radius: 4px; margin: 16px 0; }
-.saved { background: #ecfdf5; border-left: 4px solid #047857; padding: 12px 16px; border-radius: 4px; margin: 16px 0; }
-.admin-bar { background: #f1f5f9; padding: 12px 16px; border-radius: 6px; margin: 0 0 16px; }
-.admin-bar code, code.link { word-break: break-all; }
-";
+const FORM_STYLE: &str = include_str!("form.css");
 
 /// The path of the stylesheet.
 pub const STYLE_PATH: &str = "/assets/dlpick.css";
 
 /// The whole stylesheet: the report's style and the forms'.
 pub fn stylesheet() -> String {
-    format!("{}\n{FORM_STYLE}", crate::report::html::STYLE)
+    format!("\n{}\n\n{FORM_STYLE}", crate::report::html::STYLE)
 }
 
 /// A page of ours.
