@@ -21,7 +21,8 @@ Examples:
   dlpick frameworks pytorch keras
   dlpick check profiles/ weights.toml
 
-Exit codes: 0 success; 1 batch rows rejected; 2 invalid input or usage; 130 a
+Exit codes: 0 success; 1 batch rows rejected; 2 invalid input or usage; 3 a
+file, database or socket could not be read or written; 4 a bug; 130 a
 questionnaire left with Esc or Ctrl-C.";
 
 /// Every exit status, for the manual page.
@@ -29,13 +30,19 @@ pub(crate) const EXIT_CODES: &[(u8, &str)] = &[
     (0, "Success. For check: every file is valid. A closed output pipe (dlpick … | head) also ends with 0."),
     (
         1,
-        "batch: some rows were rejected; each is reported on standard error and the others are scored and written. Any command: a report could not be produced (a bug; please report it).",
+        "batch: some rows were rejected; each is reported on standard error and the others are scored and written.",
     ),
     (
         2,
-        "Invalid input (a missing or unreadable file, broken TOML or CSV, a wrong type, an unknown key or id, a \
-         value out of range, NaN) or a bad command line.",
+        "Invalid input (a file that does not exist, broken TOML or CSV, text that is not UTF-8, a wrong type, an \
+         unknown key or id, a value out of range, NaN, an input over its size limit) or a bad command line.",
     ),
+    (
+        3,
+        "Storage: a file, folder, stream, socket or terminal could not be read or written (permissions, a full \
+         disk, a failing device, an address in use), or the survey database failed. Nothing half-written is left.",
+    ),
+    (4, "Internal: something that should not happen did (a bug; please report it)."),
     (130, "A questionnaire left with Esc or Ctrl-C; nothing is written."),
 ];
 
@@ -327,7 +334,8 @@ CSV on standard input.
 
 Exit codes: 0 every row scored; 1 some rows rejected (each reported on stderr
 with file and line; the others are scored and written); 2 nothing could be read
-(a missing file, a bad header, a bad command line).")]
+(a missing file, a bad header, a bad command line); 3 an input or the output
+could not be read or written; 4 a bug.")]
     Batch(BatchArgs),
 
     /// How stable a recommendation is, and weights learned from past decisions.
@@ -368,7 +376,7 @@ answered 408); at most --max-connections (256) are served at once, others wait."
 
     /// Validate knowledge-base and profile files (or folders of them).
     #[command(
-        after_help = "Examples:\n  dlpick check profiles/\n  dlpick check weights.toml my-team.toml\n\nExit code 0 when every file is valid, 2 otherwise."
+        after_help = "Examples:\n  dlpick check profiles/\n  dlpick check weights.toml my-team.toml\n\nExit code 0 when every file is valid, 2 when one is not, 3 when one cannot be read."
     )]
     Check(CheckArgs),
 

@@ -42,7 +42,5 @@ pub fn read_toml_file(path: &std::path::Path) -> Result<String, ReadError> {
     read_toml(std::fs::File::open(path).map_err(ReadError::Io)?)
 }
 
-/// The message for an input over [`TOML_MAX`].
-pub fn too_large(name: &str) -> String {
-    format!("{name}: larger than the 16 MiB limit for a TOML input.")
-}
+/// What is wrong with an input over [`TOML_MAX`].
+pub const TOO_LARGE: &str = "larger than the 16 MiB limit for a TOML input.";

@@ -135,8 +135,11 @@ impl AtomicFile {
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
         let temp = builder.tempfile_in(dir).map_err(|e| {
-            let why = if dir.is_dir() { e.to_string() } else { "the folder does not exist".to_string() };
-            Error::Usage(format!("cannot write {}: {why}.", target.display()))
+            if dir.is_dir() {
+                Error::io("write", target, e)
+            } else {
+                Error::Usage(format!("cannot write {}: the folder does not exist.", target.display()))
+            }
         })?;
         crate::signals::register(temp.path());
         Ok(Self { temp: Some(temp), target: target.to_path_buf(), overwrite })

@@ -1050,7 +1050,8 @@ fn a_read_only_medium_is_named_and_batch_reads_a_survey_there() {
     );
     for db in [path.clone(), mount.0.join("new.db")] {
         let out = dlpick(&["serve", "--bind", "127.0.0.1:0", "--db", db.to_str().unwrap()]);
-        assert_eq!(out.status.code(), Some(2));
+        // A storage failure, not bad input.
+        assert_eq!(out.status.code(), Some(3));
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("read-only") && err.contains(db.to_str().unwrap()), "{err}");
         assert!(out.stdout.is_empty(), "no links printed");

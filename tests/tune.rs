@@ -239,7 +239,8 @@ fn a_failed_write_leaves_the_old_file_untouched() {
     let out =
         dlpick().arg("--weights").arg(&weights).args(["tune", "fit"]).arg(&decisions).arg("--write").output().unwrap();
     unlock(&locked);
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    // A storage failure, not bad input.
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(std::fs::read(&weights).unwrap(), before);
     assert_eq!(std::fs::read_dir(&locked).unwrap().count(), 1, "no temporary file left behind");
 }

@@ -110,7 +110,7 @@ fn check_save_target(path: &Path, force: bool) -> Result<()> {
         )));
     }
     tempfile::Builder::new().prefix(".dlpick-check-").tempfile_in(dir).map(drop).map_err(|e| {
-        Error::Usage(format!(
+        Error::Storage(format!(
             "cannot save to {}: the folder {} cannot be written ({e}).",
             path.display(),
             dir.display()
@@ -127,10 +127,10 @@ fn recover(e: &Error, text: &str) -> Error {
         f.keep().map_err(|k| k.error)
     });
     if let Ok((_, path)) = kept {
-        Error::Usage(format!("{e} Your answers were saved to {} instead.", path.display()))
+        e.with_note(&format!("Your answers were saved to {} instead.", path.display()))
     } else {
         print!("{text}");
-        Error::Usage(format!("{e} Your answers were printed above instead."))
+        e.with_note("Your answers were printed above instead.")
     }
 }
 

@@ -11,7 +11,7 @@ use crate::batch::source::open_csv_raw;
 use crate::batch::{self, Observer, Output, Source, TomlFile};
 use crate::catalog::Catalog;
 use crate::cli::{BatchArgs, Cli, InputFormat};
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Location, Result};
 use crate::output::AtomicFile;
 use crate::report::Format;
 use crate::report::Options;
@@ -158,10 +158,9 @@ fn check_json_lines(reader: &mut dyn std::io::BufRead, name: &str) -> Result<()>
     if first == b'{' {
         return Ok(());
     }
-    Err(Error::Usage(format!(
-        "{name}: this is not JSON Lines: each line must be a JSON object starting with `{{`. \
-         If it is CSV, name it .csv or pass --input-format csv."
-    )))
+    let why = "this is not JSON Lines: each line must be a JSON object starting with `{`. \
+               If it is CSV, name it .csv or pass --input-format csv.";
+    Err(Diagnostic::new(Location::file(name), why).into())
 }
 
 /// Where the output goes: standard output, or an [`AtomicFile`] committed

@@ -165,11 +165,12 @@ fn check_survey(input: Box<dyn Read + Send>, name: &str, kind: &Kind, catalog: &
     let rejections = Rejections(std::sync::atomic::AtomicU64::new(0));
     let summary = batch::run(catalog, vec![source], &options, output, &rejections, &AtomicBool::new(false))?;
     if summary.rejected > 0 {
-        return Err(Error::Usage(format!(
-            "{name}: {} rejected, as `dlpick batch` would reject {}.",
+        let why = format!(
+            "{} rejected, as `dlpick batch` would reject {}.",
             count_of(usize::try_from(summary.rejected).unwrap_or(usize::MAX), "row", "rows"),
             if summary.rejected == 1 { "it" } else { "them" }
-        )));
+        );
+        return Err(Diagnostic::new(Location::file(name), why).into());
     }
     Ok(Checked::Survey { rows: usize::try_from(summary.scored).unwrap_or(usize::MAX) })
 }
@@ -195,14 +196,8 @@ fn check_file(path: &Path, catalog: &Catalog, cli: &Cli) -> Result<Checked> {
     }
     let source = match limits::read_toml(whole) {
         Ok(text) => text,
-        Err(limits::ReadError::TooLarge) => return Err(Error::Usage(limits::too_large(&name))),
-        Err(limits::ReadError::NotUtf8) => {
-            return Err(Error::io(
-                "read",
-                shown,
-                std::io::Error::new(std::io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"),
-            ));
-        }
+        Err(limits::ReadError::TooLarge) => return Err(Diagnostic::new(Location::file(name.as_str()), limits::TOO_LARGE).into()),
+        Err(limits::ReadError::NotUtf8) => return Err(crate::error::not_text(&name)),
         Err(limits::ReadError::Io(e)) => return Err(Error::io("read", shown, e)),
     };
     if looks_like_knowledge_base(&source) {

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 
 use crate::catalog::{Catalog, Input};
 use crate::cli::{Cli, Command, OutputArgs};
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Location, Result};
 use crate::report::{Options, Provenance};
 use crate::{limits, output};
 
@@ -89,12 +89,8 @@ pub(crate) fn read_input(path: &Path) -> Result<(String, String)> {
     let text = if stdin { limits::read_toml(std::io::stdin().lock()) } else { limits::read_toml_file(path) };
     match text {
         Ok(text) => Ok((text, name)),
-        Err(limits::ReadError::TooLarge) => Err(Error::Usage(limits::too_large(&name))),
-        Err(limits::ReadError::NotUtf8) => Err(Error::io(
-            "read",
-            shown,
-            std::io::Error::new(std::io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"),
-        )),
+        Err(limits::ReadError::TooLarge) => Err(Diagnostic::new(Location::file(name.as_str()), limits::TOO_LARGE).into()),
+        Err(limits::ReadError::NotUtf8) => Err(crate::error::not_text(&name)),
         Err(limits::ReadError::Io(e)) if stdin => Err(Error::io("read", shown, e)),
         Err(limits::ReadError::Io(e)) => Err(crate::error::read_error(path, e)),
     }

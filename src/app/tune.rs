@@ -46,11 +46,8 @@ fn options(cli: &Cli) -> Options {
 
 /// Names the file as well as the profile in it.
 fn nothing_ranked(path: &std::path::Path, profile: &Profile) -> Error {
-    Error::Usage(format!(
-        "{}: no framework meets every requirement of `{}`, so there is no winner to analyse.",
-        path.display(),
-        profile.name
-    ))
+    let why = format!("no framework meets every requirement of `{}`, so there is no winner to analyse.", profile.name);
+    Diagnostic::new(Location::file(path.display().to_string()), why).into()
 }
 
 fn sensitivity_cmd(cli: &Cli, args: &SensitivityArgs) -> Result<ExitCode> {
@@ -179,7 +176,7 @@ fn load_decisions(
                         profiles.push(respondent.to_profile(catalog));
                     }
                     Ok(false) => break,
-                    Err(e) => return Err(Error::Usage(format!("{name}: cannot read the CSV: {e}"))),
+                    Err(e) => return Err(crate::error::csv_error(&name, "the CSV", e)),
                 }
             }
         }
@@ -204,9 +201,8 @@ fn load_decisions(
         crate::output::eprint_message(&note);
     }
     if decisions.is_empty() {
-        return Err(Error::Usage(format!(
-            "{name}: no decisions to learn from: each needs `chosen = \"<framework id>\"` and at least two frameworks that meet its requirements."
-        )));
+        let why = "no decisions to learn from: each needs `chosen = \"<framework id>\"` and at least two frameworks that meet its requirements.";
+        return Err(Diagnostic::new(Location::file(name), why).into());
     }
     Ok((decisions, single))
 }

@@ -17,7 +17,9 @@ use crate::profile::InactivePolicy;
 fn fail(e: InquireError) -> Error {
     match e {
         InquireError::OperationCanceled | InquireError::OperationInterrupted => Error::Cancelled,
-        other => Error::Usage(format!("the questionnaire could not continue: {other}")),
+        InquireError::IO(e) => Error::io("use", std::path::Path::new("the terminal"), e),
+        InquireError::NotTTY => Error::Usage(format!("the questionnaire could not continue: {}", InquireError::NotTTY)),
+        other => Error::Internal(format!("the questionnaire could not continue: {other}")),
     }
 }
 

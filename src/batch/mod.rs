@@ -247,7 +247,7 @@ fn run_roads(
         drop(recycle_tx);
         let read = read_all(sources, &work_tx, &recycle_rx, stop);
         drop(work_tx);
-        let written = writer.join().unwrap_or_else(|_| Err(Error::Usage("the writer thread failed".to_string())));
+        let written = writer.join().unwrap_or_else(|_| Err(Error::Internal("the writer thread failed".to_string())));
         read?;
         if stop.load(Ordering::Relaxed) {
             return Err(Error::Cancelled);
@@ -462,7 +462,7 @@ fn csv_records(chunk: &[u8], first_line: u64, mut each: impl FnMut(&csv::ByteRec
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).comment(Some(b'#')).from_reader(chunk);
     let mut record = csv::ByteRecord::new();
     let (mut at, mut line) = (0usize, first_line);
-    while reader.read_byte_record(&mut record).map_err(|e| Error::Usage(format!("cannot read the CSV: {e}")))? {
+    while reader.read_byte_record(&mut record).map_err(|e| Error::Internal(format!("cannot read the CSV: {e}")))? {
         let start = record.position().map_or(at, |p| usize::try_from(p.byte()).unwrap_or(at)).max(at);
         line += count_newlines(&chunk[at..start]);
         at = start;

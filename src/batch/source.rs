@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use serde::Deserialize;
 
 use crate::catalog::{Catalog, RouteKind, SCALE_MAX};
-use crate::error::{Diagnostic, Location, Result, did_you_mean, unknown_hint};
+use crate::error::{Diagnostic, Location, Result, csv_error, did_you_mean, unknown_hint};
 use crate::profile::{Draft, Given, InactivePolicy, Profile, states_no_needs};
 use crate::score::rows::RowRequire;
 
@@ -279,11 +279,9 @@ pub fn open_csv<R: std::io::Read>(
         .buffer_capacity(1 << 16)
         .from_reader(CrlfAsLf::new(EndComment::new(reader)));
     let header =
-        reader.headers().map_err(|e| crate::Error::Usage(format!("{name}: cannot read the CSV header: {e}")))?.clone();
+        reader.headers().map_err(|e| csv_error(name, "the CSV header", e))?.clone();
     if header.is_empty() {
-        return Err(crate::Error::Usage(format!(
-            "{name}: the file is empty; it needs a header row (see `dlpick batch --template`)."
-        )));
+        return Err(invalid(name, "the file is empty; it needs a header row (see `dlpick batch --template`)."));
     }
     Ok((Layout::new(name, &header, catalog, ignore_unknown)?, reader))
 }
@@ -327,7 +325,7 @@ pub fn open_csv_raw<R: std::io::Read>(
         let mut header = csv::ByteRecord::new();
         let found = reader
             .read_byte_record(&mut header)
-            .map_err(|e| crate::Error::Usage(format!("{name}: cannot read the CSV header: {e}")))?;
+            .map_err(|e| csv_error(name, "the CSV header", e))?;
         let consumed = usize::try_from(reader.position().byte()).unwrap_or(buf.len()).min(buf.len());
         let complete = found && consumed > 0 && matches!(buf[consumed - 1], b'\n' | b'\r');
         if consumed > crate::limits::RECORD_MAX || (!complete && buf.len() > crate::limits::RECORD_MAX) {
@@ -337,17 +335,13 @@ pub fn open_csv_raw<R: std::io::Read>(
             continue;
         }
         if !found || header.iter().all(<[u8]>::is_empty) {
-            return Err(crate::Error::Usage(format!(
-                "{name}: the file is empty; it needs a header row (see `dlpick batch --template`)."
-            )));
+            return Err(invalid(name, "the file is empty; it needs a header row (see `dlpick batch --template`)."));
         }
         if header.get(0).is_some_and(|h| h.trim_ascii_start().starts_with(b"{")) {
-            return Err(crate::Error::Usage(format!(
-                "{name}: this looks like JSON Lines, not CSV; name it .jsonl or pass --input-format jsonl."
-            )));
+            return Err(invalid(name, "this looks like JSON Lines, not CSV; name it .jsonl or pass --input-format jsonl."));
         }
         let header = csv::StringRecord::from_byte_record(header)
-            .map_err(|_| crate::Error::Usage(format!("{name}: the CSV header is not valid UTF-8.")))?;
+            .map_err(|_| invalid(name, "the CSV header is not valid UTF-8."))?;
         let layout = Layout::new(name, &header, catalog, ignore_unknown)?;
         let newlines = buf[..consumed].iter().map(|&b| u64::from(b == b'\n')).sum::<u64>();
         let pending = buf.split_off(consumed);
@@ -356,7 +350,12 @@ pub fn open_csv_raw<R: std::io::Read>(
 }
 
 fn header_too_long(name: &str) -> crate::Error {
-    crate::Error::Usage(format!("{name}: the CSV header is longer than the 1 MiB limit for one record."))
+    invalid(name, "the CSV header is longer than the 1 MiB limit for one record.")
+}
+
+/// A whole input that is wrong, as a diagnostic naming the file.
+fn invalid(name: &str, why: &str) -> crate::Error {
+    Diagnostic::new(Location::file(name), why).into()
 }
 
 /// A respondent parsed from any source, in reusable buffers.

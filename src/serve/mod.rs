@@ -249,7 +249,7 @@ pub fn run(catalog: Catalog, config: &Config) -> Result<()> {
         .enable_all()
         .thread_name("dlpick-serve")
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
+        .map_err(|e| Error::io("start", std::path::Path::new("the server's threads"), e))?;
     let state = Arc::new(routes::AppState { stylesheet: pages::stylesheet(), catalog, store });
     let served = runtime.block_on(serve(Arc::clone(&state), config));
     // Connections still open after the grace period are dropped with the
@@ -258,7 +258,7 @@ pub fn run(catalog: Catalog, config: &Config) -> Result<()> {
     let cut_off = served?;
     let db = config.db.display();
     if state.store.lost() || !state.store.still_there() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Storage(format!(
             "stopped; {db} was removed or replaced while the server ran, so it does not hold the answers this server \
              acknowledged (they were written to the file that was there before), and no answer was acknowledged after that."
         )));
@@ -290,8 +290,8 @@ async fn serve(state: Arc<routes::AppState>, config: &Config) -> Result<usize> {
 
     let listener = tokio::net::TcpListener::bind(&config.bind)
         .await
-        .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", config.bind)))?;
-    let addr = listener.local_addr().map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", config.bind)))?;
+        .map_err(|e| Error::io("listen on", std::path::Path::new(&config.bind), e))?;
+    let addr = listener.local_addr().map_err(|e| Error::io("listen on", std::path::Path::new(&config.bind), e))?;
     if !config.quiet {
         announce(addr, config);
     }

@@ -32,7 +32,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::tokens;
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Location, Result};
 
 /// At most this many submissions share one transaction.
 const GROUP_MAX: usize = 512;
@@ -252,7 +252,7 @@ pub struct Store {
 }
 
 fn db_error(path: &Path, e: &rusqlite::Error) -> Error {
-    Error::Usage(format!("{}: database error: {e}", path.display()))
+    Error::Storage(format!("{}: database error: {e}", path.display()))
 }
 
 /// An error opening a database to write, with a read-only medium or folder
@@ -262,7 +262,7 @@ fn open_error(path: &Path, e: &rusqlite::Error) -> Error {
     let read_only = matches!(code, Some(rusqlite::ErrorCode::ReadOnly))
         || (matches!(code, Some(rusqlite::ErrorCode::CannotOpen)) && !writable_folder(path));
     if read_only {
-        return Error::Usage(format!(
+        return Error::Storage(format!(
             "{}: cannot write the survey database there: the file or its folder is read-only (a read-only medium or mount?). \
              `dlpick serve` writes every answer; pass --db with a path on a writable disk. Reading a survey database \
              (`dlpick batch survey.db`) works from a read-only medium.",
@@ -285,7 +285,7 @@ fn configure(conn: &Connection, path: &Path) -> Result<()> {
     let mode: String =
         conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| open_error(path, &e))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(Error::Usage(format!("{}: the database cannot use write-ahead logging.", path.display())));
+        return Err(Error::Storage(format!("{}: the database cannot use write-ahead logging.", path.display())));
     }
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
         .map_err(|e| open_error(path, &e))
@@ -301,11 +301,9 @@ fn schema_version(conn: &Connection, path: &Path) -> Result<usize> {
 fn migrate(conn: &mut Connection, path: &Path) -> Result<bool> {
     let version = schema_version(conn, path)?;
     if version > MIGRATIONS.len() {
-        return Err(Error::Usage(format!(
-            "{}: the survey database has schema version {version}, newer than this dlpick knows ({}).",
-            path.display(),
-            MIGRATIONS.len()
-        )));
+        let why =
+            format!("the survey database has schema version {version}, newer than this dlpick knows ({}).", MIGRATIONS.len());
+        return Err(Diagnostic::new(Location::file(path.display().to_string()), why).into());
     }
     for (i, step) in MIGRATIONS.iter().enumerate().skip(version) {
         let tx = conn.transaction().map_err(|e| open_error(path, &e))?;
@@ -551,7 +549,7 @@ pub fn read_current(path: &Path) -> Result<Vec<Response>> {
             let mut log = path.as_os_str().to_owned();
             log.push("-wal");
             if std::fs::metadata(&log).is_ok_and(|m| m.len() > 0) {
-                return Err(Error::Usage(format!(
+                return Err(Error::Storage(format!(
                     "{}: cannot read the survey database: it is on a read-only medium (or in a read-only folder) and \
                      its write-ahead log ({}) holds answers not yet merged into it. Copy both files to a writable \
                      folder and read the copy.",
@@ -573,10 +571,8 @@ fn read_with(conn: rusqlite::Result<Connection>, path: &Path) -> rusqlite::Resul
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let version = usize::try_from(version).unwrap_or(usize::MAX);
     if version == 0 || version > MIGRATIONS.len() {
-        return Ok(Err(Error::Usage(format!(
-            "{}: not a survey database made by `dlpick serve` (schema version {version}).",
-            path.display()
-        ))));
+        let why = format!("not a survey database made by `dlpick serve` (schema version {version}).");
+        return Ok(Err(Diagnostic::new(Location::file(path.display().to_string()), why).into()));
     }
     current(&conn).map(Ok)
 }
