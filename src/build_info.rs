@@ -70,11 +70,7 @@ pub fn info() -> BuildInfo {
 
 /// SHA-256 of `bytes` as 64 lower-case hex digits.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    Sha256::digest(bytes).iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    hex::encode(Sha256::digest(bytes))
 }
 
 const fn non_empty(s: &'static str) -> Option<&'static str> {

@@ -492,7 +492,7 @@ pub struct BatchArgs {
     pub input_format: Option<InputFormat>,
 
     /// Frameworks to show per respondent.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, default_value_t = crate::report::BATCH_TOP, value_parser = clap::value_parser!(u16).range(1..))]
     pub top: u16,
 
     /// Combine the members of each team and report how much they agree.
@@ -501,7 +501,7 @@ pub struct BatchArgs {
 
     /// Approval rule: a member approves every framework within this many
     /// match points of their own best.
-    #[arg(long, value_name = "POINTS", default_value_t = 5.0)]
+    #[arg(long, value_name = "POINTS", default_value_t = crate::team::APPROVAL_MARGIN)]
     pub approval_margin: f64,
 
     /// Skip CSV columns that are not criteria or known fields instead of failing.

@@ -9,10 +9,6 @@
 pub mod guard;
 mod plain;
 pub mod sink;
-// Reading respondents is to move into one survey module (issue 21), which
-// will rename what clippy asks for in private code (`from_profile` takes
-// `&mut self`) and drop what only this file's tests use.
-#[allow(dead_code, clippy::wrong_self_convention)]
 pub mod source;
 pub mod template;
 
@@ -612,7 +608,7 @@ fn process(catalog: &Catalog, scorer: &Scorer, to: To, work: Work, mut output: V
                 }
                 records.split();
                 let fields = records.fields();
-                fields.to_byte_record(&mut record);
+                fields.copy_into(&mut record);
                 let parsed = parse_csv_row(&layout, &record, line, catalog, &mut respondent);
                 handle(parsed, &respondent, &mut done, &|| source::csv_team(&layout, &record));
             }

@@ -390,7 +390,7 @@ impl Respondent {
     }
 
     /// Fill from a validated core profile.
-    pub fn from_profile(&mut self, profile: &Profile, team: &str) {
+    pub fn set_from_profile(&mut self, profile: &Profile, team: &str) {
         self.name.clear();
         self.name.push_str(&profile.name);
         self.team.clear();
@@ -621,25 +621,12 @@ pub struct Fields<'a> {
 }
 
 impl Fields<'_> {
-    pub fn len(&self) -> usize {
-        self.ranges.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ranges.is_empty()
-    }
-
-    pub fn get(&self, i: usize) -> &[u8] {
-        let (start, end) = self.ranges[i];
-        &self.base[start..end]
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
         self.ranges.iter().map(|&(start, end)| &self.base[start..end])
     }
 
     /// Copy into `record` (cleared first).
-    pub fn to_byte_record(&self, record: &mut csv::ByteRecord) {
+    pub fn copy_into(self, record: &mut csv::ByteRecord) {
         record.clear();
         for field in self.iter() {
             record.push_field(field);
@@ -892,7 +879,7 @@ pub fn parse_json_row(file: &str, text: &str, line: u64, catalog: &Catalog, out:
     };
     let profile =
         draft.resolve(catalog, &format!("line {line}"), &|_| Location::line(file, line)).map_err(into_diagnostic)?;
-    out.from_profile(&profile, raw.team.as_deref().unwrap_or("").trim());
+    out.set_from_profile(&profile, raw.team.as_deref().unwrap_or("").trim());
     Ok(())
 }
 
@@ -908,7 +895,7 @@ pub fn parse_toml_file(
     let mut draft = Draft::from_toml(text, file).map_err(into_diagnostic)?;
     let team = draft.team.take().unwrap_or_else(|| team.to_string());
     let profile = draft.resolve(catalog, default_name, &Location::resolver(file, text)).map_err(into_diagnostic)?;
-    out.from_profile(&profile, team.trim());
+    out.set_from_profile(&profile, team.trim());
     Ok(())
 }
 

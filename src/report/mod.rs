@@ -112,6 +112,10 @@ pub fn provenance_line(p: &Provenance) -> Option<String> {
     Some(s)
 }
 
+/// How many frameworks a ranking per respondent or team shows unless told
+/// (`dlpick batch --top`, the survey server's team report).
+pub const BATCH_TOP: u16 = 3;
+
 /// How a report should look.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {

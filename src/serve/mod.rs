@@ -193,14 +193,9 @@ fn team_options() -> batch::Options {
         method: MethodId::WeightedSum,
         inactive: InactivePolicy::default(),
         threads: 1,
-        approval_margin: DEFAULT_APPROVAL_MARGIN,
+        approval_margin: crate::team::APPROVAL_MARGIN,
     }
 }
-
-/// How many frameworks each ranking shows, as `dlpick batch --top` by default.
-const TOP: usize = 3;
-/// As `dlpick batch --approval-margin` by default.
-const DEFAULT_APPROVAL_MARGIN: f64 = 5.0;
 
 /// `dlpick batch --by-team --format html` over these responses: the
 /// department report, teams and everyone together, as a page.
@@ -209,7 +204,7 @@ pub fn team_report(catalog: &Catalog, responses: &[store::Response]) -> Result<P
     let source = Source::Jsonl { file: Arc::from("survey"), reader: Box::new(Cursor::new(jsonl.into_bytes())) };
     let options = team_options();
     let summary = batch::run(catalog, vec![source], &options, batch::Output::Teams, &Quiet, &AtomicBool::new(false))?;
-    let report_options = Options { top: Some(TOP), ..Options::default() };
+    let report_options = Options { top: Some(usize::from(crate::report::BATCH_TOP)), ..Options::default() };
     Ok(crate::report::department::page(catalog, &summary.department(catalog, &options)?, &report_options))
 }
 

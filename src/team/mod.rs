@@ -123,6 +123,11 @@ pub struct Department {
     pub approval_margin: f64,
 }
 
+/// The approval rule's margin unless one is given, in match points: a
+/// member approves every framework this close to their own best
+/// (`dlpick batch --approval-margin`, the survey server's team report).
+pub const APPROVAL_MARGIN: f64 = 5.0;
+
 /// Finish every team of `teams` and everyone together.
 pub fn finish(ctx: &Context, teams: &BTreeMap<String, TeamAcc>) -> (Vec<TeamResult>, TeamResult) {
     let finished = teams.iter().map(|(name, acc)| acc.finish(ctx, name)).collect();
