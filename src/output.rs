@@ -81,6 +81,9 @@ pub(crate) fn emit(text: &str, out: Option<&Path>, force: bool) -> Result<()> {
 pub(crate) struct AtomicFile {
     /// Always `Some` until `commit` takes it.
     temp: Option<tempfile::NamedTempFile>,
+    /// A device, pipe or socket, written straight through instead (a
+    /// temporary file renamed over it would replace the device itself).
+    direct: Option<std::fs::File>,
     target: PathBuf,
     overwrite: bool,
 }
@@ -90,12 +93,22 @@ fn temp_prefix(target_name: &str) -> String {
     format!(".{target_name}.dlpick-")
 }
 
+/// Whether `target` (links followed) exists and is not a regular file or a
+/// folder: a device, pipe or socket, which is written straight through.
+pub(crate) fn is_special(target: &Path) -> bool {
+    std::fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
 /// Why `target` cannot be written, checked before any work is done: it is a
 /// folder, or it exists (a dangling link included) and `overwrite` is off.
+/// A device, pipe or socket is written straight through, never replaced.
 pub(crate) fn check_target(target: &Path, overwrite: bool) -> Result<()> {
     let shown = target.display();
     if target.is_dir() {
         return Err(Error::Usage(format!("{shown} is a folder; give the path of a file to write.")));
+    }
+    if is_special(target) {
+        return Ok(());
     }
     match std::fs::symlink_metadata(target) {
         Ok(meta) if meta.file_type().is_symlink() && !target.exists() && !overwrite => Err(Error::Usage(format!(
@@ -122,6 +135,11 @@ impl AtomicFile {
         let resolved = through_links(target);
         let target = resolved.as_path();
         check_target(target, overwrite)?;
+        if is_special(target) {
+            let file =
+                std::fs::OpenOptions::new().write(true).open(target).map_err(|e| Error::io("write", target, e))?;
+            return Ok(Self { temp: None, direct: Some(file), target: target.to_path_buf(), overwrite });
+        }
         let dir = target_dir(target);
         let name = target.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
         remove_stale(dir, &name);
@@ -142,11 +160,14 @@ impl AtomicFile {
             }
         })?;
         crate::signals::register(temp.path());
-        Ok(Self { temp: Some(temp), target: target.to_path_buf(), overwrite })
+        Ok(Self { temp: Some(temp), direct: None, target: target.to_path_buf(), overwrite })
     }
 
     /// Sync the data and rename it over the target.
     pub fn commit(mut self) -> Result<()> {
+        if let Some(mut direct) = self.direct.take() {
+            return direct.flush().map_err(|e| Error::io("write", &self.target, e));
+        }
         let Some(temp) = self.temp.take() else { return Ok(()) };
         let (target, overwrite) = (std::mem::take(&mut self.target), self.overwrite);
         temp.as_file().sync_all().map_err(|e| Error::io("write", &target, e))?;
@@ -174,6 +195,9 @@ impl Drop for AtomicFile {
 
 impl AtomicFile {
     fn file(&mut self) -> std::io::Result<&mut std::fs::File> {
+        if let Some(direct) = self.direct.as_mut() {
+            return Ok(direct);
+        }
         self.temp.as_mut().map(tempfile::NamedTempFile::as_file_mut).ok_or_else(|| std::io::Error::other("committed"))
     }
 }

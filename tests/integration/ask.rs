@@ -2,7 +2,6 @@
 //! driven through a pseudo-terminal.
 
 use std::path::Path;
-use std::process::Command as StdCommand;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -10,9 +9,7 @@ use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
 
 fn dlpick() -> Command {
-    let mut cmd = Command::cargo_bin("dlpick").unwrap();
-    cmd.env_remove("DLPICK_WEIGHTS");
-    cmd
+    crate::common::command()
 }
 
 /// Answers for the twelve criteria in order, then languages, targets,
@@ -54,8 +51,8 @@ fn scripted_answers_give_a_profile_and_a_recommendation() {
     dlpick().arg("check").arg(&saved).assert().success();
 
     // The saved profile gives the same recommendation as the session did.
-    let asked = dlpick().args(["ask", "--format", "json"]).write_stdin(SCRIPT).output().unwrap().stdout;
-    let recommended = dlpick().arg("recommend").arg(&saved).args(["--format", "json"]).output().unwrap().stdout;
+    let asked = crate::common::stdout_ok(dlpick().args(["ask", "--format", "json"]).write_stdin(SCRIPT));
+    let recommended = crate::common::stdout_ok(dlpick().arg("recommend").arg(&saved).args(["--format", "json"]));
     let ranking =
         |bytes: &[u8]| serde_json::from_slice::<serde_json::Value>(bytes).unwrap()["profiles"][0]["ranking"].clone();
     assert_eq!(ranking(&asked), ranking(&recommended));
@@ -144,8 +141,8 @@ fn pairwise_scripts_become_needs_keeping_their_ratios() {
 // ---- a real terminal -------------------------------------------------------
 
 fn session(dir: &Path, args: &[&str]) -> PtySession {
-    let mut command = StdCommand::new(env!("CARGO_BIN_EXE_dlpick"));
-    command.current_dir(dir).arg("ask").args(args).env("TERM", "xterm").env_remove("DLPICK_WEIGHTS");
+    let mut command = crate::common::command_in(dir);
+    command.arg("ask").args(args).env("TERM", "xterm");
     spawn_command(command, Some(20_000)).unwrap()
 }
 

@@ -9,9 +9,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 fn dlpick() -> Command {
-    let mut cmd = Command::cargo_bin("dlpick").unwrap();
-    cmd.env_remove("DLPICK_WEIGHTS").env_remove("NO_COLOR");
-    cmd
+    crate::common::command()
 }
 
 fn tiny_weights() -> PathBuf {
@@ -25,7 +23,7 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 fn template() -> String {
-    String::from_utf8(dlpick().args(["batch", "--template"]).output().unwrap().stdout).unwrap()
+    String::from_utf8(crate::common::stdout_ok(dlpick().args(["batch", "--template"]))).unwrap()
 }
 
 #[test]
@@ -38,7 +36,7 @@ fn the_template_header_has_every_criterion_in_order() {
          ecosystem,languages,targets,hardware,inactive,exclude"
     );
     let with_questions =
-        String::from_utf8(dlpick().args(["batch", "--template", "--with-questions"]).output().unwrap().stdout).unwrap();
+        String::from_utf8(crate::common::stdout_ok(dlpick().args(["batch", "--template", "--with-questions"]))).unwrap();
     let second = with_questions.lines().nth(1).unwrap();
     assert!(second.starts_with('#') && second.contains("How much does easy debugging"), "{second}");
 }
@@ -47,7 +45,7 @@ fn the_template_header_has_every_criterion_in_order() {
 fn a_filled_template_scores_every_row_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let mut survey =
-        String::from_utf8(dlpick().args(["batch", "--template", "--with-questions"]).output().unwrap().stdout).unwrap();
+        String::from_utf8(crate::common::stdout_ok(dlpick().args(["batch", "--template", "--with-questions"]))).unwrap();
     survey.push_str("Ana,lab,1,5,5,4,3,0,3,0,0,0,0,,,,,exclude,\n");
     survey.push_str("Ben,lab,5,0,0,0,5,0,0,0,0,0,2,,python,,,,\n");
     survey.push_str("Cleo,ops,0,0,0,0,0,5,4,0,0,3,2,,,,,exclude,theano;cntk\n");
@@ -237,8 +235,8 @@ fn order_is_preserved_under_parallelism() {
         writeln!(survey, "r{i},{},{},{}", i % 6, (i / 6) % 6, (i / 36) % 5 + 1).unwrap();
     }
     let path = write(dir.path(), "big.csv", &survey);
-    let one = dlpick().arg("batch").arg(&path).args(["--threads", "1"]).output().unwrap().stdout;
-    let many = dlpick().arg("batch").arg(&path).args(["--threads", "4"]).output().unwrap().stdout;
+    let one = crate::common::stdout_ok(dlpick().arg("batch").arg(&path).args(["--threads", "1"]));
+    let many = crate::common::stdout_ok(dlpick().arg("batch").arg(&path).args(["--threads", "4"]));
     assert_eq!(one, many);
     let names: Vec<String> =
         String::from_utf8(many).unwrap().lines().skip(1).map(|l| l.split(',').next().unwrap().to_string()).collect();
@@ -691,8 +689,7 @@ fn team_reports_are_the_same_whatever_the_thread_count() {
     }
     let path = write(dir.path(), "big.csv", &survey);
     let run = |threads: &str| {
-        let out = dlpick().args(["batch", "--by-team", "--format", "json", "--threads", threads]).arg(&path).output();
-        out.unwrap().stdout
+        crate::common::stdout_ok(dlpick().args(["batch", "--by-team", "--format", "json", "--threads", threads]).arg(&path))
     };
     let one = run("1");
     assert_eq!(one, run("3"));
@@ -726,9 +723,9 @@ fn an_over_long_csv_record_is_rejected_by_its_line_and_skipped_in_bounded_memory
     assert!(out.stdout.len() < 1000 && out.stderr.len() < 1000, "the long record is not echoed");
 
     // An endless record on standard input, under a 128 MiB data limit.
-    let mut child = std::process::Command::new("sh")
+    let mut child = crate::common::hermetic(&mut std::process::Command::new("sh"), &crate::common::root())
         .arg("-c")
-        .arg(format!("ulimit -d 131072 && exec {} batch --threads 2 -", env!("CARGO_BIN_EXE_dlpick")))
+        .arg(format!("ulimit -d 131072 && exec {} batch --threads 2 -", crate::common::BIN))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

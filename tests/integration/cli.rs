@@ -1,9 +1,9 @@
 //! End-to-end tests of the `dlpick` binary: real processes, real files.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command as StdCommand, Stdio};
+use std::process::Stdio;
 
-mod common;
+use crate::common;
 
 use common::{dlpick, fixture, json_of};
 use predicates::prelude::*;
@@ -153,13 +153,17 @@ fn top_limits_the_ranking() {
 fn output_is_deterministic_in_every_format() {
     for format in ["text", "json", "csv", "markdown"] {
         let run = || {
-            dlpick()
-                .args(["recommend", "profiles/research-lab.toml", "profiles/beginner.toml", "--format", format])
-                .output()
-                .unwrap()
-                .stdout
+            common::stdout_ok(dlpick().args([
+                "recommend",
+                "profiles/research-lab.toml",
+                "profiles/beginner.toml",
+                "--format",
+                format,
+            ]))
         };
-        assert_eq!(run(), run(), "{format}");
+        let first = run();
+        assert!(!first.is_empty(), "{format}");
+        assert_eq!(first, run(), "{format}");
     }
 }
 
@@ -183,16 +187,13 @@ fn csv_and_markdown_have_one_row_per_framework() {
 
 #[test]
 fn colour_only_when_asked_or_on_a_terminal() {
-    let plain = dlpick().args(["recommend", "profiles/beginner.toml"]).output().unwrap().stdout;
+    let plain = common::stdout_ok(dlpick().args(["recommend", "profiles/beginner.toml"]));
+    assert!(!plain.is_empty());
     assert!(!plain.contains(&0x1b), "no escape codes when stdout is not a terminal");
-    let coloured = dlpick().args(["recommend", "profiles/beginner.toml", "--color", "always"]).output().unwrap().stdout;
+    let coloured = common::stdout_ok(dlpick().args(["recommend", "profiles/beginner.toml", "--color", "always"]));
     assert!(coloured.contains(&0x1b));
-    let never = dlpick()
-        .args(["recommend", "profiles/beginner.toml", "--color", "never"])
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-        .stdout;
+    let never =
+        common::stdout_ok(dlpick().args(["recommend", "profiles/beginner.toml", "--color", "never"]).env("NO_COLOR", "1"));
     assert_eq!(never, plain);
 }
 
@@ -346,7 +347,7 @@ fn help_has_examples() {
 #[test]
 fn a_closed_pipe_ends_quietly() {
     let many: Vec<String> = std::iter::repeat_n("profiles/polyglot-shop.toml".to_string(), 200).collect();
-    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_dlpick"))
+    let mut child = common::command_in(&common::root())
         .arg("recommend")
         .args(&many)
         .stdout(Stdio::piped())
@@ -474,4 +475,25 @@ fn check_applies_batchs_streaming_rules_to_surveys() {
     assert!(err.contains("long.csv:3: column `debuggability`"), "{err}");
     let check = dlpick().arg("check").arg(&big).output().unwrap();
     assert!(String::from_utf8_lossy(&check.stdout).contains("2 valid rows"));
+}
+
+#[test]
+fn the_exit_code_says_what_kind_of_error() {
+    use common::Test;
+    // A path that names no file is the input's fault: 2.
+    let run = Test::new().write("survey.csv", "name\n").args(["recommend", "survy.csv"]).status(2);
+    assert!(run.stderr.contains("survy.csv: cannot read it:"), "{}", run.stderr);
+    assert!(run.stderr.contains("Did you mean `survey.csv`?"), "{}", run.stderr);
+    // A device that cannot take the output is the storage's: 3. A device is
+    // written straight through (no --force needed), never replaced.
+    let run = Test::new().args(["frameworks", "--out", "/dev/full"]).status(3);
+    assert!(run.stderr.contains("cannot write /dev/full"), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    use std::os::unix::fs::FileTypeExt as _;
+    assert!(std::fs::metadata("/dev/full").unwrap().file_type().is_char_device());
+    let run = Test::new().args(["batch", "--template", "--out", "/dev/null"]).success();
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    // Neither is a usage error, which stays 2.
+    let run = Test::new().args(["recommend", "-", "-"]).stdin("").status(2);
+    assert!(run.stderr.contains("can be read only once"), "{}", run.stderr);
 }

@@ -8,8 +8,8 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 
 fn dlpick() -> Command {
-    let mut cmd = Command::cargo_bin("dlpick").unwrap();
-    cmd.env_remove("DLPICK_WEIGHTS").env_remove("NO_COLOR").timeout(Duration::from_secs(60));
+    let mut cmd = crate::common::command();
+    cmd.timeout(Duration::from_secs(60));
     cmd
 }
 
@@ -265,9 +265,8 @@ fn temporaries(dir: &Path) -> Vec<String> {
 #[cfg(unix)]
 fn batch_killed_by(dir: &Path, signal: &str) -> std::process::ExitStatus {
     use std::io::Write as _;
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dlpick"))
+    let mut child = crate::common::command_in(dir)
         .args(["batch", "-", "--out", "out.csv"])
-        .current_dir(dir)
         .stdin(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -444,7 +443,7 @@ fn a_save_that_fails_at_the_end_keeps_the_answers_in_a_recovery_file() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("gone");
     std::fs::create_dir(&folder).unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dlpick"))
+    let mut child = crate::common::command_in(&crate::common::root())
         .args(["ask", "--save"])
         .arg(folder.join("p.toml"))
         .env("TMPDIR", dir.path())

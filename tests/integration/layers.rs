@@ -1,7 +1,7 @@
 //! Knowledge bases a team owns: layers, a project file, and tuning that
 //! sticks. Every test runs the real binary in its own temporary folder.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

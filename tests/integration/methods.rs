@@ -1,6 +1,5 @@
 //! Aggregation methods against published worked examples.
 
-use assert_cmd::Command;
 use dlpick::score::{Matrix, Method, MethodId, Topsis, WeightedProduct, WeightedSum};
 use serde_json::Value;
 
@@ -63,8 +62,7 @@ fn weighted_sum_and_product_punish_weakness_differently() {
 fn every_method_is_reachable_from_the_command_line() {
     for method in MethodId::ALL {
         let name = method.as_str().to_string();
-        let out = Command::cargo_bin("dlpick")
-            .unwrap()
+        let out = crate::common::command()
             .args(["recommend", "profiles/research-lab.toml", "--format", "json", "--method", &name])
             .output()
             .unwrap();
@@ -77,8 +75,7 @@ fn every_method_is_reachable_from_the_command_line() {
 
 #[test]
 fn the_shipped_textbook_example_gives_the_published_numbers() {
-    let out = Command::cargo_bin("dlpick")
-        .unwrap()
+    let out = crate::common::command()
         .args(["--weights", "docs/examples/topsis/weights.toml", "recommend", "docs/examples/topsis/profile.toml"])
         .args(["--method", "topsis", "--format", "json"])
         .output()

@@ -2,7 +2,7 @@
 //! longer maintained, plain words when none qualifies, ties shown as ties,
 //! and a knowledge base that says how it knows each score.
 
-mod common;
+use crate::common;
 
 use common::{arg, dlpick, fixture, flat, json_of, tomls};
 

@@ -6,9 +6,9 @@
 use dlpick::fuzzing;
 use proptest::prelude::*;
 
-const PROFILE: &str = include_str!("../profiles/polyglot-shop.toml");
-const TABULAR: &str = include_str!("../profiles/tabular-analyst.toml");
-const WEIGHTS: &str = include_str!("fixtures/tiny-weights.toml");
+const PROFILE: &str = include_str!("../../profiles/polyglot-shop.toml");
+const TABULAR: &str = include_str!("../../profiles/tabular-analyst.toml");
+const WEIGHTS: &str = include_str!("../fixtures/tiny-weights.toml");
 const CSV: &str = "name,team,debuggability,flexibility,languages,active_only,exclude,deep_learning,chosen\n\
                    Ana,lab,5,4,python;r,yes,theano,no,keras\n# comment\n\"B,o\",ops,3.5,,,no,,,\n";
 const JSONL: &str = "{\"name\":\"Bo\",\"team\":\"ops\",\"needs\":{\"distributed_training\":5},\"require\":{\"active_only\":true,\"min\":{\"gpu_support\":3}}}\n\

@@ -6,7 +6,7 @@
 //!
 //! Expected numbers are worked out by hand from `weights.toml`.
 
-mod common;
+use crate::common;
 
 use std::fmt::Write as _;
 
