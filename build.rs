@@ -79,5 +79,3 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
     }
     Some(String::from_utf8(out.stdout).ok()?.trim().to_string())
 }
-
-

@@ -28,10 +28,7 @@ questionnaire left with Esc or Ctrl-C.";
 /// Every exit status, for the manual page.
 pub(crate) const EXIT_CODES: &[(u8, &str)] = &[
     (0, "Success. For check: every file is valid. A closed output pipe (dlpick … | head) also ends with 0."),
-    (
-        1,
-        "batch: some rows were rejected; each is reported on standard error and the others are scored and written.",
-    ),
+    (1, "batch: some rows were rejected; each is reported on standard error and the others are scored and written."),
     (
         2,
         "Invalid input (a file that does not exist, broken TOML or CSV, text that is not UTF-8, a wrong type, an \

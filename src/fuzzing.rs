@@ -3,7 +3,7 @@
 //!
 //! Why here and not in `fuzz/`: the cargo-fuzz targets (`fuzz/`, nightly,
 //! run by `scripts/fuzz.sh`) and the bounded property test that runs in
-//! `cargo test` on stable (`tests/fuzz_inputs.rs`) must exercise exactly the
+//! `cargo test` on stable (`tests/integration/fuzz_inputs.rs`) must exercise exactly the
 //! same code, so both call these functions. Each one panics — which is what
 //! a fuzzer reports — if a parser panics, or if any score of anything that
 //! parsed is NaN or infinite. Errors are the expected outcome for most

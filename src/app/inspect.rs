@@ -196,7 +196,9 @@ fn check_file(path: &Path, catalog: &Catalog, cli: &Cli) -> Result<Checked> {
     }
     let source = match limits::read_toml(whole) {
         Ok(text) => text,
-        Err(limits::ReadError::TooLarge) => return Err(Diagnostic::new(Location::file(name.as_str()), limits::TOO_LARGE).into()),
+        Err(limits::ReadError::TooLarge) => {
+            return Err(Diagnostic::new(Location::file(name.as_str()), limits::TOO_LARGE).into());
+        }
         Err(limits::ReadError::NotUtf8) => return Err(crate::error::not_text(&name)),
         Err(limits::ReadError::Io(e)) => return Err(Error::io("read", shown, e)),
     };

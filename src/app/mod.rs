@@ -89,7 +89,9 @@ pub(crate) fn read_input(path: &Path) -> Result<(String, String)> {
     let text = if stdin { limits::read_toml(std::io::stdin().lock()) } else { limits::read_toml_file(path) };
     match text {
         Ok(text) => Ok((text, name)),
-        Err(limits::ReadError::TooLarge) => Err(Diagnostic::new(Location::file(name.as_str()), limits::TOO_LARGE).into()),
+        Err(limits::ReadError::TooLarge) => {
+            Err(Diagnostic::new(Location::file(name.as_str()), limits::TOO_LARGE).into())
+        }
         Err(limits::ReadError::NotUtf8) => Err(crate::error::not_text(&name)),
         Err(limits::ReadError::Io(e)) if stdin => Err(Error::io("read", shown, e)),
         Err(limits::ReadError::Io(e)) => Err(crate::error::read_error(path, e)),

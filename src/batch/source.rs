@@ -278,8 +278,7 @@ pub fn open_csv<R: std::io::Read>(
         .comment(Some(b'#'))
         .buffer_capacity(1 << 16)
         .from_reader(CrlfAsLf::new(EndComment::new(reader)));
-    let header =
-        reader.headers().map_err(|e| csv_error(name, "the CSV header", e))?.clone();
+    let header = reader.headers().map_err(|e| csv_error(name, "the CSV header", e))?.clone();
     if header.is_empty() {
         return Err(invalid(name, "the file is empty; it needs a header row (see `dlpick batch --template`)."));
     }
@@ -323,9 +322,7 @@ pub fn open_csv_raw<R: std::io::Read>(
         let mut reader =
             csv::ReaderBuilder::new().has_headers(false).flexible(true).comment(Some(b'#')).from_reader(&buf[..]);
         let mut header = csv::ByteRecord::new();
-        let found = reader
-            .read_byte_record(&mut header)
-            .map_err(|e| csv_error(name, "the CSV header", e))?;
+        let found = reader.read_byte_record(&mut header).map_err(|e| csv_error(name, "the CSV header", e))?;
         let consumed = usize::try_from(reader.position().byte()).unwrap_or(buf.len()).min(buf.len());
         let complete = found && consumed > 0 && matches!(buf[consumed - 1], b'\n' | b'\r');
         if consumed > crate::limits::RECORD_MAX || (!complete && buf.len() > crate::limits::RECORD_MAX) {
@@ -338,7 +335,10 @@ pub fn open_csv_raw<R: std::io::Read>(
             return Err(invalid(name, "the file is empty; it needs a header row (see `dlpick batch --template`)."));
         }
         if header.get(0).is_some_and(|h| h.trim_ascii_start().starts_with(b"{")) {
-            return Err(invalid(name, "this looks like JSON Lines, not CSV; name it .jsonl or pass --input-format jsonl."));
+            return Err(invalid(
+                name,
+                "this looks like JSON Lines, not CSV; name it .jsonl or pass --input-format jsonl.",
+            ));
         }
         let header = csv::StringRecord::from_byte_record(header)
             .map_err(|_| invalid(name, "the CSV header is not valid UTF-8."))?;

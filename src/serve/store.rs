@@ -301,8 +301,10 @@ fn schema_version(conn: &Connection, path: &Path) -> Result<usize> {
 fn migrate(conn: &mut Connection, path: &Path) -> Result<bool> {
     let version = schema_version(conn, path)?;
     if version > MIGRATIONS.len() {
-        let why =
-            format!("the survey database has schema version {version}, newer than this dlpick knows ({}).", MIGRATIONS.len());
+        let why = format!(
+            "the survey database has schema version {version}, newer than this dlpick knows ({}).",
+            MIGRATIONS.len()
+        );
         return Err(Diagnostic::new(Location::file(path.display().to_string()), why).into());
     }
     for (i, step) in MIGRATIONS.iter().enumerate().skip(version) {

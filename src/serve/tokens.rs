@@ -18,7 +18,6 @@ pub fn random() -> String {
     hex::encode(bytes)
 }
 
-
 /// Constant-time equality (the length is not secret).
 pub fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
@@ -62,7 +61,6 @@ pub fn unseal(sealed: &str, form_id: &str) -> Option<String> {
     let bytes = hex::decode(sealed).ok().filter(|b| b.len() == 16)?;
     Some(hex::encode(bytes.iter().zip(pad(form_id)).map(|(b, p)| b ^ p).collect::<Vec<_>>()))
 }
-
 
 /// The private link dlpick 0.1 derived from the form a respondent first
 /// sent; used only to migrate such databases (their links keep working).

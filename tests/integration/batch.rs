@@ -36,7 +36,8 @@ fn the_template_header_has_every_criterion_in_order() {
          ecosystem,languages,targets,hardware,inactive,exclude"
     );
     let with_questions =
-        String::from_utf8(crate::common::stdout_ok(dlpick().args(["batch", "--template", "--with-questions"]))).unwrap();
+        String::from_utf8(crate::common::stdout_ok(dlpick().args(["batch", "--template", "--with-questions"])))
+            .unwrap();
     let second = with_questions.lines().nth(1).unwrap();
     assert!(second.starts_with('#') && second.contains("How much does easy debugging"), "{second}");
 }
@@ -45,7 +46,8 @@ fn the_template_header_has_every_criterion_in_order() {
 fn a_filled_template_scores_every_row_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let mut survey =
-        String::from_utf8(crate::common::stdout_ok(dlpick().args(["batch", "--template", "--with-questions"]))).unwrap();
+        String::from_utf8(crate::common::stdout_ok(dlpick().args(["batch", "--template", "--with-questions"])))
+            .unwrap();
     survey.push_str("Ana,lab,1,5,5,4,3,0,3,0,0,0,0,,,,,exclude,\n");
     survey.push_str("Ben,lab,5,0,0,0,5,0,0,0,0,0,2,,python,,,,\n");
     survey.push_str("Cleo,ops,0,0,0,0,0,5,4,0,0,3,2,,,,,exclude,theano;cntk\n");
@@ -689,7 +691,9 @@ fn team_reports_are_the_same_whatever_the_thread_count() {
     }
     let path = write(dir.path(), "big.csv", &survey);
     let run = |threads: &str| {
-        crate::common::stdout_ok(dlpick().args(["batch", "--by-team", "--format", "json", "--threads", threads]).arg(&path))
+        crate::common::stdout_ok(
+            dlpick().args(["batch", "--by-team", "--format", "json", "--threads", threads]).arg(&path),
+        )
     };
     let one = run("1");
     assert_eq!(one, run("3"));

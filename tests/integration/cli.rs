@@ -192,8 +192,9 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(!plain.contains(&0x1b), "no escape codes when stdout is not a terminal");
     let coloured = common::stdout_ok(dlpick().args(["recommend", "profiles/beginner.toml", "--color", "always"]));
     assert!(coloured.contains(&0x1b));
-    let never =
-        common::stdout_ok(dlpick().args(["recommend", "profiles/beginner.toml", "--color", "never"]).env("NO_COLOR", "1"));
+    let never = common::stdout_ok(
+        dlpick().args(["recommend", "profiles/beginner.toml", "--color", "never"]).env("NO_COLOR", "1"),
+    );
     assert_eq!(never, plain);
 }
 
@@ -489,10 +490,12 @@ fn the_exit_code_says_what_kind_of_error() {
     let run = Test::new().args(["frameworks", "--out", "/dev/full"]).status(3);
     assert!(run.stderr.contains("cannot write /dev/full"), "{}", run.stderr);
     assert!(run.stdout.is_empty());
-    use std::os::unix::fs::FileTypeExt as _;
-    assert!(std::fs::metadata("/dev/full").unwrap().file_type().is_char_device());
+    assert!(std::os::unix::fs::FileTypeExt::is_char_device(&std::fs::metadata("/dev/full").unwrap().file_type()));
     let run = Test::new().args(["batch", "--template", "--out", "/dev/null"]).success();
     assert!(run.stderr.is_empty(), "{}", run.stderr);
+    // A regular file is written in the working folder, the test's own.
+    let run = Test::new().arg("criteria").args(["--out", "criteria.txt"]).env("COLUMNS", "60").success();
+    assert!(std::fs::read_to_string(run.path("criteria.txt")).unwrap().lines().all(|l| l.chars().count() <= 60));
     // Neither is a usage error, which stays 2.
     let run = Test::new().args(["recommend", "-", "-"]).stdin("").status(2);
     assert!(run.stderr.contains("can be read only once"), "{}", run.stderr);

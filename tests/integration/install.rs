@@ -11,7 +11,6 @@ use std::process::{Command as StdCommand, Output, Stdio};
 use clap::CommandFactory;
 use sha2::{Digest, Sha256};
 
-
 use crate::common;
 
 use common::{BIN, dlpick, hermetic};

@@ -429,11 +429,7 @@ fn the_exports_and_the_database_reproduce_the_admin_page() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         assert_eq!(results(&String::from_utf8(out.stdout).unwrap()), results(&admin.body), "{ext}");
     }
-    assert!(
-        std::fs::read_to_string(dir.path().join("results.csv"))
-            .unwrap()
-            .starts_with(&template())
-    );
+    assert!(std::fs::read_to_string(dir.path().join("results.csv")).unwrap().starts_with(&template()));
     // Everyone together is part of the report, with its consensus.
     assert!(admin.body.contains("id=\"everyone\""), "{}", admin.body);
 

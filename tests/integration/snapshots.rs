@@ -1,6 +1,6 @@
 //! Every command × format on the shipped examples, as insta snapshots, so a
 //! change of output shows in review. Run `cargo insta review` (or accept with
-//! `INSTA_UPDATE=always cargo test --test snapshots`) after a deliberate
+//! `INSTA_UPDATE=always cargo test --test integration snapshots::`) after a deliberate
 //! change. Output is made at 80 columns, without colour, on a fixed date.
 
 use crate::common;
@@ -165,7 +165,7 @@ fn text_fits_eighty_columns() {
     for args in all {
         let out = dlpick().args(&args).env("COLUMNS", "80").output().unwrap();
         // --by-team's fixture has one row out of range (exit 1); the rest succeed.
-        let expected = if args.contains(&"--by-team") { 1 } else { 0 };
+        let expected = i32::from(args.contains(&"--by-team"));
         assert_eq!(out.status.code(), Some(expected), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         assert!(!out.stdout.is_empty(), "{args:?}");
         for line in String::from_utf8_lossy(&out.stdout).lines() {

@@ -64,7 +64,6 @@ pub fn stdout_ok(cmd: &mut Command) -> Vec<u8> {
 #[must_use]
 pub struct Test {
     dir: tempfile::TempDir,
-    in_repo: bool,
     args: Vec<OsString>,
     env: Vec<(String, String)>,
     stdin: Vec<u8>,
@@ -72,23 +71,23 @@ pub struct Test {
 
 /// What a [`Test`] run did; the folder lives as long as this does.
 pub struct Run {
-    pub dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     pub code: Option<i32>,
     pub stdout: String,
     pub stderr: String,
 }
 
+impl Run {
+    /// `name` in the run's temporary folder.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
 impl Test {
     /// A run in a new, empty temporary folder.
     pub fn new() -> Self {
-        Self { dir: tempfile::tempdir().unwrap(), in_repo: false, args: Vec::new(), env: Vec::new(), stdin: Vec::new() }
-    }
-
-    /// Run in the repository root instead (files written with [`Test::write`]
-    /// are still in the temporary folder: name them with [`Test::path`]).
-    pub fn in_repo(mut self) -> Self {
-        self.in_repo = true;
-        self
+        Self { dir: tempfile::tempdir().unwrap(), args: Vec::new(), env: Vec::new(), stdin: Vec::new() }
     }
 
     pub fn arg(mut self, arg: impl Into<OsString>) -> Self {
@@ -127,8 +126,7 @@ impl Test {
     /// Run and return what happened, whatever the exit status.
     pub fn run(self) -> Run {
         use std::io::Write as _;
-        let dir = if self.in_repo { root() } else { self.dir.path().to_path_buf() };
-        let mut cmd = command_in(&dir);
+        let mut cmd = command_in(self.dir.path());
         cmd.args(&self.args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         for (key, value) in &self.env {
             cmd.env(key, value);
