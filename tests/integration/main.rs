@@ -9,6 +9,7 @@ mod advice;
 mod ask;
 mod batch;
 mod cli;
+mod docs;
 mod fuzz_inputs;
 mod harden;
 mod html;
