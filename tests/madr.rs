@@ -6,6 +6,7 @@
 mod common;
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::path::Path;
 
 use common::http::{Browser, Server, request};
@@ -563,4 +564,55 @@ fn the_admin_page_offers_the_record_and_a_browser_downloads_it() {
     std::fs::write(dir.path().join("results.jsonl"), &export.body).unwrap();
     assert!(r.code[0].contains("dlpick batch results.jsonl --by-team"), "{}", r.code[0]);
     assert_eq!(String::from_utf8(rerun(&r, dir.path())).unwrap(), record.body);
+}
+
+#[test]
+fn a_request_nothing_meets_is_a_record_too_and_a_large_team_names_its_first_fifty() {
+    use sha2::{Digest, Sha256};
+    let profile = "name = \"x\"\n[needs]\ndebuggability = 4\n[require]\nlanguages = [\"cobol\"]\n";
+    let out = dlpick()
+        .args(["recommend", "-", "--format", "madr"])
+        .write_stdin(profile)
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let r = parse(&text);
+    assert_eq!(r.headings, expected_headings("Choose a deep-learning framework: none fits yet", false, &[]));
+    assert!(r.text_of("Decision Outcome").starts_with("No option is chosen. "));
+    let (frameworks, _) = names();
+    let left = r.items_of("Considered Options");
+    assert_eq!(left.len(), frameworks.len());
+    assert!(left.iter().all(|o| o.ends_with("cannot be used from cobol")), "{left:?}");
+    let hash = Sha256::digest(profile.as_bytes()).iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    });
+    assert_eq!(r.items_of("Confirmation")[0], format!("standard input: sha256 {hash}"));
+    // The command reads the profile from standard input again.
+    let words = shlex::split(r.code[0].trim()).unwrap();
+    assert_eq!(words[3], "-");
+    let again = dlpick().args(&words[2..]).write_stdin(profile).env("SOURCE_DATE_EPOCH", EPOCH).output().unwrap();
+    assert_eq!(String::from_utf8(again.stdout).unwrap(), text);
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut survey = String::from("name,team,alpha,beta\n");
+    for i in 0..60 {
+        let _ = writeln!(survey, "m{i:02},big,{},3", i % 6);
+    }
+    std::fs::write(dir.path().join("s.csv"), survey).unwrap();
+    let weights = fixture("tiny-weights.toml");
+    let out = dlpick()
+        .args(["--weights", common::arg(&weights), "batch", "s.csv", "--format", "madr", "--team", "big"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let r = parse(&text);
+    let makers: Vec<String> =
+        r.front["decision-makers"].as_vec().unwrap().iter().map(|y| y.as_str().unwrap().to_string()).collect();
+    assert_eq!(makers, (0..50).map(|i| format!("m{i:02}")).collect::<Vec<_>>());
+    assert!(text.contains("\n  # and 10 more\n"), "{text}");
 }

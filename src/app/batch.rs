@@ -158,7 +158,7 @@ fn hash_inputs(inputs: &[PathBuf]) -> Result<Vec<Input>> {
         .map(|path| {
             let name = path.display().to_string();
             if path.as_os_str() == "-" {
-                return Ok(Input { name, sha256: None, note: Some("standard input".to_string()) });
+                return Ok(Input { name: "standard input".to_string(), sha256: None, note: None });
             }
             if path.is_dir() {
                 return Ok(Input { name, sha256: None, note: Some("a folder of profiles".to_string()) });

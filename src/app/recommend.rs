@@ -46,10 +46,11 @@ pub fn run(cli: &Cli, args: &RecommendArgs) -> Result<ExitCode> {
         }
         for path in &args.profiles {
             let (source, name) = read_input(path)?;
+            let stdin = path.as_os_str() == "-";
             read.push(Input {
-                name: path.display().to_string(),
+                name: if stdin { "standard input".to_string() } else { path.display().to_string() },
                 sha256: Some(sha256_hex(source.as_bytes())),
-                note: (path.as_os_str() == "-").then(|| "standard input".to_string()),
+                note: None,
             });
             let mut draft = Draft::from_toml(&source, &name)?;
             for (id, value) in &overrides {

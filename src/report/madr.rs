@@ -130,7 +130,15 @@ fn wrap_at(text: &str, first: &str, rest: &str, width: usize) -> String {
     let mut empty = true;
     for word in text.split_whitespace() {
         if empty {
-            line.push_str(word);
+            // The first word starts a line too: escape what would make it a block.
+            if starts_block(word) {
+                let at = if word.starts_with(|c: char| c.is_ascii_digit()) { word.len() - 1 } else { 0 };
+                line.push_str(&word[..at]);
+                line.push('\\');
+                line.push_str(&word[at..]);
+            } else {
+                line.push_str(word);
+            }
             empty = false;
         } else if width_of(&line) + 1 + width_of(word) <= width || starts_block(word) {
             line.push(' ');
@@ -856,6 +864,8 @@ mod tests {
             }
             assert_eq!(out.split_whitespace().skip(1).collect::<Vec<_>>().join(" "), text);
         }
+        assert_eq!(wrap("- a", "* ", "  "), "* \\- a\n");
+        assert_eq!(wrap("1. a", "", ""), "1\\. a\n");
         assert!(starts_block("1."));
         assert!(starts_block("01)"));
         assert!(!starts_block("2019)"));
