@@ -432,7 +432,7 @@ fn a_survey_s_record_is_the_team_s_consensus_and_is_made_again_the_same() {
         let pick = name_of(&frameworks, result["consensus"]["recommended"].as_str().unwrap());
         let ranked: Vec<String> =
             result["ranking"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap().to_string()).collect();
-        let whom = team.map_or_else(|| " across the survey's teams".to_string(), |t| format!(" in team {t}"));
+        let whom = team.map_or_else(|| " across the survey".to_string(), |t| format!(" in team {t}"));
         assert_eq!(r.headings, expected_headings(&format!("Use {pick} for deep learning{whom}"), true, &ranked));
         let outcome = r.text_of("Decision Outcome");
         assert!(outcome.starts_with(&format!("Chosen option: “{pick}”, because the consensus")), "{outcome}");

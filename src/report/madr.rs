@@ -215,7 +215,7 @@ fn render(catalog: &Catalog, doc: &DecisionDoc, provenance: &Provenance) -> Stri
     let name = |f: usize| catalog.frameworks[f].name.as_str();
     let whom = match doc.survey {
         Some(s) if s.teams.is_empty() => format!(" in team {}", team_label(&s.team.team)),
-        Some(_) => " across the survey's teams".to_string(),
+        Some(_) => " across the survey".to_string(),
         None => String::new(),
     };
     match choice {
@@ -276,7 +276,7 @@ fn context(md: &mut Md, catalog: &Catalog, doc: &DecisionDoc) {
     } else {
         let about = match &advice.profile.description {
             Some(d) => format!("{}.", t(d.trim().trim_end_matches('.'))),
-            None => format!("The needs of the profile {}.", t(&advice.profile.name)),
+            None => format!("The needs of the profile “{}”.", t(&advice.profile.name)),
         };
         format!("{about} Which deep-learning framework should we adopt, given the drivers below? ")
     };
@@ -311,7 +311,7 @@ fn survey_context(sv: Survey) -> String {
         )
     } else {
         format!(
-            "{} in {} answered dlpick's survey{rejected}. Which deep-learning framework should the teams adopt \
+            "{} in {} answered dlpick's survey{rejected}. Which deep-learning framework should they adopt \
              together, given the drivers below? ",
             capitalise(&count(sv.team.members, "member", "members")),
             count_of(sv.teams.len(), "team", "teams")
