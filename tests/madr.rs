@@ -225,7 +225,7 @@ fn every_shipped_profile_s_record_has_madr_s_sections_and_recommend_s_choice() {
         }
 
         assert_eq!(r.headings, expected_headings(&format!("Use {top} for deep learning"), true, &ranked), "{path}");
-        assert!(r.text_of("Decision Outcome").starts_with(&format!("Chosen option: “{top}”, because ")), "{path}");
+        assert!(r.text_of("Decision Outcome").starts_with(&format!("Chosen option: \"{top}\", because ")), "{path}");
 
         // Every need rated 3 or more is a driver, most important first.
         let profile: toml::Table = std::fs::read_to_string(root().join(&path)).unwrap().parse().unwrap();
@@ -435,7 +435,7 @@ fn a_survey_s_record_is_the_team_s_consensus_and_is_made_again_the_same() {
         let whom = team.map_or_else(|| " across the survey".to_string(), |t| format!(" in team {t}"));
         assert_eq!(r.headings, expected_headings(&format!("Use {pick} for deep learning{whom}"), true, &ranked));
         let outcome = r.text_of("Decision Outcome");
-        assert!(outcome.starts_with(&format!("Chosen option: “{pick}”, because the consensus")), "{outcome}");
+        assert!(outcome.starts_with(&format!("Chosen option: \"{pick}\", because the consensus")), "{outcome}");
         assert!(outcome.contains("Kendall's W"), "{outcome}");
         assert_eq!(r.tables, 2, "the rules and the exact ranges");
         let makers: Vec<&str> =

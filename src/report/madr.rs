@@ -454,7 +454,7 @@ fn outcome(md: &mut Md, catalog: &Catalog, doc: &DecisionDoc, choice: Option<usi
         return;
     };
     match doc.survey {
-        None => md.para(&format!("Chosen option: “{}”, because {}.", name(f), because(catalog, advice))),
+        None => md.para(&format!("Chosen option: \"{}\", because {}.", name(f), because(catalog, advice))),
         Some(s) => team_outcome(md, catalog, s, advice, f),
     }
 }
@@ -514,7 +514,7 @@ fn team_outcome(md: &mut Md, catalog: &Catalog, s: Survey, advice: &Advice, f: u
     let name = |f: usize| t(&catalog.frameworks[f].name);
     let team = s.team;
     let Some(c) = &team.consensus else { return };
-    let mut text = format!("Chosen option: “{}”, because the consensus recommends the mean rule's pick", name(f));
+    let mut text = format!("Chosen option: \"{}\", because the consensus recommends the mean rule's pick", name(f));
     if let Some(r) = c.rules.iter().find(|r| r.rule == Rule::Mean) {
         let _ = write!(
             text,
