@@ -29,11 +29,13 @@ fn run(args: &[&str], ok: bool) -> String {
 }
 
 /// Compare with the stored snapshot (tests/snapshots/madr@NAME.snap), the
-/// build's version and commit masked.
+/// build's version and commit masked, and the knowledge base's hash (which
+/// any correction to it changes; its own test checks the hash).
 fn snapshot(name: &str, text: &str) {
     let mut settings = insta::Settings::clone_current();
     settings.add_filter(r"\(commit [0-9a-f]{7,40}(-dirty)?, ", "(");
     settings.add_filter(r"dlpick \d+\.\d+\.\d+", "dlpick [version]");
+    settings.add_filter(r"(the knowledge base built into dlpick: sha256\s+)`[0-9a-f]{64}`", "$1`[sha256]`");
     settings.set_snapshot_path(root().join("tests/snapshots"));
     settings.set_snapshot_suffix(name.to_string());
     settings.set_prepend_module_to_snapshot(false);
