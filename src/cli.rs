@@ -159,6 +159,37 @@ impl From<FormatArg> for Format {
     }
 }
 
+/// The formats `recommend` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecommendFormatArg {
+    /// Aligned tables with bars, for people.
+    Text,
+    /// One JSON document, for scripts.
+    Json,
+    /// Comma-separated values, one row per framework.
+    Csv,
+    /// A Markdown document, for wikis and pull requests.
+    Markdown,
+    /// A self-contained HTML page with charts (no scripts, no network).
+    Html,
+    /// A decision record (MADR) for one profile, to commit: the choice, its
+    /// evidence, how firm it is and the command that makes it again.
+    Madr,
+}
+
+impl From<RecommendFormatArg> for Format {
+    fn from(f: RecommendFormatArg) -> Self {
+        match f {
+            RecommendFormatArg::Text => Self::Text,
+            RecommendFormatArg::Json => Self::Json,
+            RecommendFormatArg::Csv => Self::Csv,
+            RecommendFormatArg::Markdown => Self::Markdown,
+            RecommendFormatArg::Html => Self::Html,
+            RecommendFormatArg::Madr => Self::Madr,
+        }
+    }
+}
+
 /// The formats `batch` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BatchFormatArg {
@@ -175,6 +206,10 @@ pub enum BatchFormatArg {
     /// A self-contained HTML department report: what matters, top picks,
     /// the consensus and a section per team.
     Html,
+    /// A decision record (MADR) for the whole survey, or with --team for
+    /// one team: the consensus pick, its evidence, how firm it is and the
+    /// command that makes it again. Implies --by-team.
+    Madr,
 }
 
 impl From<BatchFormatArg> for Format {
@@ -186,6 +221,7 @@ impl From<BatchFormatArg> for Format {
             BatchFormatArg::Markdown => Self::Markdown,
             BatchFormatArg::Text => Self::Text,
             BatchFormatArg::Html => Self::Html,
+            BatchFormatArg::Madr => Self::Madr,
         }
     }
 }
@@ -299,6 +335,7 @@ Examples:
   dlpick recommend profiles/research-lab.toml --explain
   dlpick recommend profiles/mobile-app.toml --need beginner_friendliness=4 --top 3
   dlpick recommend --need distributed_training=5 --need gpu_support=4 --format json
+  dlpick recommend profiles/beginner.toml --format madr --out docs/decisions/0001-choose-a-deep-learning-framework.md
   cat my-profile.toml | dlpick recommend -")]
     Recommend(RecommendArgs),
 
@@ -318,6 +355,7 @@ Examples:
   dlpick batch --template > survey.csv          # a header to fill in a spreadsheet
   dlpick batch survey.csv                       # one row per respondent, CSV
   dlpick batch survey.csv --by-team             # each team's combined, explained pick
+  dlpick batch survey.csv --format madr --team vision   # the team's decision record
   dlpick batch profiles/ --format text --top 2
   cat export.csv | dlpick batch - --format jsonl --out scored.jsonl
 
@@ -433,7 +471,31 @@ pub struct RecommendArgs {
     pub explain: bool,
 
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub output: RecommendOutputArgs,
+}
+
+/// Where `recommend` writes, and in which format.
+#[derive(Debug, Args)]
+pub struct RecommendOutputArgs {
+    /// Output format [default: the project's, else text]. A decision record
+    /// (madr) is for one profile and shows every option.
+    #[arg(long, short, value_enum)]
+    pub format: Option<RecommendFormatArg>,
+
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub out: Option<PathBuf>,
+
+    /// Allow --out to replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl RecommendOutputArgs {
+    /// The destination, as the other commands give it.
+    pub fn destination(&self) -> OutputArgs {
+        OutputArgs { format: None, out: self.out.clone(), force: self.force }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -496,6 +558,11 @@ pub struct BatchArgs {
     #[arg(long)]
     pub by_team: bool,
 
+    /// With --format madr: the decision record of this team instead of the
+    /// whole survey.
+    #[arg(long, value_name = "NAME")]
+    pub team: Option<String>,
+
     /// Approval rule: a member approves every framework within this many
     /// match points of their own best.
     #[arg(long, value_name = "POINTS", default_value_t = crate::team::APPROVAL_MARGIN)]
@@ -529,7 +596,7 @@ pub struct BatchArgs {
     pub force: bool,
 
     /// Print an empty survey CSV (the header, in the right order) and exit.
-    #[arg(long, conflicts_with_all = ["inputs", "by_team"])]
+    #[arg(long, conflicts_with_all = ["inputs", "by_team", "team"])]
     pub template: bool,
 
     /// With --template: add each column's question as a comment row.

@@ -32,6 +32,9 @@
 //! - [`quote`]: one piece of user input cut and escaped for a message.
 //! - [`markdown`]: HTML (`&`, `<`, `>`) becomes entities, `|` is escaped,
 //!   line breaks become spaces, so a cell or heading stays one cell.
+//!   [`markdown_text`] (prose of a decision record) also backslash-escapes
+//!   what would start emphasis, code, a link or an escape, so names and
+//!   evidence read as written.
 //! - [`html`]: `&`, `<`, `>`, `"` and `'` become entities, controls (but
 //!   line breaks and tabs) and hidden characters are escaped as in [`text`].
 //! - [`csv_formula`] (cells that came from user input): a cell a
@@ -176,6 +179,28 @@ pub fn markdown(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '|' => out.push_str("\\|"),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => out.push(' '),
+            c => push_escaped(&mut out, c),
+        }
+    }
+    out
+}
+
+/// Text for Markdown prose; see the module docs.
+pub fn markdown_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let capped = capped(s);
+    let mut chars = capped.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' | '\r' => out.push(' '),
             c => push_escaped(&mut out, c),

@@ -77,7 +77,7 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
     let method = settings.method(args.method.map(Into::into));
     let advice = advise(&catalog, vec![profile], method, args.policy.policy(), settings.inactive.value);
     let options = Options { top: settings.top(args.top), ..super::options_for(cli, None, &[]) };
-    let report = settings.format(args.format).report().advice(&catalog, &advice, &options)?;
+    let report = settings.format(args.format.map(Into::into)).report().advice(&catalog, &advice, &options)?;
     crate::output::emit(&report, None, false)?;
 
     let target = match &args.save {

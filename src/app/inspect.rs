@@ -37,8 +37,10 @@ pub fn frameworks(cli: &Cli, args: &FrameworksArgs) -> Result<ExitCode> {
             .collect();
         catalog.frameworks.retain(|f| wanted.contains(&f.id));
     }
-    let text =
-        settings.format(args.output.format).report().frameworks(&catalog, &report_options(cli, &args.output, &[]))?;
+    let text = settings
+        .format(args.output.format.map(Into::into))
+        .report()
+        .frameworks(&catalog, &report_options(cli, &args.output, &[]))?;
     deliver(&text, &args.output)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -46,8 +48,10 @@ pub fn frameworks(cli: &Cli, args: &FrameworksArgs) -> Result<ExitCode> {
 pub fn criteria(cli: &Cli, args: &ListArgs) -> Result<ExitCode> {
     let settings = Settings::resolve(cli)?;
     let catalog = load_catalog_with(&settings)?;
-    let text =
-        settings.format(args.output.format).report().criteria(&catalog, &report_options(cli, &args.output, &[]))?;
+    let text = settings
+        .format(args.output.format.map(Into::into))
+        .report()
+        .criteria(&catalog, &report_options(cli, &args.output, &[]))?;
     deliver(&text, &args.output)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -12,7 +12,8 @@
 //! `dlpick ask --save` writes. The recommendation is
 //! [`crate::report::html::advice_section`] and the admin page is
 //! `dlpick batch --by-team --format html` run over the stored responses, so
-//! the exports reproduce it exactly.
+//! the exports reproduce it exactly; its decision record is `dlpick batch
+//! results.jsonl --by-team --format madr` over the JSON Lines export.
 //!
 //! Layout: [`routes`] (HTTP: axum on tokio), [`pages`] (markup), [`store`]
 //! (SQLite, migrations, the single writer), [`tokens`] (random links, CSRF),
@@ -197,15 +198,70 @@ fn team_options() -> batch::Options {
     }
 }
 
-/// `dlpick batch --by-team --format html` over these responses: the
-/// department report, teams and everyone together, as a page.
-pub fn team_report(catalog: &Catalog, responses: &[store::Response]) -> Result<Page<'static>> {
-    let jsonl = export::jsonl(responses);
+/// The teams of `jsonl` (the JSON Lines export), as `dlpick batch
+/// --by-team` finds them.
+fn department(catalog: &Catalog, jsonl: String) -> Result<crate::team::Department> {
     let source = Source::Jsonl { file: Arc::from("survey"), reader: Box::new(Cursor::new(jsonl.into_bytes())) };
     let options = team_options();
     let summary = batch::run(catalog, vec![source], &options, batch::Output::Teams, &Quiet, &AtomicBool::new(false))?;
+    summary.department(catalog, &options)
+}
+
+/// `dlpick batch --by-team --format html` over these responses: the
+/// department report, teams and everyone together, as a page.
+pub fn team_report(catalog: &Catalog, responses: &[store::Response]) -> Result<Page<'static>> {
+    let department = department(catalog, export::jsonl(responses))?;
     let report_options = Options { top: Some(usize::from(crate::report::BATCH_TOP)), ..Options::default() };
-    Ok(crate::report::department::page(catalog, &summary.department(catalog, &options)?, &report_options))
+    Ok(crate::report::department::page(catalog, &department, &report_options))
+}
+
+/// The export the decision record's command reads, as the admin page names it.
+pub const RECORD_INPUT: &str = "results.jsonl";
+
+/// The whole survey's decision record: exactly what `dlpick batch
+/// results.jsonl --by-team --format madr` writes from the admin page's
+/// export of the same responses, dated as that command dates it.
+pub fn decision_record(catalog: &Catalog, responses: &[store::Response]) -> Result<String> {
+    use crate::report::madr::{Input, Reproduce, Survey};
+    let jsonl = export::jsonl(responses);
+    let sha256 = crate::build_info::sha256_hex(jsonl.as_bytes());
+    let department = department(catalog, jsonl)?;
+    let options = team_options();
+    let Some(advice) = &department.all.advice else {
+        return Err(Error::Usage("no answer was scored, so there is no decision to record.".to_string()));
+    };
+    let words = [
+        "batch",
+        RECORD_INPUT,
+        "--by-team",
+        "--method",
+        options.method.as_str(),
+        "--inactive",
+        options.inactive.as_str(),
+        "--approval-margin",
+        &options.approval_margin.to_string(),
+    ]
+    .map(String::from)
+    .to_vec();
+    let reproduce =
+        Reproduce { words, inputs: vec![Input { name: RECORD_INPUT.to_string(), sha256: Some(sha256), note: None }] };
+    let firmness = crate::tune::firmness::analyse(catalog, advice, options.method, 1);
+    let survey = Survey { team: &department.all, teams: &department.teams, approval_margin: options.approval_margin };
+    let doc = crate::report::DecisionDoc {
+        advice,
+        survey: Some(survey),
+        firmness: &firmness,
+        method: options.method,
+        reproduce: &reproduce,
+    };
+    let (day, date) = crate::build_info::report_day();
+    let provenance = crate::report::Provenance {
+        version: crate::build_info::version_line(),
+        date,
+        day,
+        inputs: vec![RECORD_INPUT.to_string()],
+    };
+    crate::report::Format::Madr.report().decision(catalog, &doc, &Options { provenance, ..Options::default() })
 }
 
 /// The admin page: the team report with the exports and counts on top.
@@ -216,10 +272,21 @@ pub fn admin_page(catalog: &Catalog, responses: &[store::Response], counts: (u64
          ({versions} response{} counting revisions). Reload the page for the latest answers.</p>\
          <p>Download every current answer: <a href=\"/admin/{t}/results.csv\">results.csv</a> · \
          <a href=\"/admin/{t}/results.jsonl\">results.jsonl</a>. \
-         <code>dlpick batch results.csv --by-team --format html</code> (or the database itself) reproduces this page.</p></nav>",
+         <code>dlpick batch results.csv --by-team --format html</code> (or the database itself) reproduces this page.</p>{record}</nav>",
         if respondents == 1 { "" } else { "s" },
         if versions == 1 { "" } else { "s" },
         t = escape(token),
+        record = if responses.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<p><a href=\"/admin/{}/decision.md\">Download the decision record</a>: the survey's choice as a \
+                 Markdown decision record (MADR) to commit, for example as \
+                 <code>docs/decisions/0001-choose-a-deep-learning-framework.md</code>. The command in it makes it \
+                 again from <code>results.jsonl</code> downloaded at the same time.</p>",
+                escape(token)
+            )
+        },
     );
     if responses.is_empty() {
         return Ok(pages::page(

@@ -9,6 +9,7 @@
 //! | `POST /s/<survey>/r/<edit>` | a revision |
 //! | `GET /admin/<admin>` | the live team report |
 //! | `GET /admin/<admin>/results.csv`, `.jsonl` | every current response in `dlpick batch`'s input formats |
+//! | `GET /admin/<admin>/decision.md` | the survey's decision record (MADR), as `dlpick batch results.jsonl --by-team --format madr` writes it |
 //!
 //! A wrong token or unknown private link gets the same 404 as an unknown
 //! path, whatever the method (and so does a method a path does not take).
@@ -65,6 +66,7 @@ pub fn router(state: Shared, timeout: std::time::Duration) -> Router {
         .route("/admin/{token}", get(admin))
         .route("/admin/{token}/results.csv", get(export_csv))
         .route("/admin/{token}/results.jsonl", get(export_jsonl))
+        .route("/admin/{token}/decision.md", get(export_decision))
         .route(pages::STYLE_PATH, get(stylesheet))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
@@ -474,5 +476,28 @@ async fn export_jsonl(State(state): State<Shared>, Path(token): Path<String>) ->
             export::jsonl(&responses),
         ),
         Err(r) => r,
+    }
+}
+
+async fn export_decision(State(state): State<Shared>, Path(token): Path<String>) -> Response {
+    let responses = match current(&state, &token).await {
+        Ok((responses, _)) => responses,
+        Err(r) => return r,
+    };
+    if responses.is_empty() {
+        return html(
+            StatusCode::NOT_FOUND,
+            pages::message("No answers yet", "Nobody has answered the survey, so there is no decision to record yet."),
+        );
+    }
+    let worker = Arc::clone(&state);
+    match tokio::task::spawn_blocking(move || super::decision_record(&worker.catalog, &responses)).await {
+        Ok(Ok(record)) => download(
+            "text/markdown; charset=utf-8",
+            "attachment; filename=\"choose-a-deep-learning-framework.md\"",
+            record,
+        ),
+        Ok(Err(e)) => server_error(&e.to_string()),
+        Err(e) => server_error(&e.to_string()),
     }
 }

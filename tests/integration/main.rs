@@ -15,6 +15,7 @@ mod harden;
 mod html;
 mod install;
 mod layers;
+mod madr;
 mod methods;
 mod properties;
 mod serve;

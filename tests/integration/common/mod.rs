@@ -2,6 +2,8 @@
 //! process ([`hermetic`], through [`command_in`], [`dlpick`] or [`Test`]),
 //! the repo's files, and JSON output parsed.
 
+pub mod http;
+
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
