@@ -748,3 +748,60 @@ fn an_over_long_csv_record_is_rejected_by_its_line_and_skipped_in_bounded_memory
     assert!(err.contains("<stdin>:3: the record is longer than the 1 MiB limit"), "{err}");
     assert!(err.contains("2 scored, 1 rejected"), "{err}");
 }
+
+/// Nothing is lost at the end of an input: a last row with no line ending
+/// is scored, and a quote never closed is its row's error (not the silent
+/// end of the file), whether read from a file or standard input, by one
+/// worker or two, for rows or teams, and by check.
+#[test]
+fn the_last_row_without_a_line_ending_and_an_unclosed_quote_are_never_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/team-survey.csv")).unwrap();
+    let cut = fixture.strip_suffix('\n').unwrap();
+    // (file, content, scored, the line of the rejected row)
+    let cases: [(&str, &str, u64, Option<u64>); 5] = [
+        ("nonl.csv", "name,team,debuggability\nA,t,3\nB,t,4", 2, None),
+        ("crlf.csv", "name,team,debuggability\r\nA,t,3\r\n\r\nB,t,4", 2, None),
+        ("fixture.csv", cut, 8, Some(9)),
+        ("open.csv", "name,team,debuggability\nA,t,3\n\"H,t,3\nI,t,4\nJ,t,5\n", 1, Some(3)),
+        ("mid.csv", "name,team,debuggability\nA,t,3\n\nB,\"t,3\nC,t,4\nD,t,5", 1, Some(4)),
+    ];
+    for (file, text, scored, bad) in cases {
+        let path = write(dir.path(), file, text);
+        let rejected = u64::from(bad.is_some());
+        let summary = format!("{scored} scored, {rejected} rejected");
+        for threads in ["1", "2"] {
+            for stdin in [false, true] {
+                let mut cmd = dlpick();
+                cmd.args(["batch", "--threads", threads]);
+                if stdin {
+                    cmd.arg("-").write_stdin(text);
+                } else {
+                    cmd.arg(&path);
+                }
+                let out = cmd.output().unwrap();
+                let err = String::from_utf8(out.stderr).unwrap();
+                assert_eq!(out.status.code(), Some(i32::from(bad.is_some())), "{file}: {err}");
+                assert_eq!(err.lines().last(), Some(summary.as_str()), "{file}, stdin {stdin}: {err}");
+                assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count() as u64, scored + 1, "{file}");
+                if let Some(line) = bad {
+                    let name = if stdin { "<stdin>" } else { file };
+                    let why =
+                        if file == "fixture.csv" { "column" } else { "a quote opened in this row is never closed" };
+                    assert!(err.contains(&format!("{name}:{line}: {why}")), "{err}");
+                }
+            }
+        }
+        let out = dlpick().args(["batch", "--by-team", "--format", "json"]).arg(&path).output().unwrap();
+        let teams: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(teams["all"]["members"], scored, "{file}");
+        let out = dlpick().arg("check").arg(&path).output().unwrap();
+        if bad.is_some() {
+            assert_eq!(out.status.code(), Some(2), "{file}");
+        } else {
+            let said = String::from_utf8(out.stdout).unwrap();
+            assert!(said.contains(&format!("(survey: {scored} valid rows)")), "{file}: {said}");
+        }
+    }
+}
