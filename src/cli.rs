@@ -357,7 +357,8 @@ requests under way get --grace seconds to finish; none cut off was acknowledged.
 
 Limits: a client must send each request's head within --header-timeout (10 s;
 also the idle keep-alive timeout) and its body within --request-timeout (30 s,
-answered 408); at most --max-connections (256) are served at once, others wait.")]
+answered 408), and take each answer within it too; at most --max-connections
+(256) are served at once, others wait.")]
     Serve(ServeArgs),
 
     /// Validate knowledge-base and profile files (or folders of them).
@@ -553,7 +554,8 @@ pub struct ServeArgs {
     pub header_timeout: u64,
 
     /// Seconds to read a request's body and answer it; then 408 (nothing
-    /// acknowledged).
+    /// acknowledged). A client that has not taken an answer within it
+    /// again is closed.
     #[arg(long, default_value_t = 30, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub request_timeout: u64,
 

@@ -785,6 +785,31 @@ fn connections_past_the_cap_wait_until_one_closes() {
     drop(held);
 }
 
+/// A client that sends request after request on one connection and never
+/// reads the answers is cut off once an answer cannot be written within the
+/// request timeout: it does not keep its slot under the connection cap.
+#[test]
+fn a_client_that_never_reads_its_answers_loses_its_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(
+        &db(&dir),
+        &["--quiet", "--max-connections", "1", "--header-timeout", "60", "--request-timeout", "1"],
+        Stdio::inherit(),
+    );
+    // 1,500 pipelined requests for the 16 KB form: far more answer than
+    // the sockets' buffers hold.
+    let mut hog = TcpStream::connect(&server.addr).unwrap();
+    let pipelined = format!("GET {} HTTP/1.1\r\nHost: x\r\n\r\n", server.survey).repeat(1500);
+    hog.set_write_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = hog.write_all(pipelined.as_bytes());
+    // The only slot is the hog's until the server gives up on it.
+    let reply = request(&server.addr, "GET", &server.survey, &[], b"");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let got = read_until_closed(&mut hog, 20).expect("the hog's connection closed");
+    let answered = String::from_utf8_lossy(&got).matches("HTTP/1.1 200").count();
+    assert!(answered < 1500, "{answered} answers");
+}
+
 #[test]
 fn sigterm_ends_the_server_within_its_grace_period_with_a_request_open() {
     let dir = tempfile::tempdir().unwrap();

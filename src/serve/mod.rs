@@ -16,8 +16,10 @@
 //!
 //! Layout: [`routes`] (HTTP: axum on tokio), [`pages`] (markup), [`store`]
 //! (SQLite, migrations, the single writer), [`tokens`] (random links, CSRF),
-//! [`export`] (batch's input formats).
+//! [`export`] (batch's input formats), [`deadline`] (the time limit on
+//! writing an answer).
 
+mod deadline;
 pub mod export;
 pub mod pages;
 pub mod routes;
@@ -56,7 +58,8 @@ pub struct Limits {
     /// For a request's line and headers, on a new connection or one kept
     /// alive between requests (hyper's header-read timeout).
     pub header_timeout: Duration,
-    /// For the rest of a request: reading its body and answering it.
+    /// For the rest of a request: reading its body and answering it; and
+    /// again for writing the answer to the client.
     pub request_timeout: Duration,
     /// Connections served at once; more wait to be accepted.
     pub max_connections: usize,
@@ -282,8 +285,11 @@ pub fn run(catalog: Catalog, config: &Config) -> Result<()> {
 /// Each connection is HTTP/1.1 by hyper, whose header-read timeout closes a
 /// connection that does not send a complete request head in time, new or
 /// idle between keep-alive requests. Tower's timeout bounds the rest of a
-/// request (408), and its concurrency limit caps the connections served at
-/// once: past the cap, new ones wait in the listening socket's backlog.
+/// request (408), [`deadline::Deadline`] the writing of each answer (a
+/// client that does not read them is cut off; pipelined requests are
+/// answered one at a time, and hyper reads no more while one is written),
+/// and tower's concurrency limit caps the connections served at once: past
+/// the cap, new ones wait in the listening socket's backlog.
 async fn serve(state: Arc<routes::AppState>, config: &Config) -> Result<usize> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use tower::{Service as _, ServiceExt as _};
@@ -329,6 +335,7 @@ async fn serve(state: Arc<routes::AppState>, config: &Config) -> Result<usize> {
             }
         };
         let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let stream = deadline::Deadline::new(stream, limits.request_timeout);
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         let served = slots.call(Box::pin(async move {
             let _ = connection.await;
