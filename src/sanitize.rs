@@ -34,6 +34,12 @@
 //!   line breaks become spaces, so a cell or heading stays one cell.
 //! - [`html`]: `&`, `<`, `>`, `"` and `'` become entities, controls (but
 //!   line breaks and tabs) and hidden characters are escaped as in [`text`].
+//! - [`form_value`] (the value of a form field, which the browser sends
+//!   back): exact HTML escaping and nothing else, so the field holds the
+//!   text itself; hidden characters and controls are written as character
+//!   references (`&#x202e;`), which the browser reads as those characters,
+//!   and no mark is dropped. Escaping them for display there would send the
+//!   escape back as text, and the form would change what it was given.
 //! - [`csv_formula`] (cells that came from user input): a cell a
 //!   spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`,
 //!   tab or carriage return) is prefixed with `'`, as OWASP recommends
@@ -201,6 +207,28 @@ pub fn html(s: &str) -> String {
     out
 }
 
+/// The value of a form field: the text exactly, as HTML; see the module docs.
+pub fn form_value(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // HTML reads references to C1 controls as other characters:
+            // those stay as they are.
+            '\u{80}'..='\u{9f}' => out.push(c),
+            c if is_control(c) => {
+                let _ = write!(out, "&#x{:x};", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// True when a spreadsheet would read a cell starting with `first` as a formula.
 pub fn is_formula_start(first: u8) -> bool {
     matches!(first, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
@@ -324,6 +352,8 @@ mod tests {
         assert_eq!(text(&zalgo).chars().count(), CLUSTER_CHARS);
         assert_eq!(text("e\u{301}\u{302} 👍🏽"), "e\u{301}\u{302} 👍🏽");
         assert_eq!(html("<a\u{202e}>\n"), "&lt;a\\u{202e}&gt;\n");
+        assert_eq!(form_value("<a\u{202e}>\"'&"), "&lt;a&#x202e;&gt;&quot;&#39;&amp;");
+        assert_eq!(form_value(&zalgo), zalgo, "no mark is dropped from a form field");
         assert_eq!(json("{\"n\":\"a\u{202e}b\"}"), "{\"n\":\"a\\u202eb\"}");
         assert_eq!(serde_json::from_str::<serde_json::Value>(&json("\"a\u{202e}\"")).unwrap(), "a\u{202e}");
         assert!(message(&format!("x `{zalgo}`")).chars().count() < 20);

@@ -1052,6 +1052,89 @@ impl Drop for Mount {
     }
 }
 
+/// An attribute's text as the browser reads it: the references in `html`
+/// turned back into characters.
+fn unescape(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find(';').unwrap() + at;
+        let name = &rest[at + 1..end];
+        out.push(match name {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            _ => match name.strip_prefix("#x") {
+                Some(hex) => char::from_u32(u32::from_str_radix(hex, 16).unwrap()).unwrap(),
+                None => char::from_u32(name.strip_prefix('#').unwrap().parse().unwrap()).unwrap(),
+            },
+        });
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text field `name`'s value in a form, as the browser sends it back.
+fn text_value(html: &str, name: &str) -> String {
+    unescape(&attribute(html, &format!("type=\"text\" id=\"f-{name}\" name=\"{name}\" value=\"")).unwrap())
+}
+
+/// Each current respondent's name and team, from the JSON Lines export.
+fn stored_names(server: &Server) -> Vec<(String, String)> {
+    let jsonl = request(&server.addr, "GET", &format!("{}/results.jsonl", server.admin), &[], b"");
+    jsonl
+        .body
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (v["name"].as_str().unwrap().to_string(), v["team"].as_str().unwrap_or("").to_string())
+        })
+        .collect()
+}
+
+/// The revise form and a form shown again hold names and teams exactly as
+/// sent (hidden characters and every combining mark), so sending them back
+/// unchanged stores what was stored; the private page shows such
+/// characters escaped.
+#[test]
+fn forms_send_back_hidden_characters_and_marks_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&db(&dir));
+    let name = format!("abc\u{202e}gnp.exe <Zo\u{200b}e> & \"Z{}\"", "\u{301}".repeat(20));
+    let team = "t\u{200b}x\u{2066}'";
+    let mut browser = Browser::new(&server);
+    let sent = browser.answer(&server.survey, &[("name", &name), ("team", team), ("debuggability", "5")]);
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let private = sent.header("location").unwrap().to_string();
+    assert_eq!(stored_names(&server), [(name.clone(), team.to_string())]);
+    let page = browser.get(&private).body;
+    assert!(page.contains("abc\\u{202e}gnp.exe") && !page.contains('\u{202e}'), "{page}");
+    // The revise form, sent back as it came.
+    let edit = browser.get(&format!("{private}/edit"));
+    assert!(!edit.body.contains('\u{202e}') && !edit.body.contains('\u{200b}'), "raw hidden characters");
+    let (shown_name, shown_team) = (text_value(&edit.body, "name"), text_value(&edit.body, "team"));
+    assert_eq!((shown_name.as_str(), shown_team.as_str()), (name.as_str(), team));
+    let revised = browser.answer(
+        &format!("{private}/edit"),
+        &[("name", &shown_name), ("team", &shown_team), ("debuggability", "5"), ("flexibility", "2")],
+    );
+    assert_eq!(revised.status, 303, "{}", revised.body);
+    assert_eq!(stored_names(&server), [(name.clone(), team.to_string())]);
+    // A form shown again for a bad answer keeps the name as typed.
+    let zoe = "Zo\u{200b}e";
+    let (action, csrf, form_id) = load_form(&mut browser, &server.survey);
+    let bad = browser.post(&action, &with_hidden(&csrf, &form_id, &[("name", zoe), ("debuggability", "9")]));
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    let again = text_value(&bad.body, "name");
+    assert_eq!(again, zoe);
+    let good = browser.post(&action, &with_hidden(&csrf, &form_id, &[("name", &again), ("debuggability", "4")]));
+    assert_eq!(good.status, 303, "{}", good.body);
+    assert_eq!(stored_names(&server), [(name, team.to_string()), (zoe.to_string(), String::new())]);
+}
+
 #[test]
 fn a_read_only_medium_is_named_and_batch_reads_a_survey_there() {
     let dir = tempfile::tempdir().unwrap();
