@@ -880,6 +880,40 @@ fn a_database_removed_or_replaced_while_running_acknowledges_nothing_more() {
     }
 }
 
+/// The write-ahead log removed while the server runs: a commit would go to
+/// a file nobody can read after a crash, so nothing more is acknowledged,
+/// and what was acknowledged before is moved into the database (it survives
+/// SIGKILL). Stopped, the server says what happened.
+#[test]
+fn a_write_ahead_log_removed_while_running_acknowledges_nothing_more_and_loses_nothing() {
+    for kill in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = db(&dir);
+        let log = dir.path().join("stderr.txt");
+        let mut server = Server::start_with(&path, &[], Stdio::from(std::fs::File::create(&log).unwrap()));
+        assert_eq!(Browser::new(&server).answer(&server.survey, ANA).status, 303);
+        std::fs::remove_file(dir.path().join("survey.db-wal")).unwrap();
+        if kill {
+            let second = Browser::new(&server).answer(&server.survey, BEN);
+            assert_eq!(second.status, 500, "{}", second.body);
+            assert!(second.body.contains("removed or replaced"), "{}", second.body);
+            server.child.kill().unwrap();
+            server.child.wait().unwrap();
+        } else {
+            assert!(!server.stop().success());
+        }
+        let stderr = std::fs::read_to_string(&log).unwrap();
+        assert!(stderr.contains("survey.db-wal"), "{stderr}");
+        assert!(!stderr.contains("every answer acknowledged is in"), "{stderr}");
+        if !kill {
+            assert!(stderr.contains("the answers acknowledged before it are in"), "{stderr}");
+        }
+        let out = dlpick(&["batch", path.to_str().unwrap()]);
+        let rows = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(rows.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect::<Vec<_>>(), ["Ana"], "{rows}");
+    }
+}
+
 #[test]
 fn any_method_on_a_wrong_token_or_unknown_link_gets_the_same_404() {
     let dir = tempfile::tempdir().unwrap();

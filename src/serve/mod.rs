@@ -261,6 +261,13 @@ pub fn run(catalog: Catalog, config: &Config) -> Result<()> {
     let cut_off = served?;
     let db = config.db.display();
     if state.store.lost() || !state.store.still_there() {
+        if state.store.rescue() {
+            return Err(Error::Usage(format!(
+                "stopped; {} (the database's write-ahead log) was removed or replaced while the server ran, so no \
+                 answer was acknowledged after that; the answers acknowledged before it are in {db}.",
+                store::log_path(&config.db).display()
+            )));
+        }
         return Err(Error::Usage(format!(
             "stopped; {db} was removed or replaced while the server ran, so it does not hold the answers this server \
              acknowledged (they were written to the file that was there before), and no answer was acknowledged after that."

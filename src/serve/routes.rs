@@ -232,7 +232,7 @@ fn storage_lost() -> Response {
         StatusCode::INTERNAL_SERVER_ERROR,
         pages::message(
             "Not saved",
-            "The survey's database was removed or replaced while the server was running, so answers can no longer be stored. Nothing was saved; please tell the survey's organiser.",
+            "The survey's database (or its write-ahead log) was removed or replaced while the server was running, so answers can no longer be stored. Nothing was saved; please tell the survey's organiser.",
         ),
     )
 }
