@@ -249,9 +249,15 @@ fn exit_with(e: &clap::Error) -> ! {
     ) {
         e.exit();
     }
+    // Each line as every message is shown: it may quote the command line.
     let text = e.render().to_string();
     let text = text.strip_prefix("error: ").unwrap_or(&text);
-    eprint!("dlpick: error: {text}");
+    let mut shown = String::from("dlpick: error: ");
+    for line in text.lines() {
+        shown.push_str(&crate::sanitize::message(line));
+        shown.push('\n');
+    }
+    eprint!("{shown}");
     std::process::exit(e.exit_code());
 }
 
