@@ -805,3 +805,32 @@ fn the_last_row_without_a_line_ending_and_an_unclosed_quote_are_never_lost() {
         }
     }
 }
+
+/// A file named as a survey is read by check as batch reads it, whatever it
+/// holds: the same verdict and the same message.
+#[test]
+fn check_and_batch_agree_on_files_named_as_surveys() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: [(&str, &[u8]); 6] = [
+        ("profile.csv", b"name = \"x\"\n[needs]\ndebuggability = 3\n"),
+        ("empty.csv", b""),
+        ("header.csv", b"name,de\xffbug\nA,3\n"),
+        ("binary.csv", b"\0\x01binary\n"),
+        ("csv.jsonl", b"name,debuggability\nA,3\n"),
+        ("good.ndjson", b"{\"name\":\"a\",\"needs\":{\"debuggability\":3}}\n"),
+    ];
+    for (file, bytes) in files {
+        let path = dir.path().join(file);
+        std::fs::write(&path, bytes).unwrap();
+        let batch = dlpick().arg("batch").arg(&path).output().unwrap();
+        let check = dlpick().arg("check").arg(&path).output().unwrap();
+        let first = |out: &std::process::Output| String::from_utf8_lossy(&out.stderr).lines().next().map(String::from);
+        if file == "good.ndjson" {
+            assert_eq!((batch.status.code(), check.status.code()), (Some(0), Some(0)), "{file}");
+            assert!(String::from_utf8_lossy(&check.stdout).contains("(survey: 1 valid row)"), "{file}");
+        } else {
+            assert_eq!((batch.status.code(), check.status.code()), (Some(2), Some(2)), "{file}");
+            assert_eq!(first(&batch), first(&check), "{file}");
+        }
+    }
+}

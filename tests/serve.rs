@@ -434,6 +434,10 @@ fn the_exports_and_the_database_reproduce_the_admin_page() {
     assert_eq!(results(&String::from_utf8(out.stdout).unwrap()), results(&admin.body));
     let out = dlpick(&["batch", path.to_str().unwrap()]);
     assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 7);
+    // check reads it as batch does.
+    let out = dlpick(&["check", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("(survey: 6 valid rows)"));
 }
 
 #[test]
