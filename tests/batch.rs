@@ -834,3 +834,48 @@ fn check_and_batch_agree_on_files_named_as_surveys() {
         }
     }
 }
+
+/// One record limit for CSV and JSON Lines: 1 MiB (1,048,576 bytes) not
+/// counting the line ending is accepted, one byte more is that row's error,
+/// whatever the line ending (LF, CRLF, or none at the end); a CSV header
+/// follows the same rule.
+#[test]
+fn the_record_limit_is_the_same_for_csv_and_json_lines() {
+    const MIB: usize = 1 << 20;
+    let dir = tempfile::tempdir().unwrap();
+    let csv_row = |len: usize| format!("{},t,3", "n".repeat(len - ",t,3".len()));
+    let json_row = |len: usize| {
+        let empty = r#"{"name":"","needs":{"debuggability":3}}"#;
+        format!(r#"{{"name":"{}","needs":{{"debuggability":3}}}}"#, "n".repeat(len - empty.len()))
+    };
+    for (ext, header, other) in
+        [("csv", "name,team,debuggability", "Z,t,2"), ("jsonl", "", r#"{"name":"Z","needs":{"debuggability":2}}"#)]
+    {
+        for len in [MIB, MIB + 1] {
+            for ending in ["\n", "\r\n", ""] {
+                let row = if ext == "csv" { csv_row(len) } else { json_row(len) };
+                assert_eq!(row.len(), len);
+                let mut text = if header.is_empty() { String::new() } else { format!("{header}\n") };
+                // With no ending, the long row is the last.
+                if ending.is_empty() {
+                    text.push_str(&format!("{other}\n{row}"));
+                } else {
+                    text.push_str(&format!("{row}{ending}{other}{ending}"));
+                }
+                let path = write(dir.path(), &format!("r.{ext}"), &text);
+                let out = dlpick().arg("batch").arg(&path).output().unwrap();
+                let err = String::from_utf8(out.stderr).unwrap();
+                let accepted = len == MIB;
+                let said = if accepted { "2 scored, 0 rejected" } else { "1 scored, 1 rejected" };
+                assert_eq!(err.lines().last(), Some(said), "{ext}, {len} bytes, {ending:?}: {err}");
+                assert_eq!(out.status.code(), Some(if accepted { 0 } else { 1 }), "{ext} {len} {ending:?}");
+            }
+        }
+    }
+    for (len, code) in [(MIB, 0), (MIB + 1, 2)] {
+        let header = format!("name,debuggability,{}", "x".repeat(len - "name,debuggability,".len()));
+        let path = write(dir.path(), "h.csv", &format!("{header}\r\nA,3,\r\n"));
+        let out = dlpick().args(["batch", "--ignore-unknown-columns"]).arg(&path).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{len}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
