@@ -962,6 +962,7 @@ fn a_field_sent_twice_or_one_the_form_lacks_is_refused() {
         (vec![("name", "Ana"), ("name", "Eve")], "`name`"),
         (vec![("name", "Ana"), ("debuggability", "1"), ("debuggability", "5")], "`debuggability`"),
         (vec![("name", "Ana"), ("form_id", "0123456789abcdef0123456789abcdef")], "`form_id`"),
+        (vec![("name", "Ana"), ("csrf", csrf.as_str())], "`csrf`"),
         (vec![("name", "Ana"), ("notes", "kept?")], "`notes`"),
         (vec![("name", "Ana"), ("x".repeat(20_000).leak(), "1")], "`xxxxxxxx"),
     ] {
