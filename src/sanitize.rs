@@ -210,7 +210,7 @@ pub fn message(s: &str) -> String {
 
 /// Whether `c` continues a word, for [`message`].
 fn in_word(c: char) -> bool {
-    !c.is_whitespace() && !(c.is_ascii_punctuation() && c != '_' && c != '-')
+    !(c.is_whitespace() || (c.is_ascii_punctuation() && !matches!(c, '_' | '-')))
 }
 
 /// Whether a `"` or `'` between `prev` and `next` opens a quote: it starts

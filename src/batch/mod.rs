@@ -270,53 +270,9 @@ fn read_all(
     };
     for source in sources {
         match source {
-            Source::Csv { layout, mut input, pending, mut line } => {
-                let io = |e| Error::io("read", std::path::Path::new(&layout.file), e);
-                let mut carry = pending;
-                let mut eof = false;
-                // At the end of the input, what is left after the last line
-                // ending is the last record: it goes round once more.
-                while !eof || !carry.is_empty() {
-                    let mut chunk = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES + (1 << 16)));
-                    chunk.clear();
-                    chunk.append(&mut carry);
-                    let cut;
-                    (cut, eof) = fill_records(&mut *input, &mut chunk).map_err(io)?;
-                    let Some(cut) = cut else {
-                        // The record the chunk starts with is too long: report it
-                        // (a comment is no row) and skip the rest of it.
-                        let comment = chunk.iter().find(|&&b| b != b'\r') == Some(&b'#');
-                        let start = line;
-                        line += skip_record(&mut *input, &mut chunk, &mut carry).map_err(io)?;
-                        eof = false;
-                        if !comment && !send(Rows::Broken(Arc::from(layout.file.as_str()), start, TOO_LONG), 0) {
-                            return Ok(());
-                        }
-                        continue;
-                    };
-                    carry.extend_from_slice(&chunk[cut..]);
-                    chunk.truncate(cut);
-                    // A quote still open at the end has taken in every line
-                    // after it: that record is rejected by its first line.
-                    let unclosed = if eof && carry.is_empty() { unclosed_record(&chunk) } else { None };
-                    let broken = unclosed.map(|start| {
-                        let at = line + count_newlines(&chunk[..start]);
-                        chunk.truncate(start);
-                        at
-                    });
-                    if !chunk.is_empty() {
-                        let newlines = count_newlines(&chunk);
-                        let bytes = chunk.len() as u64;
-                        if !send(Rows::Csv(Arc::clone(&layout), chunk, line), bytes) {
-                            return Ok(());
-                        }
-                        line += newlines;
-                    }
-                    if let Some(at) = broken {
-                        if !send(Rows::Broken(Arc::from(layout.file.as_str()), at, UNCLOSED), 0) {
-                            return Ok(());
-                        }
-                    }
+            Source::Csv { layout, mut input, pending, line } => {
+                if !read_csv(&layout, &mut *input, pending, line, recycled, &mut send)? {
+                    return Ok(());
                 }
             }
             Source::Jsonl { file, mut reader } => {
@@ -374,6 +330,66 @@ fn read_all(
         }
     }
     Ok(())
+}
+
+/// Cut one CSV input into chunks of whole records and send them; false
+/// when the run is to stop.
+fn read_csv(
+    layout: &Arc<Layout>,
+    input: &mut dyn Read,
+    pending: Vec<u8>,
+    mut line: u64,
+    recycled: &crossbeam_channel::Receiver<CsvBatch>,
+    send: &mut dyn FnMut(Rows, u64) -> bool,
+) -> Result<bool> {
+    let io = |e| Error::io("read", std::path::Path::new(&layout.file), e);
+    let mut carry = pending;
+    let mut eof = false;
+    // At the end of the input, what is left after the last line ending is
+    // the last record: it goes round once more.
+    while !eof || !carry.is_empty() {
+        let mut chunk = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES + (1 << 16)));
+        chunk.clear();
+        chunk.append(&mut carry);
+        let cut;
+        (cut, eof) = fill_records(input, &mut chunk).map_err(io)?;
+        let Some(cut) = cut else {
+            // The record the chunk starts with is too long: report it (a
+            // comment is no row) and skip the rest of it.
+            let comment = chunk.iter().find(|&&b| b != b'\r') == Some(&b'#');
+            let start = line;
+            line += skip_record(input, &mut chunk, &mut carry).map_err(io)?;
+            eof = false;
+            if !comment && !send(Rows::Broken(Arc::from(layout.file.as_str()), start, TOO_LONG), 0) {
+                return Ok(false);
+            }
+            continue;
+        };
+        carry.extend_from_slice(&chunk[cut..]);
+        chunk.truncate(cut);
+        // A quote still open at the end has taken in every line after it:
+        // that record is rejected by its first line.
+        let unclosed = if eof && carry.is_empty() { unclosed_record(&chunk) } else { None };
+        let broken = unclosed.map(|start| {
+            let at = line + count_newlines(&chunk[..start]);
+            chunk.truncate(start);
+            at
+        });
+        if !chunk.is_empty() {
+            let newlines = count_newlines(&chunk);
+            let bytes = chunk.len() as u64;
+            if !send(Rows::Csv(Arc::clone(layout), chunk, line), bytes) {
+                return Ok(false);
+            }
+            line += newlines;
+        }
+        if let Some(at) = broken {
+            if !send(Rows::Broken(Arc::from(layout.file.as_str()), at, UNCLOSED), 0) {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
 }
 
 /// Why a CSV record longer than [`guard::RECORD_MAX`] is no row.

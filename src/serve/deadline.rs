@@ -63,7 +63,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Deadline<S> {
         self.start();
         match Pin::new(&mut self.inner).poll_write(cx, buf) {
             Poll::Pending => self.waiting(cx),
-            done => done,
+            done @ Poll::Ready(_) => done,
         }
     }
 
@@ -75,7 +75,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Deadline<S> {
         self.start();
         match Pin::new(&mut self.inner).poll_write_vectored(cx, bufs) {
             Poll::Pending => self.waiting(cx),
-            done => done,
+            done @ Poll::Ready(_) => done,
         }
     }
 
@@ -86,7 +86,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Deadline<S> {
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match Pin::new(&mut self.inner).poll_flush(cx) {
             Poll::Pending => self.waiting(cx),
-            done => {
+            done @ Poll::Ready(_) => {
                 self.running = false;
                 done
             }
@@ -96,7 +96,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Deadline<S> {
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match Pin::new(&mut self.inner).poll_shutdown(cx) {
             Poll::Pending => self.waiting(cx),
-            done => done,
+            done @ Poll::Ready(_) => done,
         }
     }
 }
