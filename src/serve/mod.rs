@@ -276,7 +276,7 @@ pub fn run(catalog: Catalog, config: &Config) -> Result<()> {
     if !config.quiet {
         if cut_off > 0 {
             eprintln!(
-                "dlpick: stopped after the {} s grace period; {} still open closed without an answer (nothing they sent was acknowledged).",
+                "dlpick: stopped after the {} s grace period; {} still open closed, each with a request under way that got no complete answer (none of those was acknowledged).",
                 config.limits.grace.as_secs_f64(),
                 crate::report::numbers::count_of(cut_off, "connection", "connections"),
             );
