@@ -295,9 +295,15 @@ fn exit_with(e: &clap::Error) -> ! {
     ) {
         e.exit();
     }
+    // Each line as every message is shown: it may quote the command line.
     let text = e.render().to_string();
     let text = text.strip_prefix("error: ").unwrap_or(&text);
-    eprint!("dlpick: error: {text}");
+    let mut shown = String::from("dlpick: error: ");
+    for line in text.lines() {
+        shown.push_str(&crate::sanitize::message(line));
+        shown.push('\n');
+    }
+    eprint!("{shown}");
     std::process::exit(e.exit_code());
 }
 
@@ -406,7 +412,8 @@ requests under way get --grace seconds to finish; none cut off was acknowledged.
 
 Limits: a client must send each request's head within --header-timeout (10 s;
 also the idle keep-alive timeout) and its body within --request-timeout (30 s,
-answered 408); at most --max-connections (256) are served at once, others wait.")]
+answered 408), and take each answer within it too; at most --max-connections
+(256) are served at once, others wait.")]
     Serve(ServeArgs),
 
     /// Validate knowledge-base and profile files (or folders of them).
@@ -631,7 +638,8 @@ pub struct ServeArgs {
     pub header_timeout: u64,
 
     /// Seconds to read a request's body and answer it; then 408 (nothing
-    /// acknowledged).
+    /// acknowledged). A client that has not taken an answer within it
+    /// again is closed.
     #[arg(long, default_value_t = 30, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub request_timeout: u64,
 

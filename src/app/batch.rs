@@ -183,6 +183,18 @@ fn hash_inputs(inputs: &[PathBuf]) -> Result<Vec<Input>> {
         .collect()
 }
 
+/// The format a file's extension names, if any (`batch` reads any other
+/// file as CSV).
+pub(super) fn format_by_name(input: &Path) -> Option<InputFormat> {
+    match input.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("csv") => Some(InputFormat::Csv),
+        Some("jsonl" | "ndjson") => Some(InputFormat::Jsonl),
+        Some("toml") => Some(InputFormat::Toml),
+        Some("db" | "sqlite" | "sqlite3") => Some(InputFormat::Sqlite),
+        _ => None,
+    }
+}
+
 /// Open one input; returns the source and its size in bytes when known.
 fn open(input: &Path, args: &BatchArgs, catalog: &Catalog, quiet: bool) -> Result<(Source, Option<u64>)> {
     let stdin = input.as_os_str() == "-";
@@ -192,15 +204,9 @@ fn open(input: &Path, args: &BatchArgs, catalog: &Catalog, quiet: bool) -> Resul
         } else if input.is_dir() {
             InputFormat::Toml
         } else {
-            match input.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-                Some("jsonl" | "ndjson") => InputFormat::Jsonl,
-                Some("toml") => InputFormat::Toml,
-                Some("db" | "sqlite" | "sqlite3") => InputFormat::Sqlite,
-                _ => InputFormat::Csv,
-            }
+            format_by_name(input).unwrap_or(InputFormat::Csv)
         }
     });
-    let name = if stdin { "<stdin>".to_string() } else { input.display().to_string() };
     if format == InputFormat::Toml {
         let files =
             if input.is_dir() { toml_files(input, args.follow_links, quiet)? } else { vec![input.to_path_buf()] };
@@ -220,6 +226,19 @@ fn open(input: &Path, args: &BatchArgs, catalog: &Catalog, quiet: bool) -> Resul
             .collect();
         return Ok((Source::Toml { files }, None));
     }
+    open_survey(input, format, catalog, args.ignore_unknown_columns)
+}
+
+/// Open a survey (CSV, JSON Lines or a survey database) as `batch` reads it,
+/// its header or first line checked; `check` reads surveys so too.
+pub(super) fn open_survey(
+    input: &Path,
+    format: InputFormat,
+    catalog: &Catalog,
+    ignore_unknown: bool,
+) -> Result<(Source, Option<u64>)> {
+    let stdin = input.as_os_str() == "-";
+    let name = if stdin { "<stdin>".to_string() } else { input.display().to_string() };
     if format == InputFormat::Sqlite {
         // Each respondent's latest answers, as the JSON Lines the server exports.
         let text = crate::serve::export::jsonl(&crate::serve::store::read_current(input)?);
@@ -241,7 +260,7 @@ fn open(input: &Path, args: &BatchArgs, catalog: &Catalog, quiet: bool) -> Resul
         check_json_lines(&mut reader, &name)?;
         return Ok((Source::Jsonl { file: Arc::from(name.as_str()), reader: Box::new(reader) }, size));
     }
-    Ok((Source::from(open_csv_raw(reader, &name, catalog, args.ignore_unknown_columns)?), size))
+    Ok((Source::from(open_csv_raw(reader, &name, catalog, ignore_unknown)?), size))
 }
 
 /// A JSON Lines input must start (after blank lines) with an object: a

@@ -17,8 +17,10 @@
 //!
 //! Layout: [`routes`] (HTTP: axum on tokio), [`pages`] (markup), [`store`]
 //! (SQLite, migrations, the single writer), [`tokens`] (random links, CSRF),
-//! [`export`] (batch's input formats).
+//! [`export`] (batch's input formats), [`deadline`] (the time limit on
+//! writing an answer).
 
+mod deadline;
 pub mod export;
 pub mod pages;
 pub mod routes;
@@ -57,7 +59,8 @@ pub struct Limits {
     /// For a request's line and headers, on a new connection or one kept
     /// alive between requests (hyper's header-read timeout).
     pub header_timeout: Duration,
-    /// For the rest of a request: reading its body and answering it.
+    /// For the rest of a request: reading its body and answering it; and
+    /// again for writing the answer to the client.
     pub request_timeout: Duration,
     /// Connections served at once; more wait to be accepted.
     pub max_connections: usize,
@@ -320,6 +323,13 @@ pub fn run(catalog: Catalog, config: &Config) -> Result<()> {
     let cut_off = served?;
     let db = config.db.display();
     if state.store.lost() || !state.store.still_there() {
+        if state.store.rescue() {
+            return Err(Error::Storage(format!(
+                "stopped; {} (the database's write-ahead log) was removed or replaced while the server ran, so no \
+                 answer was acknowledged after that; the answers acknowledged before it are in {db}.",
+                store::log_path(&config.db).display()
+            )));
+        }
         return Err(Error::Storage(format!(
             "stopped; {db} was removed or replaced while the server ran, so it does not hold the answers this server \
              acknowledged (they were written to the file that was there before), and no answer was acknowledged after that."
@@ -328,7 +338,7 @@ pub fn run(catalog: Catalog, config: &Config) -> Result<()> {
     if !config.quiet {
         if cut_off > 0 {
             eprintln!(
-                "dlpick: stopped after the {} s grace period; {} still open closed without an answer (nothing they sent was acknowledged).",
+                "dlpick: stopped after the {} s grace period; {} still open closed, each with a request under way that got no complete answer (none of those was acknowledged).",
                 config.limits.grace.as_secs_f64(),
                 crate::report::numbers::count_of(cut_off, "connection", "connections"),
             );
@@ -344,8 +354,11 @@ pub fn run(catalog: Catalog, config: &Config) -> Result<()> {
 /// Each connection is HTTP/1.1 by hyper, whose header-read timeout closes a
 /// connection that does not send a complete request head in time, new or
 /// idle between keep-alive requests. Tower's timeout bounds the rest of a
-/// request (408), and its concurrency limit caps the connections served at
-/// once: past the cap, new ones wait in the listening socket's backlog.
+/// request (408), [`deadline::Deadline`] the writing of each answer (a
+/// client that does not read them is cut off; pipelined requests are
+/// answered one at a time, and hyper reads no more while one is written),
+/// and tower's concurrency limit caps the connections served at once: past
+/// the cap, new ones wait in the listening socket's backlog.
 async fn serve(state: Arc<routes::AppState>, config: &Config) -> Result<usize> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use tower::{Service as _, ServiceExt as _};
@@ -391,6 +404,7 @@ async fn serve(state: Arc<routes::AppState>, config: &Config) -> Result<usize> {
             }
         };
         let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let stream = deadline::Deadline::new(stream, limits.request_timeout);
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         let served = slots.call(Box::pin(async move {
             let _ = connection.await;

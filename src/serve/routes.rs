@@ -15,8 +15,8 @@
 //! path, whatever the method (and so does a method a path does not take).
 //! Tokens and links are checked before the body is read; bodies over
 //! [`BODY_LIMIT`] get 413; a post whose CSRF field does not match its cookie
-//! gets 403; a field sent twice (but for check boxes) or one the form does
-//! not have gets 422. A form is an idempotency key: sent again with the same
+//! gets 403; a field sent twice (but for check boxes, and the CSRF field
+//! too) or one the form does not have gets 422. A form is an idempotency key: sent again with the same
 //! content it gets the same redirect, sent again with other content a 409
 //! and a fresh form holding what was sent (see [`super::store`]).
 
@@ -199,11 +199,9 @@ fn parse_fields(catalog: &Catalog, body: &[u8]) -> (Fields, Problems) {
     (fields, problems)
 }
 
-fn csrf_ok(state: &AppState, headers: &HeaderMap, fields: &Fields, problems: &Problems) -> bool {
+fn csrf_ok(state: &AppState, headers: &HeaderMap, fields: &Fields) -> bool {
     let (cookie, fresh) = csrf_cookie(headers);
-    let twice = problems.iter().any(|(_, m)| m.starts_with("The field `csrf`"));
     !fresh
-        && !twice
         && fields
             .get("csrf")
             .is_some_and(|sent| tokens::same(sent, &tokens::csrf(&state.store.links.csrf_key, &cookie)))
@@ -234,7 +232,7 @@ fn storage_lost() -> Response {
         StatusCode::INTERNAL_SERVER_ERROR,
         pages::message(
             "Not saved",
-            "The survey's database was removed or replaced while the server was running, so answers can no longer be stored. Nothing was saved; please tell the survey's organiser.",
+            "The survey's database (or its write-ahead log) was removed or replaced while the server was running, so answers can no longer be stored. Nothing was saved; please tell the survey's organiser.",
         ),
     )
 }
@@ -303,7 +301,10 @@ async fn submit(state: Shared, token: &str, edit: Option<&str>, headers: &Header
         Err(r) => return r,
     };
     let (mut fields, problems) = parse_fields(&state.catalog, &bytes);
-    if !csrf_ok(&state, headers, &fields, &problems) {
+    // A CSRF field sent twice is a malformed form like any field sent twice
+    // (422, below): it is never taken as checked, and nothing is stored.
+    let csrf_twice = problems.iter().any(|(_, m)| m.starts_with("The field `csrf`"));
+    if !csrf_twice && !csrf_ok(&state, headers, &fields) {
         return forbidden();
     }
     fields.remove("csrf");
