@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use crate::batch::source::open_csv_raw;
 use crate::batch::{self, Observer, Output, Source, TomlFile};
 use crate::catalog::Catalog;
 use crate::cli::{BatchArgs, Cli, InputFormat};
@@ -18,6 +17,8 @@ use crate::report::Options;
 use crate::report::madr::{Input, Reproduce, Survey};
 use crate::report::numbers::thousands;
 use crate::report::rows::RowFormatter;
+use crate::survey::Format as SurveyFormat;
+use crate::survey::source::open_csv_raw;
 
 use super::settings::Settings;
 use super::{load_catalog_with, toml_files};
@@ -32,7 +33,7 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
     let method = settings.method(args.method.map(Into::into));
     let inactive = args.policy.policy().unwrap_or(settings.inactive.value);
     if args.template {
-        let text = batch::template::template(&catalog, args.with_questions);
+        let text = crate::survey::template::template(&catalog, args.with_questions);
         super::deliver(&text, &crate::cli::OutputArgs { format: None, out: args.out.clone(), force: args.force })?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -183,31 +184,32 @@ fn hash_inputs(inputs: &[PathBuf]) -> Result<Vec<Input>> {
         .collect()
 }
 
-/// The format a file's extension names, if any (`batch` reads any other
-/// file as CSV).
-pub(super) fn format_by_name(input: &Path) -> Option<InputFormat> {
-    match input.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-        Some("csv") => Some(InputFormat::Csv),
-        Some("jsonl" | "ndjson") => Some(InputFormat::Jsonl),
-        Some("toml") => Some(InputFormat::Toml),
-        Some("db" | "sqlite" | "sqlite3") => Some(InputFormat::Sqlite),
-        _ => None,
+/// The survey format a command-line value names.
+pub(super) fn format_of(arg: InputFormat) -> SurveyFormat {
+    match arg {
+        InputFormat::Csv => SurveyFormat::Csv,
+        InputFormat::Jsonl => SurveyFormat::Jsonl,
+        InputFormat::Toml => SurveyFormat::Toml,
+        InputFormat::Sqlite => SurveyFormat::Sqlite,
     }
 }
 
 /// Open one input; returns the source and its size in bytes when known.
 fn open(input: &Path, args: &BatchArgs, catalog: &Catalog, quiet: bool) -> Result<(Source, Option<u64>)> {
     let stdin = input.as_os_str() == "-";
-    let format = args.input_format.unwrap_or_else(|| {
-        if stdin {
-            InputFormat::Csv
-        } else if input.is_dir() {
-            InputFormat::Toml
-        } else {
-            format_by_name(input).unwrap_or(InputFormat::Csv)
-        }
-    });
-    if format == InputFormat::Toml {
+    let format = args.input_format.map_or_else(
+        || {
+            if stdin {
+                SurveyFormat::Csv
+            } else if input.is_dir() {
+                SurveyFormat::Toml
+            } else {
+                SurveyFormat::by_name(input).unwrap_or(SurveyFormat::Csv)
+            }
+        },
+        format_of,
+    );
+    if format == SurveyFormat::Toml {
         let files =
             if input.is_dir() { toml_files(input, args.follow_links, quiet)? } else { vec![input.to_path_buf()] };
         let root = if input.is_dir() { input.to_path_buf() } else { PathBuf::new() };
@@ -233,13 +235,13 @@ fn open(input: &Path, args: &BatchArgs, catalog: &Catalog, quiet: bool) -> Resul
 /// its header or first line checked; `check` reads surveys so too.
 pub(super) fn open_survey(
     input: &Path,
-    format: InputFormat,
+    format: SurveyFormat,
     catalog: &Catalog,
     ignore_unknown: bool,
 ) -> Result<(Source, Option<u64>)> {
     let stdin = input.as_os_str() == "-";
     let name = if stdin { "<stdin>".to_string() } else { input.display().to_string() };
-    if format == InputFormat::Sqlite {
+    if format == SurveyFormat::Sqlite {
         // Each respondent's latest answers, as the JSON Lines the server exports.
         let text = crate::serve::export::jsonl(&crate::serve::store::read_current(input)?);
         let size = text.len() as u64;
@@ -255,7 +257,7 @@ pub(super) fn open_survey(
         let size = file.metadata().ok().map(|m| m.len());
         (Box::new(file), size)
     };
-    if format == InputFormat::Jsonl {
+    if format == SurveyFormat::Jsonl {
         let mut reader = BufReader::with_capacity(1 << 16, reader);
         check_json_lines(&mut reader, &name)?;
         return Ok((Source::Jsonl { file: Arc::from(name.as_str()), reader: Box::new(reader) }, size));

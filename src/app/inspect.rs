@@ -8,11 +8,12 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use crate::catalog::Catalog;
-use crate::cli::{CheckArgs, Cli, FrameworksArgs, InputFormat, ListArgs};
+use crate::cli::{CheckArgs, Cli, FrameworksArgs, ListArgs};
 use crate::error::{Diagnostic, Error, Location, Result, unknown_hint};
 use crate::profile::Profile;
 use crate::report::numbers::count_of;
 use crate::report::setup::{Checked, checked as checked_line};
+use crate::survey::Format;
 
 use super::settings::Settings;
 use super::{deliver, file_stem, load_catalog, load_catalog_with, report_options, toml_files};
@@ -107,36 +108,6 @@ fn looks_like_knowledge_base(source: &str) -> bool {
     })
 }
 
-/// What a file's content says it is, when its name does not say (standard
-/// input, a name without `.csv`, `.jsonl`, `.ndjson`, `.db`, `.sqlite`,
-/// `.sqlite3` or `.toml`): a survey in JSON Lines starts with `{`; a CSV
-/// survey's first line is a header of
-/// comma-separated names with no `=` or `[` of TOML. Told from the first
-/// [`SNIFF`] bytes (a first line longer than that is read as TOML).
-enum Kind {
-    Toml,
-    Csv,
-    JsonLines,
-}
-
-fn kind_of(head: &[u8]) -> Kind {
-    let first = head
-        .split(|&b| b == b'\n')
-        .map(<[u8]>::trim_ascii)
-        .find(|l| !l.is_empty() && !l.starts_with(b"#"))
-        .unwrap_or_default();
-    // A first line that is not text (random bytes, say) is read as TOML,
-    // which says so within its limit.
-    let Ok(first) = std::str::from_utf8(first) else { return Kind::Toml };
-    if first.starts_with('{') {
-        Kind::JsonLines
-    } else if first.contains(',') && !first.contains('=') && !first.starts_with('[') {
-        Kind::Csv
-    } else {
-        Kind::Toml
-    }
-}
-
 /// Reports rejected rows as they come, as `batch` does, and counts them.
 struct Rejections(std::sync::atomic::AtomicU64);
 
@@ -183,7 +154,7 @@ fn check_file(path: &Path, catalog: &Catalog, cli: &Cli) -> Result<Checked> {
     let stdin = path == Path::new("-");
     let name = if stdin { "<stdin>".to_string() } else { path.display().to_string() };
     // A file named as a survey is read as `batch` reads it, whatever it holds.
-    if let Some(format) = super::batch::format_by_name(path).filter(|f| !stdin && *f != InputFormat::Toml) {
+    if let Some(format) = Format::by_name(path).filter(|f| !stdin && *f != Format::Toml) {
         let (source, _) = super::batch::open_survey(path, format, catalog, false)?;
         return check_survey(source, &name, catalog, cli);
     }
@@ -195,10 +166,10 @@ fn check_file(path: &Path, catalog: &Catalog, cli: &Cli) -> Result<Checked> {
     };
     let mut head = Vec::new();
     (&mut input).take(SNIFF).read_to_end(&mut head).map_err(|e| Error::io("read", shown, e))?;
-    let kind = kind_of(&head);
+    let kind = Format::by_content(&head);
     let whole: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(head).chain(input));
     match kind {
-        Kind::JsonLines => {
+        Format::Jsonl => {
             let reader = Box::new(std::io::BufReader::with_capacity(1 << 16, whole));
             return check_survey(
                 crate::batch::Source::Jsonl { file: Arc::from(name.as_str()), reader },
@@ -207,11 +178,11 @@ fn check_file(path: &Path, catalog: &Catalog, cli: &Cli) -> Result<Checked> {
                 cli,
             );
         }
-        Kind::Csv => {
-            let source = crate::batch::Source::from(crate::batch::source::open_csv_raw(whole, &name, catalog, false)?);
+        Format::Csv => {
+            let source = crate::batch::Source::from(crate::survey::source::open_csv_raw(whole, &name, catalog, false)?);
             return check_survey(source, &name, catalog, cli);
         }
-        Kind::Toml => {}
+        Format::Toml | Format::Sqlite => {}
     }
     let source = match limits::read_toml(whole) {
         Ok(text) => text,

@@ -6,11 +6,8 @@
 //! bounded, so memory stays flat however long the input is. Bad rows are
 //! reported with file and line and skipped; they never stop the run.
 
-pub mod guard;
 mod plain;
 pub mod sink;
-pub mod source;
-pub mod template;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Read, Write};
@@ -22,9 +19,11 @@ use crossbeam_channel::bounded;
 
 use crate::score::rows::{Pick, Scorer};
 use crate::score::whole_needs::WholeNeeds;
+use crate::survey::chunks::{CHUNK_BYTES, count_newlines, fill_records, skip_record, unclosed_record};
+use crate::survey::guard;
+use crate::survey::source::{self, Layout, Records, Respondent, parse_csv_row, parse_json_row, parse_toml_file};
 use plain::{Plain, PlainRow, valid_utf8};
 use sink::{Row, RowSink};
-use source::{Layout, Place, Records, Respondent, parse_csv_row, parse_json_row, parse_toml_file};
 
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
@@ -34,8 +33,6 @@ use crate::team::{self, Department, Member, TeamAcc};
 
 /// Rows per batch handed to a worker (JSON Lines).
 const BATCH_ROWS: usize = 4096;
-/// Bytes of CSV per chunk handed to a worker.
-const CHUNK_BYTES: usize = 1 << 19;
 
 /// One input, opened and (for CSV) with its header checked.
 pub enum Source {
@@ -394,113 +391,6 @@ const TOO_LONG: &str = "the record is longer than the 1 MiB limit for one row; t
 const UNCLOSED: &str = "a quote opened in this row is never closed, so the rest of the input was read into it; \
      close the quote (a quote inside a quoted field is written twice: \"\").";
 
-/// Where the last record of `chunk` starts when it ends inside a quoted
-/// field (`chunk` starting where a record does).
-fn unclosed_record(chunk: &[u8]) -> Option<usize> {
-    let mut place = Place::RecordStart;
-    let mut start = 0;
-    for (i, &b) in chunk.iter().enumerate() {
-        if place == Place::RecordStart {
-            start = i;
-        }
-        place = place.after(b);
-    }
-    (place == Place::Quoted).then_some(start)
-}
-
-/// Read until `buf` holds at least `want` bytes; true at the end of input.
-/// (`read_to_end` does not zero a recycled buffer's spare capacity again.)
-fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
-    while buf.len() < want {
-        let missing = (want - buf.len()) as u64;
-        if input.take(missing).read_to_end(buf)? == 0 {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
-/// Read into `chunk` (which starts where a record does) until it holds
-/// whole records: where the last ends, `None` when the first record is past
-/// [`guard::RECORD_MAX`], and whether the input ended.
-fn fill_records(input: &mut dyn Read, chunk: &mut Vec<u8>) -> std::io::Result<(Option<usize>, bool)> {
-    let mut want = CHUNK_BYTES;
-    loop {
-        let eof = fill(input, chunk, want)?;
-        if let Some(cut) = last_record_end(chunk) {
-            return Ok((Some(cut), eof));
-        }
-        if chunk.len() > guard::RECORD_MAX {
-            // Lines ended by CR alone, or one record past the limit.
-            return Ok((last_record_end_any(chunk), eof));
-        }
-        if eof {
-            return Ok((Some(chunk.len()), eof));
-        }
-        // One record longer than a chunk: read on, up to the limit.
-        want = (chunk.len() * 2).min(guard::RECORD_MAX + 1);
-    }
-}
-
-/// Skip the record `chunk` starts with, reading on from `input` (in
-/// `chunk`, a block at a time) to its end; what follows it goes to `carry`.
-/// Returns the line feeds skipped, its own included.
-fn skip_record(input: &mut dyn Read, chunk: &mut Vec<u8>, carry: &mut Vec<u8>) -> std::io::Result<u64> {
-    let mut place = Place::RecordStart;
-    let mut newlines = 0;
-    loop {
-        for (i, &b) in chunk.iter().enumerate() {
-            place = place.after(b);
-            newlines += u64::from(b == b'\n');
-            if matches!(b, b'\n' | b'\r') && place == Place::RecordStart {
-                carry.extend_from_slice(&chunk[i + 1..]);
-                return Ok(newlines);
-            }
-        }
-        chunk.clear();
-        if fill(input, chunk, 1 << 16)? && chunk.is_empty() {
-            return Ok(newlines);
-        }
-    }
-}
-
-/// Where the last complete record of `chunk` ends after a line feed or a
-/// carriage return, for inputs whose lines end with CR alone.
-fn last_record_end_any(chunk: &[u8]) -> Option<usize> {
-    let mut place = Place::RecordStart;
-    let mut last = None;
-    for (i, &b) in chunk.iter().enumerate() {
-        place = place.after(b);
-        if matches!(b, b'\n' | b'\r') && place == Place::RecordStart {
-            last = Some(i + 1);
-        }
-    }
-    last
-}
-
-fn count_newlines(bytes: &[u8]) -> u64 {
-    memchr::memchr_iter(b'\n', bytes).count() as u64
-}
-
-/// Where the last complete record of `chunk` ends (just after a line feed
-/// outside quotes), given that `chunk` starts at the start of a record.
-/// Without quotes every line feed ends a record; with them, [`Place`]
-/// follows the CSV reader's quoting and comment rules.
-fn last_record_end(chunk: &[u8]) -> Option<usize> {
-    if memchr::memchr(b'"', chunk).is_none() {
-        return memchr::memrchr(b'\n', chunk).map(|i| i + 1);
-    }
-    let mut place = Place::RecordStart;
-    let mut last = None;
-    for (i, &b) in chunk.iter().enumerate() {
-        place = place.after(b);
-        if b == b'\n' && place == Place::RecordStart {
-            last = Some(i + 1);
-        }
-    }
-    last
-}
-
 /// The records of a CSV chunk with the line each starts on, through the
 /// `csv` crate: the reference [`Records`] is tested against.
 #[cfg(test)]
@@ -770,6 +660,7 @@ mod tests {
     use std::fmt::Write as _;
 
     use super::*;
+    use crate::survey::chunks::last_record_end;
 
     #[test]
     fn records_end_at_line_feeds_outside_quotes_and_comments() {

@@ -51,7 +51,7 @@ fn cell(value: Option<&toml::Value>) -> String {
 
 /// The survey CSV, header as `dlpick batch --template` prints it.
 pub fn csv(catalog: &Catalog, responses: &[Response]) -> String {
-    let template = crate::batch::template::template(catalog, false);
+    let template = crate::survey::template::template(catalog, false);
     let header: Vec<String> = csv::Reader::from_reader(template.as_bytes())
         .headers()
         .map(|h| h.iter().map(String::from).collect())

@@ -6,8 +6,15 @@ use std::path::{Path, PathBuf};
 
 use crate::common::root;
 
-const DOCUMENTS: &[&str] =
-    &["README.md", "CONTRIBUTING.md", "CHANGELOG.md", "docs/ARCHITECTURE.md", "docs/benchmarks.md", "docs/guide.md", "docs/decision-records.md"];
+const DOCUMENTS: &[&str] = &[
+    "README.md",
+    "CONTRIBUTING.md",
+    "CHANGELOG.md",
+    "docs/ARCHITECTURE.md",
+    "docs/benchmarks.md",
+    "docs/guide.md",
+    "docs/decision-records.md",
+];
 
 fn slug(heading: &str) -> String {
     heading

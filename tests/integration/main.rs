@@ -20,4 +20,5 @@ mod methods;
 mod properties;
 mod serve;
 mod snapshots;
+mod survey;
 mod tune;

@@ -295,7 +295,7 @@ pub struct RawCsv<R> {
 }
 
 /// Read and check a survey CSV's header, leaving the rest of the input as
-/// raw bytes for [`crate::batch`] to cut into chunks at record boundaries.
+/// raw bytes to cut into chunks at record boundaries ([`super::chunks`]).
 pub fn open_csv_raw<R: std::io::Read>(
     mut input: R,
     name: &str,
@@ -595,7 +595,7 @@ fn check_states_needs(out: &Respondent, at: &dyn Fn() -> Location) -> RowResult 
     Ok(())
 }
 
-/// Splits a chunk of CSV (whole records, see [`crate::batch`]) into records
+/// Splits a chunk of CSV (whole records, see [`super::chunks`]) into records
 /// the way the `csv` crate does with this module's settings (`#` comments,
 /// `"` quotes with doubled quotes inside, CR, LF or CRLF ends, blank lines
 /// skipped), and tells the line each record starts on. Fields without

@@ -10,7 +10,7 @@
 //! CR), and up to [`RECORD_MAX`] of them are accepted.
 //!
 //! For CSV, [`RecordGuard`] sits between the file and the csv reader. It
-//! follows the same small state machine as the parser (a quoted field may
+//! follows the survey's one CSV state machine, [`Place`] (a quoted field may
 //! hold line breaks; `#` at the start of a record is a comment) to know where
 //! each record ends, and when one passes the limit it drops the rest of that
 //! record — closing an open quote, so the parser resynchronises on the next
@@ -20,6 +20,8 @@
 use std::collections::VecDeque;
 use std::io::{BufRead, Read};
 use std::sync::{Arc, Mutex};
+
+use super::source::Place;
 
 pub use crate::limits::RECORD_MAX;
 
@@ -50,21 +52,11 @@ impl LongRecords {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    RecordStart,
-    FieldStart,
-    Unquoted,
-    Quoted,
-    QuoteInQuoted,
-    Comment,
-}
-
 /// A reader that cuts CSV records longer than `max` bytes; see the module docs.
 pub struct RecordGuard<R> {
     inner: R,
     max: usize,
-    state: State,
+    state: Place,
     /// Bytes of the current record passed on so far.
     length: usize,
     /// Dropping the rest of a record that was too long.
@@ -80,26 +72,14 @@ impl<R: Read> RecordGuard<R> {
     }
 
     pub fn with_limit(inner: R, long: LongRecords, max: usize) -> Self {
-        Self { inner, max, state: State::RecordStart, length: 0, dropping: false, line: 1, record_line: 1, long }
+        Self { inner, max, state: Place::RecordStart, length: 0, dropping: false, line: 1, record_line: 1, long }
     }
 
-    /// Move past `b`; `true` when `b` ends the record.
+    /// Move past `b`; `true` when `b` ends the record. The state machine
+    /// is the survey's one, [`Place`]: a record ends where the next starts.
     fn step(&mut self, b: u8) -> bool {
-        use State::{Comment, FieldStart, QuoteInQuoted, Quoted, RecordStart, Unquoted};
-        let (next, ends) = match self.state {
-            Quoted if b == b'"' => (QuoteInQuoted, false),
-            Quoted => (Quoted, false),
-            Comment if b == b'\n' => (RecordStart, true),
-            Comment => (Comment, false),
-            RecordStart if b == b'#' => (Comment, false),
-            RecordStart | FieldStart | QuoteInQuoted if b == b'"' => (Quoted, false),
-            // Outside quotes a CR ends a record too, as for the csv reader.
-            _ if b == b'\n' || b == b'\r' => (RecordStart, true),
-            _ if b == b',' => (FieldStart, false),
-            _ => (Unquoted, false),
-        };
-        self.state = next;
-        ends
+        self.state = self.state.after(b);
+        self.state == Place::RecordStart
     }
 }
 
@@ -116,10 +96,10 @@ impl<R: Read> Read for RecordGuard<R> {
             let mut kept = 0;
             for i in 0..n {
                 let b = buf[i];
-                if self.state == State::RecordStart && !self.dropping {
+                if self.state == Place::RecordStart && !self.dropping {
                     self.record_line = self.line;
                 }
-                let was_quoted = self.state == State::Quoted;
+                let was_quoted = self.state == Place::Quoted;
                 let ends = self.step(b);
                 if b == b'\n' {
                     self.line += 1;

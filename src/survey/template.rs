@@ -1,10 +1,8 @@
 //! The survey CSV template: the columns a survey has, in order, with each
 //! column's question as an optional comment row. What `dlpick batch
 //! --template` prints and the survey server's CSV export follows.
-//!
-//! It belongs with the column list ([`super::source::EXTRA_COLUMNS`] and
-//! the columns a header may name); when one survey module owns reading
-//! respondents (issue 21), this file moves into it beside that list.
+//! It sits beside the column list ([`super::source::EXTRA_COLUMNS`] and the
+//! columns a header may name).
 
 use super::source::EXTRA_COLUMNS;
 use crate::catalog::Catalog;
