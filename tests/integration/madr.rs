@@ -37,6 +37,7 @@ fn snapshot(name: &str, text: &str) {
     settings.add_filter(r"dlpick \d+\.\d+\.\d+", "dlpick [version]");
     settings.add_filter(r"(the knowledge base built into dlpick: sha256\s+)`[0-9a-f]{64}`", "$1`[sha256]`");
     settings.add_filter(r"built-in \(sha256 [0-9a-f]{12}\)", "built-in (sha256 [sha256])");
+    settings.add_filter(r"\(knowledge base [0-9a-f]{12}\)", "(knowledge base [sha256])");
     settings.set_snapshot_path(root().join("tests/integration/snapshots"));
     settings.set_snapshot_suffix(name.to_string());
     settings.set_prepend_module_to_snapshot(false);
