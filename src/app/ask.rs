@@ -30,6 +30,18 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
         )?;
         return Ok(ExitCode::SUCCESS);
     }
+    let method = settings.method(args.method.map(Into::into));
+    let weighted_sum = method == crate::score::MethodId::WeightedSum;
+    if (args.next || args.adaptive) && !weighted_sum {
+        return Err(Error::Usage(format!(
+            "{} asks only what can change the weighted sum's top pick, and the {} has no such exact bound: use --method weighted-sum, or answer every question.",
+            if args.next { "--next" } else { "--adaptive" },
+            method.as_str()
+        )));
+    }
+    if args.next {
+        return next(cli, args, &settings, &catalog);
+    }
     // Check the --save target before the first question, not after the last.
     if let Some(path) = &args.save {
         check_save_target(path, args.force)?;
@@ -49,12 +61,38 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
         .unwrap_or_else(|| "my-profile".to_string());
 
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let flag = args.policy.policy();
+    let default = settings.inactive.value;
     let answers = if terminal {
         if args.pairwise {
             interactive::pairwise(&catalog, &prefill, &name)?.answers
-        } else {
+        } else if args.all_questions {
             interactive::answers(&catalog, &prefill, &name)?
+        } else if !weighted_sum {
+            eprintln!(
+                "The {} has no exact bound on what an answer can change, so every question is asked.",
+                method.as_str()
+            );
+            interactive::answers(&catalog, &prefill, &name)?
+        } else {
+            interactive::adaptive(&catalog, &prefill, &name, flag, default)?
         }
+    } else if args.adaptive {
+        let mut input = BufReader::new(std::io::stdin().lock());
+        let quiet = cli.quiet;
+        let mut asking = |number: usize, q: ask::Question| {
+            if !quiet {
+                eprintln!("? {number}. [{}] {}", ask::question_key(&catalog, q), ask::question_text(&catalog, q));
+            }
+        };
+        let (answers, verdict) =
+            scripted::adaptive(&catalog, &prefill, &mut input, "<stdin>", &name, flag, default, &mut asking)?;
+        if let (crate::score::adaptive::Next::Settled { top, unasked }, false) = (&verdict, cli.quiet) {
+            if !unasked.is_empty() {
+                eprintln!("dlpick: {}", ask::adaptive::settled_line(&catalog, *top, unasked.len()));
+            }
+        }
+        answers
     } else {
         let mut input = BufReader::new(std::io::stdin().lock());
         if args.pairwise {
@@ -74,7 +112,6 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
     // Validate before anything is written.
     let profile = ask::to_profile(&catalog, &answers)?;
     let text = ask::profile_toml(&catalog, &answers);
-    let method = settings.method(args.method.map(Into::into));
     let advice = advise(&catalog, vec![profile], method, args.policy.policy(), settings.inactive.value);
     let options = Options { top: settings.top(args.top), ..super::options_for(cli, None, &[]) };
     let report = settings.format(args.format).report().advice(&catalog, &advice, &options)?;
@@ -93,6 +130,41 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
             eprintln!("dlpick: saved {}; use it with `dlpick recommend {}`", path.display(), shell_path(&path));
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `dlpick ask --next`: the next question for the --answers profile, or
+/// the verdict.
+fn next(cli: &Cli, args: &AskArgs, settings: &Settings, catalog: &crate::catalog::Catalog) -> Result<ExitCode> {
+    let prefill = match &args.answers {
+        Some(path) => {
+            let (source, name) = read_input(path)?;
+            Prefill::from_toml(&source, &name, catalog)?
+        }
+        None => Prefill::empty(catalog),
+    };
+    let step = ask::adaptive::next(catalog, &prefill, args.policy.policy(), settings.inactive.value)?;
+    if step == crate::score::adaptive::Next::NoNeeds {
+        let file = args.answers.as_ref().map_or_else(|| "<no answers>".to_string(), |p| p.display().to_string());
+        return Err(Error::Usage(format!(
+            "{file}: every question is answered and no need is above 0: rate at least one criterion above 0 under [needs]."
+        )));
+    }
+    let (answered, remaining) = ask::adaptive::progress(catalog, &prefill);
+    let json = match settings.format(args.format) {
+        crate::report::Format::Json => true,
+        crate::report::Format::Text => false,
+        other => {
+            return Err(Error::Usage(format!(
+                "--next prints text or JSON, not {}.",
+                format!("{other:?}").to_lowercase()
+            )));
+        }
+    };
+    let width = crate::output::text_width(false);
+    let text = crate::report::setup::next_step(catalog, &step, &answered, &remaining, json, width);
+    let _ = cli;
+    crate::output::emit(&text, None, false)?;
     Ok(ExitCode::SUCCESS)
 }
 

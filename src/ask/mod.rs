@@ -6,6 +6,7 @@
 //! as [`Answers`], written out by [`profile_toml`] so that a piped session
 //! and a typed one with the same answers save the same bytes.
 
+pub mod adaptive;
 pub mod ahp;
 pub mod interactive;
 pub mod scripted;
@@ -45,6 +46,11 @@ pub struct Answers {
     /// A note on how the needs were found (the AHP consistency), written as
     /// a comment in the saved profile.
     pub note: Option<String>,
+    /// Criteria the adaptive questionnaire did not ask (their need is 0 in
+    /// `needs`), and the top pick it settled on (a framework's name, or
+    /// `None` when nothing competes).
+    pub unasked: Vec<usize>,
+    pub settled: Option<String>,
 }
 
 impl Answers {
@@ -65,6 +71,8 @@ impl Answers {
             team: prefill.team.clone(),
             chosen: prefill.chosen.clone(),
             note: None,
+            unasked: Vec::new(),
+            settled: None,
         }
     }
 
@@ -341,8 +349,23 @@ pub fn profile_toml(catalog: &Catalog, a: &Answers) -> String {
             quote(chosen)
         );
     }
+    if !a.unasked.is_empty() {
+        let top = a.settled.as_deref().map_or_else(|| "nothing competes".to_string(), |t| format!("{t} stays first"));
+        let _ = writeln!(
+            out,
+            "# Not asked: whatever the answers to these, the top pick is the same ({top}).\n# They count as 0 here, and as unknown in a team's results."
+        );
+        for &c in &a.unasked {
+            let _ = writeln!(out, "#   {} ({})", catalog.criteria[c].question, catalog.criteria[c].id);
+        }
+        let ids: Vec<String> = a.unasked.iter().map(|&c| catalog.criteria[c].id.clone()).collect();
+        let _ = writeln!(out, "unasked = {}", list(&ids));
+    }
     let _ = writeln!(out, "\n[needs]\n# 0 {} … 5 {}", NEED_LABELS[0], NEED_LABELS[5]);
-    for (c, need) in catalog.criteria.iter().zip(&a.needs) {
+    for (k, (c, need)) in catalog.criteria.iter().zip(&a.needs).enumerate() {
+        if a.unasked.contains(&k) {
+            continue;
+        }
         let _ = writeln!(out, "# {}\n{} = {}", c.question, c.id, num_toml(*need));
     }
     let _ = writeln!(out, "\n[require]");
@@ -403,6 +426,8 @@ mod tests {
             team: None,
             chosen: None,
             note: None,
+            unasked: Vec::new(),
+            settled: None,
         }
     }
 

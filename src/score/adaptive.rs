@@ -99,13 +99,26 @@ impl Bounds {
 /// box's low corner states no needs.
 pub fn worst_lead(matrix: &Matrix, bounds: &Bounds, f: usize, g: usize) -> Option<f64> {
     let (row_f, row_g) = (matrix.row(f), matrix.row(g));
+    lowest(matrix, bounds, |k| row_f[k] - row_g[k])
+}
+
+/// The lowest match `f` can have for any need vector of `bounds` (its
+/// "guaranteed" match); `None` when the box's low corner states no needs.
+pub fn lowest_match(matrix: &Matrix, bounds: &Bounds, f: usize) -> Option<f64> {
+    let row = matrix.row(f);
+    lowest(matrix, bounds, |k| row[k])
+}
+
+/// The lowest of 100/5 · Σ w_k x_k v_k / Σ w_k x_k over the box (the
+/// module's greedy corner search).
+fn lowest(matrix: &Matrix, bounds: &Bounds, value: impl Fn(usize) -> f64) -> Option<f64> {
     let mut num = 0.0;
     let mut den = 0.0;
-    // Each raisable need: (d_k, w_k · (hi − lo)).
+    // Each raisable need: (v_k, w_k · (hi − lo)).
     let mut raise: Vec<(f64, f64)> = Vec::new();
     for k in 0..matrix.criteria {
         let w = matrix.weights[k];
-        let d = row_f[k] - row_g[k];
+        let d = value(k);
         num += w * bounds.lo[k] * d;
         den += w * bounds.lo[k];
         let span = w * (bounds.hi[k] - bounds.lo[k]);
@@ -214,8 +227,7 @@ pub fn first_needs(matrix: &Matrix, competing: &[usize], bounds: &Bounds, n: usi
     match leader(matrix, competing, bounds) {
         Some(f) => {
             let rivals: Vec<usize> = competing.iter().copied().filter(|&g| g != f).collect();
-            let rivals: Vec<usize> =
-                rivals.iter().copied().filter(|&g| !stays_ahead(matrix, bounds, f, g)).collect();
+            let rivals: Vec<usize> = rivals.iter().copied().filter(|&g| !stays_ahead(matrix, bounds, f, g)).collect();
             margin_order(matrix, bounds, f, &rivals).into_iter().take(n).collect()
         }
         None => spread_order(matrix, competing, bounds).into_iter().take(n).collect(),
@@ -290,8 +302,8 @@ pub fn stands_before(f: usize, mf: f64, g: usize, mg: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::score::WeightedSum;
     use crate::score::Method as _;
+    use crate::score::WeightedSum;
 
     /// Three frameworks, three criteria, weights 1, 2, 1.
     fn matrix() -> Matrix {
@@ -366,7 +378,12 @@ mod tests {
         // f1 leads f0 by 2e-7 match points at every point: the ranking may
         // round that to a tie, which f0 wins, so f1 is not settled.
         let eps = 1e-8;
-        let m = Matrix { frameworks: 2, criteria: 2, scores: vec![3.0, 3.0, 3.0 + eps, 3.0 + eps], weights: vec![1.0, 1.0] };
+        let m = Matrix {
+            frameworks: 2,
+            criteria: 2,
+            scores: vec![3.0, 3.0, 3.0 + eps, 3.0 + eps],
+            weights: vec![1.0, 1.0],
+        };
         let b = Bounds::from_answers(&[Some(1.0), None]);
         let lead = worst_lead(&m, &b, 1, 0).unwrap();
         assert!(lead > 0.0 && lead < TIE, "{lead}");
@@ -404,6 +421,8 @@ mod tests {
         assert_eq!(next(&c, &require, &[Step::Exclude], &vec![None; n]), Next::Ask(Step::Exclude));
         assert_eq!(next(&c, &require, &[], &vec![Some(0.0); n]), Next::NoNeeds);
         let full: Vec<Option<f64>> = (0..n).map(|k| Some(if k == 0 { 5.0 } else { 0.0 })).collect();
-        assert!(matches!(next(&c, &require, &[], &full), Next::Settled { top: Some(_), ref unasked } if unasked.is_empty()));
+        assert!(
+            matches!(next(&c, &require, &[], &full), Next::Settled { top: Some(_), ref unasked } if unasked.is_empty())
+        );
     }
 }
