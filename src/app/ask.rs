@@ -34,7 +34,7 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
     let weighted_sum = method == crate::score::MethodId::WeightedSum;
     if (args.next || args.adaptive) && !weighted_sum {
         return Err(Error::Usage(format!(
-            "{} asks only what can change the weighted sum's top pick, and the {} has no such exact bound: use --method weighted-sum, or answer every question.",
+            "{} asks only what can change the weighted sum's top pick, and {} has no such exact bound: use --method weighted-sum, or answer every question.",
             if args.next { "--next" } else { "--adaptive" },
             method.as_str()
         )));

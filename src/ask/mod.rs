@@ -138,18 +138,26 @@ impl Prefill {
                 needs[c] = Some(value.value);
             }
         }
-        let list = |items: &[crate::profile::Given<String>]| {
-            (!items.is_empty()).then(|| items.iter().map(|g| g.value.trim().to_lowercase()).collect())
+        // A key present is answered, even with an empty list.
+        let table: toml::Table = source.parse().unwrap_or_default();
+        let require = table.get("require").and_then(toml::Value::as_table);
+        let present = |key: &str| require.is_some_and(|r| r.contains_key(key));
+        let list = |items: &[crate::profile::Given<String>], key: &str| {
+            (!items.is_empty() || present(key)).then(|| items.iter().map(|g| g.value.trim().to_lowercase()).collect())
         };
         Ok(Self {
             name: draft.name.clone(),
             description: draft.description.clone(),
             needs,
-            languages: list(&draft.languages),
-            targets: list(&draft.targets),
-            hardware: list(&draft.hardware),
-            inactive: draft.inactive.as_ref().map(|g| g.value),
-            exclude: list(&draft.exclude),
+            languages: list(&draft.languages, "languages"),
+            targets: list(&draft.targets, "targets"),
+            hardware: list(&draft.hardware, "hardware"),
+            inactive: draft
+                .inactive
+                .as_ref()
+                .map(|g| g.value)
+                .or_else(|| present("active_only").then_some(InactivePolicy::Separate)),
+            exclude: list(&draft.exclude, "exclude"),
             min: draft.min.iter().map(|(id, v)| (id.value.trim().to_string(), v.value)).collect(),
             deep_learning: draft.deep_learning,
             team: draft.team.clone(),
