@@ -103,6 +103,46 @@ pub fn settled_line(catalog: &Catalog, top: Option<usize>, remaining: usize) -> 
     }
 }
 
+/// What a settled verdict settled on, for the saved profile's comment.
+pub fn settled_what(catalog: &Catalog, top: Option<usize>) -> String {
+    top.map_or_else(
+        || "no framework meets the requirements".to_string(),
+        |f| format!("{} stays first", catalog.frameworks[f].name),
+    )
+}
+
+/// A partial profile from answers: every requirement answered, the needs
+/// in `answered` answered, the others open.
+pub fn prefill_of(answers: &Answers, answered: &[bool]) -> Prefill {
+    Prefill {
+        name: Some(answers.name.clone()),
+        description: answers.description.clone(),
+        needs: answers.needs.iter().zip(answered).map(|(n, a)| a.then_some(*n)).collect(),
+        languages: Some(answers.languages.clone()),
+        targets: Some(answers.targets.clone()),
+        hardware: Some(answers.hardware.clone()),
+        inactive: Some(answers.inactive),
+        exclude: Some(answers.exclude.clone()),
+        min: answers.min.clone(),
+        deep_learning: Some(answers.deep_learning),
+        team: answers.team.clone(),
+        chosen: answers.chosen.clone(),
+    }
+}
+
+/// Mark the needs not in `answered` as unasked, and say what they settle
+/// when no answer to them can change the top pick.
+pub fn mark_unanswered(catalog: &Catalog, answers: &mut Answers, answered: &[bool]) -> Result<Next> {
+    let prefill = prefill_of(answers, answered);
+    answers.unasked = (0..answered.len()).filter(|&c| !answered[c]).collect();
+    let next = next(catalog, &prefill, None, InactivePolicy::default())?;
+    answers.settled = match &next {
+        Next::Settled { top, .. } if !answers.unasked.is_empty() => Some(settled_what(catalog, *top)),
+        _ => None,
+    };
+    Ok(next)
+}
+
 /// One answer, parsed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {

@@ -157,7 +157,7 @@ pub fn adaptive(
             }
             Next::Settled { top, unasked } => {
                 let mut answers = adaptive::answers_of(&known, name);
-                answers.settled = top.map(|f| catalog.frameworks[f].name.clone());
+                answers.settled = Some(adaptive::settled_what(catalog, top));
                 if unasked.is_empty() {
                     return Ok(answers);
                 }

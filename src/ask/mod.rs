@@ -46,9 +46,9 @@ pub struct Answers {
     /// A note on how the needs were found (the AHP consistency), written as
     /// a comment in the saved profile.
     pub note: Option<String>,
-    /// Criteria the adaptive questionnaire did not ask (their need is 0 in
-    /// `needs`), and the top pick it settled on (a framework's name, or
-    /// `None` when nothing competes).
+    /// Criteria not asked or not answered (their need is 0 in `needs`),
+    /// and, when no answer to them can change the top pick, what it is
+    /// ("PyTorch stays first"; see [`adaptive::settled_what`]).
     pub unasked: Vec<usize>,
     pub settled: Option<String>,
 }
@@ -358,11 +358,11 @@ pub fn profile_toml(catalog: &Catalog, a: &Answers) -> String {
         );
     }
     if !a.unasked.is_empty() {
-        let top = a.settled.as_deref().map_or_else(|| "nothing competes".to_string(), |t| format!("{t} stays first"));
-        let _ = writeln!(
-            out,
-            "# Not asked: whatever the answers to these, the top pick is the same ({top}).\n# They count as 0 here, and as unknown in a team's results."
-        );
+        let _ = match &a.settled {
+            Some(what) => writeln!(out, "# Not asked: whatever the answers to these, the top pick is the same ({what})."),
+            None => writeln!(out, "# Not answered: answers to these could still change the top pick."),
+        };
+        let _ = writeln!(out, "# They count as 0 here, and as unknown in a team's results.");
         for &c in &a.unasked {
             let _ = writeln!(out, "#   {} ({})", catalog.criteria[c].question, catalog.criteria[c].id);
         }

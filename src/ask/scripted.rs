@@ -147,7 +147,7 @@ pub fn adaptive(
         let Next::Ask(step) = next else {
             let mut answers = adaptive::answers_of(&known, name);
             if let Next::Settled { top, .. } = &next {
-                answers.settled = top.map(|f| catalog.frameworks[f].name.clone());
+                answers.settled = Some(adaptive::settled_what(catalog, *top));
             }
             return Ok((answers, next));
         };

@@ -220,18 +220,22 @@ fn order_by(bounds: &Bounds, value: impl Fn(usize) -> f64) -> Vec<usize> {
     open.into_iter().map(|(k, _)| k).collect()
 }
 
-/// The needs in the order the questionnaire would ask them if every answer
-/// were the low end of its interval: the first `n` are the most telling
-/// questions before anything is known (the survey's first page).
-pub fn first_needs(matrix: &Matrix, competing: &[usize], bounds: &Bounds, n: usize) -> Vec<usize> {
-    match leader(matrix, competing, bounds) {
-        Some(f) => {
-            let rivals: Vec<usize> = competing.iter().copied().filter(|&g| g != f).collect();
-            let rivals: Vec<usize> = rivals.iter().copied().filter(|&g| !stays_ahead(matrix, bounds, f, g)).collect();
-            margin_order(matrix, bounds, f, &rivals).into_iter().take(n).collect()
+/// Up to `n` unanswered needs in the order the rule ranks them now (the
+/// first is [`next`]'s), for a page of questions; empty when settled.
+pub fn next_needs(catalog: &Catalog, require: &Require, needs: &[Option<f64>], n: usize) -> Vec<usize> {
+    let matrix = Matrix::for_require(catalog, require);
+    let competing = field(catalog, require).competing;
+    let bounds = Bounds::from_answers(needs);
+    let order = match verdict(&matrix, &competing, &bounds) {
+        Verdict::Settled { .. } => Vec::new(),
+        Verdict::Open { leader: None, .. } => spread_order(&matrix, &competing, &bounds),
+        Verdict::Open { leader: Some(f), .. } => {
+            let threats: Vec<usize> =
+                competing.iter().copied().filter(|&g| g != f && !stays_ahead(&matrix, &bounds, f, g)).collect();
+            margin_order(&matrix, &bounds, f, &threats)
         }
-        None => spread_order(matrix, competing, bounds).into_iter().take(n).collect(),
-    }
+    };
+    order.into_iter().take(n).collect()
 }
 
 /// A question of the questionnaire, as the core orders them.
