@@ -401,3 +401,141 @@ fn a_terminal_session_stops_early_with_the_one_line_verdict_or_goes_on() {
         assert_eq!(recommended_top(&dir.path().join("typed.toml")).as_deref(), Some("pytorch"));
     }
 }
+
+// ---- the survey server ----------------------------------------------------
+
+/// Fill in a page of the survey as a respondent with `needs` (by criterion
+/// id; 1 when not listed) who uses Python: hidden fields as they are, the
+/// name, Python ticked, each rating shown answered.
+fn fill(html: &str, needs: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    for (name, value, kind, _) in common::http::inputs(html) {
+        let value = common::http::unescape(&value);
+        match kind.as_str() {
+            "hidden" => fields.push((name, value)),
+            "text" if name == "name" => fields.push((name, "Ana".to_string())),
+            "text" if name == "team" => fields.push((name, "lab".to_string())),
+            "checkbox" if name == "languages" && value == "python" => fields.push((name, value)),
+            "radio" => {
+                let want = needs.iter().find(|(k, _)| *k == name).map_or("1", |(_, v)| v);
+                if value == want {
+                    fields.push((name, value));
+                }
+            }
+            _ => {}
+        }
+    }
+    fields
+}
+
+#[test]
+fn the_survey_asks_a_few_questions_at_a_time_and_lets_the_respondent_stop() {
+    use common::http::{Browser, Server, action, inputs};
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("survey.db"));
+    let mut browser = Browser::new(&server);
+    let needs = [("beginner_friendliness", "5"), ("debuggability", "4"), ("flexibility", "0")];
+
+    let mut page = browser.get(&server.survey);
+    assert_eq!(page.status, 200);
+    let radios = |html: &str| {
+        let mut names: Vec<String> =
+            inputs(html).into_iter().filter(|i| i.2 == "radio").map(|i| i.0).collect::<Vec<_>>();
+        names.dedup();
+        names
+    };
+    // The first page: name, team, the requirements and three ratings.
+    let first = radios(&page.body);
+    assert_eq!(first.len(), 3, "{first:?}");
+    assert!(page.body.contains("name=\"languages\"") && page.body.contains("name=\"exclude\""));
+    assert!(page.body.contains("See every question at once"));
+    let mut asked: Vec<String> = first.clone();
+    let mut pages = 1;
+    let reply = loop {
+        let reply = browser.post(&action(&page.body), &fill(&page.body, &needs));
+        if reply.status != 200 {
+            break reply;
+        }
+        assert!(reply.body.contains("A few more questions"), "{}", reply.body);
+        let shown = radios(&reply.body);
+        assert!(!shown.is_empty() && shown.len() <= 3 && shown.iter().all(|s| !asked.contains(s)), "{shown:?}");
+        asked.extend(shown);
+        pages += 1;
+        page = reply;
+    };
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    assert!(asked.len() < 12, "asked every rating: {asked:?}");
+    let private = reply.header("location").unwrap().to_string();
+    let mine = browser.get(&private);
+    let flat_page = common::http::text_of(&mine.body);
+    let remaining = 12 - asked.len();
+    assert!(
+        flat_page.contains(&format!(
+            "You can stop here. PyTorch stays first whatever you answer to the {remaining} remaining questions."
+        )),
+        "{flat_page}"
+    );
+    assert!(flat_page.contains("Answer the rest anyway") && flat_page.contains("PyTorch fits best"));
+
+    // The recommendation is the one `recommend` gives with every answer.
+    let full = dir.path().join("full.toml");
+    let mut text = String::from("[needs]\n");
+    for c in &Catalog::builtin().unwrap().criteria {
+        let v = needs.iter().find(|(k, _)| *k == c.id).map_or("1", |(_, v)| v);
+        text.push_str(&format!("{} = {v}\n", c.id));
+    }
+    text.push_str("[require]\nlanguages = [\"python\"]\n");
+    std::fs::write(&full, text).unwrap();
+    assert_eq!(recommended_top(&full).as_deref(), Some("pytorch"));
+
+    // The admin page and the exports know what was not asked.
+    let csv = browser.get(&format!("{}/results.csv", server.admin)).body;
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    for (column, cell) in header.iter().zip(&row) {
+        if asked.iter().any(|a| a == column) {
+            assert_ne!(*cell, "?", "{column}");
+        } else if Catalog::builtin().unwrap().criterion_index(column).is_some() {
+            assert_eq!(*cell, "?", "{column} was not asked");
+        }
+    }
+    let jsonl = browser.get(&format!("{}/results.jsonl", server.admin)).body;
+    let v: Value = serde_json::from_str(jsonl.lines().next().unwrap()).unwrap();
+    assert_eq!(v["unasked"].as_array().unwrap().len(), remaining);
+    let admin = common::http::text_of(&browser.get(&server.admin).body);
+    assert!(admin.contains("1 member was not asked every question"), "{admin}");
+    assert!(admin.contains("PyTorch stays first whatever they would have answered"), "{admin}");
+    let exported = dir.path().join("results.csv");
+    std::fs::write(&exported, &csv).unwrap();
+    let batch = common::flat(&common::stdout_of(&["batch", arg(&exported), "--by-team", "--format", "text"]));
+    assert!(batch.contains("1 member was not asked every question"), "{batch}");
+
+    // "Answer the rest anyway": the ratings not asked start unticked, and
+    // answering them stores a complete response.
+    let edit = browser.get(&format!("{private}/edit"));
+    for (name, _, kind, checked) in inputs(&edit.body) {
+        if kind == "radio" && checked {
+            assert!(asked.contains(&name), "{name} was not asked, yet ticked");
+        }
+    }
+    let mut fields = fill(&edit.body, &needs);
+    let ticked: Vec<String> = fields.iter().map(|f| f.0.clone()).collect();
+    for c in &Catalog::builtin().unwrap().criteria {
+        if !ticked.contains(&c.id) {
+            fields.push((c.id.clone(), "1".to_string()));
+        }
+    }
+    // `fill` ticks the edit form's stored answers again only where its
+    // radios match; the stored ones are ticked, so keep one value each.
+    fields.sort_by(|a, b| a.0.cmp(&b.0));
+    fields.dedup_by(|a, b| a.0 == b.0 && a.0 != "languages" && a.0 != "exclude");
+    let done = browser.post(&action(&edit.body), &fields);
+    assert_eq!(done.status, 303, "{}", done.body);
+    let mine = browser.get(&private).body;
+    assert!(!mine.contains("You can stop here") && mine.contains("PyTorch fits best"));
+    let v: Value =
+        serde_json::from_str(browser.get(&format!("{}/results.jsonl", server.admin)).body.lines().next().unwrap())
+            .unwrap();
+    assert!(v.get("unasked").is_none(), "{v}");
+    assert!(pages >= 1);
+}

@@ -359,7 +359,9 @@ pub fn profile_toml(catalog: &Catalog, a: &Answers) -> String {
     }
     if !a.unasked.is_empty() {
         let _ = match &a.settled {
-            Some(what) => writeln!(out, "# Not asked: whatever the answers to these, the top pick is the same ({what})."),
+            Some(what) => {
+                writeln!(out, "# Not asked: whatever the answers to these, the top pick is the same ({what}).")
+            }
             None => writeln!(out, "# Not answered: answers to these could still change the top pick."),
         };
         let _ = writeln!(out, "# They count as 0 here, and as unknown in a team's results.");

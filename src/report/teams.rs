@@ -73,7 +73,10 @@ pub fn agreement_sentence(catalog: &Catalog, t: &TeamResult) -> String {
         let _ = match u.settled {
             Some(true) => write!(s, " {winner} stays first whatever they would have answered."),
             Some(false) => write!(s, " Their missing answers could still change the combined pick."),
-            None => write!(s, " Only the weighted sum can tell whether their missing answers would change the combined pick."),
+            None => write!(
+                s,
+                " Only the weighted sum can tell whether their missing answers would change the combined pick."
+            ),
         };
     }
     s

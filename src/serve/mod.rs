@@ -175,11 +175,8 @@ pub fn read_form(catalog: &Catalog, fields: &Fields) -> std::result::Result<Read
     let answers =
         ask::scripted::answers(catalog, &Prefill::empty(catalog), &mut Cursor::new(lines.as_bytes()), "form", &name)
             .map_err(|e| vec![to_problem(e)])?;
-    let answered = catalog
-        .criteria
-        .iter()
-        .map(|c| fields.get(&c.id).is_some_and(|v| !one_line(v).is_empty()))
-        .collect();
+    let answered =
+        catalog.criteria.iter().map(|c| fields.get(&c.id).is_some_and(|v| !one_line(v).is_empty())).collect();
     Ok(Read { name, team, answers, answered })
 }
 

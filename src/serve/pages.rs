@@ -217,12 +217,20 @@ fn hidden(out: &mut String, key: &str, value: &str) {
 }
 
 /// A page of the adaptive survey, inside the form.
-fn paged(out: &mut String, catalog: &Catalog, ctx: &FormContext<'_>, page: &Page, values: &Fields, problems: &Problems) {
+fn paged(
+    out: &mut String,
+    catalog: &Catalog,
+    ctx: &FormContext<'_>,
+    page: &Page,
+    values: &Fields,
+    problems: &Problems,
+) {
     let value = |key: &str| values.get(key).map_or("", String::as_str);
     hidden(out, MODE, if page.first { "first" } else { "more" });
     let shown: Vec<&str> = page.needs.iter().map(|&c| catalog.criteria[c].id.as_str()).collect();
     hidden(out, SHOWN, &shown.join(","));
-    let requirements: Vec<Question> = ask::questions(catalog).into_iter().filter(|q| !matches!(q, Question::Need(_))).collect();
+    let requirements: Vec<Question> =
+        ask::questions(catalog).into_iter().filter(|q| !matches!(q, Question::Need(_))).collect();
     if page.first {
         text_field(
             out,

@@ -374,7 +374,13 @@ async fn submit(state: Shared, token: &str, edit: Option<&str>, headers: &Header
         .filter_map(|id| state.catalog.criterion_index(id.trim()))
         .collect();
     let answered_before = |fields: &Fields| {
-        state.catalog.criteria.iter().enumerate().filter(|(c, k)| !shown.contains(c) && fields.contains_key(&k.id)).count()
+        state
+            .catalog
+            .criteria
+            .iter()
+            .enumerate()
+            .filter(|(c, k)| !shown.contains(c) && fields.contains_key(&k.id))
+            .count()
     };
     let this_page = adaptive.then(|| Page {
         first: mode.as_deref() == Some("first"),
@@ -408,7 +414,8 @@ async fn submit(state: Shared, token: &str, edit: Option<&str>, headers: &Header
                 return show(&form_id, &Problems::new(), StatusCode::OK, Some(&page));
             }
             Ok(crate::score::adaptive::Next::NoNeeds) => {
-                let problem = vec![(None, "Rate at least one question above 0, so there is something to compare.".to_string())];
+                let problem =
+                    vec![(None, "Rate at least one question above 0, so there is something to compare.".to_string())];
                 return show(&form_id, &problem, StatusCode::UNPROCESSABLE_ENTITY, None);
             }
             Ok(crate::score::adaptive::Next::Settled { .. }) => {}

@@ -2,6 +2,8 @@
 //! files, and JSON output parsed.
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod http;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
