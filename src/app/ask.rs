@@ -40,7 +40,7 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
         )));
     }
     if args.next {
-        return next(cli, args, &settings, &catalog);
+        return next(args, &settings, &catalog);
     }
     // Check the --save target before the first question, not after the last.
     if let Some(path) = &args.save {
@@ -135,7 +135,7 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
 
 /// `dlpick ask --next`: the next question for the --answers profile, or
 /// the verdict.
-fn next(cli: &Cli, args: &AskArgs, settings: &Settings, catalog: &crate::catalog::Catalog) -> Result<ExitCode> {
+fn next(args: &AskArgs, settings: &Settings, catalog: &crate::catalog::Catalog) -> Result<ExitCode> {
     let prefill = match &args.answers {
         Some(path) => {
             let (source, name) = read_input(path)?;
@@ -163,7 +163,6 @@ fn next(cli: &Cli, args: &AskArgs, settings: &Settings, catalog: &crate::catalog
     };
     let width = crate::output::text_width(false);
     let text = crate::report::setup::next_step(catalog, &step, &answered, &remaining, json, width);
-    let _ = cli;
     crate::output::emit(&text, None, false)?;
     Ok(ExitCode::SUCCESS)
 }
