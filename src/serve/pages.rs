@@ -32,7 +32,7 @@ form.survey legend, form.survey .field > label { font-weight: 600; padding: 0 4p
 @media (max-width: 600px) { .scale { grid-template-columns: repeat(2, 1fr); } }
 .scale label, .choices label { display: flex; gap: 8px; align-items: center; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; min-height: 44px; cursor: pointer; }
 .scale label:has(input:checked), .choices label:has(input:checked) { border-color: var(--accent); background: #eef4ff; }
-.choices { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 6px; margin-top: 6px; }
+.choices { display: grid; grid-template-columns: repeat(auto-fill, minmax(118px, 1fr)); gap: 6px; margin-top: 6px; }
 .scale b { min-width: 1ch; }
 input[type=radio], input[type=checkbox] { flex: none; width: 20px; height: 20px; margin: 0; accent-color: var(--accent); }
 input[type=text] { width: 100%; font: inherit; padding: 10px; margin-top: 6px; border: 1px solid #9aa5b1; border-radius: 6px; }
