@@ -155,6 +155,37 @@ impl From<FormatArg> for Format {
     }
 }
 
+/// The formats `recommend` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecommendFormatArg {
+    /// Aligned tables with bars, for people.
+    Text,
+    /// One JSON document, for scripts.
+    Json,
+    /// Comma-separated values, one row per framework.
+    Csv,
+    /// A Markdown document, for wikis and pull requests.
+    Markdown,
+    /// A self-contained HTML page with charts (no scripts, no network).
+    Html,
+    /// A decision record (MADR) for one profile, to commit: the choice, its
+    /// evidence, how firm it is and the command that makes it again.
+    Madr,
+}
+
+impl From<RecommendFormatArg> for Format {
+    fn from(f: RecommendFormatArg) -> Self {
+        match f {
+            RecommendFormatArg::Text => Self::Text,
+            RecommendFormatArg::Json => Self::Json,
+            RecommendFormatArg::Csv => Self::Csv,
+            RecommendFormatArg::Markdown => Self::Markdown,
+            RecommendFormatArg::Html => Self::Html,
+            RecommendFormatArg::Madr => Self::Madr,
+        }
+    }
+}
+
 /// The formats `batch` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BatchFormatArg {
@@ -171,6 +202,10 @@ pub enum BatchFormatArg {
     /// A self-contained HTML department report: what matters, top picks,
     /// the consensus and a section per team.
     Html,
+    /// A decision record (MADR) for the whole survey, or with --team for
+    /// one team: the consensus pick, its evidence, how firm it is and the
+    /// command that makes it again. Implies --by-team.
+    Madr,
 }
 
 impl From<BatchFormatArg> for Format {
@@ -182,6 +217,7 @@ impl From<BatchFormatArg> for Format {
             BatchFormatArg::Markdown => Self::Markdown,
             BatchFormatArg::Text => Self::Text,
             BatchFormatArg::Html => Self::Html,
+            BatchFormatArg::Madr => Self::Madr,
         }
     }
 }
@@ -255,9 +291,15 @@ fn exit_with(e: &clap::Error) -> ! {
     ) {
         e.exit();
     }
+    // Each line as every message is shown: it may quote the command line.
     let text = e.render().to_string();
     let text = text.strip_prefix("error: ").unwrap_or(&text);
-    eprint!("dlpick: error: {text}");
+    let mut shown = String::from("dlpick: error: ");
+    for line in text.lines() {
+        shown.push_str(&crate::sanitize::message(line));
+        shown.push('\n');
+    }
+    eprint!("{shown}");
     std::process::exit(e.exit_code());
 }
 
@@ -303,6 +345,7 @@ Examples:
   dlpick recommend profiles/research-lab.toml --explain
   dlpick recommend profiles/mobile-app.toml --need beginner_friendliness=4 --top 3
   dlpick recommend --need distributed_training=5 --need gpu_support=4 --format json
+  dlpick recommend profiles/beginner.toml --format madr --out docs/decisions/0001-choose-a-deep-learning-framework.md
   cat my-profile.toml | dlpick recommend -")]
     Recommend(RecommendArgs),
 
@@ -322,6 +365,7 @@ Examples:
   dlpick batch --template > survey.csv          # a header to fill in a spreadsheet
   dlpick batch survey.csv                       # one row per respondent, CSV
   dlpick batch survey.csv --by-team             # each team's combined, explained pick
+  dlpick batch survey.csv --format madr --team vision   # the team's decision record
   dlpick batch profiles/ --format text --top 2
   cat export.csv | dlpick batch - --format jsonl --out scored.jsonl
 
@@ -371,7 +415,8 @@ requests under way get --grace seconds to finish; none cut off was acknowledged.
 
 Limits: a client must send each request's head within --header-timeout (10 s;
 also the idle keep-alive timeout) and its body within --request-timeout (30 s,
-answered 408); at most --max-connections (256) are served at once, others wait.")]
+answered 408), and take each answer within it too; at most --max-connections
+(256) are served at once, others wait.")]
     Serve(ServeArgs),
 
     /// Validate knowledge-base and profile files (or folders of them).
@@ -436,7 +481,31 @@ pub struct RecommendArgs {
     pub explain: bool,
 
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub output: RecommendOutputArgs,
+}
+
+/// Where `recommend` writes, and in which format.
+#[derive(Debug, Args)]
+pub struct RecommendOutputArgs {
+    /// Output format [default: the project's, else text]. A decision record
+    /// (madr) is for one profile and shows every option.
+    #[arg(long, short, value_enum)]
+    pub format: Option<RecommendFormatArg>,
+
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub out: Option<PathBuf>,
+
+    /// Allow --out to replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl RecommendOutputArgs {
+    /// The destination, as the other commands give it.
+    pub fn destination(&self) -> OutputArgs {
+        OutputArgs { format: None, out: self.out.clone(), force: self.force }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -499,6 +568,11 @@ pub struct BatchArgs {
     #[arg(long)]
     pub by_team: bool,
 
+    /// With --format madr: the decision record of this team instead of the
+    /// whole survey.
+    #[arg(long, value_name = "NAME")]
+    pub team: Option<String>,
+
     /// Approval rule: a member approves every framework within this many
     /// match points of their own best.
     #[arg(long, value_name = "POINTS", default_value_t = 5.0)]
@@ -532,7 +606,7 @@ pub struct BatchArgs {
     pub force: bool,
 
     /// Print an empty survey CSV (the header, in the right order) and exit.
-    #[arg(long, conflicts_with_all = ["inputs", "by_team"])]
+    #[arg(long, conflicts_with_all = ["inputs", "by_team", "team"])]
     pub template: bool,
 
     /// With --template: add each column's question as a comment row.
@@ -567,7 +641,8 @@ pub struct ServeArgs {
     pub header_timeout: u64,
 
     /// Seconds to read a request's body and answer it; then 408 (nothing
-    /// acknowledged).
+    /// acknowledged). A client that has not taken an answer within it
+    /// again is closed.
     #[arg(long, default_value_t = 30, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub request_timeout: u64,
 

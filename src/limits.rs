@@ -14,7 +14,8 @@ use std::io::Read;
 
 /// The most a TOML input may hold: 16 MiB.
 pub const TOML_MAX: u64 = 16 * 1024 * 1024;
-/// The longest CSV record or JSON Lines line of a batch input: 1 MiB.
+/// The longest CSV record or JSON Lines line of a batch input: 1 MiB, not
+/// counting its line ending.
 pub const RECORD_MAX: usize = 1024 * 1024;
 /// The most worker threads `--threads` may ask for.
 pub const THREADS_MAX: usize = 256;

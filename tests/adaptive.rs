@@ -428,11 +428,16 @@ fn fill(html: &str, needs: &[(&str, &str)]) -> Vec<(String, String)> {
     fields
 }
 
+fn send(browser: &common::http::Browser<'_>, path: &str, fields: &[(String, String)]) -> common::http::Reply {
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    browser.post(path, &fields)
+}
+
 #[test]
 fn the_survey_asks_a_few_questions_at_a_time_and_lets_the_respondent_stop() {
     use common::http::{Browser, Server, action, inputs};
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(&dir.path().join("survey.db"));
+    let server = Server::start(&dir.path().join("survey.db"), &[]);
     let mut browser = Browser::new(&server);
     let needs = [("beginner_friendliness", "5"), ("debuggability", "4"), ("flexibility", "0")];
 
@@ -452,7 +457,7 @@ fn the_survey_asks_a_few_questions_at_a_time_and_lets_the_respondent_stop() {
     let mut asked: Vec<String> = first.clone();
     let mut pages = 1;
     let reply = loop {
-        let reply = browser.post(&action(&page.body), &fill(&page.body, &needs));
+        let reply = send(&browser, &action(&page.body), &fill(&page.body, &needs));
         if reply.status != 200 {
             break reply;
         }
@@ -529,7 +534,7 @@ fn the_survey_asks_a_few_questions_at_a_time_and_lets_the_respondent_stop() {
     // radios match; the stored ones are ticked, so keep one value each.
     fields.sort_by(|a, b| a.0.cmp(&b.0));
     fields.dedup_by(|a, b| a.0 == b.0 && a.0 != "languages" && a.0 != "exclude");
-    let done = browser.post(&action(&edit.body), &fields);
+    let done = send(&browser, &action(&edit.body), &fields);
     assert_eq!(done.status, 303, "{}", done.body);
     let mine = browser.get(&private).body;
     assert!(!mine.contains("You can stop here") && mine.contains("PyTorch fits best"));

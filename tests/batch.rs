@@ -751,3 +751,134 @@ fn an_over_long_csv_record_is_rejected_by_its_line_and_skipped_in_bounded_memory
     assert!(err.contains("<stdin>:3: the record is longer than the 1 MiB limit"), "{err}");
     assert!(err.contains("2 scored, 1 rejected"), "{err}");
 }
+
+/// Nothing is lost at the end of an input: a last row with no line ending
+/// is scored, and a quote never closed is its row's error (not the silent
+/// end of the file), whether read from a file or standard input, by one
+/// worker or two, for rows or teams, and by check.
+#[test]
+fn the_last_row_without_a_line_ending_and_an_unclosed_quote_are_never_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/team-survey.csv")).unwrap();
+    let cut = fixture.strip_suffix('\n').unwrap();
+    // (file, content, scored, the line of the rejected row)
+    let cases: [(&str, &str, u64, Option<u64>); 5] = [
+        ("nonl.csv", "name,team,debuggability\nA,t,3\nB,t,4", 2, None),
+        ("crlf.csv", "name,team,debuggability\r\nA,t,3\r\n\r\nB,t,4", 2, None),
+        ("fixture.csv", cut, 8, Some(9)),
+        ("open.csv", "name,team,debuggability\nA,t,3\n\"H,t,3\nI,t,4\nJ,t,5\n", 1, Some(3)),
+        ("mid.csv", "name,team,debuggability\nA,t,3\n\nB,\"t,3\nC,t,4\nD,t,5", 1, Some(4)),
+    ];
+    for (file, text, scored, bad) in cases {
+        let path = write(dir.path(), file, text);
+        let rejected = u64::from(bad.is_some());
+        let summary = format!("{scored} scored, {rejected} rejected");
+        for threads in ["1", "2"] {
+            for stdin in [false, true] {
+                let mut cmd = dlpick();
+                cmd.args(["batch", "--threads", threads]);
+                if stdin {
+                    cmd.arg("-").write_stdin(text);
+                } else {
+                    cmd.arg(&path);
+                }
+                let out = cmd.output().unwrap();
+                let err = String::from_utf8(out.stderr).unwrap();
+                assert_eq!(out.status.code(), Some(i32::from(bad.is_some())), "{file}: {err}");
+                assert_eq!(err.lines().last(), Some(summary.as_str()), "{file}, stdin {stdin}: {err}");
+                assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count() as u64, scored + 1, "{file}");
+                if let Some(line) = bad {
+                    let name = if stdin { "<stdin>" } else { file };
+                    let why =
+                        if file == "fixture.csv" { "column" } else { "a quote opened in this row is never closed" };
+                    assert!(err.contains(&format!("{name}:{line}: {why}")), "{err}");
+                }
+            }
+        }
+        let out = dlpick().args(["batch", "--by-team", "--format", "json"]).arg(&path).output().unwrap();
+        let teams: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(teams["all"]["members"], scored, "{file}");
+        let out = dlpick().arg("check").arg(&path).output().unwrap();
+        if bad.is_some() {
+            assert_eq!(out.status.code(), Some(2), "{file}");
+        } else {
+            let said = String::from_utf8(out.stdout).unwrap();
+            assert!(said.contains(&format!("(survey: {scored} valid rows)")), "{file}: {said}");
+        }
+    }
+}
+
+/// A file named as a survey is read by check as batch reads it, whatever it
+/// holds: the same verdict and the same message.
+#[test]
+fn check_and_batch_agree_on_files_named_as_surveys() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: [(&str, &[u8]); 6] = [
+        ("profile.csv", b"name = \"x\"\n[needs]\ndebuggability = 3\n"),
+        ("empty.csv", b""),
+        ("header.csv", b"name,de\xffbug\nA,3\n"),
+        ("binary.csv", b"\0\x01binary\n"),
+        ("csv.jsonl", b"name,debuggability\nA,3\n"),
+        ("good.ndjson", b"{\"name\":\"a\",\"needs\":{\"debuggability\":3}}\n"),
+    ];
+    for (file, bytes) in files {
+        let path = dir.path().join(file);
+        std::fs::write(&path, bytes).unwrap();
+        let batch = dlpick().arg("batch").arg(&path).output().unwrap();
+        let check = dlpick().arg("check").arg(&path).output().unwrap();
+        let first = |out: &std::process::Output| String::from_utf8_lossy(&out.stderr).lines().next().map(String::from);
+        if file == "good.ndjson" {
+            assert_eq!((batch.status.code(), check.status.code()), (Some(0), Some(0)), "{file}");
+            assert!(String::from_utf8_lossy(&check.stdout).contains("(survey: 1 valid row)"), "{file}");
+        } else {
+            assert_eq!((batch.status.code(), check.status.code()), (Some(2), Some(2)), "{file}");
+            assert_eq!(first(&batch), first(&check), "{file}");
+        }
+    }
+}
+
+/// One record limit for CSV and JSON Lines: 1 MiB (1,048,576 bytes) not
+/// counting the line ending is accepted, one byte more is that row's error,
+/// whatever the line ending (LF, CRLF, or none at the end); a CSV header
+/// follows the same rule.
+#[test]
+fn the_record_limit_is_the_same_for_csv_and_json_lines() {
+    const MIB: usize = 1 << 20;
+    let dir = tempfile::tempdir().unwrap();
+    let csv_row = |len: usize| format!("{},t,3", "n".repeat(len - ",t,3".len()));
+    let json_row = |len: usize| {
+        let empty = r#"{"name":"","needs":{"debuggability":3}}"#;
+        format!(r#"{{"name":"{}","needs":{{"debuggability":3}}}}"#, "n".repeat(len - empty.len()))
+    };
+    for (ext, header, other) in
+        [("csv", "name,team,debuggability", "Z,t,2"), ("jsonl", "", r#"{"name":"Z","needs":{"debuggability":2}}"#)]
+    {
+        for len in [MIB, MIB + 1] {
+            for ending in ["\n", "\r\n", ""] {
+                let row = if ext == "csv" { csv_row(len) } else { json_row(len) };
+                assert_eq!(row.len(), len);
+                let mut text = if header.is_empty() { String::new() } else { format!("{header}\n") };
+                // With no ending, the long row is the last.
+                if ending.is_empty() {
+                    text.push_str(&format!("{other}\n{row}"));
+                } else {
+                    text.push_str(&format!("{row}{ending}{other}{ending}"));
+                }
+                let path = write(dir.path(), &format!("r.{ext}"), &text);
+                let out = dlpick().arg("batch").arg(&path).output().unwrap();
+                let err = String::from_utf8(out.stderr).unwrap();
+                let accepted = len == MIB;
+                let said = if accepted { "2 scored, 0 rejected" } else { "1 scored, 1 rejected" };
+                assert_eq!(err.lines().last(), Some(said), "{ext}, {len} bytes, {ending:?}: {err}");
+                assert_eq!(out.status.code(), Some(i32::from(!accepted)), "{ext} {len} {ending:?}");
+            }
+        }
+    }
+    for (len, code) in [(MIB, 0), (MIB + 1, 2)] {
+        let header = format!("name,debuggability,{}", "x".repeat(len - "name,debuggability,".len()));
+        let path = write(dir.path(), "h.csv", &format!("{header}\r\nA,3,\r\n"));
+        let out = dlpick().args(["batch", "--ignore-unknown-columns"]).arg(&path).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{len}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}

@@ -606,3 +606,42 @@ fn quoted_numbers_are_short_in_every_error() {
     let out = dlpick().args(["tune", "sensitivity"]).arg(&julia).output().unwrap();
     assert!(stderr_of(&out).contains("julia.toml:"), "{}", stderr_of(&out));
 }
+
+/// Input is cut at 80 characters in every message, whatever quotes it (or
+/// none): a TOML key path, serde's `string "…"` in TOML and JSON Lines, a
+/// `--need` flag, clap's `'…'`; and clap's messages escape hidden
+/// characters too.
+#[test]
+fn input_quoted_in_any_message_is_cut_at_80_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = "k".repeat(300);
+    let spaced = "ab ".repeat(100);
+    let key = write(dir.path(), "key.toml", &format!("name = \"x\"\nneeds.{k} = 3\n"));
+    let string = write(dir.path(), "string.toml", &format!("name = \"x\"\n[needs]\ndebuggability = \"{spaced}\"\n"));
+    let layer = write(dir.path(), "layer.toml", &format!("[frameworks.keras]\n{k} = 1\n"));
+    let jsonl = write(dir.path(), "s.jsonl", &format!("{{\"name\":\"a\",\"needs\":{{\"debuggability\":\"{k}\"}}}}\n"));
+    let nines = "9".repeat(400);
+    let runs: Vec<Vec<std::ffi::OsString>> = vec![
+        vec!["check".into(), key.into()],
+        vec!["check".into(), string.into()],
+        vec!["batch".into(), jsonl.into()],
+        vec!["recommend".into(), "--layer".into(), layer.into(), "--need".into(), "debuggability=3".into()],
+        vec!["recommend".into(), "--need".into(), format!("{k}=3").into()],
+        vec!["recommend".into(), "--need".into(), format!("debuggability={nines}").into()],
+        vec!["recommend".into(), "--method".into(), k.clone().into()],
+        vec!["recommend".into(), "--method".into(), spaced.clone().into()],
+    ];
+    for args in runs {
+        let out = dlpick().args(&args).output().unwrap();
+        let err = stderr_of(&out);
+        assert!(!out.status.success(), "{args:?}");
+        for long in ["k".repeat(81), "9".repeat(81), spaced[..83].to_string()] {
+            assert!(!err.contains(&long), "{args:?}: {err}");
+        }
+        assert!(err.contains('…'), "{args:?}: {err}");
+    }
+    let out = dlpick().args(["recommend", "--method", "\u{202e}x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr_of(&out);
+    assert!(err.contains("'\\u{202e}x'") && !err.contains('\u{202e}'), "{err}");
+}

@@ -437,6 +437,10 @@ fn the_exports_and_the_database_reproduce_the_admin_page() {
     assert_eq!(results(&String::from_utf8(out.stdout).unwrap()), results(&admin.body));
     let out = dlpick(&["batch", path.to_str().unwrap()]);
     assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 7);
+    // check reads it as batch does.
+    let out = dlpick(&["check", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("(survey: 6 valid rows)"));
 }
 
 #[test]
@@ -788,6 +792,31 @@ fn connections_past_the_cap_wait_until_one_closes() {
     drop(held);
 }
 
+/// A client that sends request after request on one connection and never
+/// reads the answers is cut off once an answer cannot be written within the
+/// request timeout: it does not keep its slot under the connection cap.
+#[test]
+fn a_client_that_never_reads_its_answers_loses_its_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(
+        &db(&dir),
+        &["--quiet", "--max-connections", "1", "--header-timeout", "60", "--request-timeout", "1"],
+        Stdio::inherit(),
+    );
+    // 1,500 pipelined requests for the 16 KB form: far more answer than
+    // the sockets' buffers hold.
+    let mut hog = TcpStream::connect(&server.addr).unwrap();
+    let pipelined = format!("GET {} HTTP/1.1\r\nHost: x\r\n\r\n", server.survey).repeat(1500);
+    hog.set_write_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = hog.write_all(pipelined.as_bytes());
+    // The only slot is the hog's until the server gives up on it.
+    let reply = request(&server.addr, "GET", &server.survey, &[], b"");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let got = read_until_closed(&mut hog, 20).expect("the hog's connection closed");
+    let answered = String::from_utf8_lossy(&got).matches("HTTP/1.1 200").count();
+    assert!(answered < 1500, "{answered} answers");
+}
+
 #[test]
 fn sigterm_ends_the_server_within_its_grace_period_with_a_request_open() {
     let dir = tempfile::tempdir().unwrap();
@@ -858,6 +887,40 @@ fn a_database_removed_or_replaced_while_running_acknowledges_nothing_more() {
     }
 }
 
+/// The write-ahead log removed while the server runs: a commit would go to
+/// a file nobody can read after a crash, so nothing more is acknowledged,
+/// and what was acknowledged before is moved into the database (it survives
+/// SIGKILL). Stopped, the server says what happened.
+#[test]
+fn a_write_ahead_log_removed_while_running_acknowledges_nothing_more_and_loses_nothing() {
+    for kill in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = db(&dir);
+        let log = dir.path().join("stderr.txt");
+        let mut server = Server::start_with(&path, &[], Stdio::from(std::fs::File::create(&log).unwrap()));
+        assert_eq!(Browser::new(&server).answer(&server.survey, ANA).status, 303);
+        std::fs::remove_file(dir.path().join("survey.db-wal")).unwrap();
+        if kill {
+            let second = Browser::new(&server).answer(&server.survey, BEN);
+            assert_eq!(second.status, 500, "{}", second.body);
+            assert!(second.body.contains("removed or replaced"), "{}", second.body);
+            server.child.kill().unwrap();
+            server.child.wait().unwrap();
+        } else {
+            assert!(!server.stop().success());
+        }
+        let stderr = std::fs::read_to_string(&log).unwrap();
+        assert!(stderr.contains("survey.db-wal"), "{stderr}");
+        assert!(!stderr.contains("every answer acknowledged is in"), "{stderr}");
+        if !kill {
+            assert!(stderr.contains("the answers acknowledged before it are in"), "{stderr}");
+        }
+        let out = dlpick(&["batch", path.to_str().unwrap()]);
+        let rows = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(rows.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect::<Vec<_>>(), ["Ana"], "{rows}");
+    }
+}
+
 #[test]
 fn any_method_on_a_wrong_token_or_unknown_link_gets_the_same_404() {
     let dir = tempfile::tempdir().unwrap();
@@ -902,6 +965,7 @@ fn a_field_sent_twice_or_one_the_form_lacks_is_refused() {
         (vec![("name", "Ana"), ("name", "Eve")], "`name`"),
         (vec![("name", "Ana"), ("debuggability", "1"), ("debuggability", "5")], "`debuggability`"),
         (vec![("name", "Ana"), ("form_id", "0123456789abcdef0123456789abcdef")], "`form_id`"),
+        (vec![("name", "Ana"), ("csrf", csrf.as_str())], "`csrf`"),
         (vec![("name", "Ana"), ("notes", "kept?")], "`notes`"),
         (vec![("name", "Ana"), ("x".repeat(20_000).leak(), "1")], "`xxxxxxxx"),
     ] {
@@ -1028,6 +1092,89 @@ impl Drop for Mount {
     fn drop(&mut self) {
         let _ = Command::new("umount").arg(&self.0).status();
     }
+}
+
+/// An attribute's text as the browser reads it: the references in `html`
+/// turned back into characters.
+fn unescape(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find(';').unwrap() + at;
+        let name = &rest[at + 1..end];
+        out.push(match name {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            _ => match name.strip_prefix("#x") {
+                Some(hex) => char::from_u32(u32::from_str_radix(hex, 16).unwrap()).unwrap(),
+                None => char::from_u32(name.strip_prefix('#').unwrap().parse().unwrap()).unwrap(),
+            },
+        });
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text field `name`'s value in a form, as the browser sends it back.
+fn text_value(html: &str, name: &str) -> String {
+    unescape(&attribute(html, &format!("type=\"text\" id=\"f-{name}\" name=\"{name}\" value=\"")).unwrap())
+}
+
+/// Each current respondent's name and team, from the JSON Lines export.
+fn stored_names(server: &Server) -> Vec<(String, String)> {
+    let jsonl = request(&server.addr, "GET", &format!("{}/results.jsonl", server.admin), &[], b"");
+    jsonl
+        .body
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (v["name"].as_str().unwrap().to_string(), v["team"].as_str().unwrap_or("").to_string())
+        })
+        .collect()
+}
+
+/// The revise form and a form shown again hold names and teams exactly as
+/// sent (hidden characters and every combining mark), so sending them back
+/// unchanged stores what was stored; the private page shows such
+/// characters escaped.
+#[test]
+fn forms_send_back_hidden_characters_and_marks_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&db(&dir));
+    let name = format!("abc\u{202e}gnp.exe <Zo\u{200b}e> & \"Z{}\"", "\u{301}".repeat(20));
+    let team = "t\u{200b}x\u{2066}'";
+    let mut browser = Browser::new(&server);
+    let sent = browser.answer(&server.survey, &[("name", &name), ("team", team), ("debuggability", "5")]);
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let private = sent.header("location").unwrap().to_string();
+    assert_eq!(stored_names(&server), [(name.clone(), team.to_string())]);
+    let page = browser.get(&private).body;
+    assert!(page.contains("abc\\u{202e}gnp.exe") && !page.contains('\u{202e}'), "{page}");
+    // The revise form, sent back as it came.
+    let edit = browser.get(&format!("{private}/edit"));
+    assert!(!edit.body.contains('\u{202e}') && !edit.body.contains('\u{200b}'), "raw hidden characters");
+    let (shown_name, shown_team) = (text_value(&edit.body, "name"), text_value(&edit.body, "team"));
+    assert_eq!((shown_name.as_str(), shown_team.as_str()), (name.as_str(), team));
+    let revised = browser.answer(
+        &format!("{private}/edit"),
+        &[("name", &shown_name), ("team", &shown_team), ("debuggability", "5"), ("flexibility", "2")],
+    );
+    assert_eq!(revised.status, 303, "{}", revised.body);
+    assert_eq!(stored_names(&server), [(name.clone(), team.to_string())]);
+    // A form shown again for a bad answer keeps the name as typed.
+    let zoe = "Zo\u{200b}e";
+    let (action, csrf, form_id) = load_form(&mut browser, &server.survey);
+    let bad = browser.post(&action, &with_hidden(&csrf, &form_id, &[("name", zoe), ("debuggability", "9")]));
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    let again = text_value(&bad.body, "name");
+    assert_eq!(again, zoe);
+    let good = browser.post(&action, &with_hidden(&csrf, &form_id, &[("name", &again), ("debuggability", "4")]));
+    assert_eq!(good.status, 303, "{}", good.body);
+    assert_eq!(stored_names(&server), [(name, team.to_string()), (zoe.to_string(), String::new())]);
 }
 
 #[test]

@@ -114,7 +114,7 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
     let text = ask::profile_toml(&catalog, &answers);
     let advice = advise(&catalog, vec![profile], method, args.policy.policy(), settings.inactive.value);
     let options = Options { top: settings.top(args.top), ..super::options_for(cli, None, &[]) };
-    let report = settings.format(args.format).report().advice(&catalog, &advice, &options)?;
+    let report = settings.format(args.format.map(Into::into)).report().advice(&catalog, &advice, &options)?;
     crate::output::emit(&report, None, false)?;
 
     let target = match &args.save {
@@ -151,7 +151,7 @@ fn next(args: &AskArgs, settings: &Settings, catalog: &crate::catalog::Catalog) 
         )));
     }
     let (answered, remaining) = ask::adaptive::progress(catalog, &prefill);
-    let json = match settings.format(args.format) {
+    let json = match settings.format(args.format.map(Into::into)) {
         crate::report::Format::Json => true,
         crate::report::Format::Text => false,
         other => {

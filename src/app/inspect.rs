@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use crate::catalog::Catalog;
-use crate::cli::{CheckArgs, Cli, FrameworksArgs, ListArgs};
+use crate::cli::{CheckArgs, Cli, FrameworksArgs, InputFormat, ListArgs};
 use crate::error::{Diagnostic, Error, Location, Result, unknown_hint};
 use crate::profile::Profile;
 use crate::report::numbers::count_of;
@@ -37,8 +37,10 @@ pub fn frameworks(cli: &Cli, args: &FrameworksArgs) -> Result<ExitCode> {
             .collect();
         catalog.frameworks.retain(|f| wanted.contains(&f.id));
     }
-    let text =
-        settings.format(args.output.format).report().frameworks(&catalog, &report_options(cli, &args.output, &[]))?;
+    let text = settings
+        .format(args.output.format.map(Into::into))
+        .report()
+        .frameworks(&catalog, &report_options(cli, &args.output, &[]))?;
     deliver(&text, &args.output)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -46,8 +48,10 @@ pub fn frameworks(cli: &Cli, args: &FrameworksArgs) -> Result<ExitCode> {
 pub fn criteria(cli: &Cli, args: &ListArgs) -> Result<ExitCode> {
     let settings = Settings::resolve(cli)?;
     let catalog = load_catalog_with(&settings)?;
-    let text =
-        settings.format(args.output.format).report().criteria(&catalog, &report_options(cli, &args.output, &[]))?;
+    let text = settings
+        .format(args.output.format.map(Into::into))
+        .report()
+        .criteria(&catalog, &report_options(cli, &args.output, &[]))?;
     deliver(&text, &args.output)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -103,8 +107,10 @@ fn looks_like_knowledge_base(source: &str) -> bool {
     })
 }
 
-/// What a file's content says it is, whatever its name: a survey in JSON
-/// Lines starts with `{`; a CSV survey's first line is a header of
+/// What a file's content says it is, when its name does not say (standard
+/// input, a name without `.csv`, `.jsonl`, `.ndjson`, `.db`, `.sqlite`,
+/// `.sqlite3` or `.toml`): a survey in JSON Lines starts with `{`; a CSV
+/// survey's first line is a header of
 /// comma-separated names with no `=` or `[` of TOML. Told from the first
 /// [`SNIFF`] bytes (a first line longer than that is read as TOML).
 enum Kind {
@@ -145,14 +151,9 @@ impl crate::batch::Observer for Rejections {
 /// A survey streamed through `batch`'s own reader and scorer, with its
 /// limits (1 MiB a record, no limit in total) and its verdict on each row;
 /// every rejected row is reported, and any makes the file invalid.
-fn check_survey(input: Box<dyn Read + Send>, name: &str, kind: &Kind, catalog: &Catalog, cli: &Cli) -> Result<Checked> {
-    use crate::batch::{self, Source};
+fn check_survey(source: crate::batch::Source, name: &str, catalog: &Catalog, cli: &Cli) -> Result<Checked> {
+    use crate::batch;
     let settings = Settings::resolve(cli)?;
-    let source = if matches!(kind, Kind::JsonLines) {
-        Source::Jsonl { file: Arc::from(name), reader: Box::new(std::io::BufReader::with_capacity(1 << 16, input)) }
-    } else {
-        Source::from(crate::batch::source::open_csv_raw(input, name, catalog, false)?)
-    };
     let options = batch::Options {
         method: settings.method(None),
         inactive: settings.inactive.value,
@@ -180,6 +181,11 @@ const SNIFF: u64 = 64 * 1024;
 fn check_file(path: &Path, catalog: &Catalog, cli: &Cli) -> Result<Checked> {
     let stdin = path == Path::new("-");
     let name = if stdin { "<stdin>".to_string() } else { path.display().to_string() };
+    // A file named as a survey is read as `batch` reads it, whatever it holds.
+    if let Some(format) = super::batch::format_by_name(path).filter(|f| !stdin && *f != InputFormat::Toml) {
+        let (source, _) = super::batch::open_survey(path, format, catalog, false)?;
+        return check_survey(source, &name, catalog, cli);
+    }
     let shown = if stdin { Path::new("standard input") } else { path };
     let mut input: Box<dyn Read + Send> = if stdin {
         Box::new(std::io::stdin())
@@ -190,8 +196,21 @@ fn check_file(path: &Path, catalog: &Catalog, cli: &Cli) -> Result<Checked> {
     (&mut input).take(SNIFF).read_to_end(&mut head).map_err(|e| Error::io("read", shown, e))?;
     let kind = kind_of(&head);
     let whole: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(head).chain(input));
-    if !matches!(kind, Kind::Toml) {
-        return check_survey(whole, &name, &kind, catalog, cli);
+    match kind {
+        Kind::JsonLines => {
+            let reader = Box::new(std::io::BufReader::with_capacity(1 << 16, whole));
+            return check_survey(
+                crate::batch::Source::Jsonl { file: Arc::from(name.as_str()), reader },
+                &name,
+                catalog,
+                cli,
+            );
+        }
+        Kind::Csv => {
+            let source = crate::batch::Source::from(crate::batch::source::open_csv_raw(whole, &name, catalog, false)?);
+            return check_survey(source, &name, catalog, cli);
+        }
+        Kind::Toml => {}
     }
     let source = match limits::read_toml(whole) {
         Ok(text) => text,

@@ -191,7 +191,7 @@ pub fn question_text(catalog: &Catalog, q: Question) -> String {
         Question::Need(c) => catalog.criteria[c].question.clone(),
         Question::Routes(RouteKind::Language) => "Which programming languages must you use it from?".to_string(),
         Question::Routes(RouteKind::Target) => {
-            "Where must your trained models run (servers, browsers, Android, iOS, microcontrollers)?".to_string()
+            "Where must your trained models run (servers, browsers, Android, iOS, Linux boards, microcontrollers, desktop apps)?".to_string()
         }
         Question::Routes(RouteKind::Hardware) => {
             "Which hardware must it run on (NVIDIA, AMD, Apple silicon, TPUs, Intel)?".to_string()

@@ -5,7 +5,9 @@
 //! runaway export, `/dev/zero`) would eat all memory before anything could
 //! be said about it. Streams have no limit in total; a single record longer
 //! than [`RECORD_MAX`] is cut here, below the parser, and reported as that
-//! row's error by the reader in [`super`].
+//! row's error by the reader in [`super`]. The rule is one for CSV and JSON
+//! Lines: a record's bytes are counted without its line ending (LF, CRLF or
+//! CR), and up to [`RECORD_MAX`] of them are accepted.
 //!
 //! For CSV, [`RecordGuard`] sits between the file and the csv reader. It
 //! follows the same small state machine as the parser (a quoted field may
@@ -91,7 +93,8 @@ impl<R: Read> RecordGuard<R> {
             Comment => (Comment, false),
             RecordStart if b == b'#' => (Comment, false),
             RecordStart | FieldStart | QuoteInQuoted if b == b'"' => (Quoted, false),
-            _ if b == b'\n' => (RecordStart, true),
+            // Outside quotes a CR ends a record too, as for the csv reader.
+            _ if b == b'\n' || b == b'\r' => (RecordStart, true),
             _ if b == b',' => (FieldStart, false),
             _ => (Unquoted, false),
         };
@@ -153,10 +156,13 @@ impl<R: Read> Read for RecordGuard<R> {
 }
 
 /// One line of `reader` into `line` (without keeping more than
-/// [`RECORD_MAX`] bytes of it). Returns the bytes consumed (0 at the end)
-/// and whether the line was longer than the limit, in which case `line` is
-/// left empty and the rest of the line has been skipped.
+/// [`RECORD_MAX`] bytes of it and its line ending). Returns the bytes
+/// consumed (0 at the end) and whether the line, without its ending, was
+/// longer than the limit, in which case `line` is left empty and the rest of
+/// the line has been skipped.
 pub fn read_line(reader: &mut dyn BufRead, line: &mut Vec<u8>) -> std::io::Result<(u64, bool)> {
+    /// The longest line ending, CRLF.
+    const ENDING: usize = 2;
     line.clear();
     let mut consumed = 0u64;
     let mut too_long = false;
@@ -174,7 +180,7 @@ pub fn read_line(reader: &mut dyn BufRead, line: &mut Vec<u8>) -> std::io::Resul
             None => (buf, false),
         };
         if !too_long {
-            if line.len() + chunk.len() > RECORD_MAX {
+            if line.len() + chunk.len() > RECORD_MAX + ENDING {
                 too_long = true;
                 line.clear();
                 line.shrink_to(1 << 16);
@@ -188,6 +194,11 @@ pub fn read_line(reader: &mut dyn BufRead, line: &mut Vec<u8>) -> std::io::Resul
         if done {
             break;
         }
+    }
+    let text = line.strip_suffix(b"\n").unwrap_or(line);
+    if !too_long && text.strip_suffix(b"\r").unwrap_or(text).len() > RECORD_MAX {
+        too_long = true;
+        line.clear();
     }
     Ok((consumed, too_long))
 }
@@ -215,6 +226,20 @@ mod tests {
         let (out, lines) = guarded("h\nabcdefghij\nok\n\"q\nrstuvwxyz\"\nend\n", 5);
         assert_eq!(out, "h\nabcde\nok\n\"q\nrs\"\nend\n");
         assert_eq!(lines, vec![2, 4]);
+    }
+
+    #[test]
+    fn line_endings_do_not_count() {
+        for (text, cut) in [("abcde\nfg\n", false), ("abcde\r\nfg", false), ("abcde\rfg", false), ("abcdef\r\n", true)]
+        {
+            let (_, lines) = guarded(text, 5);
+            assert_eq!(lines.is_empty(), !cut, "{text:?}");
+        }
+        for (text, long) in [("x".repeat(RECORD_MAX) + "\r\n", false), ("x".repeat(RECORD_MAX + 1) + "\n", true)] {
+            let mut line = Vec::new();
+            let (_, too_long) = read_line(&mut std::io::BufReader::new(text.as_bytes()), &mut line).unwrap();
+            assert_eq!(too_long, long);
+        }
     }
 
     #[test]

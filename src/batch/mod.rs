@@ -147,8 +147,8 @@ enum Rows {
     /// Lines, or why a line cannot be a row (too long, not UTF-8).
     Json(Arc<str>, Vec<(std::result::Result<String, &'static str>, u64)>),
     Toml(Vec<(TomlFile, std::result::Result<String, String>)>),
-    /// A CSV record longer than the limit, by the line it starts on.
-    TooLong(Arc<str>, u64),
+    /// A CSV record that cannot be a row, by the line it starts on, and why.
+    Broken(Arc<str>, u64, &'static str),
 }
 
 struct Work {
@@ -270,39 +270,9 @@ fn read_all(
     };
     for source in sources {
         match source {
-            Source::Csv { layout, mut input, pending, mut line } => {
-                let io = |e| Error::io("read", std::path::Path::new(&layout.file), e);
-                let mut carry = pending;
-                let mut eof = false;
-                while !eof {
-                    let mut chunk = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES + (1 << 16)));
-                    chunk.clear();
-                    chunk.append(&mut carry);
-                    let cut;
-                    (cut, eof) = fill_records(&mut *input, &mut chunk).map_err(io)?;
-                    let Some(cut) = cut else {
-                        // The record the chunk starts with is too long: report it
-                        // (a comment is no row) and skip the rest of it.
-                        let comment = chunk.iter().find(|&&b| b != b'\r') == Some(&b'#');
-                        let start = line;
-                        line += skip_record(&mut *input, &mut chunk, &mut carry).map_err(io)?;
-                        eof = false;
-                        if !comment && !send(Rows::TooLong(Arc::from(layout.file.as_str()), start), 0) {
-                            return Ok(());
-                        }
-                        continue;
-                    };
-                    carry.extend_from_slice(&chunk[cut..]);
-                    chunk.truncate(cut);
-                    if chunk.is_empty() {
-                        continue;
-                    }
-                    let newlines = count_newlines(&chunk);
-                    let bytes = chunk.len() as u64;
-                    if !send(Rows::Csv(Arc::clone(&layout), chunk, line), bytes) {
-                        return Ok(());
-                    }
-                    line += newlines;
+            Source::Csv { layout, mut input, pending, line } => {
+                if !read_csv(&layout, &mut *input, pending, line, recycled, &mut send)? {
+                    return Ok(());
                 }
             }
             Source::Jsonl { file, mut reader } => {
@@ -360,6 +330,86 @@ fn read_all(
         }
     }
     Ok(())
+}
+
+/// Cut one CSV input into chunks of whole records and send them; false
+/// when the run is to stop.
+fn read_csv(
+    layout: &Arc<Layout>,
+    input: &mut dyn Read,
+    pending: Vec<u8>,
+    mut line: u64,
+    recycled: &crossbeam_channel::Receiver<CsvBatch>,
+    send: &mut dyn FnMut(Rows, u64) -> bool,
+) -> Result<bool> {
+    let io = |e| Error::io("read", std::path::Path::new(&layout.file), e);
+    let mut carry = pending;
+    let mut eof = false;
+    // At the end of the input, what is left after the last line ending is
+    // the last record: it goes round once more.
+    while !eof || !carry.is_empty() {
+        let mut chunk = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES + (1 << 16)));
+        chunk.clear();
+        chunk.append(&mut carry);
+        let cut;
+        (cut, eof) = fill_records(input, &mut chunk).map_err(io)?;
+        let Some(cut) = cut else {
+            // The record the chunk starts with is too long: report it (a
+            // comment is no row) and skip the rest of it.
+            let comment = chunk.iter().find(|&&b| b != b'\r') == Some(&b'#');
+            let start = line;
+            line += skip_record(input, &mut chunk, &mut carry).map_err(io)?;
+            eof = false;
+            if !comment && !send(Rows::Broken(Arc::from(layout.file.as_str()), start, TOO_LONG), 0) {
+                return Ok(false);
+            }
+            continue;
+        };
+        carry.extend_from_slice(&chunk[cut..]);
+        chunk.truncate(cut);
+        // A quote still open at the end has taken in every line after it:
+        // that record is rejected by its first line.
+        let unclosed = if eof && carry.is_empty() { unclosed_record(&chunk) } else { None };
+        let broken = unclosed.map(|start| {
+            let at = line + count_newlines(&chunk[..start]);
+            chunk.truncate(start);
+            at
+        });
+        if !chunk.is_empty() {
+            let newlines = count_newlines(&chunk);
+            let bytes = chunk.len() as u64;
+            if !send(Rows::Csv(Arc::clone(layout), chunk, line), bytes) {
+                return Ok(false);
+            }
+            line += newlines;
+        }
+        if let Some(at) = broken {
+            if !send(Rows::Broken(Arc::from(layout.file.as_str()), at, UNCLOSED), 0) {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// Why a CSV record longer than [`guard::RECORD_MAX`] is no row.
+const TOO_LONG: &str = "the record is longer than the 1 MiB limit for one row; the rest of it was skipped.";
+/// Why a CSV record whose quote is never closed is no row.
+const UNCLOSED: &str = "a quote opened in this row is never closed, so the rest of the input was read into it; \
+     close the quote (a quote inside a quoted field is written twice: \"\").";
+
+/// Where the last record of `chunk` starts when it ends inside a quoted
+/// field (`chunk` starting where a record does).
+fn unclosed_record(chunk: &[u8]) -> Option<usize> {
+    let mut place = Place::RecordStart;
+    let mut start = 0;
+    for (i, &b) in chunk.iter().enumerate() {
+        if place == Place::RecordStart {
+            start = i;
+        }
+        place = place.after(b);
+    }
+    (place == Place::Quoted).then_some(start)
 }
 
 /// Read until `buf` holds at least `want` bytes; true at the end of input.
@@ -635,10 +685,9 @@ fn process(catalog: &Catalog, scorer: &Scorer, to: To, work: Work, mut output: V
                 handle(parsed, &respondent, &mut done, &|| source::json_team(text));
             }
         }
-        Rows::TooLong(file, line) => {
+        Rows::Broken(file, line, why) => {
             #[allow(clippy::cast_possible_truncation)]
             let at = crate::error::Location::line(&*file, line as usize);
-            let why = "the record is longer than the 1 MiB limit for one row; the rest of it was skipped.";
             handle(Err(Box::new(crate::error::Diagnostic::new(at, why))), &respondent, &mut done, &String::new);
         }
         Rows::Toml(files) => {

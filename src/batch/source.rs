@@ -330,7 +330,11 @@ pub fn open_csv_raw<R: std::io::Read>(
             .map_err(|e| crate::Error::Usage(format!("{name}: cannot read the CSV header: {e}")))?;
         let consumed = usize::try_from(reader.position().byte()).unwrap_or(buf.len()).min(buf.len());
         let complete = found && consumed > 0 && matches!(buf[consumed - 1], b'\n' | b'\r');
-        if consumed > crate::limits::RECORD_MAX || (!complete && buf.len() > crate::limits::RECORD_MAX) {
+        // The limit counts a record's bytes without its line ending.
+        let record = buf[..consumed].strip_suffix(b"\n").unwrap_or(&buf[..consumed]);
+        let record = record.strip_suffix(b"\r").unwrap_or(record);
+        let max = crate::limits::RECORD_MAX;
+        if record.len() > max || (!complete && buf.len() > max) {
             return Err(header_too_long(name));
         }
         if !(complete || eof) {

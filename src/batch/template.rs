@@ -34,7 +34,9 @@ pub fn template(catalog: &Catalog, with_questions: bool) -> String {
 fn hint(column: &str) -> &'static str {
     match column {
         "languages" => "Programming languages you must use it from, e.g. python;r",
-        "targets" => "Where your models must run, e.g. server;browser;android;ios;microcontroller",
+        "targets" => {
+            "Where your models must run, e.g. server;browser;android;ios;embedded_linux;microcontroller;desktop"
+        }
         "hardware" => "Hardware it must run on, e.g. nvidia;amd;apple;tpu;intel",
         "inactive" => "Frameworks no longer maintained: separate (for reference), rank or exclude",
         "exclude" => "Frameworks to rule out, e.g. theano;cntk",

@@ -170,10 +170,26 @@ pub enum Lookup {
 pub fn lookup(names: &[Name], kind: RouteKind, written: &str) -> Lookup {
     let wanted = normalise_name(written);
     let of_kind = || names.iter().filter(move |n| n.kind == kind);
-    if let Some(n) =
-        of_kind().find(|n| n.id == wanted || normalise_name(&n.name) == wanted || n.aliases.contains(&wanted))
-    {
+    let find = |text: &str| {
+        of_kind().find(|n| n.id == text || normalise_name(&n.name) == text || n.aliases.iter().any(|a| a == text))
+    };
+    if let Some(n) = find(&wanted) {
         return Lookup::Known(n.id.clone());
+    }
+    // What people add to a name: a version ("python3.11", "scala_2.13") or
+    // a model ("NVIDIA A100", "Apple M2", "TPU v5e"). A name whose words
+    // include exactly one known name is that name.
+    let unversioned = wanted.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '_');
+    if let Some(n) = find(unversioned).filter(|_| !unversioned.is_empty()) {
+        return Lookup::Known(n.id.clone());
+    }
+    let mut found: Vec<&Name> = wanted.split('_').filter_map(find).collect();
+    found.dedup_by(|a, b| a.id == b.id);
+    // "Android phones": the member is meant, not its group.
+    let members: Vec<String> = found.iter().filter(|n| n.means.is_empty()).map(|n| n.id.clone()).collect();
+    found.retain(|n| n.means.is_empty() || !n.means.iter().any(|m| members.contains(m)));
+    if let [one] = found[..] {
+        return Lookup::Known(one.id.clone());
     }
     let spellings: Vec<&str> =
         of_kind().flat_map(|n| std::iter::once(n.id.as_str()).chain(n.aliases.iter().map(String::as_str))).collect();
@@ -206,6 +222,8 @@ mod tests {
             name(RouteKind::Language, "c#", "C#", &["csharp", "dotnet"]),
             name(RouteKind::Language, "r", "R", &[]),
             name(RouteKind::Target, "browser", "web browsers", &["web"]),
+            name(RouteKind::Target, "android", "Android", &[]),
+            name(RouteKind::Target, "ios", "iOS", &[]),
             name(RouteKind::Hardware, "apple", "Apple silicon", &["mps", "apple_silicon"]),
             Name {
                 means: vec!["android".into(), "ios".into()],
@@ -224,6 +242,12 @@ mod tests {
         assert_eq!(lookup(&n, RouteKind::Hardware, "Apple Silicon"), Lookup::Known("apple".into()));
         assert_eq!(lookup(&n, RouteKind::Hardware, "apple-silicon"), Lookup::Known("apple".into()));
         assert_eq!(lookup(&n, RouteKind::Target, "Phone"), Lookup::Known("mobile".into()));
+        // Versions and models around a known name.
+        assert_eq!(lookup(&n, RouteKind::Language, "Python 3.12"), Lookup::Known("python".into()));
+        assert_eq!(lookup(&n, RouteKind::Language, "python3.11"), Lookup::Known("python".into()));
+        assert_eq!(lookup(&n, RouteKind::Hardware, "Apple M2 Max"), Lookup::Known("apple".into()));
+        assert_eq!(lookup(&n, RouteKind::Language, "C# 12"), Lookup::Known("c#".into()));
+        assert_eq!(lookup(&n, RouteKind::Target, "Android phones"), Lookup::Known("android".into()));
         assert_eq!(n.last().unwrap().ids(), ["android", "ios"]);
     }
 

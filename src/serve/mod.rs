@@ -12,12 +12,15 @@
 //! `dlpick ask --save` writes. The recommendation is
 //! [`crate::report::html::advice_section`] and the admin page is
 //! `dlpick batch --by-team --format html` run over the stored responses, so
-//! the exports reproduce it exactly.
+//! the exports reproduce it exactly; its decision record is `dlpick batch
+//! results.jsonl --by-team --format madr` over the JSON Lines export.
 //!
 //! Layout: [`routes`] (HTTP: axum on tokio), [`pages`] (markup), [`store`]
 //! (SQLite, migrations, the single writer), [`tokens`] (random links, CSRF),
-//! [`export`] (batch's input formats).
+//! [`export`] (batch's input formats), [`deadline`] (the time limit on
+//! writing an answer).
 
+mod deadline;
 pub mod export;
 pub mod pages;
 pub mod routes;
@@ -56,7 +59,8 @@ pub struct Limits {
     /// For a request's line and headers, on a new connection or one kept
     /// alive between requests (hyper's header-read timeout).
     pub header_timeout: Duration,
-    /// For the rest of a request: reading its body and answering it.
+    /// For the rest of a request: reading its body and answering it; and
+    /// again for writing the answer to the client.
     pub request_timeout: Duration,
     /// Connections served at once; more wait to be accepted.
     pub max_connections: usize,
@@ -261,15 +265,70 @@ const TOP: usize = 3;
 /// As `dlpick batch --approval-margin` by default.
 const DEFAULT_APPROVAL_MARGIN: f64 = 5.0;
 
-/// `dlpick batch --by-team --format html` over these responses: the
-/// department report, teams and everyone together, as a page.
-pub fn team_report(catalog: &Catalog, responses: &[store::Response]) -> Result<Page<'static>> {
-    let jsonl = export::jsonl(responses);
+/// The teams of `jsonl` (the JSON Lines export), as `dlpick batch
+/// --by-team` finds them.
+fn department(catalog: &Catalog, jsonl: String) -> Result<crate::team::Department> {
     let source = Source::Jsonl { file: Arc::from("survey"), reader: Box::new(Cursor::new(jsonl.into_bytes())) };
     let options = team_options();
     let summary = batch::run(catalog, vec![source], &options, batch::Output::Teams, &Quiet, &AtomicBool::new(false))?;
+    summary.department(catalog, &options)
+}
+
+/// `dlpick batch --by-team --format html` over these responses: the
+/// department report, teams and everyone together, as a page.
+pub fn team_report(catalog: &Catalog, responses: &[store::Response]) -> Result<Page<'static>> {
+    let department = department(catalog, export::jsonl(responses))?;
     let report_options = Options { top: Some(TOP), ..Options::default() };
-    Ok(crate::report::department::page(catalog, &summary.department(catalog, &options)?, &report_options))
+    Ok(crate::report::department::page(catalog, &department, &report_options))
+}
+
+/// The export the decision record's command reads, as the admin page names it.
+pub const RECORD_INPUT: &str = "results.jsonl";
+
+/// The whole survey's decision record: exactly what `dlpick batch
+/// results.jsonl --by-team --format madr` writes from the admin page's
+/// export of the same responses, dated as that command dates it.
+pub fn decision_record(catalog: &Catalog, responses: &[store::Response]) -> Result<String> {
+    use crate::report::madr::{Input, Reproduce, Survey};
+    let jsonl = export::jsonl(responses);
+    let sha256 = crate::build_info::sha256_hex(jsonl.as_bytes());
+    let department = department(catalog, jsonl)?;
+    let options = team_options();
+    let Some(advice) = &department.all.advice else {
+        return Err(Error::Usage("no answer was scored, so there is no decision to record.".to_string()));
+    };
+    let words = [
+        "batch",
+        RECORD_INPUT,
+        "--by-team",
+        "--method",
+        options.method.as_str(),
+        "--inactive",
+        options.inactive.as_str(),
+        "--approval-margin",
+        &options.approval_margin.to_string(),
+    ]
+    .map(String::from)
+    .to_vec();
+    let reproduce =
+        Reproduce { words, inputs: vec![Input { name: RECORD_INPUT.to_string(), sha256: Some(sha256), note: None }] };
+    let firmness = crate::tune::firmness::analyse(catalog, advice, options.method, 1);
+    let survey = Survey { team: &department.all, teams: &department.teams, approval_margin: options.approval_margin };
+    let doc = crate::report::DecisionDoc {
+        advice,
+        survey: Some(survey),
+        firmness: &firmness,
+        method: options.method,
+        reproduce: &reproduce,
+    };
+    let (day, date) = crate::build_info::report_day();
+    let provenance = crate::report::Provenance {
+        version: crate::build_info::version_line(),
+        date,
+        day,
+        inputs: vec![RECORD_INPUT.to_string()],
+    };
+    crate::report::Format::Madr.report().decision(catalog, &doc, &Options { provenance, ..Options::default() })
 }
 
 /// The admin page: the team report with the exports and counts on top.
@@ -280,10 +339,21 @@ pub fn admin_page(catalog: &Catalog, responses: &[store::Response], counts: (u64
          ({versions} response{} counting revisions). Reload the page for the latest answers.</p>\
          <p>Download every current answer: <a href=\"/admin/{t}/results.csv\">results.csv</a> · \
          <a href=\"/admin/{t}/results.jsonl\">results.jsonl</a>. \
-         <code>dlpick batch results.csv --by-team --format html</code> (or the database itself) reproduces this page.</p></nav>",
+         <code>dlpick batch results.csv --by-team --format html</code> (or the database itself) reproduces this page.</p>{record}</nav>",
         if respondents == 1 { "" } else { "s" },
         if versions == 1 { "" } else { "s" },
         t = escape(token),
+        record = if responses.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<p><a href=\"/admin/{}/decision.md\">Download the decision record</a>: the survey's choice as a \
+                 Markdown decision record (MADR) to commit, for example as \
+                 <code>docs/decisions/0001-choose-a-deep-learning-framework.md</code>. The command in it makes it \
+                 again from <code>results.jsonl</code> downloaded at the same time.</p>",
+                escape(token)
+            )
+        },
     );
     if responses.is_empty() {
         return Ok(pages::page(
@@ -317,6 +387,13 @@ pub fn run(catalog: Catalog, config: &Config) -> Result<()> {
     let cut_off = served?;
     let db = config.db.display();
     if state.store.lost() || !state.store.still_there() {
+        if state.store.rescue() {
+            return Err(Error::Usage(format!(
+                "stopped; {} (the database's write-ahead log) was removed or replaced while the server ran, so no \
+                 answer was acknowledged after that; the answers acknowledged before it are in {db}.",
+                store::log_path(&config.db).display()
+            )));
+        }
         return Err(Error::Usage(format!(
             "stopped; {db} was removed or replaced while the server ran, so it does not hold the answers this server \
              acknowledged (they were written to the file that was there before), and no answer was acknowledged after that."
@@ -325,7 +402,7 @@ pub fn run(catalog: Catalog, config: &Config) -> Result<()> {
     if !config.quiet {
         if cut_off > 0 {
             eprintln!(
-                "dlpick: stopped after the {} s grace period; {} still open closed without an answer (nothing they sent was acknowledged).",
+                "dlpick: stopped after the {} s grace period; {} still open closed, each with a request under way that got no complete answer (none of those was acknowledged).",
                 config.limits.grace.as_secs_f64(),
                 crate::report::numbers::count_of(cut_off, "connection", "connections"),
             );
@@ -341,8 +418,11 @@ pub fn run(catalog: Catalog, config: &Config) -> Result<()> {
 /// Each connection is HTTP/1.1 by hyper, whose header-read timeout closes a
 /// connection that does not send a complete request head in time, new or
 /// idle between keep-alive requests. Tower's timeout bounds the rest of a
-/// request (408), and its concurrency limit caps the connections served at
-/// once: past the cap, new ones wait in the listening socket's backlog.
+/// request (408), [`deadline::Deadline`] the writing of each answer (a
+/// client that does not read them is cut off; pipelined requests are
+/// answered one at a time, and hyper reads no more while one is written),
+/// and tower's concurrency limit caps the connections served at once: past
+/// the cap, new ones wait in the listening socket's backlog.
 async fn serve(state: Arc<routes::AppState>, config: &Config) -> Result<usize> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use tower::{Service as _, ServiceExt as _};
@@ -388,6 +468,7 @@ async fn serve(state: Arc<routes::AppState>, config: &Config) -> Result<usize> {
             }
         };
         let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let stream = deadline::Deadline::new(stream, limits.request_timeout);
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         let served = slots.call(Box::pin(async move {
             let _ = connection.await;

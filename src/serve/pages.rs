@@ -3,7 +3,9 @@
 //! The form is built from [`ask::questions`], [`ask::question_text`] and
 //! [`ask::answer_format`], the same source `dlpick ask` asks from, so a
 //! question added or reworded there appears here unchanged. Every piece of
-//! user or knowledge-base text goes through [`escape`]. Styles come from one
+//! user or knowledge-base text goes through [`escape`], but the value of a
+//! text field, which goes through [`crate::sanitize::form_value`] so that the
+//! form sends back exactly what it was given. Styles come from one
 //! stylesheet route (the report's own style plus the form's), so the
 //! Content-Security-Policy needs no inline style or script.
 
@@ -150,7 +152,7 @@ fn text_field(out: &mut String, key: &str, label: &str, value: &str, hint: &str,
         "<div class=\"field{class}\"><label for=\"{id}\">{label}</label><p class=\"hint\" id=\"{hint_id}\">{}</p><input type=\"text\" id=\"{id}\" name=\"{}\" value=\"{}\"{described}{extra}>{error}</div>",
         escape(hint),
         escape(key),
-        escape(value),
+        crate::sanitize::form_value(value),
     );
 }
 
@@ -212,8 +214,15 @@ pub fn form(catalog: &Catalog, ctx: &FormContext<'_>, values: &Fields, problems:
     out
 }
 
+/// A hidden field: its value sent back exactly as it was sent (see
+/// [`crate::sanitize::form_value`]).
 fn hidden(out: &mut String, key: &str, value: &str) {
-    let _ = write!(out, "<input type=\"hidden\" name=\"{}\" value=\"{}\">", escape(key), escape(value));
+    let _ = write!(
+        out,
+        "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+        escape(key),
+        crate::sanitize::form_value(value)
+    );
 }
 
 /// A page of the adaptive survey, inside the form.

@@ -9,13 +9,14 @@
 //! | `POST /s/<survey>/r/<edit>` | a revision |
 //! | `GET /admin/<admin>` | the live team report |
 //! | `GET /admin/<admin>/results.csv`, `.jsonl` | every current response in `dlpick batch`'s input formats |
+//! | `GET /admin/<admin>/decision.md` | the survey's decision record (MADR), as `dlpick batch results.jsonl --by-team --format madr` writes it |
 //!
 //! A wrong token or unknown private link gets the same 404 as an unknown
 //! path, whatever the method (and so does a method a path does not take).
 //! Tokens and links are checked before the body is read; bodies over
 //! [`BODY_LIMIT`] get 413; a post whose CSRF field does not match its cookie
-//! gets 403; a field sent twice (but for check boxes) or one the form does
-//! not have gets 422. A form is an idempotency key: sent again with the same
+//! gets 403; a field sent twice (but for check boxes, and the CSRF field
+//! too) or one the form does not have gets 422. A form is an idempotency key: sent again with the same
 //! content it gets the same redirect, sent again with other content a 409
 //! and a fresh form holding what was sent (see [`super::store`]).
 
@@ -66,6 +67,7 @@ pub fn router(state: Shared, timeout: std::time::Duration) -> Router {
         .route("/admin/{token}", get(admin))
         .route("/admin/{token}/results.csv", get(export_csv))
         .route("/admin/{token}/results.jsonl", get(export_jsonl))
+        .route("/admin/{token}/decision.md", get(export_decision))
         .route(pages::STYLE_PATH, get(stylesheet))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
@@ -199,11 +201,9 @@ fn parse_fields(catalog: &Catalog, body: &[u8]) -> (Fields, Problems) {
     (fields, problems)
 }
 
-fn csrf_ok(state: &AppState, headers: &HeaderMap, fields: &Fields, problems: &Problems) -> bool {
+fn csrf_ok(state: &AppState, headers: &HeaderMap, fields: &Fields) -> bool {
     let (cookie, fresh) = csrf_cookie(headers);
-    let twice = problems.iter().any(|(_, m)| m.starts_with("The field `csrf`"));
     !fresh
-        && !twice
         && fields
             .get("csrf")
             .is_some_and(|sent| tokens::same(sent, &tokens::csrf(&state.store.links.csrf_key, &cookie)))
@@ -234,7 +234,7 @@ fn storage_lost() -> Response {
         StatusCode::INTERNAL_SERVER_ERROR,
         pages::message(
             "Not saved",
-            "The survey's database was removed or replaced while the server was running, so answers can no longer be stored. Nothing was saved; please tell the survey's organiser.",
+            "The survey's database (or its write-ahead log) was removed or replaced while the server was running, so answers can no longer be stored. Nothing was saved; please tell the survey's organiser.",
         ),
     )
 }
@@ -357,7 +357,10 @@ async fn submit(state: Shared, token: &str, edit: Option<&str>, headers: &Header
         Err(r) => return r,
     };
     let (mut fields, problems) = parse_fields(&state.catalog, &bytes);
-    if !csrf_ok(&state, headers, &fields, &problems) {
+    // A CSRF field sent twice is a malformed form like any field sent twice
+    // (422, below): it is never taken as checked, and nothing is stored.
+    let csrf_twice = problems.iter().any(|(_, m)| m.starts_with("The field `csrf`"));
+    if !csrf_twice && !csrf_ok(&state, headers, &fields) {
         return forbidden();
     }
     fields.remove("csrf");
@@ -595,5 +598,28 @@ async fn export_jsonl(State(state): State<Shared>, Path(token): Path<String>) ->
             export::jsonl(&responses),
         ),
         Err(r) => r,
+    }
+}
+
+async fn export_decision(State(state): State<Shared>, Path(token): Path<String>) -> Response {
+    let responses = match current(&state, &token).await {
+        Ok((responses, _)) => responses,
+        Err(r) => return r,
+    };
+    if responses.is_empty() {
+        return html(
+            StatusCode::NOT_FOUND,
+            pages::message("No answers yet", "Nobody has answered the survey, so there is no decision to record yet."),
+        );
+    }
+    let worker = Arc::clone(&state);
+    match tokio::task::spawn_blocking(move || super::decision_record(&worker.catalog, &responses)).await {
+        Ok(Ok(record)) => download(
+            "text/markdown; charset=utf-8",
+            "attachment; filename=\"choose-a-deep-learning-framework.md\"",
+            record,
+        ),
+        Ok(Err(e)) => server_error(&e.to_string()),
+        Err(e) => server_error(&e.to_string()),
     }
 }

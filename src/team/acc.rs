@@ -86,11 +86,16 @@ pub struct Scratch {
     keys: Vec<i64>,
 }
 
+/// Members named per team (in a decision record), the first in input order.
+pub const NAMED: usize = 50;
+
 /// One team's running aggregates.
 #[derive(Debug, Clone)]
 pub struct TeamAcc {
     pub members: u64,
     pub rejected: u64,
+    /// The first [`NAMED`] members' names.
+    names: Vec<String>,
     need_sums: Vec<f64>,
     /// Per criterion: members who answered it, and who were not asked it.
     need_counts: Vec<u64>,
@@ -126,6 +131,7 @@ impl TeamAcc {
         Self {
             members: 0,
             rejected: 0,
+            names: Vec::new(),
             need_sums: vec![0.0; criteria],
             need_counts: vec![0; criteria],
             need_unknown: vec![0; criteria],
@@ -165,6 +171,9 @@ impl TeamAcc {
     ) {
         let n = self.frameworks();
         self.members += 1;
+        if self.names.len() < NAMED {
+            self.names.push(r.name.to_string());
+        }
         for (c, need) in r.needs.iter().enumerate() {
             if r.unasked.contains(&c) {
                 self.need_unknown[c] += 1;
@@ -260,6 +269,8 @@ impl TeamAcc {
     pub fn merge(&mut self, later: TeamAcc) {
         self.members += later.members;
         self.rejected += later.rejected;
+        let room = NAMED.saturating_sub(self.names.len());
+        self.names.extend(later.names.into_iter().take(room));
         for (a, b) in self.need_sums.iter_mut().zip(&later.need_sums) {
             *a += b;
         }
@@ -321,6 +332,7 @@ impl TeamAcc {
             team: team.to_string(),
             members: self.members,
             rejected: self.rejected,
+            names: self.names.clone(),
             advice: None,
             top_pick_share: None,
             kendall_w: None,
@@ -522,5 +534,8 @@ mod tests {
         assert_eq!(picks(&one), picks(&merged));
         assert_eq!(one.pair, merged.pair);
         assert_eq!(one.regrets, merged.regrets);
+        assert_eq!(one.names, merged.names);
+        assert_eq!(one.names.len(), 40);
+        assert_eq!(one.names[39], "m39");
     }
 }

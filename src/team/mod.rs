@@ -95,6 +95,8 @@ pub struct TeamResult {
     /// Members scored.
     pub members: u64,
     pub rejected: u64,
+    /// The names of the first [`acc::NAMED`] members scored, in input order.
+    pub names: Vec<String>,
     /// The combined-needs ranking; `None` when no member was scored.
     pub advice: Option<Advice>,
     /// Share (0–1) of members whose own top pick is the combined winner.

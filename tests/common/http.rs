@@ -1,5 +1,5 @@
 //! `dlpick serve` for tests: the real binary on a free loopback port, and a
-//! small HTTP/1.1 client that keeps its cookie and fills in forms.
+//! small HTTP/1.1 client that keeps its cookie, as a browser does.
 
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -12,17 +12,22 @@ use std::time::Duration;
 pub struct Server {
     child: Child,
     pub addr: String,
+    /// The survey's path, `/s/…`.
     pub survey: String,
+    /// The admin page's path, `/admin/…`.
     pub admin: String,
 }
 
 impl Server {
-    pub fn start(db: &Path) -> Self {
+    /// Serve `db` on 127.0.0.1, a free port, with `env` set.
+    pub fn start(db: &Path, env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dlpick"))
             .args(["serve", "--quiet", "--bind", "127.0.0.1:0", "--db"])
             .arg(db)
+            .envs(env.iter().copied())
             .env_remove("DLPICK_WEIGHTS")
             .env_remove("DLPICK_LAYERS")
+            .current_dir(super::root())
             .stdout(Stdio::piped())
             .spawn()
             .expect("start dlpick serve");
@@ -103,9 +108,10 @@ pub fn request(addr: &str, method: &str, path: &str, headers: &[(&str, String)],
     Reply { status, headers, body: String::from_utf8(body).unwrap() }
 }
 
-/// A browser, as far as tests need one: it keeps its cookie.
+/// A browser, as far as the tests need one: it keeps its cookie and fills
+/// in a form's hidden fields.
 pub struct Browser<'a> {
-    pub server: &'a Server,
+    server: &'a Server,
     cookie: Option<String>,
 }
 
@@ -126,12 +132,44 @@ impl<'a> Browser<'a> {
         reply
     }
 
-    pub fn post(&self, path: &str, fields: &[(String, String)]) -> Reply {
+    pub fn post(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
         let body = fields.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
         let mut headers = self.headers();
         headers.push(("Content-Type", "application/x-www-form-urlencoded".to_string()));
         request(&self.server.addr, "POST", path, &headers, body.as_bytes())
     }
+
+    /// Load the form at `path` and send it with `answers` (its hidden fields added).
+    pub fn answer(&mut self, path: &str, answers: &[(&str, &str)]) -> Reply {
+        let form = self.get(path);
+        assert_eq!(form.status, 200, "{}", form.body);
+        let action = attribute(&form.body, "action=\"").unwrap();
+        let csrf = hidden(&form.body, "csrf");
+        let form_id = hidden(&form.body, "form_id");
+        let mut fields = vec![("csrf", csrf.as_str()), ("form_id", form_id.as_str())];
+        fields.extend_from_slice(answers);
+        self.post(&action, &fields)
+    }
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The text after `prefix` up to the next `"`: an attribute's value.
+pub fn attribute(html: &str, prefix: &str) -> Option<String> {
+    let start = html.find(prefix)? + prefix.len();
+    Some(html[start..].split('"').next()?.to_string())
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    attribute(html, &format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("no hidden {name}"))
 }
 
 /// Every `<input>` of a page as (name, value, type, checked), in order.
@@ -159,16 +197,6 @@ pub fn inputs(html: &str) -> Vec<(String, String, String, bool)> {
 pub fn action(html: &str) -> String {
     let start = html.find("action=\"").unwrap() + "action=\"".len();
     html[start..].split('"').next().unwrap().to_string()
-}
-
-pub fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            b' ' => "+".to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// `&amp;` and friends back to text.
