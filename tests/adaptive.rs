@@ -6,6 +6,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command as StdCommand;
 
@@ -147,20 +148,21 @@ fn ask_next_drives_generated_profiles_to_the_pick_recommend_gives() {
                 _ => f64::from(u32::try_from(rng.below(5001)).unwrap()) / 1000.0,
             };
             states_needs |= need > 0.0;
-            text.push_str(&format!("{} = {need}\n", c.id));
+            let _ = writeln!(text, "{} = {need}", c.id);
         }
         text.push_str("[require]\n");
         let pick = |rng: &mut Rng, names: &[&str]| -> Vec<String> {
             names.iter().filter(|_| rng.below(5) == 0).map(|n| format!("\"{n}\"")).collect()
         };
-        text.push_str(&format!("languages = [{}]\n", pick(&mut rng, &["python", "r", "c++", "javascript"]).join(", ")));
-        text.push_str(&format!("targets = [{}]\n", pick(&mut rng, &["browser", "android", "server"]).join(", ")));
-        text.push_str(&format!("hardware = [{}]\n", pick(&mut rng, &["apple", "amd"]).join(", ")));
-        text.push_str(&format!(
-            "inactive = \"{}\"\n",
+        let _ = writeln!(text, "languages = [{}]", pick(&mut rng, &["python", "r", "c++", "javascript"]).join(", "));
+        let _ = writeln!(text, "targets = [{}]", pick(&mut rng, &["browser", "android", "server"]).join(", "));
+        let _ = writeln!(text, "hardware = [{}]", pick(&mut rng, &["apple", "amd"]).join(", "));
+        let _ = writeln!(
+            text,
+            "inactive = \"{}\"",
             ["separate", "rank", "exclude"][usize::try_from(rng.below(3)).unwrap()]
-        ));
-        text.push_str(&format!("exclude = [{}]\n", pick(&mut rng, &["pytorch", "tensorflow", "keras"]).join(", ")));
+        );
+        let _ = writeln!(text, "exclude = [{}]", pick(&mut rng, &["pytorch", "tensorflow", "keras"]).join(", "));
         let file = dir.path().join(format!("generated-{i}.toml"));
         std::fs::write(&file, &text).unwrap();
         if !states_needs {
@@ -186,7 +188,7 @@ fn ask_next_starts_with_the_requirements_and_refuses_other_methods() {
     let zero = dir.path().join("zero.toml");
     let mut text = String::from("[needs]\n");
     for c in &Catalog::builtin().unwrap().criteria {
-        text.push_str(&format!("{} = 0\n", c.id));
+        let _ = writeln!(text, "{} = 0", c.id);
     }
     text.push_str("[require]\nlanguages = []\ntargets = []\nhardware = []\ninactive = \"separate\"\nexclude = []\n");
     std::fs::write(&zero, text).unwrap();
@@ -487,7 +489,7 @@ fn the_survey_asks_a_few_questions_at_a_time_and_lets_the_respondent_stop() {
     let mut text = String::from("[needs]\n");
     for c in &Catalog::builtin().unwrap().criteria {
         let v = needs.iter().find(|(k, _)| *k == c.id).map_or("1", |(_, v)| v);
-        text.push_str(&format!("{} = {v}\n", c.id));
+        let _ = writeln!(text, "{} = {v}", c.id);
     }
     text.push_str("[require]\nlanguages = [\"python\"]\n");
     std::fs::write(&full, text).unwrap();

@@ -61,52 +61,10 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
         .unwrap_or_else(|| "my-profile".to_string());
 
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let flag = args.policy.policy();
-    let default = settings.inactive.value;
     let answers = if terminal {
-        if args.pairwise {
-            interactive::pairwise(&catalog, &prefill, &name)?.answers
-        } else if args.all_questions {
-            interactive::answers(&catalog, &prefill, &name)?
-        } else if !weighted_sum {
-            eprintln!(
-                "The {} has no exact bound on what an answer can change, so every question is asked.",
-                method.as_str()
-            );
-            interactive::answers(&catalog, &prefill, &name)?
-        } else {
-            interactive::adaptive(&catalog, &prefill, &name, flag, default)?
-        }
-    } else if args.adaptive {
-        let mut input = BufReader::new(std::io::stdin().lock());
-        let quiet = cli.quiet;
-        let mut asking = |number: usize, q: ask::Question| {
-            if !quiet {
-                eprintln!("? {number}. [{}] {}", ask::question_key(&catalog, q), ask::question_text(&catalog, q));
-            }
-        };
-        let (answers, verdict) =
-            scripted::adaptive(&catalog, &prefill, &mut input, "<stdin>", &name, flag, default, &mut asking)?;
-        if let (crate::score::adaptive::Next::Settled { top, unasked }, false) = (&verdict, cli.quiet) {
-            if !unasked.is_empty() {
-                eprintln!("dlpick: {}", ask::adaptive::settled_line(&catalog, *top, unasked.len()));
-            }
-        }
-        answers
+        at_terminal(args, &settings, &catalog, &prefill, &name)?
     } else {
-        let mut input = BufReader::new(std::io::stdin().lock());
-        if args.pairwise {
-            let outcome = scripted::pairwise(&catalog, &prefill, &mut input, "<stdin>", &name)?;
-            if let (Some((a, b)), false) = (outcome.worst, cli.quiet) {
-                eprintln!(
-                    "dlpick: note: the judgments contradict each other (consistency ratio {:.2}, above 0.10); {} vs {} disagrees most with the rest.",
-                    outcome.priorities.cr, catalog.criteria[a].id, catalog.criteria[b].id
-                );
-            }
-            outcome.answers
-        } else {
-            scripted::answers(&catalog, &prefill, &mut input, "<stdin>", &name)?
-        }
+        piped(cli, args, &settings, &catalog, &prefill, &name)?
     };
 
     // Validate before anything is written.
@@ -131,6 +89,71 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The answers typed at a terminal: adaptive by default (weighted sum).
+fn at_terminal(
+    args: &AskArgs,
+    settings: &Settings,
+    catalog: &crate::catalog::Catalog,
+    prefill: &Prefill,
+    name: &str,
+) -> Result<ask::Answers> {
+    let method = settings.method(args.method.map(Into::into));
+    Ok(if args.pairwise {
+        interactive::pairwise(catalog, prefill, name)?.answers
+    } else if args.all_questions {
+        interactive::answers(catalog, prefill, name)?
+    } else if method != crate::score::MethodId::WeightedSum {
+        eprintln!(
+            "The {} has no exact bound on what an answer can change, so every question is asked.",
+            method.as_str()
+        );
+        interactive::answers(catalog, prefill, name)?
+    } else {
+        interactive::adaptive(catalog, prefill, name, args.policy.policy(), settings.inactive.value)?
+    })
+}
+
+/// The answers read from standard input: in the fixed order, pairwise, or
+/// adaptively with `--adaptive`.
+fn piped(
+    cli: &Cli,
+    args: &AskArgs,
+    settings: &Settings,
+    catalog: &crate::catalog::Catalog,
+    prefill: &Prefill,
+    name: &str,
+) -> Result<ask::Answers> {
+    let mut input = BufReader::new(std::io::stdin().lock());
+    if args.adaptive {
+        let quiet = cli.quiet;
+        let mut asking = |number: usize, q: ask::Question| {
+            if !quiet {
+                eprintln!("? {number}. [{}] {}", ask::question_key(catalog, q), ask::question_text(catalog, q));
+            }
+        };
+        let (flag, default) = (args.policy.policy(), settings.inactive.value);
+        let (answers, verdict) =
+            scripted::adaptive(catalog, prefill, &mut input, "<stdin>", name, flag, default, &mut asking)?;
+        if let (crate::score::adaptive::Next::Settled { top, unasked }, false) = (&verdict, cli.quiet) {
+            if !unasked.is_empty() {
+                eprintln!("dlpick: {}", ask::adaptive::settled_line(catalog, *top, unasked.len()));
+            }
+        }
+        return Ok(answers);
+    }
+    if args.pairwise {
+        let outcome = scripted::pairwise(catalog, prefill, &mut input, "<stdin>", name)?;
+        if let (Some((a, b)), false) = (outcome.worst, cli.quiet) {
+            eprintln!(
+                "dlpick: note: the judgments contradict each other (consistency ratio {:.2}, above 0.10); {} vs {} disagrees most with the rest.",
+                outcome.priorities.cr, catalog.criteria[a].id, catalog.criteria[b].id
+            );
+        }
+        return Ok(outcome.answers);
+    }
+    scripted::answers(catalog, prefill, &mut input, "<stdin>", name)
 }
 
 /// `dlpick ask --next`: the next question for the --answers profile, or

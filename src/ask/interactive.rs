@@ -152,7 +152,7 @@ pub fn adaptive(
             }
             Next::NoNeeds => {
                 eprintln!("Rate at least one criterion above 0, so there is something to compare. Once more:");
-                known.needs = prefill.needs.clone();
+                known.needs.clone_from(&prefill.needs);
                 rated = known.needs.iter().filter(|n| n.is_some()).count();
             }
             Next::Settled { top, unasked } => {

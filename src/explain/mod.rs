@@ -252,12 +252,7 @@ fn unasked_sentence(catalog: &Catalog, matrix: &Matrix, profile: &Profile, ranki
     let names: Vec<String> = profile.unasked.iter().map(|&c| catalog.criteria[c].name.clone()).collect();
     let listed = format!("Not asked: {}.", join_and(&names));
     let top = ranking.ranked.first().map(|r| r.framework);
-    let why = if ranking.method != MethodId::WeightedSum.as_str() {
-        format!(
-            "They count as 0 here; only the weighted sum can tell exactly whether answers to them would change the top pick, and the {} cannot.",
-            ranking.method
-        )
-    } else {
+    let why = if ranking.method == MethodId::WeightedSum.as_str() {
         let mut bounds = Bounds { lo: profile.needs.clone(), hi: profile.needs.clone() };
         for &c in &profile.unasked {
             bounds.hi[c] = crate::catalog::SCALE_MAX;
@@ -272,6 +267,11 @@ fn unasked_sentence(catalog: &Catalog, matrix: &Matrix, profile: &Profile, ranki
                 .to_string(),
             None => "Whatever the answers to them, no framework meets the requirements.".to_string(),
         }
+    } else {
+        format!(
+            "They count as 0 here; only the weighted sum can tell exactly whether answers to them would change the top pick, and the {} cannot.",
+            ranking.method
+        )
     };
     Some(format!("{listed} {why}"))
 }

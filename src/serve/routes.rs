@@ -349,6 +349,36 @@ async fn survey_form(
     with_cookie(html(StatusCode::OK, body), &cookie, fresh)
 }
 
+/// A page of the adaptive survey, sent: the response to store once the top
+/// pick is settled; otherwise the page to show (the next few ratings, with
+/// status 200, or this page again with its problems).
+fn adaptive_page(
+    catalog: &Catalog,
+    fields: &Fields,
+    this_page: Option<Page>,
+) -> Result<super::Valid, (Problems, StatusCode, Option<Page>)> {
+    let invalid = |problems: Problems, page: Option<Page>| (problems, StatusCode::UNPROCESSABLE_ENTITY, page);
+    let mut read = super::read_form(catalog, fields).map_err(|p| invalid(p, this_page.clone()))?;
+    let next = ask::adaptive::mark_unanswered(catalog, &mut read.answers, &read.answered)
+        .map_err(|e| invalid(vec![(None, e.to_string())], this_page.clone()))?;
+    match next {
+        crate::score::adaptive::Next::Ask(_) => {
+            // Not settled: the next few ratings, the answers so far hidden.
+            let prefill = ask::adaptive::prefill_of(&read.answers, &read.answered);
+            let require = ask::adaptive::require_of(catalog, &prefill, None, InactivePolicy::default())
+                .map_err(|e| invalid(vec![(None, e.to_string())], this_page.clone()))?;
+            let needs = crate::score::adaptive::next_needs(catalog, &require, &prefill.needs, PER_PAGE);
+            let answered = read.answered.iter().filter(|a| **a).count();
+            Err((Problems::new(), StatusCode::OK, Some(Page { first: false, needs, answered })))
+        }
+        crate::score::adaptive::Next::NoNeeds => Err(invalid(
+            vec![(None, "Rate at least one question above 0, so there is something to compare.".to_string())],
+            None,
+        )),
+        crate::score::adaptive::Next::Settled { .. } => super::finish(catalog, read).map_err(|p| invalid(p, this_page)),
+    }
+}
+
 /// Validate and store a form; `edit` is the respondent's token for a
 /// revision (already known to exist).
 async fn submit(state: Shared, token: &str, edit: Option<&str>, headers: &HeaderMap, body: Body) -> Response {
@@ -396,43 +426,14 @@ async fn submit(state: Shared, token: &str, edit: Option<&str>, headers: &Header
     if !problems.is_empty() {
         return show(&form_id, &problems, StatusCode::UNPROCESSABLE_ENTITY, this_page.as_ref());
     }
-    let valid = if adaptive {
-        let mut read = match super::read_form(&state.catalog, &fields) {
-            Ok(r) => r,
-            Err(problems) => return show(&form_id, &problems, StatusCode::UNPROCESSABLE_ENTITY, this_page.as_ref()),
-        };
-        match ask::adaptive::mark_unanswered(&state.catalog, &mut read.answers, &read.answered) {
-            Ok(crate::score::adaptive::Next::Ask(_)) => {
-                // Not settled: the next few ratings, the answers so far hidden.
-                let prefill = ask::adaptive::prefill_of(&read.answers, &read.answered);
-                let needs = crate::score::adaptive::next_needs(
-                    &state.catalog,
-                    &ask::adaptive::require_of(&state.catalog, &prefill, None, InactivePolicy::default())
-                        .unwrap_or_default(),
-                    &prefill.needs,
-                    PER_PAGE,
-                );
-                let answered = read.answered.iter().filter(|a| **a).count();
-                let page = Page { first: false, needs, answered };
-                return show(&form_id, &Problems::new(), StatusCode::OK, Some(&page));
-            }
-            Ok(crate::score::adaptive::Next::NoNeeds) => {
-                let problem =
-                    vec![(None, "Rate at least one question above 0, so there is something to compare.".to_string())];
-                return show(&form_id, &problem, StatusCode::UNPROCESSABLE_ENTITY, None);
-            }
-            Ok(crate::score::adaptive::Next::Settled { .. }) => {}
-            Err(e) => return server_error(&e.to_string()),
-        }
-        match super::finish(&state.catalog, read) {
-            Ok(v) => v,
-            Err(problems) => return show(&form_id, &problems, StatusCode::UNPROCESSABLE_ENTITY, this_page.as_ref()),
-        }
+    let checked = if adaptive {
+        adaptive_page(&state.catalog, &fields, this_page)
     } else {
-        match validate(&state.catalog, &fields) {
-            Ok(v) => v,
-            Err(problems) => return show(&form_id, &problems, StatusCode::UNPROCESSABLE_ENTITY, None),
-        }
+        validate(&state.catalog, &fields).map_err(|p| (p, StatusCode::UNPROCESSABLE_ENTITY, None))
+    };
+    let valid = match checked {
+        Ok(v) => v,
+        Err((problems, status, page)) => return show(&form_id, &problems, status, page.as_ref()),
     };
     // A first answer gets a new random private link; a revision keeps its own.
     let link = edit.map_or_else(tokens::random, str::to_string);
