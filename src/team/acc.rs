@@ -500,6 +500,52 @@ mod tests {
     }
 
     #[test]
+    fn unknown_needs_count_as_unknown_not_as_zero() {
+        use crate::score::{Method as _, WeightedSum};
+        let catalog = Catalog::builtin().unwrap();
+        let scorer = Scorer::new(&catalog, crate::score::MethodId::WeightedSum, InactivePolicy::Rank).unwrap();
+        let ctx = Context::new(&catalog, &scorer, 5.0);
+        let (c, n) = (catalog.criteria.len(), catalog.frameworks.len());
+        let require = RowRequire { deep_learning: false, ..RowRequire::default() };
+        // Ana answered everything; Ben was not asked criteria 1 and 2.
+        let mut ana = vec![1.0; c];
+        ana[0] = 5.0;
+        ana[1] = 3.0;
+        let mut ben = vec![0.0; c];
+        ben[0] = 4.0;
+        ben[3] = 2.0;
+        let mut acc = TeamAcc::new(c, n);
+        let mut s = Scratch::default();
+        acc.add(&ctx, &Member { name: "ana", needs: &ana, require: &require, unasked: &[] }, None, None, &mut s);
+        acc.add(&ctx, &Member { name: "ben", needs: &ben, require: &require, unasked: &[1, 2] }, None, None, &mut s);
+        let result = acc.finish(&ctx, "t");
+        // Combined needs: criteria 1 and 2 are Ana's alone (3 and 1), not
+        // halved by Ben's unknown answers; the rest are means of both.
+        let needs = &result.advice.as_ref().unwrap().profile.needs;
+        assert!((needs[0] - 4.5).abs() < 1e-12 && (needs[1] - 3.0).abs() < 1e-12 && (needs[2] - 1.0).abs() < 1e-12);
+        assert!((needs[3] - 1.5).abs() < 1e-12 && (needs[4] - 0.5).abs() < 1e-12);
+        assert_eq!(result.unknown.map(|u| u.members), Some(1));
+        // Ben counts with his worst case for each framework: the lowest match
+        // over the four corners of his unknown needs (each 0 or 5), found
+        // here by brute force.
+        let matrix = &scorer.matrix;
+        let all: Vec<usize> = (0..n).collect();
+        let match_of = |needs: &[f64]| WeightedSum.matches(matrix, &matrix.effective_weights(needs), &all);
+        let ana_matches = match_of(&ana);
+        for f in 0..n {
+            let mut lowest = f64::INFINITY;
+            for corner in 0..4u8 {
+                let mut needs = ben.clone();
+                needs[1] = if corner & 1 == 0 { 0.0 } else { 5.0 };
+                needs[2] = if corner & 2 == 0 { 0.0 } else { 5.0 };
+                lowest = lowest.min(match_of(&needs)[f]);
+            }
+            assert!((acc.sum[f] - (ana_matches[f] + lowest)).abs() < 1e-9, "framework {f}");
+            assert!((acc.min[f] - ana_matches[f].min(lowest)).abs() < 1e-9, "framework {f}");
+        }
+    }
+
+    #[test]
     fn merging_batches_equals_one_pass() {
         let catalog = Catalog::builtin().unwrap();
         let scorer = Scorer::new(&catalog, crate::score::MethodId::WeightedSum, InactivePolicy::Rank).unwrap();
