@@ -371,7 +371,7 @@ Examples:
 
 Inputs: a folder (every *.toml profile inside, recursively; a profile's team is
 its `team` key or its sub-folder), a .csv survey export (header `name`, optional
-`team`, one column per criterion id holding 0-5, optional `languages` such as
+`team`, one column per criterion id holding 0-5 (`?`: not asked), optional `languages` such as
 `python;r`, `inactive` separate/rank/exclude, `exclude` such as `theano;cntk`), a .jsonl file
 (one profile object per line, the TOML fields plus `team`), a .db survey
 database made by `dlpick serve` (each respondent's latest answers), or `-` for
