@@ -320,18 +320,26 @@ pub enum Command {
     /// Answer a questionnaire and get explained advice (and a profile to keep).
     #[command(after_help = "\
 Examples:
-  dlpick ask                                   # at a terminal: one question at a time
+  dlpick ask                                   # at a terminal: only what can change the pick
+  dlpick ask --all-questions                   # every question, in the fixed order
   dlpick ask --save my-team.toml               # save the answers as a profile
-  dlpick ask --answers my-team.toml            # edit: current answers are the defaults
+  dlpick ask --answers my-team.toml            # answer what the file leaves open
+  dlpick ask --next --answers part.toml --format json   # the next question, for scripts
   dlpick ask --pairwise                        # compare criteria two at a time (AHP)
   dlpick ask --print-questions                 # the questions in order, for scripts
   printf '5\\n4\\n\\n' | dlpick ask --save p.toml  # scripted: one answer per line
 
-When standard input is not a terminal the answers are read one per line in
-question order (see --print-questions); a blank line keeps the default. With
---answers only the questions the file does not answer are read. Pairwise
-scripts give lines such as `debuggability mobile_deployment 3` or `... 1/3`.
-Esc or Ctrl-C leaves a terminal session without writing anything (exit 130).")]
+At a terminal, requirements are asked first, then the ratings that can still
+change the top pick (weighted sum); once none can, dlpick says so and offers to
+stop. --all-questions asks everything in the fixed order (so do the weighted
+product and TOPSIS, which have no exact bound). When standard input is not a
+terminal the answers are read one per line in question order (see
+--print-questions), or in the adaptive order with --adaptive (each question
+named on standard error first); a blank line keeps the default. With --answers
+only the questions the file does not answer are read (at a terminal with
+--all-questions, all, the file's answers as defaults). Pairwise scripts give
+lines such as `debuggability mobile_deployment 3` or `... 1/3`. Esc or Ctrl-C
+leaves a terminal session without writing anything (exit 130).")]
     Ask(AskArgs),
 
     /// Rank frameworks for one or more requirement profiles, with reasons.
@@ -367,7 +375,7 @@ Examples:
 
 Inputs: a folder (every *.toml profile inside, recursively; a profile's team is
 its `team` key or its sub-folder), a .csv survey export (header `name`, optional
-`team`, one column per criterion id holding 0-5, optional `languages` such as
+`team`, one column per criterion id holding 0-5 (`?`: not asked), optional `languages` such as
 `python;r`, `inactive` separate/rank/exclude, `exclude` such as `theano;cntk`), a .jsonl file
 (one profile object per line, the TOML fields plus `team`), a .db survey
 database made by `dlpick serve` (each respondent's latest answers), or `-` for
@@ -820,6 +828,18 @@ pub struct AskArgs {
     /// Print the questions in order and exit.
     #[arg(long)]
     pub print_questions: bool,
+
+    /// At a terminal: ask every question in the fixed order, not only those that can change the top pick.
+    #[arg(long, conflicts_with_all = ["adaptive", "next", "pairwise"])]
+    pub all_questions: bool,
+
+    /// Scripted: read answers in the adaptive order and stop once the top pick is settled (weighted sum).
+    #[arg(long, conflicts_with_all = ["next", "pairwise"])]
+    pub adaptive: bool,
+
+    /// Print the next question for the --answers profile (or the verdict: settled) and exit.
+    #[arg(long, conflicts_with_all = ["save", "pairwise", "print_questions"])]
+    pub next: bool,
 
     /// Show only the best N frameworks.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]

@@ -78,6 +78,7 @@ pub fn catalog(data: &[u8]) {
                 needs: (0..catalog.criteria.len()).map(|c| [5.0, 0.5, 3.0][c % 3]).collect(),
                 require: Require { deep_learning: false, ..Require::default() },
                 chosen: None,
+                unasked: Vec::new(),
             };
             score_profile(&catalog, &profile);
             for format in [crate::report::Format::Text, crate::report::Format::Markdown, crate::report::Format::Csv] {

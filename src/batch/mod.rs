@@ -430,8 +430,11 @@ fn csv_records(chunk: &[u8], first_line: u64, mut each: impl FnMut(&csv::ByteRec
 }
 
 /// Count each need, rounded to 0–5, per criterion.
-fn count_answers(answers: &mut [[u64; 6]], needs: &[f64]) {
-    for (counts, need) in answers.iter_mut().zip(needs) {
+fn count_answers(answers: &mut [[u64; 6]], needs: &[f64], unasked: &[usize]) {
+    for (c, (counts, need)) in answers.iter_mut().zip(needs).enumerate() {
+        if unasked.contains(&c) {
+            continue;
+        }
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let a = (need.round() as usize).min(5);
         counts[a] += 1;
@@ -518,10 +521,10 @@ fn process(catalog: &Catalog, scorer: &Scorer, to: To, work: Work, mut output: V
                 done.top_picks[first] += 1;
             }
             if let Some(context) = by_team {
-                count_answers(&mut done.answers, &r.needs);
+                count_answers(&mut done.answers, &r.needs, &r.unasked);
                 team_of(done, &r.team);
                 if let Some(acc) = done.teams.get_mut(&r.team) {
-                    let member = Member { name: &r.name, needs: &r.needs, require: &r.require };
+                    let member = Member { name: &r.name, needs: &r.needs, require: &r.require, unasked: &r.unasked };
                     acc.add(context, &member, top, rank_all.then_some(&picks[..]), &mut scratch);
                 }
             } else if let To::Rows(sink, _) = to {

@@ -383,6 +383,9 @@ pub fn advice_parts(s: &mut String, catalog: &Catalog, a: &Advice, options: &Opt
         let _ = write!(s, "<li>{} {}</li>", escape(&c.name), num(*n));
     }
     let _ = write!(s, "</ul><p class=\"meta\">Method: {}.</p>", escape(a.method));
+    if let Some(note) = &a.unasked {
+        let _ = write!(s, "<p class=\"meta unasked\">{}</p>", escape(note));
+    }
     let shown = &a.ranking[..options.shown(a.ranking.len())];
     let lead = shown.first().map_or_else(
         || a.shortfall.as_deref().unwrap_or("No framework meets every requirement."),

@@ -99,9 +99,55 @@ fn one_line(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_string()
 }
 
+/// A sent form read by the questionnaire's own parser: the answers (a need
+/// not sent, or sent blank, is 0 there and `false` in `answered`).
+pub struct Read {
+    pub name: String,
+    pub team: String,
+    pub answers: ask::Answers,
+    pub answered: Vec<bool>,
+}
+
 /// Check a sent form with the questionnaire's own parser and the profile
-/// code; on failure, every problem found, by field.
+/// code; on failure, every problem found, by field. A need the form did not
+/// send (the adaptive survey did not ask it, or the respondent left it
+/// blank) is stored as not asked, not as 0.
 pub fn validate(catalog: &Catalog, fields: &Fields) -> std::result::Result<Valid, Problems> {
+    let mut read = read_form(catalog, fields)?;
+    ask::adaptive::mark_unanswered(catalog, &mut read.answers, &read.answered)
+        .map_err(|e| vec![(None, e.to_string())])?;
+    finish(catalog, read)
+}
+
+/// The profile a read form gives, checked as any profile is.
+pub fn finish(catalog: &Catalog, read: Read) -> std::result::Result<Valid, Problems> {
+    ask::to_profile(catalog, &read.answers).map_err(|e| vec![to_problem(e)])?;
+    Ok(Valid { name: read.name, team: read.team, profile: ask::profile_toml(catalog, &read.answers) })
+}
+
+fn to_problem(e: Error) -> (Option<String>, String) {
+    match e {
+        Error::Invalid(d) => {
+            let key = d
+                .field
+                .as_deref()
+                .and_then(|f| f.rsplit_once('(').and_then(|(_, rest)| rest.strip_suffix(')')))
+                .map(str::to_string);
+            let message = match (&key, d.field.as_deref()) {
+                (None, Some("needs")) => {
+                    "Rate at least one question above 0, so there is something to compare.".to_string()
+                }
+                _ => d.hint.as_ref().map_or_else(|| d.message.clone(), |h| format!("{} {h}", d.message)),
+            };
+            (key, message)
+        }
+        other => (None, other.to_string()),
+    }
+}
+
+/// Read a sent form (name, team, every answer) without requiring a need
+/// above 0: the adaptive survey's pages are read this way.
+pub fn read_form(catalog: &Catalog, fields: &Fields) -> std::result::Result<Read, Problems> {
     let mut problems = Problems::new();
     let name = one_line(fields.get("name").map_or("", String::as_str));
     let team = one_line(fields.get("team").map_or("", String::as_str));
@@ -130,28 +176,12 @@ pub fn validate(catalog: &Catalog, fields: &Fields) -> std::result::Result<Valid
     if !problems.is_empty() {
         return Err(problems);
     }
-    let to_problem = |e: Error| match e {
-        Error::Invalid(d) => {
-            let key = d
-                .field
-                .as_deref()
-                .and_then(|f| f.rsplit_once('(').and_then(|(_, rest)| rest.strip_suffix(')')))
-                .map(str::to_string);
-            let message = match (&key, d.field.as_deref()) {
-                (None, Some("needs")) => {
-                    "Rate at least one question above 0, so there is something to compare.".to_string()
-                }
-                _ => d.hint.as_ref().map_or_else(|| d.message.clone(), |h| format!("{} {h}", d.message)),
-            };
-            (key, message)
-        }
-        other => (None, other.to_string()),
-    };
     let answers =
         ask::scripted::answers(catalog, &Prefill::empty(catalog), &mut Cursor::new(lines.as_bytes()), "form", &name)
             .map_err(|e| vec![to_problem(e)])?;
-    ask::to_profile(catalog, &answers).map_err(|e| vec![to_problem(e)])?;
-    Ok(Valid { name, team, profile: ask::profile_toml(catalog, &answers) })
+    let answered =
+        catalog.criteria.iter().map(|c| fields.get(&c.id).is_some_and(|v| !one_line(v).is_empty())).collect();
+    Ok(Read { name, team, answers, answered })
 }
 
 /// The respondent's private page: their explained recommendation and the
@@ -176,10 +206,39 @@ pub fn recommendation_page(
         link = escape(link),
         edit = escape(edit_path),
     );
+    if let Some(a) = advice.first() {
+        body.push_str(&stop_here(catalog, &a.profile, edit_path));
+    }
     for a in &advice {
         body.push_str(&crate::report::html::advice_section(catalog, a, &Options::default(), &a.profile.name));
     }
     Ok(pages::page("Your recommendation", &body))
+}
+
+/// For a response with ratings not asked: "you can stop here" when no
+/// answer to them can change the top pick, with a link to answer them
+/// anyway; otherwise a plain invitation to answer them.
+fn stop_here(catalog: &Catalog, profile: &crate::profile::Profile, edit_path: &str) -> String {
+    if profile.unasked.is_empty() {
+        return String::new();
+    }
+    let needs: Vec<Option<f64>> =
+        (0..profile.needs.len()).map(|c| (!profile.unasked.contains(&c)).then_some(profile.needs[c])).collect();
+    let mut require = profile.require.clone();
+    require.inactive = Some(require.policy());
+    let edit = escape(edit_path);
+    match crate::score::adaptive::next(catalog, &require, &[], &needs) {
+        crate::score::adaptive::Next::Settled { top, unasked } => format!(
+            "<div class=\"saved\" id=\"stop\"><p><strong>You can stop here.</strong> {}</p>\
+             <p><a href=\"{edit}\">Answer the rest anyway</a></p></div>",
+            escape(&ask::adaptive::settled_line(catalog, top, unasked.len()))
+        ),
+        _ => format!(
+            "<div class=\"notice\" id=\"stop\"><p>You left {} unanswered, and answers to them could still change your top pick.</p>\
+             <p><a href=\"{edit}\">Answer them</a></p></div>",
+            crate::report::numbers::count_of(profile.unasked.len(), "question", "questions")
+        ),
+    }
 }
 
 struct Quiet;

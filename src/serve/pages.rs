@@ -60,7 +60,29 @@ pub struct FormContext<'a> {
     pub heading: &'a str,
     pub intro: &'a str,
     pub button: &'a str,
+    /// A page of the adaptive survey; `None` is the whole questionnaire.
+    pub page: Option<&'a Page>,
+    /// In the whole questionnaire: leave a rating nobody gave unticked
+    /// (when revising an answer the adaptive survey stopped early), not 0.
+    pub blank_unanswered: bool,
 }
+
+/// A page of the adaptive survey: the first (name, team, requirements and
+/// the most telling ratings) or a later one (a few more ratings); the
+/// answers so far travel as hidden fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub first: bool,
+    /// The ratings shown, in the order asked.
+    pub needs: Vec<usize>,
+    /// How many ratings were answered before this page.
+    pub answered: usize,
+}
+
+/// The hidden field that marks a page of the adaptive survey (`first` or
+/// `more`), and the one that lists the ratings it showed.
+pub const MODE: &str = "mode";
+pub const SHOWN: &str = "shown";
 
 fn field_id(key: &str) -> String {
     format!("f-{}", key.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "-"))
@@ -134,6 +156,10 @@ pub fn form(catalog: &Catalog, ctx: &FormContext<'_>, values: &Fields, problems:
         escape(ctx.form_id)
     );
     let value = |key: &str| values.get(key).map_or("", String::as_str);
+    if let Some(page) = ctx.page {
+        paged(&mut out, catalog, ctx, page, values, problems);
+        return out;
+    }
     text_field(
         &mut out,
         "name",
@@ -155,16 +181,97 @@ pub fn form(catalog: &Catalog, ctx: &FormContext<'_>, values: &Fields, problems:
     let all = ask::questions(catalog);
     let total = all.len();
     for (i, q) in all.into_iter().enumerate() {
-        question(&mut out, catalog, q, &format!("<span class=\"qn\">{}/{total}</span>", i + 1), values, problems);
+        let number = format!("<span class=\"qn\">{}/{total}</span>", i + 1);
+        question(&mut out, catalog, q, &number, values, problems, !ctx.blank_unanswered);
     }
     let _ = write!(out, "<p><button type=\"submit\">{}</button></p></form>", escape(ctx.button));
     out
 }
 
+/// A hidden field: its value sent back exactly as it was sent (see
+/// [`crate::sanitize::form_value`]).
+fn hidden(out: &mut String, key: &str, value: &str) {
+    let _ = write!(
+        out,
+        "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+        escape(key),
+        crate::sanitize::form_value(value)
+    );
+}
+
+/// A page of the adaptive survey, inside the form.
+fn paged(
+    out: &mut String,
+    catalog: &Catalog,
+    ctx: &FormContext<'_>,
+    page: &Page,
+    values: &Fields,
+    problems: &Problems,
+) {
+    let value = |key: &str| values.get(key).map_or("", String::as_str);
+    hidden(out, MODE, if page.first { "first" } else { "more" });
+    let shown: Vec<&str> = page.needs.iter().map(|&c| catalog.criteria[c].id.as_str()).collect();
+    hidden(out, SHOWN, &shown.join(","));
+    let requirements: Vec<Question> =
+        ask::questions(catalog).into_iter().filter(|q| !matches!(q, Question::Need(_))).collect();
+    if page.first {
+        text_field(
+            out,
+            "name",
+            "Your name",
+            value("name"),
+            "Shown to the survey's organiser with your answers.",
+            problems,
+            " required maxlength=\"100\" autocomplete=\"name\"",
+        );
+        text_field(
+            out,
+            "team",
+            "Your team (optional)",
+            value("team"),
+            "Answers with the same team are combined into one team result.",
+            problems,
+            " maxlength=\"100\" autocomplete=\"organization\"",
+        );
+        for q in &requirements {
+            question(out, catalog, *q, "", values, problems, true);
+        }
+    } else {
+        for key in ["name", "team"] {
+            hidden(out, key, value(key));
+        }
+        for q in &requirements {
+            let key = ask::question_key(catalog, *q);
+            hidden(out, &key, value(&key));
+        }
+    }
+    for (c, criterion) in catalog.criteria.iter().enumerate() {
+        if !page.needs.contains(&c) && values.contains_key(&criterion.id) {
+            hidden(out, &criterion.id, value(&criterion.id));
+        }
+    }
+    for (i, &c) in page.needs.iter().enumerate() {
+        let number = format!("<span class=\"qn\">{}</span>", page.answered + i + 1);
+        question(out, catalog, Question::Need(c), &number, values, problems, true);
+    }
+    let _ = write!(out, "<p><button type=\"submit\">{}</button></p></form>", escape(ctx.button));
+    if page.first {
+        out.push_str("<p class=\"hint\">A few questions at a time: once your answers settle which framework fits you best, the survey stops. <a href=\"?all\">See every question at once</a></p>");
+    }
+}
+
 /// One question: a 0–5 scale, check boxes, or (for any other kind) a text
 /// field answered as `dlpick ask` reads it.
 #[allow(clippy::match_wildcard_for_single_variants)] // new kinds of question are typed answers
-fn question(out: &mut String, catalog: &Catalog, q: Question, number: &str, values: &Fields, problems: &Problems) {
+fn question(
+    out: &mut String,
+    catalog: &Catalog,
+    q: Question,
+    number: &str,
+    values: &Fields,
+    problems: &Problems,
+    zero_default: bool,
+) {
     let key = ask::question_key(catalog, q);
     let text = ask::question_text(catalog, q);
     let id = field_id(&key);
@@ -184,7 +291,7 @@ fn question(out: &mut String, catalog: &Catalog, q: Question, number: &str, valu
         );
         for (j, (v, label)) in options.iter().enumerate() {
             let checked = if kind == "radio" {
-                let want = if current.trim().is_empty() { "0" } else { current.trim() };
+                let want = if current.trim().is_empty() && zero_default { "0" } else { current.trim() };
                 want.parse::<f64>().ok() == v.parse::<f64>().ok()
             } else {
                 chosen.contains(&v.to_lowercase())

@@ -370,6 +370,9 @@ pub struct Respondent {
     pub needs: Vec<f64>,
     pub require: RowRequire,
     pub chosen: Option<usize>,
+    /// Criteria the respondent was not asked (a need cell `?`, or the
+    /// profile's `unasked`): unknown to a team, 0 for their own ranking.
+    pub unasked: Vec<usize>,
 }
 
 impl Respondent {
@@ -380,6 +383,7 @@ impl Respondent {
         self.needs.resize(criteria, 0.0);
         self.require = RowRequire { deep_learning: true, ..RowRequire::default() };
         self.chosen = None;
+        self.unasked.clear();
     }
 
     /// The respondent as a core [`Profile`].
@@ -390,6 +394,7 @@ impl Respondent {
             needs: self.needs.clone(),
             require: self.require.to_require(catalog),
             chosen: self.chosen,
+            unasked: self.unasked.clone(),
         }
     }
 
@@ -409,6 +414,7 @@ impl Respondent {
             min: profile.require.min.clone(),
         };
         self.chosen = profile.chosen;
+        self.unasked.clone_from(&profile.unasked);
     }
 }
 
@@ -471,6 +477,8 @@ pub fn parse_csv_row(
             continue;
         }
         match column {
+            // `?`: not asked (the adaptive survey's export).
+            Column::Need(c) if cell.trim_ascii() == b"?" => out.unasked.push(*c),
             Column::Need(c) => {
                 let value = parse_need(cell).ok_or_else(|| {
                     problem(
@@ -802,6 +810,8 @@ struct JsonProfile {
     #[serde(default)]
     require: JsonRequire,
     chosen: Option<String>,
+    #[serde(default)]
+    unasked: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -880,6 +890,7 @@ pub fn parse_json_row(file: &str, text: &str, line: u64, catalog: &Catalog, out:
         min: raw.require.min.into_iter().map(|(k, v)| (Given::new(k), Given::new(v))).collect(),
         deep_learning: raw.require.deep_learning,
         chosen: raw.chosen.map(Given::new),
+        unasked: raw.unasked.into_iter().map(Given::new).collect(),
     };
     let profile =
         draft.resolve(catalog, &format!("line {line}"), &|_| Location::line(file, line)).map_err(into_diagnostic)?;

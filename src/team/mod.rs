@@ -34,6 +34,8 @@ pub struct Member<'a> {
     /// One per criterion, 0–5.
     pub needs: &'a [f64],
     pub require: &'a RowRequire,
+    /// Criteria the member was not asked: unknown, not 0 (see [`acc`]).
+    pub unasked: &'a [usize],
 }
 
 /// Whether framework `f` may be adopted: it competes in the consensus. One
@@ -105,6 +107,18 @@ pub struct TeamResult {
     /// (value = how far the winner is behind their pick, by their needs).
     pub dissenters: Vec<Named>,
     pub consensus: Option<Consensus>,
+    /// Set when some members were not asked some needs.
+    pub unknown: Option<Unknown>,
+}
+
+/// What a team's unknown answers leave open (see [`acc`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unknown {
+    /// Members who were not asked every need.
+    pub members: u64,
+    /// Whether the combined pick stays first whatever they would have
+    /// answered; `None` for methods with no exact bound (not the weighted sum).
+    pub settled: Option<bool>,
 }
 
 /// Every team of a run finished, everyone together, and the run's counts:

@@ -155,7 +155,7 @@ fn type_line(s: &mut PtySession, text: &str) {
 #[test]
 fn a_terminal_session_re_asks_walks_every_question_and_saves_what_a_pipe_would() {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = session(dir.path(), &["--name", "typed"]);
+    let mut s = session(dir.path(), &["--all-questions", "--name", "typed"]);
     s.exp_string("(1/12) How much does an easy start for newcomers matter?").unwrap();
     type_line(&mut s, "7");
     s.exp_string("is out of range").unwrap();
@@ -202,7 +202,7 @@ fn a_terminal_session_re_asks_walks_every_question_and_saves_what_a_pipe_would()
 #[test]
 fn escape_leaves_with_nothing_written_and_exit_130() {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = session(dir.path(), &["--save", "never.toml"]);
+    let mut s = session(dir.path(), &["--all-questions", "--save", "never.toml"]);
     s.exp_string("(1/12)").unwrap();
     type_line(&mut s, "3");
     s.exp_string("(2/12)").unwrap();

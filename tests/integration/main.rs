@@ -5,6 +5,7 @@
 
 mod common;
 
+mod adaptive;
 mod advice;
 mod ask;
 mod batch;

@@ -24,6 +24,7 @@ fn profile(needs: Vec<f64>) -> Profile {
         needs,
         require: Require { deep_learning: false, inactive: Some(InactivePolicy::Rank), ..Require::default() },
         chosen: None,
+        unasked: Vec::new(),
     }
 }
 

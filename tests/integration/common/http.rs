@@ -168,3 +168,54 @@ pub fn attribute(html: &str, prefix: &str) -> Option<String> {
 fn hidden(html: &str, name: &str) -> String {
     attribute(html, &format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("no hidden {name}"))
 }
+
+/// Every `<input>` of a page as (name, value, type, checked), in order.
+pub fn inputs(html: &str) -> Vec<(String, String, String, bool)> {
+    let mut out = Vec::new();
+    for piece in html.split("<input ").skip(1) {
+        let tag = piece.split('>').next().unwrap_or("");
+        let attr = |name: &str| {
+            let prefix = format!("{name}=\"");
+            tag.find(&prefix).map(|i| tag[i + prefix.len()..].split('"').next().unwrap_or("").to_string())
+        };
+        if let Some(name) = attr("name") {
+            out.push((
+                name,
+                attr("value").unwrap_or_default(),
+                attr("type").unwrap_or_default(),
+                tag.contains(" checked"),
+            ));
+        }
+    }
+    out
+}
+
+/// The form's action.
+pub fn action(html: &str) -> String {
+    let start = html.find("action=\"").unwrap() + "action=\"".len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+/// `&amp;` and friends back to text.
+pub fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+/// A page's text: tags dropped (each as a space), entities decoded, every
+/// run of whitespace one space.
+pub fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for ch in html.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(ch),
+            _ => {}
+        }
+    }
+    super::flat(&unescape(&out))
+}
