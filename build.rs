@@ -21,7 +21,7 @@ fn main() {
     let weights = root.join("weights.toml");
     println!("cargo::rerun-if-changed={}", weights.display());
     let bytes = std::fs::read(&weights).expect("weights.toml is part of the crate");
-    println!("cargo::rustc-env=DLPICK_KB_SHA256={}", hex(&Sha256::digest(&bytes)));
+    println!("cargo::rustc-env=DLPICK_KB_SHA256={}", hex::encode(Sha256::digest(&bytes)));
 
     let commit = git_commit(&root).unwrap_or_default();
     println!("cargo::rustc-env=DLPICK_GIT_COMMIT={commit}");
@@ -78,12 +78,4 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
         return None;
     }
     Some(String::from_utf8(out.stdout).ok()?.trim().to_string())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }

@@ -46,6 +46,7 @@ fn per_row(c: &mut Criterion) {
                 needs: rows[3].clone(),
                 require: Require::default(),
                 chosen: None,
+                unasked: Vec::new(),
             };
             let ranking = rank(&catalog, &matrix, &profile, MethodId::WeightedSum.method());
             black_box(explain(&catalog, &matrix, profile, ranking))

@@ -4,6 +4,10 @@
 #
 #   scripts/bench-batch.sh            # 100k and 1M respondents
 #   ROWS="1000000" RUNS=3 scripts/bench-batch.sh   (RUNS: best of, default 5)
+#   COMPARE=/path/to/other/dlpick scripts/bench-batch.sh
+#
+# COMPARE times another build of dlpick side by side, each run of it right
+# after a run of this one, and checks that its output is byte-identical.
 #
 # Each size also runs `dlpick batch --by-team` (200 teams) for its peak RSS.
 #
@@ -17,7 +21,28 @@ printf '%-10s %-16s %10s %14s %10s\n' rows implementation "time (s)" "rows/s" "p
 for n in $ROWS; do
     survey="bench-data/survey-$n.csv"
     [ -f "$survey" ] || python3 scripts/gen_survey.py "$n" "$SEED" "$survey"
-    read -r d_wall d_rss < <(best bench-data/dlpick-out.csv "$DLPICK" batch "$survey" --quiet)
+    if [ -n "${COMPARE:-}" ]; then
+        # Interleaved, so a change in the machine's speed hits both alike.
+        c_best=""; d_best=""
+        for _ in $(seq "$RUNS"); do
+            sync
+            read -r w r < <(python3 scripts/measure.py bench-data/dlpick-out.csv "$DLPICK" batch "$survey" --quiet)
+            if [ -z "$d_best" ] || python3 -c "import sys; sys.exit(not $w < $d_best)"; then d_best=$w; d_rss=$r; fi
+            sync
+            read -r w r < <(python3 scripts/measure.py bench-data/compare-out.csv "$COMPARE" batch "$survey" --quiet)
+            if [ -z "$c_best" ] || python3 -c "import sys; sys.exit(not $w < $c_best)"; then c_best=$w; c_rss=$r; fi
+        done
+        d_wall=$d_best
+        c_rate=$(python3 -c "print(f'{$n / $c_best:,.0f}')")
+        printf '%-10s %-16s %10s %14s %10s\n' "$n" "compare" "$c_best" "$c_rate" "$c_rss"
+        if cmp -s bench-data/dlpick-out.csv bench-data/compare-out.csv; then
+            echo "           outputs are byte-identical; this build takes $(python3 -c "print(f'{$d_wall / $c_best:.3f}')")x the time of COMPARE"
+        else
+            echo "           OUTPUTS DIFFER from COMPARE's"; exit 1
+        fi
+    else
+        read -r d_wall d_rss < <(best bench-data/dlpick-out.csv "$DLPICK" batch "$survey" --quiet)
+    fi
     read -r p_wall p_rss < <(best bench-data/pandas-out.csv "$PY" scripts/baseline_batch.py bench-data/kb.json "$survey")
     # --by-team keeps aggregates per team and framework, not per member:
     # its peak RSS should not grow with respondents.

@@ -7,7 +7,8 @@
 #   DLPICK_BIN=target/debug/dlpick scripts/browser-test.sh   # test this binary, build nothing
 #
 # `serve`: the survey and admin pages of `dlpick serve` (docs/survey.png,
-# recommendation.png, admin.png, survey-phone.png). `report`: the HTML
+# recommendation.png, admin.png, survey-phone.png), then the adaptive survey
+# a few questions at a time, stopped early and finished anyway (stop-here.png). `report`: the HTML
 # report of `recommend --format html` on a desktop, a 390 px phone, in dark
 # mode and printed (docs/report.png, report-phone.png; the dark-mode
 # screenshot and the PDF are kept in a temporary folder, named at the end
@@ -64,6 +65,7 @@ if [ "${ONLY:-serve}" = serve ]; then
     survey=$(sed -n 's/^survey: //p' "$work/links")
     admin=$(sed -n 's/^admin: //p' "$work/links")
     "$venv/bin/python" scripts/browser_test.py serve "$survey" "$admin" "$out"
+    "$venv/bin/python" scripts/browser_test.py adaptive "$survey" "$admin" "$out"
     kill "$server"; wait "$server" 2>/dev/null || true
     server=
 fi

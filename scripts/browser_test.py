@@ -1,10 +1,13 @@
 """End-to-end tests in a real browser (headless Chromium via WebDriver).
 
     python3 scripts/browser_test.py serve SURVEY_URL ADMIN_URL OUT_DIR
+    python3 scripts/browser_test.py adaptive SURVEY_URL ADMIN_URL OUT_DIR
     python3 scripts/browser_test.py report REPORT.html TWO_PROFILES.html OUT_DIR EXTRAS_DIR
 
-`serve`: fill in the survey with the keyboard and the mouse, send it, read
-the recommendation, revise, and open the admin page. `report`: the HTML
+`serve`: fill in the survey (every question on one page) with the keyboard
+and the mouse, send it, read the recommendation, revise, and open the admin
+page. `adaptive`: the survey a few questions at a time, stopping early with
+"you can stop here", then answering the rest anyway. `report`: the HTML
 report on a desktop and a 390 px phone, in dark mode and printed. Both save
 screenshots in OUT_DIR (the report's dark-mode one and its PDF in EXTRAS_DIR).
 
@@ -90,7 +93,7 @@ def serve_test(survey, admin, out):
     with tempfile.TemporaryDirectory() as profile:
         driver = browser(profile)
         try:
-            driver.get(survey)
+            driver.get(survey + "?all")
             check("Which deep-learning framework" in driver.title, "the survey page opens")
             check(
                 len(driver.find_elements(By.CSS_SELECTOR, "fieldset")) >= 11,
@@ -145,7 +148,7 @@ def serve_test(survey, admin, out):
 
             # A second respondent on another team, with a fresh browser profile's cookie jar.
             driver.delete_all_cookies()
-            driver.get(survey)
+            driver.get(survey + "?all")
             driver.find_element(By.ID, "f-name").send_keys("Ben")
             driver.find_element(By.ID, "f-team").send_keys("ops")
             driver.find_element(By.CSS_SELECTOR, "label[for=f-distributed_training-5]").click()
@@ -162,7 +165,7 @@ def serve_test(survey, admin, out):
 
             # The phone view of the survey.
             driver.set_window_size(400, 900)
-            driver.get(survey)
+            driver.get(survey + "?all")
             full_screenshot(driver, os.path.join(out, "survey-phone.png"), 400, 1400)
             overflow = driver.execute_script(
                 "return document.documentElement.scrollWidth > document.documentElement.clientWidth"
@@ -171,6 +174,79 @@ def serve_test(survey, admin, out):
         finally:
             driver.quit()
     print("browser test (serve): passed")
+
+
+def rate(driver, answers):
+    """Answer every rating shown on this page from `answers` (1 otherwise)."""
+    shown = driver.execute_script(
+        "return [...new Set([...document.querySelectorAll('input[type=radio]')].map(i => i.name))]"
+    )
+    for need in shown:
+        driver.find_element(By.CSS_SELECTOR, f"label[for=f-{need}-{answers.get(need, 1)}]").click()
+    return shown
+
+
+def page_height(driver, width):
+    driver.set_window_size(width, 900)
+    return driver.execute_script("return document.documentElement.scrollHeight")
+
+
+def adaptive_test(survey, admin, out):
+    answers = {"beginner_friendliness": 5, "debuggability": 4, "flexibility": 0}
+    with tempfile.TemporaryDirectory() as profile:
+        driver = browser(profile)
+        try:
+            driver.get(survey + "?all")
+            whole = page_height(driver, 400)
+            driver.get(survey)
+            first = page_height(driver, 400)
+            print(f"survey on a 400 px phone: first page {first} px, every question at once {whole} px")
+            driver.set_window_size(1000, 1400)
+            check(first < whole * 0.6, "the first page is short (under 60% of the whole questionnaire's height)")
+            shown = driver.execute_script(
+                "return new Set([...document.querySelectorAll('input[type=radio]')].map(i => i.name)).size"
+            )
+            check(shown == 3, "the first page asks three ratings besides the requirements")
+            check(len(driver.find_elements(By.LINK_TEXT, "See every question at once")) == 1, "the whole form is a link away")
+            driver.find_element(By.ID, "f-name").send_keys("Cy")
+            driver.find_element(By.CSS_SELECTOR, "input[name=languages][value=python]").click()
+            asked = rate(driver, answers)
+            pages = 1
+            submit(driver)
+            while "A few more questions" in driver.title:
+                asked += rate(driver, answers)
+                pages += 1
+                submit(driver)
+            check("Your recommendation" in driver.title, f"the survey stops after {pages} pages and {len(asked)} ratings")
+            stop = driver.find_element(By.ID, "stop").text
+            check("You can stop here." in stop and "PyTorch stays first whatever you answer" in stop, stop)
+            check(len(asked) < 12, "not every rating was asked")
+            lead = driver.find_element(By.CSS_SELECTOR, "p.lead").text
+            check("PyTorch fits best" in lead, "the recommendation is shown with the verdict")
+            full_screenshot(driver, os.path.join(out, "stop-here.png"), 1000, 900)
+            private = driver.current_url
+
+            link = driver.find_element(By.LINK_TEXT, "Answer the rest anyway")
+            link.click()
+            WebDriverWait(driver, 20).until(expected_conditions.staleness_of(link))
+            unticked = driver.execute_script(
+                "const names = new Set([...document.querySelectorAll('input[type=radio]')].map(i => i.name));"
+                "return [...names].filter(n => !document.querySelector(`input[name=${n}]:checked`));"
+            )
+            check(sorted(unticked) == sorted(set(unticked)) and len(unticked) == 12 - len(asked),
+                  f"the {len(unticked)} ratings not asked start unanswered")
+            for need in unticked:
+                driver.find_element(By.CSS_SELECTOR, f"label[for=f-{need}-1]").click()
+            submit(driver)
+            check(driver.current_url == private, "answering the rest returns to the same private page")
+            check(not driver.find_elements(By.ID, "stop"), "with every rating answered there is nothing left to stop")
+
+            driver.get(admin)
+            text = driver.find_element(By.TAG_NAME, "body").text
+            check("not asked every question" not in text, "the admin page counts the complete answer")
+        finally:
+            driver.quit()
+    print("browser test (adaptive): passed")
 
 
 PHONE = 390
@@ -292,6 +368,8 @@ def main():
     what, args = sys.argv[1], sys.argv[2:]
     if what == "serve":
         serve_test(*args)
+    elif what == "adaptive":
+        adaptive_test(*args)
     elif what == "report":
         report_test(*args)
     else:

@@ -70,11 +70,38 @@ pub fn info() -> BuildInfo {
 
 /// SHA-256 of `bytes` as 64 lower-case hex digits.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    Sha256::digest(bytes).iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The day a report is dated: that of `SOURCE_DATE_EPOCH` when it is set
+/// (so reproducible builds and records get the same bytes), else today,
+/// in UTC. Returned as the Unix time of that day's midnight and as
+/// `YYYY-MM-DD`.
+pub(crate) fn report_day() -> (i64, String) {
+    let seconds =
+        std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        });
+    let midnight = seconds.div_euclid(86_400) * 86_400;
+    (midnight, civil_date(midnight))
+}
+
+/// `YYYY-MM-DD` (UTC) of a Unix time, by the days-to-civil algorithm of
+/// the proleptic Gregorian calendar.
+pub(crate) fn civil_date(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 const fn non_empty(s: &'static str) -> Option<&'static str> {
@@ -84,6 +111,17 @@ const fn non_empty(s: &'static str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_match_the_calendar() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        // 2000-02-29 12:00 UTC: a leap day in a century leap year.
+        assert_eq!(civil_date(951_825_600), "2000-02-29");
+        // 2026-11-25 00:00 UTC and one second before it.
+        assert_eq!(civil_date(1_795_564_800), "2026-11-25");
+        assert_eq!(civil_date(1_795_564_799), "2026-11-24");
+        assert_eq!(civil_date(-1), "1969-12-31");
+    }
 
     #[test]
     fn the_short_hash_is_twelve_hex_digits() {

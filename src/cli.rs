@@ -22,21 +22,25 @@ Examples:
   dlpick frameworks pytorch keras
   dlpick check mine.toml survey.csv
 
-Exit codes: 0 success; 1 batch rows rejected; 2 invalid input or usage; 130 a
+Exit codes: 0 success; 1 batch rows rejected; 2 invalid input or usage; 3 a
+file, database or socket could not be read or written; 4 a bug; 130 a
 questionnaire left with Esc or Ctrl-C.";
 
 /// Every exit status, for the manual page.
 pub(crate) const EXIT_CODES: &[(u8, &str)] = &[
     (0, "Success. For check: every file is valid. A closed output pipe (dlpick … | head) also ends with 0."),
-    (
-        1,
-        "batch: some rows were rejected; each is reported on standard error and the others are scored and written. Any command: a report could not be produced (a bug; please report it).",
-    ),
+    (1, "batch: some rows were rejected; each is reported on standard error and the others are scored and written."),
     (
         2,
-        "Invalid input (a missing or unreadable file, broken TOML or CSV, a wrong type, an unknown key or id, a \
-         value out of range, NaN) or a bad command line.",
+        "Invalid input (a file that does not exist, broken TOML or CSV, text that is not UTF-8, a wrong type, an \
+         unknown key or id, a value out of range, NaN, an input over its size limit) or a bad command line.",
     ),
+    (
+        3,
+        "Storage: a file, folder, stream, socket or terminal could not be read or written (permissions, a full \
+         disk, a failing device, an address in use), or the survey database failed. Nothing half-written is left.",
+    ),
+    (4, "Internal: something that should not happen did (a bug; please report it)."),
     (130, "A questionnaire left with Esc or Ctrl-C; nothing is written."),
 ];
 
@@ -156,6 +160,37 @@ impl From<FormatArg> for Format {
     }
 }
 
+/// The formats `recommend` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecommendFormatArg {
+    /// Aligned tables with bars, for people.
+    Text,
+    /// One JSON document, for scripts.
+    Json,
+    /// Comma-separated values, one row per framework.
+    Csv,
+    /// A Markdown document, for wikis and pull requests.
+    Markdown,
+    /// A self-contained HTML page with charts (no scripts, no network).
+    Html,
+    /// A decision record (MADR) for one profile, to commit: the choice, its
+    /// evidence, how firm it is and the command that makes it again.
+    Madr,
+}
+
+impl From<RecommendFormatArg> for Format {
+    fn from(f: RecommendFormatArg) -> Self {
+        match f {
+            RecommendFormatArg::Text => Self::Text,
+            RecommendFormatArg::Json => Self::Json,
+            RecommendFormatArg::Csv => Self::Csv,
+            RecommendFormatArg::Markdown => Self::Markdown,
+            RecommendFormatArg::Html => Self::Html,
+            RecommendFormatArg::Madr => Self::Madr,
+        }
+    }
+}
+
 /// The formats `batch` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BatchFormatArg {
@@ -172,6 +207,10 @@ pub enum BatchFormatArg {
     /// A self-contained HTML department report: what matters, top picks,
     /// the consensus and a section per team.
     Html,
+    /// A decision record (MADR) for the whole survey, or with --team for
+    /// one team: the consensus pick, its evidence, how firm it is and the
+    /// command that makes it again. Implies --by-team.
+    Madr,
 }
 
 impl From<BatchFormatArg> for Format {
@@ -183,6 +222,7 @@ impl From<BatchFormatArg> for Format {
             BatchFormatArg::Markdown => Self::Markdown,
             BatchFormatArg::Text => Self::Text,
             BatchFormatArg::Html => Self::Html,
+            BatchFormatArg::Madr => Self::Madr,
         }
     }
 }
@@ -256,9 +296,15 @@ fn exit_with(e: &clap::Error) -> ! {
     ) {
         e.exit();
     }
+    // Each line as every message is shown: it may quote the command line.
     let text = e.render().to_string();
     let text = text.strip_prefix("error: ").unwrap_or(&text);
-    eprint!("dlpick: error: {text}");
+    let mut shown = String::from("dlpick: error: ");
+    for line in text.lines() {
+        shown.push_str(&crate::sanitize::message(line));
+        shown.push('\n');
+    }
+    eprint!("{shown}");
     std::process::exit(e.exit_code());
 }
 
@@ -275,18 +321,26 @@ pub enum Command {
     /// Answer a questionnaire and get explained advice (and a profile to keep).
     #[command(after_help = "\
 Examples:
-  dlpick ask                                   # at a terminal: one question at a time
+  dlpick ask                                   # at a terminal: only what can change the pick
+  dlpick ask --all-questions                   # every question, in the fixed order
   dlpick ask --save my-team.toml               # save the answers as a profile
-  dlpick ask --answers my-team.toml            # edit: current answers are the defaults
+  dlpick ask --answers my-team.toml            # answer what the file leaves open
+  dlpick ask --next --answers part.toml --format json   # the next question, for scripts
   dlpick ask --pairwise                        # compare criteria two at a time (AHP)
   dlpick ask --print-questions                 # the questions in order, for scripts
   printf '5\\n4\\n\\n' | dlpick ask --save p.toml  # scripted: one answer per line
 
-When standard input is not a terminal the answers are read one per line in
-question order (see --print-questions); a blank line keeps the default. With
---answers only the questions the file does not answer are read. Pairwise
-scripts give lines such as `debuggability mobile_deployment 3` or `... 1/3`.
-Esc or Ctrl-C leaves a terminal session without writing anything (exit 130).")]
+At a terminal, requirements are asked first, then the ratings that can still
+change the top pick (weighted sum); once none can, dlpick says so and offers to
+stop. --all-questions asks everything in the fixed order (so do the weighted
+product and TOPSIS, which have no exact bound). When standard input is not a
+terminal the answers are read one per line in question order (see
+--print-questions), or in the adaptive order with --adaptive (each question
+named on standard error first); a blank line keeps the default. With --answers
+only the questions the file does not answer are read (at a terminal with
+--all-questions, all, the file's answers as defaults). Pairwise scripts give
+lines such as `debuggability mobile_deployment 3` or `... 1/3`. Esc or Ctrl-C
+leaves a terminal session without writing anything (exit 130).")]
     Ask(AskArgs),
 
     /// Rank frameworks for one or more requirement profiles, with reasons.
@@ -296,6 +350,7 @@ Examples:
   dlpick recommend research-lab --explain
   dlpick recommend mobile-app --need beginner_friendliness=4 --top 3
   dlpick recommend --need distributed_training=5 --need gpu_support=4 --format json
+  dlpick recommend profiles/beginner.toml --format madr --out docs/decisions/0001-choose-a-deep-learning-framework.md
   cat my-profile.toml | dlpick recommend -")]
     Recommend(RecommendArgs),
 
@@ -316,12 +371,13 @@ Examples:
   dlpick examples survey > survey.csv           # or a filled-in example
   dlpick batch survey.csv                       # one row per respondent, CSV
   dlpick batch survey.csv --by-team             # each team's combined, explained pick
+  dlpick batch survey.csv --format madr --team vision   # the team's decision record
   dlpick batch our-profiles/ --format text --top 2
   cat export.csv | dlpick batch - --format jsonl --out scored.jsonl
 
 Inputs: a folder (every *.toml profile inside, recursively; a profile's team is
 its `team` key or its sub-folder), a .csv survey export (header `name`, optional
-`team`, one column per criterion id holding 0-5, optional `languages` such as
+`team`, one column per criterion id holding 0-5 (`?`: not asked), optional `languages` such as
 `python;r`, `inactive` separate/rank/exclude, `exclude` such as `theano;cntk`), a .jsonl file
 (one profile object per line, the TOML fields plus `team`), a .db survey
 database made by `dlpick serve` (each respondent's latest answers), or `-` for
@@ -329,7 +385,8 @@ CSV on standard input.
 
 Exit codes: 0 every row scored; 1 some rows rejected (each reported on stderr
 with file and line; the others are scored and written); 2 nothing could be read
-(a missing file, a bad header, a bad command line).")]
+(a missing file, a bad header, a bad command line); 3 an input or the output
+could not be read or written; 4 a bug.")]
     Batch(BatchArgs),
 
     /// How stable a recommendation is, and weights learned from past decisions.
@@ -365,12 +422,13 @@ requests under way get --grace seconds to finish; none cut off was acknowledged.
 
 Limits: a client must send each request's head within --header-timeout (10 s;
 also the idle keep-alive timeout) and its body within --request-timeout (30 s,
-answered 408); at most --max-connections (256) are served at once, others wait.")]
+answered 408), and take each answer within it too; at most --max-connections
+(256) are served at once, others wait.")]
     Serve(ServeArgs),
 
     /// Validate knowledge-base and profile files (or folders of them).
     #[command(
-        after_help = "Examples:\n  dlpick check .\n  dlpick check my-team.toml survey.csv our-layer.toml\n\nExit code 0 when every file is valid, 2 otherwise."
+        after_help = "Examples:\n  dlpick check .\n  dlpick check my-team.toml survey.csv our-layer.toml\n\nExit code 0 when every file is valid, 2 when one is not, 3 when one cannot be read."
     )]
     Check(CheckArgs),
 
@@ -446,7 +504,31 @@ pub struct RecommendArgs {
     pub explain: bool,
 
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub output: RecommendOutputArgs,
+}
+
+/// Where `recommend` writes, and in which format.
+#[derive(Debug, Args)]
+pub struct RecommendOutputArgs {
+    /// Output format [default: the project's, else text]. A decision record
+    /// (madr) is for one profile and shows every option.
+    #[arg(long, short, value_enum)]
+    pub format: Option<RecommendFormatArg>,
+
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub out: Option<PathBuf>,
+
+    /// Allow --out to replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl RecommendOutputArgs {
+    /// The destination, as the other commands give it.
+    pub fn destination(&self) -> OutputArgs {
+        OutputArgs { format: None, out: self.out.clone(), force: self.force }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -502,16 +584,21 @@ pub struct BatchArgs {
     pub input_format: Option<InputFormat>,
 
     /// Frameworks to show per respondent.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, default_value_t = crate::report::BATCH_TOP, value_parser = clap::value_parser!(u16).range(1..))]
     pub top: u16,
 
     /// Combine the members of each team and report how much they agree.
     #[arg(long)]
     pub by_team: bool,
 
+    /// With --format madr: the decision record of this team instead of the
+    /// whole survey.
+    #[arg(long, value_name = "NAME")]
+    pub team: Option<String>,
+
     /// Approval rule: a member approves every framework within this many
     /// match points of their own best.
-    #[arg(long, value_name = "POINTS", default_value_t = 5.0)]
+    #[arg(long, value_name = "POINTS", default_value_t = crate::team::APPROVAL_MARGIN)]
     pub approval_margin: f64,
 
     /// Skip CSV columns that are not criteria or known fields instead of failing.
@@ -542,7 +629,7 @@ pub struct BatchArgs {
     pub force: bool,
 
     /// Print an empty survey CSV (the header, in the right order) and exit.
-    #[arg(long, conflicts_with_all = ["inputs", "by_team"])]
+    #[arg(long, conflicts_with_all = ["inputs", "by_team", "team"])]
     pub template: bool,
 
     /// With --template: add each column's question as a comment row.
@@ -577,7 +664,8 @@ pub struct ServeArgs {
     pub header_timeout: u64,
 
     /// Seconds to read a request's body and answer it; then 408 (nothing
-    /// acknowledged).
+    /// acknowledged). A client that has not taken an answer within it
+    /// again is closed.
     #[arg(long, default_value_t = 30, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub request_timeout: u64,
 
@@ -758,6 +846,18 @@ pub struct AskArgs {
     /// Print the questions in order and exit.
     #[arg(long)]
     pub print_questions: bool,
+
+    /// At a terminal: ask every question in the fixed order, not only those that can change the top pick.
+    #[arg(long, conflicts_with_all = ["adaptive", "next", "pairwise"])]
+    pub all_questions: bool,
+
+    /// Scripted: read answers in the adaptive order and stop once the top pick is settled (weighted sum).
+    #[arg(long, conflicts_with_all = ["next", "pairwise"])]
+    pub adaptive: bool,
+
+    /// Print the next question for the --answers profile (or the verdict: settled) and exit.
+    #[arg(long, conflicts_with_all = ["save", "pairwise", "print_questions"])]
+    pub next: bool,
 
     /// Show only the best N frameworks.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]

@@ -2,8 +2,10 @@
 //!
 //! Every problem with an input file becomes a [`Diagnostic`]: one paragraph
 //! naming the file, the line and column, the field, what is wrong and, where
-//! a near miss is likely, a "did you mean". The binary maps every [`Error`]
-//! to exit code 2, so scripts can tell bad input from success.
+//! a near miss is likely, a "did you mean". Each [`Error`] says what kind it
+//! is, and the binary exits with that kind's code ([`Error::exit_code`]), so
+//! a script can tell bad input (2) from a failing disk or database (3) and
+//! from a bug (4).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -131,16 +133,21 @@ impl fmt::Display for Diagnostic {
 /// or unbounded user input.
 #[derive(Debug)]
 pub enum Error {
-    /// An input file, flag or answer is invalid.
+    /// An input file, flag or answer is invalid, or a named input does not
+    /// exist (exit 2).
     Invalid(Box<Diagnostic>),
-    /// A file could not be read or written.
-    Io { action: &'static str, path: PathBuf, source: std::io::Error },
-    /// The command line asks for something that cannot be done.
+    /// The command line asks for something that cannot be done (exit 2).
     Usage(String),
-    /// The person left an interactive session before it finished.
+    /// A file, folder, stream, socket or terminal could not be read or
+    /// written: permissions, a full disk, a failing device (exit 3).
+    Io { action: &'static str, path: PathBuf, source: std::io::Error },
+    /// The survey database failed or cannot be used where it is (exit 3).
+    Storage(String),
+    /// The person left an interactive session before it finished (exit 130).
     Cancelled,
-    /// A report could not be produced (a bug, never the input's fault).
-    Render(String),
+    /// Something that should not happen did: a bug, never the input's
+    /// fault (exit 4).
+    Internal(String),
 }
 
 impl fmt::Display for Error {
@@ -148,9 +155,9 @@ impl fmt::Display for Error {
         let raw = match self {
             Self::Invalid(d) => return d.fmt(f),
             Self::Io { action, path, source } => format!("cannot {action} {}: {source}", path.display()),
-            Self::Usage(message) => message.clone(),
+            Self::Usage(message) | Self::Storage(message) => message.clone(),
             Self::Cancelled => "cancelled; nothing was written".to_string(),
-            Self::Render(why) => format!("cannot produce the report: {why}"),
+            Self::Internal(why) => format!("cannot produce the report: {why}"),
         };
         f.write_str(&crate::sanitize::message(&raw))
     }
@@ -170,14 +177,26 @@ impl Error {
         Self::Io { action, path: path.to_path_buf(), source }
     }
 
-    /// The process exit code for this error: 130 when the person cancelled,
-    /// 1 when a report could not be produced, 2 for everything else (invalid
-    /// input or usage).
+    /// The process exit code for this error: 2 for invalid input or usage,
+    /// 3 for a storage failure, 4 for a bug, 130 when the person cancelled.
+    /// `cli::EXIT_CODES` documents them.
     pub fn exit_code(&self) -> u8 {
         match self {
+            Self::Invalid(_) | Self::Usage(_) => 2,
+            Self::Io { .. } | Self::Storage(_) => 3,
+            Self::Internal(_) => 4,
             Self::Cancelled => 130,
-            Self::Render(_) => 1,
-            _ => 2,
+        }
+    }
+
+    /// The same kind of error with `note` after its message.
+    #[must_use]
+    pub fn with_note(&self, note: &str) -> Self {
+        let text = format!("{self} {note}");
+        match self.exit_code() {
+            3 => Self::Storage(text),
+            4 => Self::Internal(text),
+            _ => Self::Usage(text),
         }
     }
 
@@ -189,19 +208,19 @@ impl Error {
 
 impl From<std::fmt::Error> for Error {
     fn from(_: std::fmt::Error) -> Self {
-        Self::Render("a formatting error".to_string())
+        Self::Internal("a formatting error".to_string())
     }
 }
 
 impl From<csv::Error> for Error {
     fn from(e: csv::Error) -> Self {
-        Self::Render(format!("CSV: {e}"))
+        Self::Internal(format!("CSV: {e}"))
     }
 }
 
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {
-        Self::Render(format!("JSON: {e}"))
+        Self::Internal(format!("JSON: {e}"))
     }
 }
 
@@ -213,16 +232,34 @@ impl From<Diagnostic> for Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// The error for an input that cannot be read; a missing file gets a "did
-/// you mean" when a near-named file stands beside it (the one look at the
-/// file system here, made only once reading has failed).
+/// The error for an input that cannot be read. A path that names no file
+/// is the input's fault (exit 2), with a "did you mean" when a near-named
+/// file stands beside it (the one look at the file system here, made only
+/// once reading has failed); anything else is the storage's (exit 3).
 pub fn read_error(path: &Path, e: std::io::Error) -> Error {
-    match similar_file(path).filter(|_| e.kind() == std::io::ErrorKind::NotFound) {
-        Some(guess) => Diagnostic::new(Location::file(path.display().to_string()), format!("cannot read it: {e}."))
-            .hint(Some(format!("Did you mean `{}`?", guess.display())))
-            .into(),
-        None => Error::io("read", path, e),
+    if e.kind() != std::io::ErrorKind::NotFound {
+        return Error::io("read", path, e);
     }
+    Diagnostic::new(Location::file(path.display().to_string()), format!("cannot read it: {e}."))
+        .hint(similar_file(path).map(|guess| format!("Did you mean `{}`?", guess.display())))
+        .into()
+}
+
+/// The error for an input that is not UTF-8 text.
+pub fn not_text(name: &str) -> Error {
+    Diagnostic::new(Location::file(name), "cannot read it: it is not UTF-8 text.").into()
+}
+
+/// The error for a CSV `what` (such as "the CSV header") that cannot be
+/// read: the storage's when reading failed, else the input's.
+pub fn csv_error(name: &str, what: &str, e: csv::Error) -> Error {
+    if e.is_io_error() {
+        if let csv::ErrorKind::Io(io) = e.into_kind() {
+            return Error::io("read", Path::new(name), io);
+        }
+        unreachable!("an I/O error is of the I/O kind");
+    }
+    Diagnostic::new(Location::file(name), format!("cannot read {what}: {e}")).into()
 }
 
 /// A file beside a missing `path` whose name is close to its name.

@@ -3,7 +3,7 @@
 //!
 //! Why here and not in `fuzz/`: the cargo-fuzz targets (`fuzz/`, nightly,
 //! run by `scripts/fuzz.sh`) and the bounded property test that runs in
-//! `cargo test` on stable (`tests/fuzz_inputs.rs`) must exercise exactly the
+//! `cargo test` on stable (`tests/integration/fuzz_inputs.rs`) must exercise exactly the
 //! same code, so both call these functions. Each one panics — which is what
 //! a fuzzer reports — if a parser panics, or if any score of anything that
 //! parsed is NaN or infinite. Errors are the expected outcome for most
@@ -11,13 +11,13 @@
 
 use std::sync::LazyLock;
 
-use crate::batch::source::{Respondent, open_csv, parse_csv_row, parse_json_row};
 use crate::catalog::Catalog;
 use crate::explain::explain;
 use crate::profile::{Draft, Profile, Require};
 use crate::report::Report as _;
 use crate::score::rows::Scorer;
 use crate::score::{Matrix, MethodId, rank};
+use crate::survey::source::{Respondent, open_csv, parse_csv_row, parse_json_row};
 
 const METHODS: [MethodId; 3] = [MethodId::WeightedSum, MethodId::WeightedProduct, MethodId::Topsis];
 
@@ -78,6 +78,7 @@ pub fn catalog(data: &[u8]) {
                 needs: (0..catalog.criteria.len()).map(|c| [5.0, 0.5, 3.0][c % 3]).collect(),
                 require: Require { deep_learning: false, ..Require::default() },
                 chosen: None,
+                unasked: Vec::new(),
             };
             score_profile(&catalog, &profile);
             for format in [crate::report::Format::Text, crate::report::Format::Markdown, crate::report::Format::Csv] {
@@ -103,8 +104,51 @@ fn score_row(scorer: &Scorer, r: &Respondent) {
     }
 }
 
-/// A survey CSV (header and rows) against the built-in knowledge base.
+/// Ignores what a batch run reports.
+struct Unwatched;
+
+impl crate::batch::Observer for Unwatched {
+    fn rejected(&self, message: &str) {
+        drop(crate::sanitize::message(message));
+    }
+    fn progress(&self, _rows: u64, _bytes: u64) {}
+}
+
+/// A survey CSV read and scored as `dlpick batch` does, through the
+/// survey's header check, the chunk cutter, the in-place record splitter
+/// and both roads (the short road for plain rows), written as CSV rows:
+/// how many rows were scored and rejected, or `None` when the header is
+/// refused. Two workers, so chunks are put back in order.
+pub fn survey_csv_batch(data: &[u8]) -> Option<(u64, u64)> {
+    use crate::batch::{self, Options, Output};
+    let (catalog, _) = builtin()?;
+    let raw = match crate::survey::source::open_csv_raw(std::io::Cursor::new(data.to_vec()), "fuzz.csv", catalog, false)
+    {
+        Ok(raw) => raw,
+        Err(e) => {
+            drop(e.to_string());
+            return None;
+        }
+    };
+    let options = Options {
+        method: MethodId::WeightedSum,
+        inactive: crate::profile::InactivePolicy::default(),
+        threads: 2,
+        approval_margin: crate::team::APPROVAL_MARGIN,
+    };
+    let rows =
+        crate::report::rows::RowFormatter::new(crate::report::Format::Csv, 3, crate::report::DEFAULT_WIDTH, catalog);
+    let output = Output::Rows { sink: &rows, out: &mut std::io::sink() };
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let summary = batch::run(catalog, vec![batch::Source::from(raw)], &options, output, &Unwatched, &stop).ok()?;
+    Some((summary.scored, summary.rejected))
+}
+
+/// A survey CSV (header and rows) against the built-in knowledge base: row
+/// by row through the survey's `csv`-crate reader (as `tune fit` reads it),
+/// every respondent scored by every method, then as `batch` reads it.
 pub fn survey_csv(data: &[u8]) {
+    let _ = survey_csv_batch(data);
     let Some((catalog, scorers)) = builtin() else { return };
     for ignore_unknown in [false, true] {
         let (layout, mut reader) = match open_csv(data, "fuzz.csv", catalog, ignore_unknown) {

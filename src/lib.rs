@@ -31,6 +31,7 @@ mod sanitize;
 pub mod score;
 mod serve;
 mod signals;
+mod survey;
 mod team;
 mod tune;
 mod walk;

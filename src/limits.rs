@@ -14,7 +14,8 @@ use std::io::Read;
 
 /// The most a TOML input may hold: 16 MiB.
 pub const TOML_MAX: u64 = 16 * 1024 * 1024;
-/// The longest CSV record or JSON Lines line of a batch input: 1 MiB.
+/// The longest CSV record or JSON Lines line of a batch input: 1 MiB, not
+/// counting its line ending.
 pub const RECORD_MAX: usize = 1024 * 1024;
 /// The most worker threads `--threads` may ask for.
 pub const THREADS_MAX: usize = 256;
@@ -42,7 +43,5 @@ pub fn read_toml_file(path: &std::path::Path) -> Result<String, ReadError> {
     read_toml(std::fs::File::open(path).map_err(ReadError::Io)?)
 }
 
-/// The message for an input over [`TOML_MAX`].
-pub fn too_large(name: &str) -> String {
-    format!("{name}: larger than the 16 MiB limit for a TOML input.")
-}
+/// What is wrong with an input over [`TOML_MAX`].
+pub const TOO_LARGE: &str = "larger than the 16 MiB limit for a TOML input.";

@@ -78,37 +78,14 @@ pub(crate) fn emit(text: &str, out: Option<&Path>, force: bool) -> Result<()> {
 /// so it is recognisable beside its target. One left by a run that could not
 /// clean up (SIGKILL, a power cut) is removed at the next write to the same
 /// target, once the process that made it is gone.
-///
-/// A target that is not a regular file (a character device such as
-/// `/dev/null`, a named pipe) is written straight through: replacing it
-/// with a regular file would break whatever it is, and nothing stored in it
-/// is lost. A block device is refused without `--force`.
 pub(crate) struct AtomicFile {
-    /// Always `Some` until `commit` takes it; `None` when writing through.
+    /// Always `Some` until `commit` takes it.
     temp: Option<tempfile::NamedTempFile>,
-    /// The device or pipe written through, instead of a temporary file.
-    through: Option<std::fs::File>,
+    /// A device, pipe or socket, written straight through instead (a
+    /// temporary file renamed over it would replace the device itself).
+    direct: Option<std::fs::File>,
     target: PathBuf,
     overwrite: bool,
-}
-
-/// Whether `meta` is something to write through rather than replace.
-fn is_special(meta: &std::fs::Metadata) -> bool {
-    !meta.is_file() && !meta.is_dir()
-}
-
-/// A block device (a disk): writing into one destroys what it holds.
-fn is_block_device(meta: &std::fs::Metadata) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        meta.file_type().is_block_device()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = meta;
-        false
-    }
 }
 
 /// The start of the names of `target_name`'s temporary files.
@@ -116,16 +93,22 @@ fn temp_prefix(target_name: &str) -> String {
     format!(".{target_name}.dlpick-")
 }
 
+/// Whether `target` (links followed) exists and is not a regular file or a
+/// folder: a device, pipe or socket, which is written straight through.
+pub(crate) fn is_special(target: &Path) -> bool {
+    std::fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
 /// Why `target` cannot be written, checked before any work is done: it is a
 /// folder, or it exists (a dangling link included) and `overwrite` is off.
+/// A device, pipe or socket is written straight through, never replaced.
 pub(crate) fn check_target(target: &Path, overwrite: bool) -> Result<()> {
     let shown = target.display();
-    // A device or a pipe is written through, not replaced (see [`AtomicFile`]).
-    if std::fs::metadata(through_links(target)).is_ok_and(|m| is_special(&m) && !is_block_device(&m)) {
-        return Ok(());
-    }
     if target.is_dir() {
         return Err(Error::Usage(format!("{shown} is a folder; give the path of a file to write.")));
+    }
+    if is_special(target) {
+        return Ok(());
     }
     match std::fs::symlink_metadata(target) {
         Ok(meta) if meta.file_type().is_symlink() && !target.exists() && !overwrite => Err(Error::Usage(format!(
@@ -151,18 +134,12 @@ impl AtomicFile {
     pub fn create(target: &Path, overwrite: bool) -> Result<Self> {
         let resolved = through_links(target);
         let target = resolved.as_path();
-        if let Some(meta) = std::fs::metadata(target).ok().filter(is_special) {
-            if is_block_device(&meta) && !overwrite {
-                return Err(Error::Usage(format!(
-                    "{} is a block device: writing into it would destroy what it holds; pass --force if you mean it.",
-                    target.display()
-                )));
-            }
+        check_target(target, overwrite)?;
+        if is_special(target) {
             let file =
                 std::fs::OpenOptions::new().write(true).open(target).map_err(|e| Error::io("write", target, e))?;
-            return Ok(Self { temp: None, through: Some(file), target: target.to_path_buf(), overwrite });
+            return Ok(Self { temp: None, direct: Some(file), target: target.to_path_buf(), overwrite });
         }
-        check_target(target, overwrite)?;
         let dir = target_dir(target);
         let name = target.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
         remove_stale(dir, &name);
@@ -176,17 +153,20 @@ impl AtomicFile {
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
         let temp = builder.tempfile_in(dir).map_err(|e| {
-            let why = if dir.is_dir() { e.to_string() } else { "the folder does not exist".to_string() };
-            Error::Usage(format!("cannot write {}: {why}.", target.display()))
+            if dir.is_dir() {
+                Error::io("write", target, e)
+            } else {
+                Error::Usage(format!("cannot write {}: the folder does not exist.", target.display()))
+            }
         })?;
         crate::signals::register(temp.path());
-        Ok(Self { temp: Some(temp), through: None, target: target.to_path_buf(), overwrite })
+        Ok(Self { temp: Some(temp), direct: None, target: target.to_path_buf(), overwrite })
     }
 
     /// Sync the data and rename it over the target.
     pub fn commit(mut self) -> Result<()> {
-        if let Some(mut through) = self.through.take() {
-            return through.flush().map_err(|e| Error::io("write", &self.target, e));
+        if let Some(mut direct) = self.direct.take() {
+            return direct.flush().map_err(|e| Error::io("write", &self.target, e));
         }
         let Some(temp) = self.temp.take() else { return Ok(()) };
         let (target, overwrite) = (std::mem::take(&mut self.target), self.overwrite);
@@ -215,8 +195,8 @@ impl Drop for AtomicFile {
 
 impl AtomicFile {
     fn file(&mut self) -> std::io::Result<&mut std::fs::File> {
-        if let Some(through) = self.through.as_mut() {
-            return Ok(through);
+        if let Some(direct) = self.direct.as_mut() {
+            return Ok(direct);
         }
         self.temp.as_mut().map(tempfile::NamedTempFile::as_file_mut).ok_or_else(|| std::io::Error::other("committed"))
     }

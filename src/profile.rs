@@ -24,6 +24,10 @@ pub struct Profile {
     pub require: Require,
     /// For past decisions: the framework the team actually chose.
     pub chosen: Option<usize>,
+    /// Criteria the adaptive questionnaire did not ask (sorted): their need
+    /// is 0 here, which cannot change the top pick it settled on, and
+    /// teams count them as unknown.
+    pub unasked: Vec<usize>,
 }
 
 /// What each step of the 0–5 need scale means, in every questionnaire and
@@ -166,6 +170,7 @@ pub(crate) struct Draft {
     pub min: Vec<(Given<String>, Given<f64>)>,
     pub deep_learning: Option<bool>,
     pub chosen: Option<Given<String>>,
+    pub unasked: Vec<Given<String>>,
 }
 
 #[derive(Deserialize)]
@@ -179,6 +184,8 @@ struct RawProfile {
     #[serde(default)]
     require: RawRequire,
     chosen: Option<Spanned<String>>,
+    #[serde(default)]
+    unasked: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -239,6 +246,7 @@ impl Draft {
             min: pairs(raw.require.min),
             deep_learning: raw.require.deep_learning,
             chosen: raw.chosen.map(Given::from),
+            unasked: raw.unasked.into_iter().map(Given::from).collect(),
         })
     }
 
@@ -295,6 +303,23 @@ impl Draft {
             needs[index] = value.value;
         }
 
+        let mut unasked = Vec::new();
+        for id in &self.unasked {
+            let index = criterion(id, "unasked")?;
+            if let Some((given, _)) = self.needs.iter().find(|(k, _)| catalog.find_criterion(&k.value) == Some(index)) {
+                return Err(Diagnostic::new(
+                    at(given.at),
+                    format!("`{}` is answered under [needs] and listed as not asked under `unasked`.", given.value),
+                )
+                .field(format!("needs.{}", given.value))
+                .hint(Some("Keep one of the two.".to_string()))
+                .into());
+            }
+            unasked.push(index);
+        }
+        unasked.sort_unstable();
+        unasked.dedup();
+
         let languages = required_names(catalog, RouteKind::Language, &self.languages, at)?;
         let targets = required_names(catalog, RouteKind::Target, &self.targets, at)?;
         let hardware = required_names(catalog, RouteKind::Hardware, &self.hardware, at)?;
@@ -332,6 +357,7 @@ impl Draft {
                 deep_learning: self.deep_learning.unwrap_or(true),
             },
             chosen,
+            unasked,
         })
     }
 }

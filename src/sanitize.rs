@@ -26,14 +26,24 @@
 //!   Rust's style, `\u{1b}` for ESC, `\u{a}` for a newline, `\u{202e}`;
 //!   marks past the cap are dropped. Nothing else changes.
 //! - [`message`] (every error message, through `Diagnostic`'s and `Error`'s
-//!   `Display`): as [`text`], and each `` `quoted` `` span longer than
-//!   [`QUOTE_CHARS`] characters is cut there with "…", and the whole message
-//!   is cut at [`MESSAGE_CHARS`]. It runs in time linear in its input.
+//!   `Display`, and clap's): as [`text`], and each quoted span (`` `…` ``,
+//!   `"…"`, `'…'`) or unquoted word longer than [`QUOTE_CHARS`] characters
+//!   is cut there with "…", and the whole message is cut at
+//!   [`MESSAGE_CHARS`]. It runs in time linear in its input.
 //! - [`quote`]: one piece of user input cut and escaped for a message.
 //! - [`markdown`]: HTML (`&`, `<`, `>`) becomes entities, `|` is escaped,
 //!   line breaks become spaces, so a cell or heading stays one cell.
+//!   [`markdown_text`] (prose of a decision record) also backslash-escapes
+//!   what would start emphasis, code, a link or an escape, so names and
+//!   evidence read as written.
 //! - [`html`]: `&`, `<`, `>`, `"` and `'` become entities, controls (but
 //!   line breaks and tabs) and hidden characters are escaped as in [`text`].
+//! - [`form_value`] (the value of a form field, which the browser sends
+//!   back): exact HTML escaping and nothing else, so the field holds the
+//!   text itself; hidden characters and controls are written as character
+//!   references (`&#x202e;`), which the browser reads as those characters,
+//!   and no mark is dropped. Escaping them for display there would send the
+//!   escape back as text, and the form would change what it was given.
 //! - [`csv_formula`] (cells that came from user input): a cell a
 //!   spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`,
 //!   tab or carriage return) is prefixed with `'`, as OWASP recommends
@@ -125,37 +135,97 @@ pub fn quote(s: &str) -> String {
     out
 }
 
-/// A whole error message made safe to print: escaped, long quotes cut,
-/// the total bounded. Linear in the length of `s`.
+/// A whole error message made safe to print: escaped, long quotes and
+/// words cut, the total bounded. Linear in the length of `s`.
+///
+/// Input reaches messages in many shapes: our own `` `quotes` ``, serde's
+/// `string "…"`, clap's `'…'`, a TOML key path (`needs.kkk…`) or a flag
+/// (`--need kkk…=3`) unquoted. So each quoted span, and each word outside
+/// them (a run of characters other than spaces and ASCII punctuation but
+/// `_` and `-`), is cut at [`QUOTE_CHARS`] with "…": no message can echo
+/// more than that of one input, whoever wrote the message.
 pub fn message(s: &str) -> String {
     let mut out = String::with_capacity(s.len().min(MESSAGE_CHARS + 8));
     let mut shown = 0usize;
-    let mut in_quote = false;
+    // The quote being read (its closing character), its length so far, and
+    // whether a backslash escapes the next character (in `"…"`).
+    let mut quote: Option<char> = None;
     let mut quoted = 0usize;
-    for c in capped(s).chars() {
+    let mut escaped = false;
+    // The length of the word being read outside quotes.
+    let mut word = 0usize;
+    let mut prev: Option<char> = None;
+    let capped = capped(s);
+    let mut chars = capped.chars().peekable();
+    let mut cut = false;
+    while let Some(c) = chars.next() {
         if shown >= MESSAGE_CHARS {
-            out.push('…');
+            cut = true;
             break;
         }
-        if c == '`' {
-            if in_quote && quoted > QUOTE_CHARS {
-                out.push('…');
+        let next = chars.peek().copied();
+        let keep = match quote {
+            Some(close) => {
+                let closes = c == close && !escaped && (close != '\'' || ends_quote(next));
+                escaped = close == '"' && c == '\\' && !escaped;
+                if closes {
+                    if quoted > QUOTE_CHARS {
+                        out.push('…');
+                    }
+                    quote = None;
+                    true
+                } else {
+                    quoted += 1;
+                    quoted <= QUOTE_CHARS
+                }
             }
-            in_quote = !in_quote;
-            quoted = 0;
-        } else if in_quote {
-            quoted += 1;
-            if quoted > QUOTE_CHARS {
-                continue;
+            None if c == '`' || (matches!(c, '"' | '\'') && opens_quote(prev, next)) => {
+                if word > QUOTE_CHARS {
+                    out.push('…');
+                }
+                word = 0;
+                (quote, quoted, escaped) = (Some(c), 0, false);
+                true
             }
+            None if in_word(c) => {
+                word += 1;
+                word <= QUOTE_CHARS
+            }
+            None => {
+                if word > QUOTE_CHARS {
+                    out.push('…');
+                }
+                word = 0;
+                true
+            }
+        };
+        prev = Some(c);
+        if keep {
+            push_escaped(&mut out, c);
+            shown += 1;
         }
-        push_escaped(&mut out, c);
-        shown += 1;
     }
-    if in_quote && quoted > QUOTE_CHARS {
+    if cut || (quote.is_some() && quoted > QUOTE_CHARS) || word > QUOTE_CHARS {
         out.push('…');
     }
     out
+}
+
+/// Whether `c` continues a word, for [`message`].
+fn in_word(c: char) -> bool {
+    !(c.is_whitespace() || (c.is_ascii_punctuation() && !matches!(c, '_' | '-')))
+}
+
+/// Whether a `"` or `'` between `prev` and `next` opens a quote: it starts
+/// a word (an apostrophe inside one does not).
+fn opens_quote(prev: Option<char>, next: Option<char>) -> bool {
+    prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '{' | '=' | ':' | ','))
+        && next.is_some_and(|n| !n.is_whitespace())
+}
+
+/// Whether a `'` before `next` can close a quote: it ends a word.
+fn ends_quote(next: Option<char>) -> bool {
+    next.is_none_or(|n| n.is_whitespace() || matches!(n, '.' | ',' | ';' | ':' | ')' | ']' | '}' | '!' | '?'))
 }
 
 /// A number from user input, for a message: as written when short, else in
@@ -184,6 +254,28 @@ pub fn markdown(s: &str) -> String {
     out
 }
 
+/// Text for Markdown prose; see the module docs.
+pub fn markdown_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let capped = capped(s);
+    let mut chars = capped.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => out.push(' '),
+            c => push_escaped(&mut out, c),
+        }
+    }
+    out
+}
+
 /// Text for HTML, in an element or an attribute; see the module docs.
 pub fn html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -196,6 +288,28 @@ pub fn html(s: &str) -> String {
             '\'' => out.push_str("&#39;"),
             '\n' | '\t' | '\r' => out.push(c),
             c => push_escaped(&mut out, c),
+        }
+    }
+    out
+}
+
+/// The value of a form field: the text exactly, as HTML; see the module docs.
+pub fn form_value(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // HTML reads references to C1 controls as other characters:
+            // those stay as they are.
+            '\u{80}'..='\u{9f}' => out.push(c),
+            c if is_control(c) => {
+                let _ = write!(out, "&#x{:x};", u32::from(c));
+            }
+            c => out.push(c),
         }
     }
     out
@@ -287,6 +401,36 @@ mod tests {
     }
 
     #[test]
+    fn input_in_any_quotes_or_none_is_cut() {
+        let k = "k".repeat(300);
+        let cut = format!("{}…", "k".repeat(QUOTE_CHARS));
+        let spaced = "ab ".repeat(100);
+        let spaced_cut = format!("{}…", &spaced[..QUOTE_CHARS]);
+        for (raw, shown) in [
+            (format!("p.toml:3:1: needs.{k}: unknown"), format!("p.toml:3:1: needs.{cut}: unknown")),
+            (format!("invalid type: string \"{k}\", expected"), format!("invalid type: string \"{cut}\", expected")),
+            (format!("string \"{spaced}\\\"x\", expected"), format!("string \"{spaced_cut}\", expected")),
+            (
+                format!("invalid value '{spaced}' for '--method'"),
+                format!("invalid value '{spaced_cut}' for '--method'"),
+            ),
+            (format!("--need {k}=3: not a criterion"), format!("--need {cut}=3: not a criterion")),
+            (format!("the team's `{k}`"), format!("the team's `{cut}`")),
+        ] {
+            assert_eq!(message(&raw), shown);
+            assert_eq!(message(&shown), shown, "cutting twice changes nothing");
+        }
+        // Short input, paths, apostrophes and our own quotes are left alone.
+        for kept in [
+            "/tmp/some/folder/p.toml:3:1: `debuggability` isn't a number: \"x\"; it's 'y'.",
+            "a sha256 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef is fine",
+        ] {
+            assert_eq!(message(kept), kept);
+        }
+        assert_eq!(message("\u{202e}"), "\\u{202e}");
+    }
+
+    #[test]
     fn markdown_and_csv_are_neutralised() {
         assert_eq!(markdown("<script>a|b</script>\r\nR&D"), "&lt;script&gt;a\\|b&lt;/script&gt; R&amp;D");
         assert_eq!(csv("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
@@ -324,6 +468,8 @@ mod tests {
         assert_eq!(text(&zalgo).chars().count(), CLUSTER_CHARS);
         assert_eq!(text("e\u{301}\u{302} 👍🏽"), "e\u{301}\u{302} 👍🏽");
         assert_eq!(html("<a\u{202e}>\n"), "&lt;a\\u{202e}&gt;\n");
+        assert_eq!(form_value("<a\u{202e}>\"'&"), "&lt;a&#x202e;&gt;&quot;&#39;&amp;");
+        assert_eq!(form_value(&zalgo), zalgo, "no mark is dropped from a form field");
         assert_eq!(json("{\"n\":\"a\u{202e}b\"}"), "{\"n\":\"a\\u202eb\"}");
         assert_eq!(serde_json::from_str::<serde_json::Value>(&json("\"a\u{202e}\"")).unwrap(), "a\u{202e}");
         assert!(message(&format!("x `{zalgo}`")).chars().count() < 20);

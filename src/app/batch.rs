@@ -7,16 +7,18 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use crate::batch::source::open_csv_raw;
 use crate::batch::{self, Observer, Output, Source, TomlFile};
 use crate::catalog::Catalog;
 use crate::cli::{BatchArgs, Cli, InputFormat};
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Location, Result};
 use crate::output::AtomicFile;
 use crate::report::Format;
 use crate::report::Options;
+use crate::report::madr::{Input, Reproduce, Survey};
 use crate::report::numbers::thousands;
 use crate::report::rows::RowFormatter;
+use crate::survey::Format as SurveyFormat;
+use crate::survey::source::open_csv_raw;
 
 use super::settings::Settings;
 use super::{load_catalog_with, toml_files};
@@ -31,7 +33,7 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
     let method = settings.method(args.method.map(Into::into));
     let inactive = args.policy.policy().unwrap_or(settings.inactive.value);
     if args.template {
-        let text = batch::template::template(&catalog, args.with_questions);
+        let text = crate::survey::template::template(&catalog, args.with_questions);
         super::deliver(&text, &crate::cli::OutputArgs { format: None, out: args.out.clone(), force: args.force })?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -51,8 +53,16 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
 
     let progress = Progress::new(total_bytes, cli.quiet);
     let format = args.format.map_or(if args.by_team { Format::Text } else { Format::Csv }, Format::from);
-    // The HTML page is the department report, which needs the teams.
-    let by_team = args.by_team || format == Format::Html;
+    let record = format == Format::Madr;
+    if args.team.is_some() && !record {
+        return Err(Error::Usage(
+            "--team chooses the team of a decision record: use it with --format madr.".to_string(),
+        ));
+    }
+    // The HTML page is the department report and a record is a team's
+    // decision: both need the teams.
+    let by_team = args.by_team || format == Format::Html || record;
+    let hashed = if record { hash_inputs(&args.inputs)? } else { Vec::new() };
     if !(args.approval_margin.is_finite() && args.approval_margin >= 0.0) {
         return Err(Error::Usage("--approval-margin must be a number of points, 0 or more.".to_string()));
     }
@@ -68,7 +78,11 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
 
     if by_team {
         let department = summary.department(&catalog, &options)?;
-        let text = format.report().teams(&catalog, &department, &report_options)?;
+        let text = if record {
+            decision_record(&catalog, &department, args, &options, hashed, &report_options)?
+        } else {
+            format.report().teams(&catalog, &department, &report_options)?
+        };
         out.writer().write_all(text.as_bytes()).map_err(|e| Error::io("write", Path::new("the output"), e))?;
     }
     out.finish()?;
@@ -79,25 +93,123 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> Result<ExitCode> {
     Ok(if summary.rejected > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
+/// The record of the whole survey, or of `--team`'s team.
+fn decision_record(
+    catalog: &Catalog,
+    department: &crate::team::Department,
+    args: &BatchArgs,
+    options: &batch::Options,
+    inputs: Vec<Input>,
+    report_options: &Options,
+) -> Result<String> {
+    let (team, teams) = match &args.team {
+        None => (&department.all, department.teams.as_slice()),
+        Some(name) => {
+            let found = department.teams.iter().find(|t| t.team == *name);
+            let Some(team) = found else {
+                let known: Vec<&str> = department.teams.iter().map(|t| t.team.as_str()).collect();
+                return Err(Error::Usage(format!(
+                    "--team {}: the survey has no such team. {}",
+                    crate::sanitize::quote(name),
+                    crate::error::unknown_hint(name, &known)
+                )));
+            };
+            (team, &[][..])
+        }
+    };
+    let Some(advice) = &team.advice else {
+        return Err(Error::Usage(format!(
+            "no member of {} was scored, so there is no decision to record.",
+            if args.team.is_some() {
+                format!("team {}", crate::sanitize::quote(&team.team))
+            } else {
+                "the survey".to_string()
+            }
+        )));
+    };
+    let mut words = vec!["batch".to_string()];
+    words.extend(args.inputs.iter().map(|p| p.display().to_string()));
+    words.push("--by-team".to_string());
+    if let Some(name) = &args.team {
+        words.extend(["--team".to_string(), name.clone()]);
+    }
+    words.extend(["--method".to_string(), options.method.as_str().to_string()]);
+    words.extend(["--inactive".to_string(), options.inactive.as_str().to_string()]);
+    words.extend(["--approval-margin".to_string(), options.approval_margin.to_string()]);
+    if let Some(f) = args.input_format.and_then(|f| clap::ValueEnum::to_possible_value(&f)) {
+        words.extend(["--input-format".to_string(), f.get_name().to_string()]);
+    }
+    if args.ignore_unknown_columns {
+        words.push("--ignore-unknown-columns".to_string());
+    }
+    if args.follow_links {
+        words.push("--follow-links".to_string());
+    }
+    let survey = Survey { team, teams, approval_margin: options.approval_margin };
+    let reproduce = Reproduce { words, inputs };
+    super::decision_record(catalog, advice, Some(survey), options.method, &reproduce, report_options)
+}
+
+/// Each input's SHA-256, to check it unchanged: files only (a folder and
+/// standard input are named, not hashed).
+fn hash_inputs(inputs: &[PathBuf]) -> Result<Vec<Input>> {
+    use sha2::{Digest, Sha256};
+    inputs
+        .iter()
+        .map(|path| {
+            let name = path.display().to_string();
+            if path.as_os_str() == "-" {
+                return Ok(Input { name: "standard input".to_string(), sha256: None, note: None });
+            }
+            if path.is_dir() {
+                return Ok(Input { name, sha256: None, note: Some("a folder of profiles".to_string()) });
+            }
+            let mut file = std::fs::File::open(path).map_err(|e| crate::error::read_error(path, e))?;
+            let mut hasher = Sha256::new();
+            let mut buf = vec![0u8; 1 << 16];
+            loop {
+                let n = file.read(&mut buf).map_err(|e| Error::io("read", path, e))?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+            }
+            let sha256 = hasher.finalize().iter().fold(String::with_capacity(64), |mut s, b| {
+                use std::fmt::Write as _;
+                let _ = write!(s, "{b:02x}");
+                s
+            });
+            Ok(Input { name, sha256: Some(sha256), note: None })
+        })
+        .collect()
+}
+
+/// The survey format a command-line value names.
+pub(super) fn format_of(arg: InputFormat) -> SurveyFormat {
+    match arg {
+        InputFormat::Csv => SurveyFormat::Csv,
+        InputFormat::Jsonl => SurveyFormat::Jsonl,
+        InputFormat::Toml => SurveyFormat::Toml,
+        InputFormat::Sqlite => SurveyFormat::Sqlite,
+    }
+}
+
 /// Open one input; returns the source and its size in bytes when known.
 fn open(input: &Path, args: &BatchArgs, catalog: &Catalog, quiet: bool) -> Result<(Source, Option<u64>)> {
     let stdin = input.as_os_str() == "-";
-    let format = args.input_format.unwrap_or_else(|| {
-        if stdin {
-            InputFormat::Csv
-        } else if input.is_dir() {
-            InputFormat::Toml
-        } else {
-            match input.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-                Some("jsonl" | "ndjson") => InputFormat::Jsonl,
-                Some("toml") => InputFormat::Toml,
-                Some("db" | "sqlite" | "sqlite3") => InputFormat::Sqlite,
-                _ => InputFormat::Csv,
+    let format = args.input_format.map_or_else(
+        || {
+            if stdin {
+                SurveyFormat::Csv
+            } else if input.is_dir() {
+                SurveyFormat::Toml
+            } else {
+                SurveyFormat::by_name(input).unwrap_or(SurveyFormat::Csv)
             }
-        }
-    });
-    let name = if stdin { "<stdin>".to_string() } else { input.display().to_string() };
-    if format == InputFormat::Toml {
+        },
+        format_of,
+    );
+    if format == SurveyFormat::Toml {
         let files =
             if input.is_dir() { toml_files(input, args.follow_links, quiet)? } else { vec![input.to_path_buf()] };
         let root = if input.is_dir() { input.to_path_buf() } else { PathBuf::new() };
@@ -116,7 +228,20 @@ fn open(input: &Path, args: &BatchArgs, catalog: &Catalog, quiet: bool) -> Resul
             .collect();
         return Ok((Source::Toml { files }, None));
     }
-    if format == InputFormat::Sqlite {
+    open_survey(input, format, catalog, args.ignore_unknown_columns)
+}
+
+/// Open a survey (CSV, JSON Lines or a survey database) as `batch` reads it,
+/// its header or first line checked; `check` reads surveys so too.
+pub(super) fn open_survey(
+    input: &Path,
+    format: SurveyFormat,
+    catalog: &Catalog,
+    ignore_unknown: bool,
+) -> Result<(Source, Option<u64>)> {
+    let stdin = input.as_os_str() == "-";
+    let name = if stdin { "<stdin>".to_string() } else { input.display().to_string() };
+    if format == SurveyFormat::Sqlite {
         // Each respondent's latest answers, as the JSON Lines the server exports.
         let text = crate::serve::export::jsonl(&crate::serve::store::read_current(input)?);
         let size = text.len() as u64;
@@ -132,12 +257,12 @@ fn open(input: &Path, args: &BatchArgs, catalog: &Catalog, quiet: bool) -> Resul
         let size = file.metadata().ok().map(|m| m.len());
         (Box::new(file), size)
     };
-    if format == InputFormat::Jsonl {
+    if format == SurveyFormat::Jsonl {
         let mut reader = BufReader::with_capacity(1 << 16, reader);
         check_json_lines(&mut reader, &name)?;
         return Ok((Source::Jsonl { file: Arc::from(name.as_str()), reader: Box::new(reader) }, size));
     }
-    Ok((Source::from(open_csv_raw(reader, &name, catalog, args.ignore_unknown_columns)?), size))
+    Ok((Source::from(open_csv_raw(reader, &name, catalog, ignore_unknown)?), size))
 }
 
 /// A JSON Lines input must start (after blank lines) with an object: a
@@ -158,10 +283,9 @@ fn check_json_lines(reader: &mut dyn std::io::BufRead, name: &str) -> Result<()>
     if first == b'{' {
         return Ok(());
     }
-    Err(Error::Usage(format!(
-        "{name}: this is not JSON Lines: each line must be a JSON object starting with `{{`. \
-         If it is CSV, name it .csv or pass --input-format csv."
-    )))
+    let why = "this is not JSON Lines: each line must be a JSON object starting with `{`. \
+               If it is CSV, name it .csv or pass --input-format csv.";
+    Err(Diagnostic::new(Location::file(name), why).into())
 }
 
 /// Where the output goes: standard output, or an [`AtomicFile`] committed

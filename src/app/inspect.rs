@@ -13,6 +13,7 @@ use crate::error::{Diagnostic, Error, Location, Result, unknown_hint};
 use crate::profile::Profile;
 use crate::report::numbers::count_of;
 use crate::report::setup::{Checked, checked as checked_line};
+use crate::survey::Format;
 
 use super::settings::Settings;
 use super::{deliver, file_stem, load_catalog, load_catalog_with, report_options, toml_files};
@@ -37,8 +38,10 @@ pub fn frameworks(cli: &Cli, args: &FrameworksArgs) -> Result<ExitCode> {
             .collect();
         catalog.frameworks.retain(|f| wanted.contains(&f.id));
     }
-    let text =
-        settings.format(args.output.format).report().frameworks(&catalog, &report_options(cli, &args.output, &[]))?;
+    let text = settings
+        .format(args.output.format.map(Into::into))
+        .report()
+        .frameworks(&catalog, &report_options(cli, &args.output, &[]))?;
     deliver(&text, &args.output)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -46,8 +49,10 @@ pub fn frameworks(cli: &Cli, args: &FrameworksArgs) -> Result<ExitCode> {
 pub fn criteria(cli: &Cli, args: &ListArgs) -> Result<ExitCode> {
     let settings = Settings::resolve(cli)?;
     let catalog = load_catalog_with(&settings)?;
-    let text =
-        settings.format(args.output.format).report().criteria(&catalog, &report_options(cli, &args.output, &[]))?;
+    let text = settings
+        .format(args.output.format.map(Into::into))
+        .report()
+        .criteria(&catalog, &report_options(cli, &args.output, &[]))?;
     deliver(&text, &args.output)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -103,34 +108,6 @@ fn looks_like_knowledge_base(source: &str) -> bool {
     })
 }
 
-/// What a file's content says it is, whatever its name: a survey in JSON
-/// Lines starts with `{`; a CSV survey's first line is a header of
-/// comma-separated names with no `=` or `[` of TOML. Told from the first
-/// [`SNIFF`] bytes (a first line longer than that is read as TOML).
-enum Kind {
-    Toml,
-    Csv,
-    JsonLines,
-}
-
-fn kind_of(head: &[u8]) -> Kind {
-    let first = head
-        .split(|&b| b == b'\n')
-        .map(<[u8]>::trim_ascii)
-        .find(|l| !l.is_empty() && !l.starts_with(b"#"))
-        .unwrap_or_default();
-    // A first line that is not text (random bytes, say) is read as TOML,
-    // which says so within its limit.
-    let Ok(first) = std::str::from_utf8(first) else { return Kind::Toml };
-    if first.starts_with('{') {
-        Kind::JsonLines
-    } else if first.contains(',') && !first.contains('=') && !first.starts_with('[') {
-        Kind::Csv
-    } else {
-        Kind::Toml
-    }
-}
-
 /// Reports rejected rows as they come, as `batch` does, and counts them.
 struct Rejections(std::sync::atomic::AtomicU64);
 
@@ -145,14 +122,9 @@ impl crate::batch::Observer for Rejections {
 /// A survey streamed through `batch`'s own reader and scorer, with its
 /// limits (1 MiB a record, no limit in total) and its verdict on each row;
 /// every rejected row is reported, and any makes the file invalid.
-fn check_survey(input: Box<dyn Read + Send>, name: &str, kind: &Kind, catalog: &Catalog, cli: &Cli) -> Result<Checked> {
-    use crate::batch::{self, Source};
+fn check_survey(source: crate::batch::Source, name: &str, catalog: &Catalog, cli: &Cli) -> Result<Checked> {
+    use crate::batch;
     let settings = Settings::resolve(cli)?;
-    let source = if matches!(kind, Kind::JsonLines) {
-        Source::Jsonl { file: Arc::from(name), reader: Box::new(std::io::BufReader::with_capacity(1 << 16, input)) }
-    } else {
-        Source::from(crate::batch::source::open_csv_raw(input, name, catalog, false)?)
-    };
     let options = batch::Options {
         method: settings.method(None),
         inactive: settings.inactive.value,
@@ -165,11 +137,12 @@ fn check_survey(input: Box<dyn Read + Send>, name: &str, kind: &Kind, catalog: &
     let rejections = Rejections(std::sync::atomic::AtomicU64::new(0));
     let summary = batch::run(catalog, vec![source], &options, output, &rejections, &AtomicBool::new(false))?;
     if summary.rejected > 0 {
-        return Err(Error::Usage(format!(
-            "{name}: {} rejected, as `dlpick batch` would reject {}.",
+        let why = format!(
+            "{} rejected, as `dlpick batch` would reject {}.",
             count_of(usize::try_from(summary.rejected).unwrap_or(usize::MAX), "row", "rows"),
             if summary.rejected == 1 { "it" } else { "them" }
-        )));
+        );
+        return Err(Diagnostic::new(Location::file(name), why).into());
     }
     Ok(Checked::Survey { rows: usize::try_from(summary.scored).unwrap_or(usize::MAX) })
 }
@@ -180,6 +153,11 @@ const SNIFF: u64 = 64 * 1024;
 fn check_file(path: &Path, catalog: &Catalog, cli: &Cli) -> Result<Checked> {
     let stdin = path == Path::new("-");
     let name = if stdin { "<stdin>".to_string() } else { path.display().to_string() };
+    // A file named as a survey is read as `batch` reads it, whatever it holds.
+    if let Some(format) = Format::by_name(path).filter(|f| !stdin && *f != Format::Toml) {
+        let (source, _) = super::batch::open_survey(path, format, catalog, false)?;
+        return check_survey(source, &name, catalog, cli);
+    }
     let shown = if stdin { Path::new("standard input") } else { path };
     let mut input: Box<dyn Read + Send> = if stdin {
         Box::new(std::io::stdin())
@@ -188,21 +166,30 @@ fn check_file(path: &Path, catalog: &Catalog, cli: &Cli) -> Result<Checked> {
     };
     let mut head = Vec::new();
     (&mut input).take(SNIFF).read_to_end(&mut head).map_err(|e| Error::io("read", shown, e))?;
-    let kind = kind_of(&head);
+    let kind = Format::by_content(&head);
     let whole: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(head).chain(input));
-    if !matches!(kind, Kind::Toml) {
-        return check_survey(whole, &name, &kind, catalog, cli);
+    match kind {
+        Format::Jsonl => {
+            let reader = Box::new(std::io::BufReader::with_capacity(1 << 16, whole));
+            return check_survey(
+                crate::batch::Source::Jsonl { file: Arc::from(name.as_str()), reader },
+                &name,
+                catalog,
+                cli,
+            );
+        }
+        Format::Csv => {
+            let source = crate::batch::Source::from(crate::survey::source::open_csv_raw(whole, &name, catalog, false)?);
+            return check_survey(source, &name, catalog, cli);
+        }
+        Format::Toml | Format::Sqlite => {}
     }
     let source = match limits::read_toml(whole) {
         Ok(text) => text,
-        Err(limits::ReadError::TooLarge) => return Err(Error::Usage(limits::too_large(&name))),
-        Err(limits::ReadError::NotUtf8) => {
-            return Err(Error::io(
-                "read",
-                shown,
-                std::io::Error::new(std::io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"),
-            ));
+        Err(limits::ReadError::TooLarge) => {
+            return Err(Diagnostic::new(Location::file(name.as_str()), limits::TOO_LARGE).into());
         }
+        Err(limits::ReadError::NotUtf8) => return Err(crate::error::not_text(&name)),
         Err(limits::ReadError::Io(e)) => return Err(Error::io("read", shown, e)),
     };
     if looks_like_knowledge_base(&source) {

@@ -18,7 +18,7 @@ use std::process::ExitCode;
 
 use crate::catalog::{Catalog, Input};
 use crate::cli::{Cli, Command, OutputArgs};
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Location, Result};
 use crate::report::{Options, Provenance};
 use crate::{limits, output};
 
@@ -91,12 +91,10 @@ pub(crate) fn read_input(path: &Path) -> Result<(String, String)> {
     let text = if stdin { limits::read_toml(std::io::stdin().lock()) } else { limits::read_toml_file(path) };
     match text {
         Ok(text) => Ok((text, name)),
-        Err(limits::ReadError::TooLarge) => Err(Error::Usage(limits::too_large(&name))),
-        Err(limits::ReadError::NotUtf8) => Err(Error::io(
-            "read",
-            shown,
-            std::io::Error::new(std::io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"),
-        )),
+        Err(limits::ReadError::TooLarge) => {
+            Err(Diagnostic::new(Location::file(name.as_str()), limits::TOO_LARGE).into())
+        }
+        Err(limits::ReadError::NotUtf8) => Err(crate::error::not_text(&name)),
         Err(limits::ReadError::Io(e)) if stdin => Err(Error::io("read", shown, e)),
         Err(limits::ReadError::Io(e)) => Err(crate::error::read_error(path, e)),
     }
@@ -176,15 +174,11 @@ pub(crate) fn options_for(cli: &Cli, out: Option<&Path>, inputs: &[&Path]) -> Op
 /// What a report says about where it came from: this build, today's date
 /// (or `SOURCE_DATE_EPOCH`'s, for reproducible output) and the inputs.
 pub(crate) fn provenance(inputs: &[&Path]) -> Provenance {
-    let seconds =
-        std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        });
+    let (day, date) = crate::build_info::report_day();
     Provenance {
         version: crate::build_info::version_line(),
-        date: civil_date(seconds),
+        date,
+        day,
         inputs: inputs
             .iter()
             .map(|p| if *p == Path::new("-") { "standard input".to_string() } else { p.display().to_string() })
@@ -192,39 +186,22 @@ pub(crate) fn provenance(inputs: &[&Path]) -> Provenance {
     }
 }
 
-/// `YYYY-MM-DD` (UTC) of a Unix time, by the days-to-civil algorithm of
-/// the proleptic Gregorian calendar.
-fn civil_date(seconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+/// A decision record of `advice`: how firm the choice is (the analyses
+/// run here, on every core), then the record.
+pub(crate) fn decision_record(
+    catalog: &Catalog,
+    advice: &crate::explain::Advice,
+    survey: Option<crate::report::madr::Survey<'_>>,
+    method: crate::score::MethodId,
+    reproduce: &crate::report::madr::Reproduce,
+    options: &Options,
+) -> Result<String> {
+    let firmness = crate::tune::firmness::analyse(catalog, advice, method, 0);
+    let doc = crate::report::DecisionDoc { advice, survey, firmness: &firmness, method, reproduce };
+    crate::report::Format::Madr.report().decision(catalog, &doc, options)
 }
 
 /// Write a finished report where the user asked.
 pub(crate) fn deliver(text: &str, output: &OutputArgs) -> Result<()> {
     output::emit(text, output.out.as_deref(), output.force)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::civil_date;
-
-    #[test]
-    fn dates_match_the_calendar() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        // 2000-02-29 12:00 UTC: a leap day in a century leap year.
-        assert_eq!(civil_date(951_825_600), "2000-02-29");
-        // 2026-11-25 00:00 UTC and one second before it.
-        assert_eq!(civil_date(1_795_564_800), "2026-11-25");
-        assert_eq!(civil_date(1_795_564_799), "2026-11-24");
-        assert_eq!(civil_date(-1), "1969-12-31");
-    }
 }

@@ -3,11 +3,14 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::build_info::sha256_hex;
 use crate::catalog::Catalog;
 use crate::cli::{Cli, RecommendArgs};
 use crate::error::{Diagnostic, Error, Location, Result, unknown_hint};
 use crate::explain::advise;
 use crate::profile::{Draft, Given};
+use crate::report::Format;
+use crate::report::madr::{Input, Reproduce};
 
 use super::settings::Settings;
 use super::{deliver, file_stem, load_catalog_with, read_profile, report_options};
@@ -16,8 +19,16 @@ pub fn run(cli: &Cli, args: &RecommendArgs) -> Result<ExitCode> {
     let settings = Settings::resolve(cli)?;
     let catalog = load_catalog_with(&settings)?;
     let overrides = args.needs.iter().map(|flag| parse_need_flag(flag, &catalog)).collect::<Result<Vec<_>>>()?;
+    let format = settings.format(args.output.format.map(Into::into));
+    if format == Format::Madr && args.profiles.len() > 1 {
+        return Err(Error::Usage(format!(
+            "a decision record (--format madr) is for one profile; {} were given.",
+            args.profiles.len()
+        )));
+    }
 
     let mut profiles = Vec::new();
+    let mut read = Vec::new();
     if args.profiles.is_empty() {
         if overrides.is_empty() {
             return Err(Error::Usage(
@@ -35,6 +46,12 @@ pub fn run(cli: &Cli, args: &RecommendArgs) -> Result<ExitCode> {
         }
         for path in &args.profiles {
             let (source, name) = read_profile(path)?;
+            let stdin = path.as_os_str() == "-";
+            read.push(Input {
+                name: if stdin { "standard input".to_string() } else { path.display().to_string() },
+                sha256: Some(sha256_hex(source.as_bytes())),
+                note: None,
+            });
             let mut draft = Draft::from_toml(&source, &name)?;
             for (id, value) in &overrides {
                 draft.set_need(Given::new(id.clone()), Given::new(*value));
@@ -46,12 +63,48 @@ pub fn run(cli: &Cli, args: &RecommendArgs) -> Result<ExitCode> {
     let method = settings.method(args.method.map(Into::into));
     let advice = advise(&catalog, profiles, method, args.policy.policy(), settings.inactive.value);
     let inputs: Vec<&std::path::Path> = args.profiles.iter().map(PathBuf::as_path).collect();
-    let mut options = report_options(cli, &args.output, &inputs);
+    let destination = args.output.destination();
+    let mut options = report_options(cli, &destination, &inputs);
     options.top = settings.top(args.top);
     options.explain = args.explain;
-    let text = settings.format(args.output.format).report().advice(&catalog, &advice, &options)?;
-    deliver(&text, &args.output)?;
+    let text = match advice.as_slice() {
+        [one] if format == Format::Madr => {
+            let reproduce = Reproduce { words: record_words(args, &catalog, &overrides, one, method), inputs: read };
+            super::decision_record(&catalog, one, None, method, &reproduce, &options)?
+        }
+        _ => format.report().advice(&catalog, &advice, &options)?,
+    };
+    deliver(&text, &destination)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `recommend` command that makes this record again, after `dlpick`:
+/// the profile, the needs set by flags (each criterion once, in the
+/// knowledge base's order), and the method and policy in force written
+/// out, so a project's defaults cannot change the result.
+fn record_words(
+    args: &RecommendArgs,
+    catalog: &Catalog,
+    overrides: &[(String, f64)],
+    advice: &crate::explain::Advice,
+    method: crate::score::MethodId,
+) -> Vec<String> {
+    let mut words = vec!["recommend".to_string()];
+    words.extend(args.profiles.iter().map(|p| p.display().to_string()));
+    // The last flag for a criterion wins, as it does for the profile.
+    let mut needs: Vec<(usize, &str, f64)> = Vec::new();
+    for (id, value) in overrides {
+        let c = catalog.criterion_index(id).unwrap_or(usize::MAX);
+        needs.retain(|(k, _, _)| *k != c);
+        needs.push((c, id, *value));
+    }
+    needs.sort_by_key(|n| n.0);
+    for (_, id, value) in needs {
+        words.extend(["--need".to_string(), format!("{id}={value}")]);
+    }
+    words.extend(["--method".to_string(), method.as_str().to_string()]);
+    words.extend(["--inactive".to_string(), advice.profile.require.policy().as_str().to_string()]);
+    words
 }
 
 /// `ID=N` from `--need`, checked against the knowledge base.

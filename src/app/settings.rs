@@ -169,7 +169,7 @@ impl Settings {
         let format = match &raw.defaults.format {
             Some(f) => Setting {
                 value: Format::parse(f)
-                    .filter(|f| *f != Format::Jsonl)
+                    .filter(|f| !matches!(f, Format::Jsonl | Format::Madr))
                     .ok_or_else(|| bad_default("format", f, "text, json, csv, markdown or html"))?,
                 origin: in_project(),
             },
@@ -189,8 +189,8 @@ impl Settings {
     }
 
     /// The output format: the flag's, else the project's, else text.
-    pub fn format(&self, flag: Option<crate::cli::FormatArg>) -> Format {
-        flag.map_or(self.format.value, Format::from)
+    pub fn format(&self, flag: Option<Format>) -> Format {
+        flag.unwrap_or(self.format.value)
     }
 
     /// The file `tune fit --write` changes: the topmost layer, else the

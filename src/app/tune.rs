@@ -5,8 +5,6 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::batch::guard;
-use crate::batch::source::{Respondent, open_csv, parse_csv_row, parse_json_row};
 use crate::catalog::{BUILTIN_NAME, Catalog};
 use crate::cli::{Cli, FitArgs, RobustnessArgs, SensitivityArgs, TuneCommand};
 use crate::error::{Diagnostic, Error, Location, Result};
@@ -16,6 +14,8 @@ use crate::report::{Format, Options};
 use crate::sanitize;
 use crate::score::sensitivity;
 use crate::score::{Matrix, rank};
+use crate::survey::guard;
+use crate::survey::source::{Respondent, open_csv, parse_csv_row, parse_json_row};
 use crate::tune::fit::{self, Decision, FitOutcome};
 use crate::tune::robustness::{self, Settings, Spread};
 use crate::tune::write;
@@ -148,10 +148,10 @@ fn load_decisions(
             profiles.push(load_profile(&file, catalog)?);
         }
     } else {
-        let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        let format = crate::survey::Format::by_name(path);
         let mut respondent = Respondent::default();
         let boxed = |d: Box<Diagnostic>| Error::Invalid(d);
-        if matches!(extension.as_deref(), Some("jsonl" | "ndjson")) {
+        if format == Some(crate::survey::Format::Jsonl) {
             let file = std::fs::File::open(path).map_err(|e| crate::error::read_error(path, e))?;
             let mut reader = std::io::BufReader::new(file);
             let (mut buf, mut number) = (Vec::new(), 0u64);
@@ -174,7 +174,7 @@ fn load_decisions(
                 parse_json_row(&name, line, number, catalog, &mut respondent).map_err(boxed)?;
                 profiles.push(respondent.to_profile(catalog));
             }
-        } else if matches!(extension.as_deref(), Some("toml")) {
+        } else if format == Some(crate::survey::Format::Toml) {
             profiles.push(load_profile(path, catalog)?);
         } else {
             let file = std::fs::File::open(path).map_err(|e| crate::error::read_error(path, e))?;
@@ -195,7 +195,7 @@ fn load_decisions(
                         profiles.push(respondent.to_profile(catalog));
                     }
                     Ok(false) => break,
-                    Err(e) => return Err(Error::Usage(format!("{name}: cannot read the CSV: {e}"))),
+                    Err(e) => return Err(crate::error::csv_error(&name, "the CSV", e)),
                 }
             }
         }
@@ -220,9 +220,8 @@ fn load_decisions(
         crate::output::eprint_message(&note);
     }
     if decisions.is_empty() {
-        return Err(Error::Usage(format!(
-            "{name}: no decisions to learn from: each needs `chosen = \"<framework id>\"` and at least two frameworks that meet its requirements."
-        )));
+        let why = "no decisions to learn from: each needs `chosen = \"<framework id>\"` and at least two frameworks that meet its requirements.";
+        return Err(Diagnostic::new(Location::file(name), why).into());
     }
     Ok((decisions, single))
 }

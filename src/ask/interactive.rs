@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use inquire::validator::Validation;
 use inquire::{Confirm, InquireError, MultiSelect, Select, Text};
 
+use super::adaptive::{self, Answer};
 use super::ahp::{self, SCALE};
 use super::scripted::{Pairwise, conclude};
 use super::{Answers, Prefill, Question, choices, parse_need, question_text, scale_hint};
@@ -13,11 +14,14 @@ use crate::catalog::{Catalog, RouteKind};
 use crate::error::{Error, Result};
 use crate::explain::num;
 use crate::profile::InactivePolicy;
+use crate::score::adaptive::{Next, Step};
 
 fn fail(e: InquireError) -> Error {
     match e {
         InquireError::OperationCanceled | InquireError::OperationInterrupted => Error::Cancelled,
-        other => Error::Usage(format!("the questionnaire could not continue: {other}")),
+        InquireError::IO(e) => Error::io("use", std::path::Path::new("the terminal"), e),
+        InquireError::NotTTY => Error::Usage(format!("the questionnaire could not continue: {}", InquireError::NotTTY)),
+        other => Error::Internal(format!("the questionnaire could not continue: {other}")),
     }
 }
 
@@ -51,41 +55,135 @@ fn ask_needs(catalog: &Catalog, defaults: &[f64]) -> Result<Vec<f64>> {
     }
 }
 
-fn ask_constraints(catalog: &Catalog, prefill: &Prefill, answers: &mut Answers) -> Result<()> {
-    for kind in RouteKind::ALL {
-        let ids: Vec<&str> = choices(catalog, kind);
-        let shown: Vec<String> = ids.iter().map(|id| catalog.name_of(kind, id).to_string()).collect();
-        let chosen: Vec<usize> =
-            prefill.names(kind).into_iter().flatten().filter_map(|l| ids.iter().position(|k| k == l)).collect();
-        let picked = MultiSelect::new(&question_text(catalog, Question::Routes(kind)), shown)
-            .with_help_message("space selects, enter confirms; select none for no requirement")
-            .with_default(&chosen)
-            .raw_prompt()
-            .map_err(fail)?;
-        *answers.names_mut(kind) = picked.into_iter().map(|o| ids[o.index].to_string()).collect();
-    }
+fn ask_routes(catalog: &Catalog, kind: RouteKind, default: Option<&Vec<String>>) -> Result<Vec<String>> {
+    let ids: Vec<&str> = choices(catalog, kind);
+    let shown: Vec<String> = ids.iter().map(|id| catalog.name_of(kind, id).to_string()).collect();
+    let chosen: Vec<usize> = default.into_iter().flatten().filter_map(|l| ids.iter().position(|k| k == l)).collect();
+    let picked = MultiSelect::new(&question_text(catalog, Question::Routes(kind)), shown)
+        .with_help_message("space selects, enter confirms; select none for no requirement")
+        .with_default(&chosen)
+        .raw_prompt()
+        .map_err(fail)?;
+    Ok(picked.into_iter().map(|o| ids[o.index].to_string()).collect())
+}
 
+fn ask_policy(catalog: &Catalog, default: Option<InactivePolicy>) -> Result<InactivePolicy> {
     let policies = [
         "separate: rank maintained frameworks; list the others for reference",
         "rank: rank them all together, as the article did, with warnings",
         "exclude: leave frameworks no longer maintained out",
     ];
-    let current = InactivePolicy::ALL.iter().position(|p| Some(*p) == prefill.inactive).unwrap_or(0);
+    let current = InactivePolicy::ALL.iter().position(|p| Some(*p) == default).unwrap_or(0);
     let picked = Select::new(&question_text(catalog, Question::Inactive), policies.to_vec())
         .with_starting_cursor(current)
         .raw_prompt()
         .map_err(fail)?;
-    answers.inactive = InactivePolicy::ALL[picked.index];
+    Ok(InactivePolicy::ALL[picked.index])
+}
 
+fn ask_exclude(catalog: &Catalog, default: Option<&Vec<String>>) -> Result<Vec<String>> {
     let options: Vec<String> = catalog.frameworks.iter().map(|f| format!("{} ({})", f.name, f.id)).collect();
-    let chosen: Vec<usize> = prefill.exclude.iter().flatten().filter_map(|id| catalog.framework_index(id)).collect();
+    let chosen: Vec<usize> = default.into_iter().flatten().filter_map(|id| catalog.framework_index(id)).collect();
     let picked = MultiSelect::new(&question_text(catalog, Question::Exclude), options)
         .with_help_message("space selects, enter confirms; select none to keep them all")
         .with_default(&chosen)
         .raw_prompt()
         .map_err(fail)?;
-    answers.exclude = picked.into_iter().map(|o| catalog.frameworks[o.index].id.clone()).collect();
+    Ok(picked.into_iter().map(|o| catalog.frameworks[o.index].id.clone()).collect())
+}
+
+fn ask_constraints(catalog: &Catalog, prefill: &Prefill, answers: &mut Answers) -> Result<()> {
+    for kind in RouteKind::ALL {
+        *answers.names_mut(kind) = ask_routes(catalog, kind, prefill.names(kind))?;
+    }
+    answers.inactive = ask_policy(catalog, prefill.inactive)?;
+    answers.exclude = ask_exclude(catalog, prefill.exclude.as_ref())?;
     Ok(())
+}
+
+fn ask_need(catalog: &Catalog, c: usize, label: &str) -> Result<f64> {
+    let hint = scale_hint();
+    let answer = Text::new(&format!("({label}) {}", catalog.criteria[c].question))
+        .with_help_message(&hint)
+        .with_default("0")
+        .with_validator(|s: &str| {
+            Ok(match parse_need(s) {
+                Ok(_) => Validation::Valid,
+                Err(reason) => Validation::Invalid(reason.into()),
+            })
+        })
+        .prompt()
+        .map_err(fail)?;
+    Ok(parse_need(&answer).ok().flatten().unwrap_or(0.0))
+}
+
+/// The adaptive questionnaire: requirements first, then the ratings that
+/// can still change the top pick; once none can, say so in one line and
+/// offer to stop. Questions `prefill` answers are not asked.
+pub fn adaptive(
+    catalog: &Catalog,
+    prefill: &Prefill,
+    name: &str,
+    flag: Option<InactivePolicy>,
+    default: InactivePolicy,
+) -> Result<Answers> {
+    eprintln!("Requirements first, then ratings from 0 (doesn't matter) to 5 (critical); Enter keeps the value shown.");
+    eprintln!("Once no answer can change the top pick, you may stop. Esc or Ctrl-C leaves without writing anything.\n");
+    let total = catalog.criteria.len();
+    let mut known = prefill.clone();
+    let mut rated = known.needs.iter().filter(|n| n.is_some()).count();
+    loop {
+        let verdict = adaptive::next(catalog, &known, flag, default)?;
+        match verdict {
+            Next::Ask(Step::Routes(kind)) => {
+                let v = ask_routes(catalog, kind, None)?;
+                adaptive::record(&mut known, Question::Routes(kind), Answer::Names(v));
+            }
+            Next::Ask(Step::Inactive) => {
+                let v = ask_policy(catalog, None)?;
+                adaptive::record(&mut known, Question::Inactive, Answer::Policy(v));
+            }
+            Next::Ask(Step::Exclude) => {
+                let v = ask_exclude(catalog, None)?;
+                adaptive::record(&mut known, Question::Exclude, Answer::Names(v));
+            }
+            Next::Ask(Step::Need(c)) => {
+                rated += 1;
+                let v = ask_need(catalog, c, &format!("{rated} of up to {total}"))?;
+                adaptive::record(&mut known, Question::Need(c), Answer::Need(v));
+            }
+            Next::NoNeeds => {
+                eprintln!("Rate at least one criterion above 0, so there is something to compare. Once more:");
+                known.needs.clone_from(&prefill.needs);
+                rated = known.needs.iter().filter(|n| n.is_some()).count();
+            }
+            Next::Settled { top, unasked } => {
+                let mut answers = adaptive::answers_of(&known, name);
+                answers.settled = Some(adaptive::settled_what(catalog, top));
+                if unasked.is_empty() {
+                    return Ok(answers);
+                }
+                eprintln!("{}", adaptive::settled_line(catalog, top, unasked.len()));
+                let rest = if unasked.len() == 1 {
+                    "Answer the remaining question anyway".to_string()
+                } else {
+                    format!("Answer the {} remaining questions anyway", unasked.len())
+                };
+                let options = vec!["Stop here and see the recommendation".to_string(), rest];
+                let picked = Select::new("Stop here?", options).raw_prompt().map_err(fail)?;
+                if picked.index == 0 {
+                    return Ok(answers);
+                }
+                for c in unasked {
+                    rated += 1;
+                    answers.needs[c] = ask_need(catalog, c, &format!("{rated}/{total}"))?;
+                }
+                answers.unasked.clear();
+                answers.settled = None;
+                return Ok(answers);
+            }
+        }
+    }
 }
 
 /// The plain questionnaire; `prefill` supplies the defaults shown.

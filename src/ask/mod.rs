@@ -6,6 +6,7 @@
 //! as [`Answers`], written out by [`profile_toml`] so that a piped session
 //! and a typed one with the same answers save the same bytes.
 
+pub mod adaptive;
 pub mod ahp;
 pub mod interactive;
 pub mod scripted;
@@ -45,6 +46,11 @@ pub struct Answers {
     /// A note on how the needs were found (the AHP consistency), written as
     /// a comment in the saved profile.
     pub note: Option<String>,
+    /// Criteria not asked or not answered (their need is 0 in `needs`),
+    /// and, when no answer to them can change the top pick, what it is
+    /// ("PyTorch stays first"; see [`adaptive::settled_what`]).
+    pub unasked: Vec<usize>,
+    pub settled: Option<String>,
 }
 
 impl Answers {
@@ -65,6 +71,8 @@ impl Answers {
             team: prefill.team.clone(),
             chosen: prefill.chosen.clone(),
             note: None,
+            unasked: Vec::new(),
+            settled: None,
         }
     }
 
@@ -130,18 +138,26 @@ impl Prefill {
                 needs[c] = Some(value.value);
             }
         }
-        let list = |items: &[crate::profile::Given<String>]| {
-            (!items.is_empty()).then(|| items.iter().map(|g| g.value.trim().to_lowercase()).collect())
+        // A key present is answered, even with an empty list.
+        let table: toml::Table = source.parse().unwrap_or_default();
+        let require = table.get("require").and_then(toml::Value::as_table);
+        let present = |key: &str| require.is_some_and(|r| r.contains_key(key));
+        let list = |items: &[crate::profile::Given<String>], key: &str| {
+            (!items.is_empty() || present(key)).then(|| items.iter().map(|g| g.value.trim().to_lowercase()).collect())
         };
         Ok(Self {
             name: draft.name.clone(),
             description: draft.description.clone(),
             needs,
-            languages: list(&draft.languages),
-            targets: list(&draft.targets),
-            hardware: list(&draft.hardware),
-            inactive: draft.inactive.as_ref().map(|g| g.value),
-            exclude: list(&draft.exclude),
+            languages: list(&draft.languages, "languages"),
+            targets: list(&draft.targets, "targets"),
+            hardware: list(&draft.hardware, "hardware"),
+            inactive: draft
+                .inactive
+                .as_ref()
+                .map(|g| g.value)
+                .or_else(|| present("active_only").then_some(InactivePolicy::Separate)),
+            exclude: list(&draft.exclude, "exclude"),
             min: draft.min.iter().map(|(id, v)| (id.value.trim().to_string(), v.value)).collect(),
             deep_learning: draft.deep_learning,
             team: draft.team.clone(),
@@ -341,8 +357,25 @@ pub fn profile_toml(catalog: &Catalog, a: &Answers) -> String {
             quote(chosen)
         );
     }
+    if !a.unasked.is_empty() {
+        let _ = match &a.settled {
+            Some(what) => {
+                writeln!(out, "# Not asked: whatever the answers to these, the top pick is the same ({what}).")
+            }
+            None => writeln!(out, "# Not answered: answers to these could still change the top pick."),
+        };
+        let _ = writeln!(out, "# They count as 0 here, and as unknown in a team's results.");
+        for &c in &a.unasked {
+            let _ = writeln!(out, "#   {} ({})", catalog.criteria[c].question, catalog.criteria[c].id);
+        }
+        let ids: Vec<String> = a.unasked.iter().map(|&c| catalog.criteria[c].id.clone()).collect();
+        let _ = writeln!(out, "unasked = {}", list(&ids));
+    }
     let _ = writeln!(out, "\n[needs]\n# 0 {} … 5 {}", NEED_LABELS[0], NEED_LABELS[5]);
-    for (c, need) in catalog.criteria.iter().zip(&a.needs) {
+    for (k, (c, need)) in catalog.criteria.iter().zip(&a.needs).enumerate() {
+        if a.unasked.contains(&k) {
+            continue;
+        }
         let _ = writeln!(out, "# {}\n{} = {}", c.question, c.id, num_toml(*need));
     }
     let _ = writeln!(out, "\n[require]");
@@ -403,6 +436,8 @@ mod tests {
             team: None,
             chosen: None,
             note: None,
+            unasked: Vec::new(),
+            settled: None,
         }
     }
 

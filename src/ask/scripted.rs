@@ -5,11 +5,14 @@
 
 use std::io::BufRead;
 
+use super::adaptive::{self, Answer};
 use super::ahp::{self, Priorities};
 use super::{Answers, Prefill, Question, parse_list, parse_need, parse_policy, question_key, questions};
 use crate::catalog::{Catalog, RouteKind};
 use crate::error::{Diagnostic, Error, Location, Result, unknown_hint};
+use crate::profile::InactivePolicy;
 use crate::profile::parse_names;
+use crate::score::adaptive::Next;
 
 /// Lines with their numbers; the end of input reads as blank lines.
 struct Lines<'a> {
@@ -105,6 +108,57 @@ pub fn answers(
     }
     constraints(catalog, prefill, &mut lines, &mut answers, catalog.criteria.len() + 1)?;
     Ok(answers)
+}
+
+/// Parse one line as the answer to `q`; blank is the default (0, none,
+/// `separate`).
+pub fn parse_answer(catalog: &Catalog, q: Question, text: &str) -> std::result::Result<Answer, String> {
+    Ok(match q {
+        Question::Need(_) => Answer::Need(parse_need(text)?.unwrap_or(0.0)),
+        Question::Routes(kind) => Answer::Names(parse_names(catalog, kind, text)?.unwrap_or_default()),
+        Question::Inactive => Answer::Policy(parse_policy(text)?.unwrap_or_default()),
+        Question::Exclude => {
+            Answer::Names(parse_list(text, &catalog.framework_ids(), "a framework id")?.unwrap_or_default())
+        }
+    })
+}
+
+/// Read answers in the adaptive order ([`super::adaptive`]): each question
+/// is handed to `asking` (with its number) before its line is read, and
+/// reading stops once no answer can change the top pick. Questions
+/// `prefill` answers are not asked. Returns the answers (the needs not
+/// asked listed as such) and where they ended.
+#[allow(clippy::too_many_arguments)]
+pub fn adaptive(
+    catalog: &Catalog,
+    prefill: &Prefill,
+    input: &mut dyn BufRead,
+    source: &str,
+    name: &str,
+    flag: Option<InactivePolicy>,
+    default: InactivePolicy,
+    asking: &mut dyn FnMut(usize, Question),
+) -> Result<(Answers, Next)> {
+    let mut lines = Lines { input, source: source.to_string(), number: 0 };
+    let mut known = prefill.clone();
+    let mut number = 0;
+    loop {
+        let next = adaptive::next(catalog, &known, flag, default)?;
+        let Next::Ask(step) = next else {
+            let mut answers = adaptive::answers_of(&known, name);
+            if let Next::Settled { top, .. } = &next {
+                answers.settled = Some(adaptive::settled_what(catalog, *top));
+            }
+            return Ok((answers, next));
+        };
+        let q = Question::from(step);
+        number += 1;
+        asking(number, q);
+        let (text, line) = lines.next()?;
+        let answer =
+            parse_answer(catalog, q, &text).map_err(|m| lines.fail(line, number, &question_key(catalog, q), m))?;
+        adaptive::record(&mut known, q, answer);
+    }
 }
 
 /// The result of pairwise answers.
@@ -240,7 +294,6 @@ pub fn pairwise(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::InactivePolicy;
 
     fn run(input: &str) -> Result<Answers> {
         let c = Catalog::builtin().unwrap();

@@ -6,15 +6,8 @@
 //! bounded, so memory stays flat however long the input is. Bad rows are
 //! reported with file and line and skipped; they never stop the run.
 
-pub mod guard;
 mod plain;
 pub mod sink;
-// Reading respondents is to move into one survey module (issue 21), which
-// will rename what clippy asks for in private code (`from_profile` takes
-// `&mut self`) and drop what only this file's tests use.
-#[allow(dead_code, clippy::wrong_self_convention)]
-pub mod source;
-pub mod template;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Read, Write};
@@ -26,9 +19,11 @@ use crossbeam_channel::bounded;
 
 use crate::score::rows::{Pick, Scorer};
 use crate::score::whole_needs::WholeNeeds;
+use crate::survey::chunks::{CHUNK_BYTES, count_newlines, fill_records, skip_record, unclosed_record};
+use crate::survey::guard;
+use crate::survey::source::{self, Layout, Records, Respondent, parse_csv_row, parse_json_row, parse_toml_file};
 use plain::{Plain, PlainRow, valid_utf8};
 use sink::{Row, RowSink};
-use source::{Layout, Place, Records, Respondent, parse_csv_row, parse_json_row, parse_toml_file};
 
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
@@ -38,8 +33,6 @@ use crate::team::{self, Department, Member, TeamAcc};
 
 /// Rows per batch handed to a worker (JSON Lines).
 const BATCH_ROWS: usize = 4096;
-/// Bytes of CSV per chunk handed to a worker.
-const CHUNK_BYTES: usize = 1 << 19;
 
 /// One input, opened and (for CSV) with its header checked.
 pub enum Source {
@@ -147,8 +140,8 @@ enum Rows {
     /// Lines, or why a line cannot be a row (too long, not UTF-8).
     Json(Arc<str>, Vec<(std::result::Result<String, &'static str>, u64)>),
     Toml(Vec<(TomlFile, std::result::Result<String, String>)>),
-    /// A CSV record longer than the limit, by the line it starts on.
-    TooLong(Arc<str>, u64),
+    /// A CSV record that cannot be a row, by the line it starts on, and why.
+    Broken(Arc<str>, u64, &'static str),
 }
 
 struct Work {
@@ -247,7 +240,7 @@ fn run_roads(
         drop(recycle_tx);
         let read = read_all(sources, &work_tx, &recycle_rx, stop);
         drop(work_tx);
-        let written = writer.join().unwrap_or_else(|_| Err(Error::Usage("the writer thread failed".to_string())));
+        let written = writer.join().unwrap_or_else(|_| Err(Error::Internal("the writer thread failed".to_string())));
         read?;
         if stop.load(Ordering::Relaxed) {
             return Err(Error::Cancelled);
@@ -270,39 +263,9 @@ fn read_all(
     };
     for source in sources {
         match source {
-            Source::Csv { layout, mut input, pending, mut line } => {
-                let io = |e| Error::io("read", std::path::Path::new(&layout.file), e);
-                let mut carry = pending;
-                let mut eof = false;
-                while !eof {
-                    let mut chunk = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES + (1 << 16)));
-                    chunk.clear();
-                    chunk.append(&mut carry);
-                    let cut;
-                    (cut, eof) = fill_records(&mut *input, &mut chunk).map_err(io)?;
-                    let Some(cut) = cut else {
-                        // The record the chunk starts with is too long: report it
-                        // (a comment is no row) and skip the rest of it.
-                        let comment = chunk.iter().find(|&&b| b != b'\r') == Some(&b'#');
-                        let start = line;
-                        line += skip_record(&mut *input, &mut chunk, &mut carry).map_err(io)?;
-                        eof = false;
-                        if !comment && !send(Rows::TooLong(Arc::from(layout.file.as_str()), start), 0) {
-                            return Ok(());
-                        }
-                        continue;
-                    };
-                    carry.extend_from_slice(&chunk[cut..]);
-                    chunk.truncate(cut);
-                    if chunk.is_empty() {
-                        continue;
-                    }
-                    let newlines = count_newlines(&chunk);
-                    let bytes = chunk.len() as u64;
-                    if !send(Rows::Csv(Arc::clone(&layout), chunk, line), bytes) {
-                        return Ok(());
-                    }
-                    line += newlines;
+            Source::Csv { layout, mut input, pending, line } => {
+                if !read_csv(&layout, &mut *input, pending, line, recycled, &mut send)? {
+                    return Ok(());
                 }
             }
             Source::Jsonl { file, mut reader } => {
@@ -362,98 +325,71 @@ fn read_all(
     Ok(())
 }
 
-/// Read until `buf` holds at least `want` bytes; true at the end of input.
-/// (`read_to_end` does not zero a recycled buffer's spare capacity again.)
-fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
-    while buf.len() < want {
-        let missing = (want - buf.len()) as u64;
-        if input.take(missing).read_to_end(buf)? == 0 {
-            return Ok(true);
+/// Cut one CSV input into chunks of whole records and send them; false
+/// when the run is to stop.
+fn read_csv(
+    layout: &Arc<Layout>,
+    input: &mut dyn Read,
+    pending: Vec<u8>,
+    mut line: u64,
+    recycled: &crossbeam_channel::Receiver<CsvBatch>,
+    send: &mut dyn FnMut(Rows, u64) -> bool,
+) -> Result<bool> {
+    let io = |e| Error::io("read", std::path::Path::new(&layout.file), e);
+    let mut carry = pending;
+    let mut eof = false;
+    // At the end of the input, what is left after the last line ending is
+    // the last record: it goes round once more.
+    while !eof || !carry.is_empty() {
+        let mut chunk = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES + (1 << 16)));
+        chunk.clear();
+        chunk.append(&mut carry);
+        let cut;
+        (cut, eof) = fill_records(input, &mut chunk).map_err(io)?;
+        let Some(cut) = cut else {
+            // The record the chunk starts with is too long: report it (a
+            // comment is no row) and skip the rest of it.
+            let comment = chunk.iter().find(|&&b| b != b'\r') == Some(&b'#');
+            let start = line;
+            line += skip_record(input, &mut chunk, &mut carry).map_err(io)?;
+            eof = false;
+            if !comment && !send(Rows::Broken(Arc::from(layout.file.as_str()), start, TOO_LONG), 0) {
+                return Ok(false);
+            }
+            continue;
+        };
+        carry.extend_from_slice(&chunk[cut..]);
+        chunk.truncate(cut);
+        // A quote still open at the end has taken in every line after it:
+        // that record is rejected by its first line.
+        let unclosed = if eof && carry.is_empty() { unclosed_record(&chunk) } else { None };
+        let broken = unclosed.map(|start| {
+            let at = line + count_newlines(&chunk[..start]);
+            chunk.truncate(start);
+            at
+        });
+        if !chunk.is_empty() {
+            let newlines = count_newlines(&chunk);
+            let bytes = chunk.len() as u64;
+            if !send(Rows::Csv(Arc::clone(layout), chunk, line), bytes) {
+                return Ok(false);
+            }
+            line += newlines;
         }
-    }
-    Ok(false)
-}
-
-/// Read into `chunk` (which starts where a record does) until it holds
-/// whole records: where the last ends, `None` when the first record is past
-/// [`guard::RECORD_MAX`], and whether the input ended.
-fn fill_records(input: &mut dyn Read, chunk: &mut Vec<u8>) -> std::io::Result<(Option<usize>, bool)> {
-    let mut want = CHUNK_BYTES;
-    loop {
-        let eof = fill(input, chunk, want)?;
-        if let Some(cut) = last_record_end(chunk) {
-            return Ok((Some(cut), eof));
-        }
-        if chunk.len() > guard::RECORD_MAX {
-            // Lines ended by CR alone, or one record past the limit.
-            return Ok((last_record_end_any(chunk), eof));
-        }
-        if eof {
-            return Ok((Some(chunk.len()), eof));
-        }
-        // One record longer than a chunk: read on, up to the limit.
-        want = (chunk.len() * 2).min(guard::RECORD_MAX + 1);
-    }
-}
-
-/// Skip the record `chunk` starts with, reading on from `input` (in
-/// `chunk`, a block at a time) to its end; what follows it goes to `carry`.
-/// Returns the line feeds skipped, its own included.
-fn skip_record(input: &mut dyn Read, chunk: &mut Vec<u8>, carry: &mut Vec<u8>) -> std::io::Result<u64> {
-    let mut place = Place::RecordStart;
-    let mut newlines = 0;
-    loop {
-        for (i, &b) in chunk.iter().enumerate() {
-            place = place.after(b);
-            newlines += u64::from(b == b'\n');
-            if matches!(b, b'\n' | b'\r') && place == Place::RecordStart {
-                carry.extend_from_slice(&chunk[i + 1..]);
-                return Ok(newlines);
+        if let Some(at) = broken {
+            if !send(Rows::Broken(Arc::from(layout.file.as_str()), at, UNCLOSED), 0) {
+                return Ok(false);
             }
         }
-        chunk.clear();
-        if fill(input, chunk, 1 << 16)? && chunk.is_empty() {
-            return Ok(newlines);
-        }
     }
+    Ok(true)
 }
 
-/// Where the last complete record of `chunk` ends after a line feed or a
-/// carriage return, for inputs whose lines end with CR alone.
-fn last_record_end_any(chunk: &[u8]) -> Option<usize> {
-    let mut place = Place::RecordStart;
-    let mut last = None;
-    for (i, &b) in chunk.iter().enumerate() {
-        place = place.after(b);
-        if matches!(b, b'\n' | b'\r') && place == Place::RecordStart {
-            last = Some(i + 1);
-        }
-    }
-    last
-}
-
-fn count_newlines(bytes: &[u8]) -> u64 {
-    memchr::memchr_iter(b'\n', bytes).count() as u64
-}
-
-/// Where the last complete record of `chunk` ends (just after a line feed
-/// outside quotes), given that `chunk` starts at the start of a record.
-/// Without quotes every line feed ends a record; with them, [`Place`]
-/// follows the CSV reader's quoting and comment rules.
-fn last_record_end(chunk: &[u8]) -> Option<usize> {
-    if memchr::memchr(b'"', chunk).is_none() {
-        return memchr::memrchr(b'\n', chunk).map(|i| i + 1);
-    }
-    let mut place = Place::RecordStart;
-    let mut last = None;
-    for (i, &b) in chunk.iter().enumerate() {
-        place = place.after(b);
-        if b == b'\n' && place == Place::RecordStart {
-            last = Some(i + 1);
-        }
-    }
-    last
-}
+/// Why a CSV record longer than [`guard::RECORD_MAX`] is no row.
+const TOO_LONG: &str = "the record is longer than the 1 MiB limit for one row; the rest of it was skipped.";
+/// Why a CSV record whose quote is never closed is no row.
+const UNCLOSED: &str = "a quote opened in this row is never closed, so the rest of the input was read into it; \
+     close the quote (a quote inside a quoted field is written twice: \"\").";
 
 /// The records of a CSV chunk with the line each starts on, through the
 /// `csv` crate: the reference [`Records`] is tested against.
@@ -462,7 +398,7 @@ fn csv_records(chunk: &[u8], first_line: u64, mut each: impl FnMut(&csv::ByteRec
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).comment(Some(b'#')).from_reader(chunk);
     let mut record = csv::ByteRecord::new();
     let (mut at, mut line) = (0usize, first_line);
-    while reader.read_byte_record(&mut record).map_err(|e| Error::Usage(format!("cannot read the CSV: {e}")))? {
+    while reader.read_byte_record(&mut record).map_err(|e| Error::Internal(format!("cannot read the CSV: {e}")))? {
         let start = record.position().map_or(at, |p| usize::try_from(p.byte()).unwrap_or(at)).max(at);
         line += count_newlines(&chunk[at..start]);
         at = start;
@@ -494,8 +430,11 @@ fn csv_records(chunk: &[u8], first_line: u64, mut each: impl FnMut(&csv::ByteRec
 }
 
 /// Count each need, rounded to 0–5, per criterion.
-fn count_answers(answers: &mut [[u64; 6]], needs: &[f64]) {
-    for (counts, need) in answers.iter_mut().zip(needs) {
+fn count_answers(answers: &mut [[u64; 6]], needs: &[f64], unasked: &[usize]) {
+    for (c, (counts, need)) in answers.iter_mut().zip(needs).enumerate() {
+        if unasked.contains(&c) {
+            continue;
+        }
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let a = (need.round() as usize).min(5);
         counts[a] += 1;
@@ -584,10 +523,10 @@ fn process(catalog: &Catalog, scorer: &Scorer, to: To, work: Work, mut output: V
             done.top_picks[first] += 1;
         }
         if let Some(context) = by_team {
-            count_answers(&mut done.answers, &r.needs);
+            count_answers(&mut done.answers, &r.needs, &r.unasked);
             team_of(done, &r.team);
             if let Some(acc) = done.teams.get_mut(&r.team) {
-                let member = Member { name: &r.name, needs: &r.needs, require: &r.require };
+                let member = Member { name: &r.name, needs: &r.needs, require: &r.require, unasked: &r.unasked };
                 acc.add(context, &member, top, rank_all.then_some(&picks[..]), &mut scratch);
             }
         } else if let To::Rows(sink, _) = to {
@@ -629,7 +568,7 @@ fn process(catalog: &Catalog, scorer: &Scorer, to: To, work: Work, mut output: V
                 }
                 records.split();
                 let fields = records.fields();
-                fields.to_byte_record(&mut record);
+                fields.copy_into(&mut record);
                 let parsed = parse_csv_row(&layout, &record, line, catalog, &mut respondent);
                 handle(parsed, &respondent, &mut done, &|| source::csv_team(&layout, &record));
             }
@@ -649,10 +588,9 @@ fn process(catalog: &Catalog, scorer: &Scorer, to: To, work: Work, mut output: V
                 handle(parsed, &respondent, &mut done, &|| source::json_team(text));
             }
         }
-        Rows::TooLong(file, line) => {
+        Rows::Broken(file, line, why) => {
             #[allow(clippy::cast_possible_truncation)]
             let at = crate::error::Location::line(&*file, line as usize);
-            let why = "the record is longer than the 1 MiB limit for one row; the rest of it was skipped.";
             handle(Err(Box::new(crate::error::Diagnostic::new(at, why))), &respondent, &mut done, &String::new);
         }
         Rows::Toml(files) => {
@@ -742,6 +680,7 @@ mod tests {
     use std::fmt::Write as _;
 
     use super::*;
+    use crate::survey::chunks::last_record_end;
 
     #[test]
     fn records_end_at_line_feeds_outside_quotes_and_comments() {

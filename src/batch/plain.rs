@@ -12,14 +12,14 @@
 
 use super::Done;
 use super::sink::{Row, RowSink};
-use super::source::{Column, Layout};
 use crate::score::rows::{Pick, Scorer};
 use crate::score::whole_needs::WholeNeeds;
+use crate::survey::source::{Column, Layout};
 
 /// The short road: a row whose needs are single digits 0–5 or empty, whose
 /// name (and team) need no trimming, and whose constraint columns are empty
 /// is parsed, scored and handed to the sink here without building a
-/// [`Respondent`](super::source::Respondent). Every other row takes the
+/// [`Respondent`](crate::survey::source::Respondent). Every other row takes the
 /// general road, which also reports it when it is bad; both give the same
 /// bytes for a row either can take.
 pub(super) struct Plain<'a> {

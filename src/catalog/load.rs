@@ -317,7 +317,15 @@ pub fn load(base: &Input<'_>, layers: &[Input<'_>]) -> Result<Catalog> {
             layer: i > 0,
         })
         .collect();
-    Ok(Catalog { about, criteria, frameworks: finished, files: source_files, names, pointers: pointer_list })
+    Ok(Catalog {
+        about,
+        criteria,
+        frameworks: finished,
+        files: source_files,
+        names,
+        pointers: pointer_list,
+        article_only: false,
+    })
 }
 
 fn check_id(files: &Files<'_>, id: &Spanned<String>, file: usize, table: &str) -> Result<()> {

@@ -212,6 +212,9 @@ pub struct Catalog {
     pub names: Vec<Name>,
     /// Maintained options named but not scored, by id.
     pub pointers: Vec<Pointer>,
+    /// Only the frameworks the cited article compares were kept
+    /// ([`Catalog::article_only`]).
+    pub article_only: bool,
 }
 
 /// What a framework offers for one required name.
@@ -301,6 +304,7 @@ impl Catalog {
     #[must_use]
     pub fn article_only(mut self) -> Self {
         self.frameworks.retain(|f| f.article);
+        self.article_only = true;
         self
     }
 

@@ -20,6 +20,7 @@ pub use routes::{
 
 use crate::catalog::{Catalog, RouteKind};
 use crate::profile::{InactivePolicy, Profile};
+use crate::score::adaptive::{Bounds, settled_for};
 use crate::score::sensitivity::{self, Sensitivity};
 use crate::score::{
     Detail, Exclusion, Match, Matrix, MethodId, Ranking, Reason, Reference, RouteUse, Routed, STRENGTH_SCORE,
@@ -121,6 +122,9 @@ pub struct Advice {
     /// Options beyond the knowledge base for required names that nothing
     /// here reaches, or reaches only through the community.
     pub pointers: Vec<PointerUse>,
+    /// When the profile lists needs it was not asked: which, and whether
+    /// any answer to them could change the top pick.
+    pub unasked: Option<String>,
 }
 
 /// A requirement that rules out every framework of some group.
@@ -222,7 +226,9 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
         }
     }
 
+    let unasked = unasked_sentence(catalog, matrix, &profile, &ranking);
     Advice {
+        unasked,
         method: ranking.method,
         policy: ranking.policy,
         ranking: explained,
@@ -235,6 +241,39 @@ pub fn explain(catalog: &Catalog, matrix: &Matrix, profile: Profile, ranking: Ra
         pointers,
         profile,
     }
+}
+
+/// The needs the questionnaire did not ask, and why it did not need them:
+/// checked here, not taken on trust, since a profile can be edited.
+fn unasked_sentence(catalog: &Catalog, matrix: &Matrix, profile: &Profile, ranking: &Ranking) -> Option<String> {
+    if profile.unasked.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = profile.unasked.iter().map(|&c| catalog.criteria[c].name.clone()).collect();
+    let listed = format!("Not asked: {}.", join_and(&names));
+    let top = ranking.ranked.first().map(|r| r.framework);
+    let why = if ranking.method == MethodId::WeightedSum.as_str() {
+        let mut bounds = Bounds { lo: profile.needs.clone(), hi: profile.needs.clone() };
+        for &c in &profile.unasked {
+            bounds.hi[c] = crate::catalog::SCALE_MAX;
+        }
+        let competing: Vec<usize> = ranking.ranked.iter().map(|r| r.framework).collect();
+        match top {
+            Some(f) if settled_for(matrix, &competing, &bounds, f) => format!(
+                "Whatever the answers to them, {} stays first, so they were not needed; they count as 0 in this ranking.",
+                catalog.frameworks[f].name
+            ),
+            Some(_) => "They count as 0 here, and answers to them could change the top pick: answer them to be sure."
+                .to_string(),
+            None => "Whatever the answers to them, no framework meets the requirements.".to_string(),
+        }
+    } else {
+        format!(
+            "They count as 0 here; only the weighted sum can tell exactly whether answers to them would change the top pick, and the {} cannot.",
+            ranking.method
+        )
+    };
+    Some(format!("{listed} {why}"))
 }
 
 /// How the winner beat the runner-up, when anything is ranked.
@@ -831,6 +870,7 @@ mod tests {
             needs: needs.clone(),
             require: Require { inactive: Some(InactivePolicy::Rank), ..Require::default() },
             chosen: None,
+            unasked: Vec::new(),
         };
         let matrix = Matrix::new(&catalog);
         let ranking = rank(&catalog, &matrix, &profile, MethodId::WeightedSum.method());

@@ -14,8 +14,8 @@ pub struct Csv;
 
 /// The CSV written so far, as text.
 pub fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String> {
-    let bytes = writer.into_inner().map_err(|e| Error::Render(format!("CSV: {}", e.error())))?;
-    String::from_utf8(bytes).map_err(|e| Error::Render(format!("CSV: {e}")))
+    let bytes = writer.into_inner().map_err(|e| Error::Internal(format!("CSV: {}", e.error())))?;
+    String::from_utf8(bytes).map_err(|e| Error::Internal(format!("CSV: {e}")))
 }
 
 impl Report for Csv {

@@ -22,108 +22,7 @@ pub struct Html;
 
 /// The report's style. Colours are custom properties, set again for dark
 /// mode, so text and charts never end up dark on dark.
-pub const STYLE: &str = r"
-:root { --bg: #f8fafc; --paper: #fff; --ink: #1f2933; --muted: #5c6773; --line: #d9e2ec; --accent: #2563eb;
-  --warn: #b45309; --good: #047857; --chip: #eef2ff; --lead: #f0f7ff; --track: #eef2f7; --bar: #93b4f5;
-  --bar-top: #2563eb; --cell: #dbe7fd; }
-:root.auto { color-scheme: light dark; }
-@media screen and (prefers-color-scheme: dark) {
-  :root.auto { --bg: #0b1120; --paper: #111827; --ink: #e5e7eb; --muted: #a3adba; --line: #374151; --accent: #7fb0ff;
-    --warn: #fbbf24; --good: #4ade80; --chip: #1e293b; --lead: #172033; --track: #1f2937; --bar: #3d5f9e;
-    --bar-top: #7fb0ff; --cell: #23406f; }
-}
-* { box-sizing: border-box; }
-body { margin: 0; font: 16px/1.5 system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif; color: var(--ink); background: var(--bg); }
-main { max-width: 960px; margin: 0 auto; padding: 24px 20px 48px; background: var(--paper); }
-a { color: var(--accent); }
-h1 { font-size: 1.6rem; margin: 0 0 4px; }
-h2 { font-size: 1.35rem; margin: 32px 0 4px; padding-top: 16px; border-top: 2px solid var(--line); }
-h3 { font-size: 1.05rem; margin: 24px 0 8px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
-h4 { margin: 16px 0 4px; font-size: 1.05rem; }
-p { margin: 6px 0; }
-.meta, .description, .match-scale { color: var(--muted); }
-.chips { display: flex; flex-wrap: wrap; gap: 6px; padding: 0; margin: 8px 0; list-style: none; }
-.chips li { background: var(--chip); border-radius: 999px; padding: 2px 10px; font-size: .9rem; }
-.lead { font-size: 1.08rem; background: var(--lead); border-left: 4px solid var(--accent); padding: 12px 16px; border-radius: 4px; }
-.robust { border-left: 4px solid var(--line); padding: 4px 12px; }
-figure { margin: 0; }
-.ranking { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 8px 24px; align-items: start; }
-.chart { width: 100%; max-width: 520px; height: auto; display: block; color: var(--ink); }
-.chart text { font-family: inherit; font-size: 15px; fill: currentColor; }
-.chart .value { font-weight: 600; }
-.chart .track { fill: var(--track); }
-.chart .bar { fill: var(--bar); }
-.chart .bar.top { fill: var(--bar-top); }
-table { width: 100%; border-collapse: collapse; margin: 8px 0 16px; font-size: .92rem; }
-caption { text-align: left; color: var(--muted); padding: 0 0 4px; }
-th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
-th { color: var(--muted); font-weight: 600; }
-tbody th { color: var(--ink); }
-td.num, th.num { text-align: right; white-space: nowrap; }
-.need { display: block; font-weight: 400; color: var(--muted); font-size: .85rem; }
-.wide { overflow-x: auto; }
-.wide caption { position: sticky; left: 0; max-width: calc(100vw - 40px); }
-.grid, .contributions { width: auto; min-width: 50%; }
-.grid td.num { min-width: 4.5em; }
-.meter { display: block; height: 6px; margin-top: 4px; border-radius: 3px; background: var(--track); overflow: hidden; }
-.meter i { display: block; width: 0; border-top: 6px solid var(--bar); }
-.meter .g1 { width: 10%; }
-.meter .g2 { width: 20%; }
-.meter .g3 { width: 30%; }
-.meter .g4 { width: 40%; }
-.meter .g5 { width: 50%; }
-.meter .g6 { width: 60%; }
-.meter .g7 { width: 70%; }
-.meter .g8 { width: 80%; }
-.meter .g9 { width: 90%; }
-.meter .g10 { width: 100%; }
-.kind-concern { color: var(--warn); font-weight: 600; }
-.kind-reason { color: var(--good); font-weight: 600; }
-.warning, .warn { color: var(--warn); }
-.warn { font-weight: 600; }
-.excluded li, .reference li { margin: 4px 0; }
-body > footer { max-width: 960px; margin: 0 auto; padding: 12px 20px 32px; background: var(--paper); border-top: 1px solid var(--line); color: var(--muted); font-size: .85rem; }
-footer code, footer .kb { overflow-wrap: anywhere; }
-td.n { text-align: right; white-space: nowrap; }
-nav ol { columns: 2; margin: 6px 0; }
-.team p { margin: 3px 0; }
-.k { padding: 0; }
-.k li { display: inline-block; margin-right: 12px; }
-.k i { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: -1px; border: 1px solid var(--line); }
-svg.answers { width: 100%; max-width: 640px; height: auto; display: block; color: var(--ink); }
-.answers text { font-size: 13px; fill: currentColor; }
-.a0 { fill: #e5e7eb; background: #e5e7eb; } .a1 { fill: #dbeafe; background: #dbeafe; } .a2 { fill: #bfdbfe; background: #bfdbfe; }
-.a3 { fill: #93c5fd; background: #93c5fd; } .a4 { fill: #3b82f6; background: #3b82f6; } .a5 { fill: #1d4ed8; background: #1d4ed8; }
-@media (max-width: 700px) {
-  .ranking { grid-template-columns: minmax(0, 1fr); }
-}
-@media (max-width: 600px) {
-  main { padding: 16px 12px; }
-  body > footer { padding: 12px; }
-  th, td { padding: 5px 4px; }
-  th.num { white-space: normal; }
-  table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
-  table.stack tr { display: block; padding: 6px 0; border-bottom: 1px solid var(--line); }
-  table.stack td { display: block; border: 0; padding: 2px 0; text-align: left; white-space: normal; }
-  table.stack td[data-label]::before { content: attr(data-label) ': '; color: var(--muted); font-weight: 600; }
-  table.stack td.inline { display: inline-block; margin-right: 8px; }
-  table.stack td.inline::before { content: none; }
-  table.contributions { font-size: .82rem; }
-  table.contributions th, table.contributions td { padding: 4px 3px; }
-}
-@media print {
-  body { background: #fff; font-size: 11pt; }
-  main, body > footer { max-width: none; padding: 0; }
-  body > footer { margin-top: 24px; padding-top: 8px; }
-  section.profile ~ section.profile { break-before: page; }
-  h1, h2, h3, h4, caption { break-after: avoid; }
-  figure, table, svg, .lead, .robust, .match-scale, article > p:first-of-type, .team { break-inside: avoid; }
-  thead { display: table-header-group; }
-  .wide { overflow: visible; }
-  .lead { background: none; }
-  nav { display: none; }
-}
-";
+pub const STYLE: &str = include_str!("style.css");
 
 /// Where a page's style comes from.
 #[derive(Debug, Clone, Copy)]
@@ -182,7 +81,7 @@ impl<'a> Page<'a> {
         let _ = writeln!(s, "<title>{}</title>", escape(&self.title));
         match self.style {
             Style::Inline(css) => {
-                let _ = writeln!(s, "<style>{css}</style>");
+                let _ = writeln!(s, "<style>\n{css}</style>");
             }
             Style::Linked(href) => {
                 let _ = writeln!(s, "<link rel=\"stylesheet\" href=\"{}\">", escape(href));
@@ -484,6 +383,9 @@ pub fn advice_parts(s: &mut String, catalog: &Catalog, a: &Advice, options: &Opt
         let _ = write!(s, "<li>{} {}</li>", escape(&c.name), num(*n));
     }
     let _ = write!(s, "</ul><p class=\"meta\">Method: {}.</p>", escape(a.method));
+    if let Some(note) = &a.unasked {
+        let _ = write!(s, "<p class=\"meta unasked\">{}</p>", escape(note));
+    }
     let shown = &a.ranking[..options.shown(a.ranking.len())];
     let lead = shown.first().map_or_else(
         || a.shortfall.as_deref().unwrap_or("No framework meets every requirement."),

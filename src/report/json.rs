@@ -43,6 +43,11 @@ struct ProfileView<'a> {
     /// The policy for frameworks that are not maintained.
     policy: &'a str,
     needs: serde_json::Map<String, serde_json::Value>,
+    /// Needs the adaptive questionnaire did not ask, and what that means.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unasked: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unasked_note: Option<&'a str>,
     /// Only the frameworks that compete.
     ranking: Vec<RankedView<'a>>,
     /// Not maintained, for reference (the article's view), best first.
@@ -255,6 +260,8 @@ fn profile_view<'a>(catalog: &'a Catalog, a: &'a Advice, options: &Options) -> P
             .filter(|(_, n)| **n > 0.0)
             .map(|(c, n)| (c.id.clone(), serde_json::json!(n)))
             .collect(),
+        unasked: a.profile.unasked.iter().map(|&c| catalog.criteria[c].id.as_str()).collect(),
+        unasked_note: a.unasked.as_deref(),
         ranking: a.ranking[..options.shown(a.ranking.len())].iter().map(|e| ranked(catalog, e)).collect(),
         inactive: a
             .reference

@@ -45,6 +45,9 @@ impl Report for Markdown {
                 .map(|(c, n)| format!("{} {}", c.name, num(*n)))
                 .collect();
             writeln!(out, "Needs: {}. Method: {}.\n", needs.join(", "), a.method)?;
+            if let Some(note) = &a.unasked {
+                writeln!(out, "{}\n", cell(note))?;
+            }
             let shown = &a.ranking[..options.shown(a.ranking.len())];
             if shown.is_empty() {
                 writeln!(out, "{}", a.shortfall.as_deref().unwrap_or("No framework meets every requirement."))?;

@@ -12,6 +12,7 @@ pub mod department;
 pub mod html;
 mod json;
 pub mod layout;
+pub mod madr;
 mod markdown;
 pub mod numbers;
 pub mod rows;
@@ -29,6 +30,7 @@ pub use self::csv::Csv;
 pub use self::html::Html;
 pub use self::json::{Json, Jsonl, advice_value, knowledge_base_view, pretty};
 pub use self::layout::wrap;
+pub use self::madr::{DecisionDoc, Madr};
 pub use self::markdown::Markdown;
 pub use self::text::{Text, basis_tally_sentence};
 use self::tune::{RobustnessDoc, SensitivityDoc};
@@ -52,10 +54,12 @@ pub enum Format {
     Markdown,
     /// A self-contained HTML page with charts (no scripts, no network).
     Html,
+    /// A decision record (MADR) for one profile or one team, to commit.
+    Madr,
 }
 
 impl Format {
-    pub const ALL: [Self; 6] = [Self::Text, Self::Json, Self::Jsonl, Self::Csv, Self::Markdown, Self::Html];
+    pub const ALL: [Self; 7] = [Self::Text, Self::Json, Self::Jsonl, Self::Csv, Self::Markdown, Self::Html, Self::Madr];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -65,6 +69,7 @@ impl Format {
             Self::Csv => "csv",
             Self::Markdown => "markdown",
             Self::Html => "html",
+            Self::Madr => "madr",
         }
     }
 
@@ -80,6 +85,7 @@ impl Format {
             Self::Csv => &Csv,
             Self::Markdown => &Markdown,
             Self::Html => &Html,
+            Self::Madr => &Madr,
         }
     }
 }
@@ -111,6 +117,10 @@ pub fn provenance_line(p: &Provenance) -> Option<String> {
     s.push('.');
     Some(s)
 }
+
+/// How many frameworks a ranking per respondent or team shows unless told
+/// (`dlpick batch --top`, the survey server's team report).
+pub const BATCH_TOP: u16 = 3;
 
 /// How a report should look.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,6 +156,9 @@ pub struct Provenance {
     /// The day the report was made (UTC, `YYYY-MM-DD`), or the day of
     /// `SOURCE_DATE_EPOCH` so reproducible builds get the same bytes.
     pub date: String,
+    /// The Unix time of `date`'s midnight (UTC): what `SOURCE_DATE_EPOCH`
+    /// is set to, to date a report again on the same day.
+    pub day: i64,
     /// The input files, as the user named them.
     pub inputs: Vec<String>,
 }
@@ -186,6 +199,11 @@ pub trait Report: Sync {
     /// How often each framework takes each rank under sampled weights.
     fn robustness(&self, _catalog: &Catalog, _doc: &RobustnessDoc, _options: &Options) -> Result<String> {
         Err(unsupported(self.name(), "tune robustness"))
+    }
+    /// A decision record: one profile's or one team's choice, how firm it
+    /// is and how to make the record again.
+    fn decision(&self, _catalog: &Catalog, _doc: &DecisionDoc, _options: &Options) -> Result<String> {
+        Err(crate::Error::Usage(format!("{} cannot write a decision record; use --format madr.", self.name())))
     }
     /// Weights fitted to past decisions.
     fn fit(&self, _catalog: &Catalog, _outcome: &FitOutcome, _options: &Options) -> Result<String> {

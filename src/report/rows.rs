@@ -334,7 +334,8 @@ impl RowSink for RowFormatter {
                 buf
             }
             Format::Json => b"[".to_vec(),
-            Format::Jsonl | Format::Html => Vec::new(),
+            // A decision record is made from teams, never from rows.
+            Format::Jsonl | Format::Html | Format::Madr => Vec::new(),
             Format::Markdown => {
                 let names = self.column_names();
                 let mut s = format!("| {} |\n|", names.join(" | "));
@@ -398,7 +399,7 @@ impl RowSink for RowFormatter {
             None => "",
         };
         match self.format {
-            Format::Html | Format::Csv => {}
+            Format::Html | Format::Csv | Format::Madr => {}
             Format::Jsonl | Format::Json => {
                 if self.format == Format::Json {
                     buf.extend_from_slice(b",\n  ");
@@ -543,7 +544,8 @@ mod tests {
                         } else {
                             ""
                         };
-                        assert!(format == Format::Html || text.contains(said), "{format:?}: {text}");
+                        let no_rows = matches!(format, Format::Html | Format::Madr);
+                        assert!(no_rows || text.contains(said), "{format:?}: {text}");
                     }
                 }
             }

@@ -5,8 +5,10 @@
 use super::layout::{Table, hang, wrap};
 use super::numbers::count_of;
 use crate::ask::QuestionLine;
+use crate::ask::adaptive::settled_line;
 use crate::catalog::Catalog;
 use crate::sanitize;
+use crate::score::adaptive::Next;
 
 /// One effective setting and where it came from.
 pub struct Setting {
@@ -111,4 +113,64 @@ pub fn questions(catalog: &Catalog, pairwise: bool, lines: &[QuestionLine], widt
         out.push_str(&wrap(&format!("answer: {}; a blank line keeps the default", q.answer), &indent, width));
     }
     out
+}
+
+/// `dlpick ask --next`: the next question, or the verdict, with the ids
+/// answered and remaining; as text or as one JSON object.
+pub fn next_step(
+    catalog: &Catalog,
+    next: &Next,
+    answered: &[String],
+    remaining: &[String],
+    json: bool,
+    width: usize,
+) -> String {
+    use crate::ask::{Question, answer_format, question_key, question_text};
+    match next {
+        Next::Ask(step) => {
+            let q = Question::from(*step);
+            let kind = if let Question::Need(_) = q { "need".to_string() } else { question_key(catalog, q) };
+            if json {
+                let value = serde_json::json!({
+                    "settled": false,
+                    "next": {
+                        "id": question_key(catalog, q),
+                        "kind": kind,
+                        "question": question_text(catalog, q),
+                        "answer": answer_format(catalog, q),
+                    },
+                    "answered": answered,
+                    "remaining": remaining,
+                });
+                return format!("{}\n", sanitize::json(&value.to_string()));
+            }
+            let mut out =
+                hang("next: ", &format!("[{}] {}", question_key(catalog, q), question_text(catalog, q)), width);
+            out.push_str(&wrap(&format!("answer: {}", answer_format(catalog, q)), "      ", width));
+            out.push_str(&wrap(
+                &format!("{} answered, {} remaining.", answered.len(), remaining.len()),
+                "      ",
+                width,
+            ));
+            out
+        }
+        Next::Settled { top, unasked } => {
+            let unasked: Vec<&str> = unasked.iter().map(|&c| catalog.criteria[c].id.as_str()).collect();
+            if json {
+                let value = serde_json::json!({
+                    "settled": true,
+                    "top": top.map(|f| catalog.frameworks[f].id.as_str()),
+                    "unasked": unasked,
+                    "answered": answered,
+                });
+                return format!("{}\n", sanitize::json(&value.to_string()));
+            }
+            let mut out = hang("settled: ", &settled_line(catalog, *top, unasked.len()), width);
+            if !unasked.is_empty() {
+                out.push_str(&hang("not asked: ", &unasked.join(", "), width));
+            }
+            out
+        }
+        Next::NoNeeds => String::new(),
+    }
 }

@@ -64,6 +64,21 @@ pub fn agreement_sentence(catalog: &Catalog, t: &TeamResult) -> String {
             .collect();
         let _ = write!(s, " Differs most: {}.", names.join(", "));
     }
+    if let Some(u) = t.unknown {
+        let _ = write!(
+            s,
+            " {} not asked every question (the survey stops once a member's own pick is settled): the combined needs average the answers given, and the rules count each member with the lowest match a framework could have for them.",
+            if u.members == 1 { "1 member was".to_string() } else { format!("{} members were", thousands(u.members)) }
+        );
+        let _ = match u.settled {
+            Some(true) => write!(s, " {winner} stays first whatever they would have answered."),
+            Some(false) => write!(s, " Their missing answers could still change the combined pick."),
+            None => write!(
+                s,
+                " Only the weighted sum can tell whether their missing answers would change the combined pick."
+            ),
+        };
+    }
     s
 }
 

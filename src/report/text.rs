@@ -226,7 +226,11 @@ pub(super) fn one_advice(
         rated.iter().map(|(c, n)| format!("{} {}", catalog.criteria[*c].name, num(*n))).collect()
     };
     out.push_str(&paint.dim(wrap(&format!("{} · needs: {}", a.method, needs.join(", ")), "", width).trim_end()));
-    out.push_str("\n\n");
+    out.push('\n');
+    if let Some(note) = &a.unasked {
+        out.push_str(&wrap(note, "", width));
+    }
+    out.push('\n');
 
     let shown = options.shown(a.ranking.len());
     if a.ranking.is_empty() {

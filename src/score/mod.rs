@@ -5,6 +5,7 @@
 //! methods share: the knowledge base as a dense [`Matrix`], hard constraints,
 //! and a deterministic ranking (ties broken by framework id).
 
+pub mod adaptive;
 mod routed;
 pub mod rows;
 pub(crate) mod sensitivity;

@@ -367,6 +367,7 @@ mod tests {
                     needs: needs.clone(),
                     require: require.to_require(&catalog),
                     chosen: None,
+                    unasked: Vec::new(),
                 };
                 profile.require.inactive = Some(scorer.policy(&require));
                 let routed = scorer.routed_matrix(&require);

@@ -155,7 +155,14 @@ mod tests {
         for (id, v) in needs {
             n[catalog.criterion_index(id).unwrap()] = *v;
         }
-        Profile { name: "p".into(), description: None, needs: n, require: Require::default(), chosen: None }
+        Profile {
+            name: "p".into(),
+            description: None,
+            needs: n,
+            require: Require::default(),
+            chosen: None,
+            unasked: Vec::new(),
+        }
     }
 
     #[test]

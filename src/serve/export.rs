@@ -2,6 +2,9 @@
 //! reproduces the admin page: JSON Lines (the profile's fields plus `team`)
 //! and CSV (the columns `dlpick batch --template` prints, in its order).
 //!
+//! A need the respondent was not asked is unknown, not 0: JSON Lines
+//! carries the profile's `unasked` list, and the CSV a `?` in its column.
+//!
 //! Both are derived from the stored profile TOML key by key rather than from
 //! a fixed list of fields, so a field the questionnaire gains shows up here
 //! without a change.
@@ -51,7 +54,7 @@ fn cell(value: Option<&toml::Value>) -> String {
 
 /// The survey CSV, header as `dlpick batch --template` prints it.
 pub fn csv(catalog: &Catalog, responses: &[Response]) -> String {
-    let template = crate::batch::template::template(catalog, false);
+    let template = crate::survey::template::template(catalog, false);
     let header: Vec<String> = csv::Reader::from_reader(template.as_bytes())
         .headers()
         .map(|h| h.iter().map(String::from).collect())
@@ -63,11 +66,15 @@ pub fn csv(catalog: &Catalog, responses: &[Response]) -> String {
         let t = table(r);
         let needs = t.get("needs").and_then(toml::Value::as_table);
         let require = t.get("require").and_then(toml::Value::as_table);
+        let unasked = t.get("unasked").and_then(toml::Value::as_array);
+        let not_asked = |c: &str| unasked.is_some_and(|u| u.iter().any(|v| v.as_str() == Some(c)));
         let row: Vec<String> = header
             .iter()
             .map(|column| match column.as_str() {
                 "name" => sanitize::csv_formula(&r.name).into_owned(),
                 "team" => sanitize::csv_formula(&r.team).into_owned(),
+                // A need not asked is unknown: `?`, which batch reads as such.
+                c if not_asked(c) => "?".to_string(),
                 c if catalog.criterion_index(c).is_some() => cell(needs.and_then(|n| n.get(c))),
                 c => cell(require.and_then(|q| q.get(c)).or_else(|| t.get(c))),
             })

@@ -12,12 +12,15 @@
 //! `dlpick ask --save` writes. The recommendation is
 //! [`crate::report::html::advice_section`] and the admin page is
 //! `dlpick batch --by-team --format html` run over the stored responses, so
-//! the exports reproduce it exactly.
+//! the exports reproduce it exactly; its decision record is `dlpick batch
+//! results.jsonl --by-team --format madr` over the JSON Lines export.
 //!
 //! Layout: [`routes`] (HTTP: axum on tokio), [`pages`] (markup), [`store`]
 //! (SQLite, migrations, the single writer), [`tokens`] (random links, CSRF),
-//! [`export`] (batch's input formats).
+//! [`export`] (batch's input formats), [`deadline`] (the time limit on
+//! writing an answer).
 
+mod deadline;
 pub mod export;
 pub mod pages;
 pub mod routes;
@@ -56,7 +59,8 @@ pub struct Limits {
     /// For a request's line and headers, on a new connection or one kept
     /// alive between requests (hyper's header-read timeout).
     pub header_timeout: Duration,
-    /// For the rest of a request: reading its body and answering it.
+    /// For the rest of a request: reading its body and answering it; and
+    /// again for writing the answer to the client.
     pub request_timeout: Duration,
     /// Connections served at once; more wait to be accepted.
     pub max_connections: usize,
@@ -95,9 +99,55 @@ fn one_line(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_string()
 }
 
+/// A sent form read by the questionnaire's own parser: the answers (a need
+/// not sent, or sent blank, is 0 there and `false` in `answered`).
+pub struct Read {
+    pub name: String,
+    pub team: String,
+    pub answers: ask::Answers,
+    pub answered: Vec<bool>,
+}
+
 /// Check a sent form with the questionnaire's own parser and the profile
-/// code; on failure, every problem found, by field.
+/// code; on failure, every problem found, by field. A need the form did not
+/// send (the adaptive survey did not ask it, or the respondent left it
+/// blank) is stored as not asked, not as 0.
 pub fn validate(catalog: &Catalog, fields: &Fields) -> std::result::Result<Valid, Problems> {
+    let mut read = read_form(catalog, fields)?;
+    ask::adaptive::mark_unanswered(catalog, &mut read.answers, &read.answered)
+        .map_err(|e| vec![(None, e.to_string())])?;
+    finish(catalog, read)
+}
+
+/// The profile a read form gives, checked as any profile is.
+pub fn finish(catalog: &Catalog, read: Read) -> std::result::Result<Valid, Problems> {
+    ask::to_profile(catalog, &read.answers).map_err(|e| vec![to_problem(e)])?;
+    Ok(Valid { name: read.name, team: read.team, profile: ask::profile_toml(catalog, &read.answers) })
+}
+
+fn to_problem(e: Error) -> (Option<String>, String) {
+    match e {
+        Error::Invalid(d) => {
+            let key = d
+                .field
+                .as_deref()
+                .and_then(|f| f.rsplit_once('(').and_then(|(_, rest)| rest.strip_suffix(')')))
+                .map(str::to_string);
+            let message = match (&key, d.field.as_deref()) {
+                (None, Some("needs")) => {
+                    "Rate at least one question above 0, so there is something to compare.".to_string()
+                }
+                _ => d.hint.as_ref().map_or_else(|| d.message.clone(), |h| format!("{} {h}", d.message)),
+            };
+            (key, message)
+        }
+        other => (None, other.to_string()),
+    }
+}
+
+/// Read a sent form (name, team, every answer) without requiring a need
+/// above 0: the adaptive survey's pages are read this way.
+pub fn read_form(catalog: &Catalog, fields: &Fields) -> std::result::Result<Read, Problems> {
     let mut problems = Problems::new();
     let name = one_line(fields.get("name").map_or("", String::as_str));
     let team = one_line(fields.get("team").map_or("", String::as_str));
@@ -126,28 +176,12 @@ pub fn validate(catalog: &Catalog, fields: &Fields) -> std::result::Result<Valid
     if !problems.is_empty() {
         return Err(problems);
     }
-    let to_problem = |e: Error| match e {
-        Error::Invalid(d) => {
-            let key = d
-                .field
-                .as_deref()
-                .and_then(|f| f.rsplit_once('(').and_then(|(_, rest)| rest.strip_suffix(')')))
-                .map(str::to_string);
-            let message = match (&key, d.field.as_deref()) {
-                (None, Some("needs")) => {
-                    "Rate at least one question above 0, so there is something to compare.".to_string()
-                }
-                _ => d.hint.as_ref().map_or_else(|| d.message.clone(), |h| format!("{} {h}", d.message)),
-            };
-            (key, message)
-        }
-        other => (None, other.to_string()),
-    };
     let answers =
         ask::scripted::answers(catalog, &Prefill::empty(catalog), &mut Cursor::new(lines.as_bytes()), "form", &name)
             .map_err(|e| vec![to_problem(e)])?;
-    ask::to_profile(catalog, &answers).map_err(|e| vec![to_problem(e)])?;
-    Ok(Valid { name, team, profile: ask::profile_toml(catalog, &answers) })
+    let answered =
+        catalog.criteria.iter().map(|c| fields.get(&c.id).is_some_and(|v| !one_line(v).is_empty())).collect();
+    Ok(Read { name, team, answers, answered })
 }
 
 /// The respondent's private page: their explained recommendation and the
@@ -172,10 +206,39 @@ pub fn recommendation_page(
         link = escape(link),
         edit = escape(edit_path),
     );
+    if let Some(a) = advice.first() {
+        body.push_str(&stop_here(catalog, &a.profile, edit_path));
+    }
     for a in &advice {
         body.push_str(&crate::report::html::advice_section(catalog, a, &Options::default(), &a.profile.name));
     }
     Ok(pages::page("Your recommendation", &body))
+}
+
+/// For a response with ratings not asked: "you can stop here" when no
+/// answer to them can change the top pick, with a link to answer them
+/// anyway; otherwise a plain invitation to answer them.
+fn stop_here(catalog: &Catalog, profile: &crate::profile::Profile, edit_path: &str) -> String {
+    if profile.unasked.is_empty() {
+        return String::new();
+    }
+    let needs: Vec<Option<f64>> =
+        (0..profile.needs.len()).map(|c| (!profile.unasked.contains(&c)).then_some(profile.needs[c])).collect();
+    let mut require = profile.require.clone();
+    require.inactive = Some(require.policy());
+    let edit = escape(edit_path);
+    match crate::score::adaptive::next(catalog, &require, &[], &needs) {
+        crate::score::adaptive::Next::Settled { top, unasked } => format!(
+            "<div class=\"saved\" id=\"stop\"><p><strong>You can stop here.</strong> {}</p>\
+             <p><a href=\"{edit}\">Answer the rest anyway</a></p></div>",
+            escape(&ask::adaptive::settled_line(catalog, top, unasked.len()))
+        ),
+        _ => format!(
+            "<div class=\"notice\" id=\"stop\"><p>You left {} unanswered, and answers to them could still change your top pick.</p>\
+             <p><a href=\"{edit}\">Answer them</a></p></div>",
+            crate::report::numbers::count_of(profile.unasked.len(), "question", "questions")
+        ),
+    }
 }
 
 struct Quiet;
@@ -193,24 +256,74 @@ fn team_options() -> batch::Options {
         method: MethodId::WeightedSum,
         inactive: InactivePolicy::default(),
         threads: 1,
-        approval_margin: DEFAULT_APPROVAL_MARGIN,
+        approval_margin: crate::team::APPROVAL_MARGIN,
     }
 }
 
-/// How many frameworks each ranking shows, as `dlpick batch --top` by default.
-const TOP: usize = 3;
-/// As `dlpick batch --approval-margin` by default.
-const DEFAULT_APPROVAL_MARGIN: f64 = 5.0;
+/// The teams of `jsonl` (the JSON Lines export), as `dlpick batch
+/// --by-team` finds them.
+fn department(catalog: &Catalog, jsonl: String) -> Result<crate::team::Department> {
+    let source = Source::Jsonl { file: Arc::from("survey"), reader: Box::new(Cursor::new(jsonl.into_bytes())) };
+    let options = team_options();
+    let summary = batch::run(catalog, vec![source], &options, batch::Output::Teams, &Quiet, &AtomicBool::new(false))?;
+    summary.department(catalog, &options)
+}
 
 /// `dlpick batch --by-team --format html` over these responses: the
 /// department report, teams and everyone together, as a page.
 pub fn team_report(catalog: &Catalog, responses: &[store::Response]) -> Result<Page<'static>> {
+    let department = department(catalog, export::jsonl(responses))?;
+    let report_options = Options { top: Some(usize::from(crate::report::BATCH_TOP)), ..Options::default() };
+    Ok(crate::report::department::page(catalog, &department, &report_options))
+}
+
+/// The export the decision record's command reads, as the admin page names it.
+pub const RECORD_INPUT: &str = "results.jsonl";
+
+/// The whole survey's decision record: exactly what `dlpick batch
+/// results.jsonl --by-team --format madr` writes from the admin page's
+/// export of the same responses, dated as that command dates it.
+pub fn decision_record(catalog: &Catalog, responses: &[store::Response]) -> Result<String> {
+    use crate::report::madr::{Input, Reproduce, Survey};
     let jsonl = export::jsonl(responses);
-    let source = Source::Jsonl { file: Arc::from("survey"), reader: Box::new(Cursor::new(jsonl.into_bytes())) };
+    let sha256 = crate::build_info::sha256_hex(jsonl.as_bytes());
+    let department = department(catalog, jsonl)?;
     let options = team_options();
-    let summary = batch::run(catalog, vec![source], &options, batch::Output::Teams, &Quiet, &AtomicBool::new(false))?;
-    let report_options = Options { top: Some(TOP), ..Options::default() };
-    Ok(crate::report::department::page(catalog, &summary.department(catalog, &options)?, &report_options))
+    let Some(advice) = &department.all.advice else {
+        return Err(Error::Usage("no answer was scored, so there is no decision to record.".to_string()));
+    };
+    let words = [
+        "batch",
+        RECORD_INPUT,
+        "--by-team",
+        "--method",
+        options.method.as_str(),
+        "--inactive",
+        options.inactive.as_str(),
+        "--approval-margin",
+        &options.approval_margin.to_string(),
+    ]
+    .map(String::from)
+    .to_vec();
+    let reproduce =
+        Reproduce { words, inputs: vec![Input { name: RECORD_INPUT.to_string(), sha256: Some(sha256), note: None }] };
+    let firmness = crate::tune::firmness::analyse(catalog, advice, options.method, 1);
+    let survey = Survey { team: &department.all, teams: &department.teams, approval_margin: options.approval_margin };
+    let doc = crate::report::DecisionDoc {
+        advice,
+        survey: Some(survey),
+        firmness: &firmness,
+        method: options.method,
+        reproduce: &reproduce,
+    };
+    let (day, date) = crate::build_info::report_day();
+    let provenance = crate::report::Provenance {
+        version: crate::build_info::version_line(),
+        date,
+        day,
+        inputs: vec![RECORD_INPUT.to_string()],
+    };
+    crate::report::Format::Madr.report().decision(catalog, &doc, &Options { provenance, ..Options::default() })
 }
 
 /// The admin page: the team report with the exports and counts on top.
@@ -221,10 +334,21 @@ pub fn admin_page(catalog: &Catalog, responses: &[store::Response], counts: (u64
          ({versions} response{} counting revisions). Reload the page for the latest answers.</p>\
          <p>Download every current answer: <a href=\"/admin/{t}/results.csv\">results.csv</a> · \
          <a href=\"/admin/{t}/results.jsonl\">results.jsonl</a>. \
-         <code>dlpick batch results.csv --by-team --format html</code> (or the database itself) reproduces this page.</p></nav>",
+         <code>dlpick batch results.csv --by-team --format html</code> (or the database itself) reproduces this page.</p>{record}</nav>",
         if respondents == 1 { "" } else { "s" },
         if versions == 1 { "" } else { "s" },
         t = escape(token),
+        record = if responses.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<p><a href=\"/admin/{}/decision.md\">Download the decision record</a>: the survey's choice as a \
+                 Markdown decision record (MADR) to commit, for example as \
+                 <code>docs/decisions/0001-choose-a-deep-learning-framework.md</code>. The command in it makes it \
+                 again from <code>results.jsonl</code> downloaded at the same time.</p>",
+                escape(token)
+            )
+        },
     );
     if responses.is_empty() {
         return Ok(pages::page(
@@ -249,7 +373,7 @@ pub fn run(catalog: Catalog, config: &Config) -> Result<()> {
         .enable_all()
         .thread_name("dlpick-serve")
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
+        .map_err(|e| Error::io("start", std::path::Path::new("the server's threads"), e))?;
     let state = Arc::new(routes::AppState { stylesheet: pages::stylesheet(), catalog, store });
     let served = runtime.block_on(serve(Arc::clone(&state), config));
     // Connections still open after the grace period are dropped with the
@@ -258,7 +382,14 @@ pub fn run(catalog: Catalog, config: &Config) -> Result<()> {
     let cut_off = served?;
     let db = config.db.display();
     if state.store.lost() || !state.store.still_there() {
-        return Err(Error::Usage(format!(
+        if state.store.rescue() {
+            return Err(Error::Storage(format!(
+                "stopped; {} (the database's write-ahead log) was removed or replaced while the server ran, so no \
+                 answer was acknowledged after that; the answers acknowledged before it are in {db}.",
+                store::log_path(&config.db).display()
+            )));
+        }
+        return Err(Error::Storage(format!(
             "stopped; {db} was removed or replaced while the server ran, so it does not hold the answers this server \
              acknowledged (they were written to the file that was there before), and no answer was acknowledged after that."
         )));
@@ -266,7 +397,7 @@ pub fn run(catalog: Catalog, config: &Config) -> Result<()> {
     if !config.quiet {
         if cut_off > 0 {
             eprintln!(
-                "dlpick: stopped after the {} s grace period; {} still open closed without an answer (nothing they sent was acknowledged).",
+                "dlpick: stopped after the {} s grace period; {} still open closed, each with a request under way that got no complete answer (none of those was acknowledged).",
                 config.limits.grace.as_secs_f64(),
                 crate::report::numbers::count_of(cut_off, "connection", "connections"),
             );
@@ -282,16 +413,19 @@ pub fn run(catalog: Catalog, config: &Config) -> Result<()> {
 /// Each connection is HTTP/1.1 by hyper, whose header-read timeout closes a
 /// connection that does not send a complete request head in time, new or
 /// idle between keep-alive requests. Tower's timeout bounds the rest of a
-/// request (408), and its concurrency limit caps the connections served at
-/// once: past the cap, new ones wait in the listening socket's backlog.
+/// request (408), [`deadline::Deadline`] the writing of each answer (a
+/// client that does not read them is cut off; pipelined requests are
+/// answered one at a time, and hyper reads no more while one is written),
+/// and tower's concurrency limit caps the connections served at once: past
+/// the cap, new ones wait in the listening socket's backlog.
 async fn serve(state: Arc<routes::AppState>, config: &Config) -> Result<usize> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use tower::{Service as _, ServiceExt as _};
 
     let listener = tokio::net::TcpListener::bind(&config.bind)
         .await
-        .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", config.bind)))?;
-    let addr = listener.local_addr().map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", config.bind)))?;
+        .map_err(|e| Error::io("listen on", std::path::Path::new(&config.bind), e))?;
+    let addr = listener.local_addr().map_err(|e| Error::io("listen on", std::path::Path::new(&config.bind), e))?;
     if !config.quiet {
         announce(addr, config);
     }
@@ -329,6 +463,7 @@ async fn serve(state: Arc<routes::AppState>, config: &Config) -> Result<usize> {
             }
         };
         let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let stream = deadline::Deadline::new(stream, limits.request_timeout);
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         let served = slots.call(Box::pin(async move {
             let _ = connection.await;

@@ -3,7 +3,9 @@
 //! The form is built from [`ask::questions`], [`ask::question_text`] and
 //! [`ask::answer_format`], the same source `dlpick ask` asks from, so a
 //! question added or reworded there appears here unchanged. Every piece of
-//! user or knowledge-base text goes through [`escape`]. Styles come from one
+//! user or knowledge-base text goes through [`escape`], but the value of a
+//! text field, which goes through [`crate::sanitize::form_value`] so that the
+//! form sends back exactly what it was given. Styles come from one
 //! stylesheet route (the report's own style plus the form's), so the
 //! Content-Security-Policy needs no inline style or script.
 
@@ -22,40 +24,14 @@ pub type Fields = BTreeMap<String, String>;
 pub type Problems = Vec<(Option<String>, String)>;
 
 /// Styles added to the report's own for the forms.
-const FORM_STYLE: &str = r"
-.skip { position: absolute; left: -999px; }
-.skip:focus { left: 8px; top: 8px; background: #fff; padding: 8px; z-index: 2; }
-form.survey fieldset, form.survey .field { border: 1px solid var(--line); border-radius: 8px; margin: 16px 0; padding: 12px 16px; }
-form.survey legend, form.survey .field > label { font-weight: 600; padding: 0 4px; display: block; }
-.qn { color: var(--muted); font-weight: 400; margin-right: 6px; }
-.scale { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; margin-top: 6px; }
-@media (max-width: 600px) { .scale { grid-template-columns: repeat(2, 1fr); } }
-.scale label, .choices label { display: flex; gap: 8px; align-items: center; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; min-height: 44px; cursor: pointer; }
-.scale label:has(input:checked), .choices label:has(input:checked) { border-color: var(--accent); background: #eef4ff; }
-.choices { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 6px; margin-top: 6px; }
-.scale b { min-width: 1ch; }
-input[type=radio], input[type=checkbox] { flex: none; width: 20px; height: 20px; margin: 0; accent-color: var(--accent); }
-input[type=text] { width: 100%; font: inherit; padding: 10px; margin-top: 6px; border: 1px solid #9aa5b1; border-radius: 6px; }
-:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
-.hint { color: var(--muted); font-size: .9rem; margin: 4px 0 0; }
-.error { color: #b91c1c; font-weight: 600; margin: 6px 0 0; }
-.invalid { border-color: #b91c1c !important; border-width: 2px !important; }
-.errors { border: 2px solid #b91c1c; background: #fef2f2; padding: 12px 16px; border-radius: 6px; margin: 16px 0; }
-.errors h2 { border: 0; margin: 0; padding: 0; font-size: 1.1rem; }
-.errors a { color: #b91c1c; }
-button { font: inherit; font-weight: 600; padding: 12px 28px; min-height: 44px; background: var(--accent); color: #fff; border: 0; border-radius: 6px; cursor: pointer; }
-.notice { background: #fffbeb; border-left: 4px solid var(--warn); padding: 12px 16px; border-radius: 4px; margin: 16px 0; }
-.saved { background: #ecfdf5; border-left: 4px solid #047857; padding: 12px 16px; border-radius: 4px; margin: 16px 0; }
-.admin-bar { background: #f1f5f9; padding: 12px 16px; border-radius: 6px; margin: 0 0 16px; }
-.admin-bar code, code.link { word-break: break-all; }
-";
+const FORM_STYLE: &str = include_str!("form.css");
 
 /// The path of the stylesheet.
 pub const STYLE_PATH: &str = "/assets/dlpick.css";
 
 /// The whole stylesheet: the report's style and the forms'.
 pub fn stylesheet() -> String {
-    format!("{}\n{FORM_STYLE}", crate::report::html::STYLE)
+    format!("\n{}\n\n{FORM_STYLE}", crate::report::html::STYLE)
 }
 
 /// A page of ours.
@@ -84,7 +60,29 @@ pub struct FormContext<'a> {
     pub heading: &'a str,
     pub intro: &'a str,
     pub button: &'a str,
+    /// A page of the adaptive survey; `None` is the whole questionnaire.
+    pub page: Option<&'a Page>,
+    /// In the whole questionnaire: leave a rating nobody gave unticked
+    /// (when revising an answer the adaptive survey stopped early), not 0.
+    pub blank_unanswered: bool,
 }
+
+/// A page of the adaptive survey: the first (name, team, requirements and
+/// the most telling ratings) or a later one (a few more ratings); the
+/// answers so far travel as hidden fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub first: bool,
+    /// The ratings shown, in the order asked.
+    pub needs: Vec<usize>,
+    /// How many ratings were answered before this page.
+    pub answered: usize,
+}
+
+/// The hidden field that marks a page of the adaptive survey (`first` or
+/// `more`), and the one that lists the ratings it showed.
+pub const MODE: &str = "mode";
+pub const SHOWN: &str = "shown";
 
 fn field_id(key: &str) -> String {
     format!("f-{}", key.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "-"))
@@ -128,7 +126,7 @@ fn text_field(out: &mut String, key: &str, label: &str, value: &str, hint: &str,
         "<div class=\"field{class}\"><label for=\"{id}\">{label}</label><p class=\"hint\" id=\"{hint_id}\">{}</p><input type=\"text\" id=\"{id}\" name=\"{}\" value=\"{}\"{described}{extra}>{error}</div>",
         escape(hint),
         escape(key),
-        escape(value),
+        crate::sanitize::form_value(value),
     );
 }
 
@@ -158,6 +156,10 @@ pub fn form(catalog: &Catalog, ctx: &FormContext<'_>, values: &Fields, problems:
         escape(ctx.form_id)
     );
     let value = |key: &str| values.get(key).map_or("", String::as_str);
+    if let Some(page) = ctx.page {
+        paged(&mut out, catalog, ctx, page, values, problems);
+        return out;
+    }
     text_field(
         &mut out,
         "name",
@@ -179,16 +181,97 @@ pub fn form(catalog: &Catalog, ctx: &FormContext<'_>, values: &Fields, problems:
     let all = ask::questions(catalog);
     let total = all.len();
     for (i, q) in all.into_iter().enumerate() {
-        question(&mut out, catalog, q, &format!("<span class=\"qn\">{}/{total}</span>", i + 1), values, problems);
+        let number = format!("<span class=\"qn\">{}/{total}</span>", i + 1);
+        question(&mut out, catalog, q, &number, values, problems, !ctx.blank_unanswered);
     }
     let _ = write!(out, "<p><button type=\"submit\">{}</button></p></form>", escape(ctx.button));
     out
 }
 
+/// A hidden field: its value sent back exactly as it was sent (see
+/// [`crate::sanitize::form_value`]).
+fn hidden(out: &mut String, key: &str, value: &str) {
+    let _ = write!(
+        out,
+        "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+        escape(key),
+        crate::sanitize::form_value(value)
+    );
+}
+
+/// A page of the adaptive survey, inside the form.
+fn paged(
+    out: &mut String,
+    catalog: &Catalog,
+    ctx: &FormContext<'_>,
+    page: &Page,
+    values: &Fields,
+    problems: &Problems,
+) {
+    let value = |key: &str| values.get(key).map_or("", String::as_str);
+    hidden(out, MODE, if page.first { "first" } else { "more" });
+    let shown: Vec<&str> = page.needs.iter().map(|&c| catalog.criteria[c].id.as_str()).collect();
+    hidden(out, SHOWN, &shown.join(","));
+    let requirements: Vec<Question> =
+        ask::questions(catalog).into_iter().filter(|q| !matches!(q, Question::Need(_))).collect();
+    if page.first {
+        text_field(
+            out,
+            "name",
+            "Your name",
+            value("name"),
+            "Shown to the survey's organiser with your answers.",
+            problems,
+            " required maxlength=\"100\" autocomplete=\"name\"",
+        );
+        text_field(
+            out,
+            "team",
+            "Your team (optional)",
+            value("team"),
+            "Answers with the same team are combined into one team result.",
+            problems,
+            " maxlength=\"100\" autocomplete=\"organization\"",
+        );
+        for q in &requirements {
+            question(out, catalog, *q, "", values, problems, true);
+        }
+    } else {
+        for key in ["name", "team"] {
+            hidden(out, key, value(key));
+        }
+        for q in &requirements {
+            let key = ask::question_key(catalog, *q);
+            hidden(out, &key, value(&key));
+        }
+    }
+    for (c, criterion) in catalog.criteria.iter().enumerate() {
+        if !page.needs.contains(&c) && values.contains_key(&criterion.id) {
+            hidden(out, &criterion.id, value(&criterion.id));
+        }
+    }
+    for (i, &c) in page.needs.iter().enumerate() {
+        let number = format!("<span class=\"qn\">{}</span>", page.answered + i + 1);
+        question(out, catalog, Question::Need(c), &number, values, problems, true);
+    }
+    let _ = write!(out, "<p><button type=\"submit\">{}</button></p></form>", escape(ctx.button));
+    if page.first {
+        out.push_str("<p class=\"hint\">A few questions at a time: once your answers settle which framework fits you best, the survey stops. <a href=\"?all\">See every question at once</a></p>");
+    }
+}
+
 /// One question: a 0–5 scale, check boxes, or (for any other kind) a text
 /// field answered as `dlpick ask` reads it.
 #[allow(clippy::match_wildcard_for_single_variants)] // new kinds of question are typed answers
-fn question(out: &mut String, catalog: &Catalog, q: Question, number: &str, values: &Fields, problems: &Problems) {
+fn question(
+    out: &mut String,
+    catalog: &Catalog,
+    q: Question,
+    number: &str,
+    values: &Fields,
+    problems: &Problems,
+    zero_default: bool,
+) {
     let key = ask::question_key(catalog, q);
     let text = ask::question_text(catalog, q);
     let id = field_id(&key);
@@ -208,7 +291,7 @@ fn question(out: &mut String, catalog: &Catalog, q: Question, number: &str, valu
         );
         for (j, (v, label)) in options.iter().enumerate() {
             let checked = if kind == "radio" {
-                let want = if current.trim().is_empty() { "0" } else { current.trim() };
+                let want = if current.trim().is_empty() && zero_default { "0" } else { current.trim() };
                 want.parse::<f64>().ok() == v.parse::<f64>().ok()
             } else {
                 chosen.contains(&v.to_lowercase())

@@ -9,13 +9,14 @@
 //! | `POST /s/<survey>/r/<edit>` | a revision |
 //! | `GET /admin/<admin>` | the live team report |
 //! | `GET /admin/<admin>/results.csv`, `.jsonl` | every current response in `dlpick batch`'s input formats |
+//! | `GET /admin/<admin>/decision.md` | the survey's decision record (MADR), as `dlpick batch results.jsonl --by-team --format madr` writes it |
 //!
 //! A wrong token or unknown private link gets the same 404 as an unknown
 //! path, whatever the method (and so does a method a path does not take).
 //! Tokens and links are checked before the body is read; bodies over
 //! [`BODY_LIMIT`] get 413; a post whose CSRF field does not match its cookie
-//! gets 403; a field sent twice (but for check boxes) or one the form does
-//! not have gets 422. A form is an idempotency key: sent again with the same
+//! gets 403; a field sent twice (but for check boxes, and the CSRF field
+//! too) or one the form does not have gets 422. A form is an idempotency key: sent again with the same
 //! content it gets the same redirect, sent again with other content a 409
 //! and a fresh form holding what was sent (see [`super::store`]).
 
@@ -24,17 +25,18 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::error_handling::HandleErrorLayer;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::pages::{self, Fields, FormContext, Problems};
+use super::pages::{self, Fields, FormContext, Page, Problems};
 use super::store::{self, Store, Stored, Submission};
 use super::{export, tokens, validate};
 use crate::ask;
 use crate::catalog::Catalog;
+use crate::profile::InactivePolicy;
 use crate::sanitize;
 
 /// The largest request body accepted.
@@ -65,6 +67,7 @@ pub fn router(state: Shared, timeout: std::time::Duration) -> Router {
         .route("/admin/{token}", get(admin))
         .route("/admin/{token}/results.csv", get(export_csv))
         .route("/admin/{token}/results.jsonl", get(export_jsonl))
+        .route("/admin/{token}/decision.md", get(export_decision))
         .route(pages::STYLE_PATH, get(stylesheet))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
@@ -157,7 +160,8 @@ fn parse_fields(catalog: &Catalog, body: &[u8]) -> (Fields, Problems) {
         .filter(|q| matches!(q, ask::Question::Routes(_) | ask::Question::Exclude))
         .map(|q| ask::question_key(catalog, *q))
         .collect();
-    let mut known: Vec<String> = ["csrf", "form_id", "name", "team"].iter().map(|k| (*k).to_string()).collect();
+    let mut known: Vec<String> =
+        ["csrf", "form_id", "name", "team", pages::MODE, pages::SHOWN].iter().map(|k| (*k).to_string()).collect();
     known.extend(questions.into_iter().map(|q| ask::question_key(catalog, q)));
     let mut fields = Fields::new();
     let mut problems = Problems::new();
@@ -197,11 +201,9 @@ fn parse_fields(catalog: &Catalog, body: &[u8]) -> (Fields, Problems) {
     (fields, problems)
 }
 
-fn csrf_ok(state: &AppState, headers: &HeaderMap, fields: &Fields, problems: &Problems) -> bool {
+fn csrf_ok(state: &AppState, headers: &HeaderMap, fields: &Fields) -> bool {
     let (cookie, fresh) = csrf_cookie(headers);
-    let twice = problems.iter().any(|(_, m)| m.starts_with("The field `csrf`"));
     !fresh
-        && !twice
         && fields
             .get("csrf")
             .is_some_and(|sent| tokens::same(sent, &tokens::csrf(&state.store.links.csrf_key, &cookie)))
@@ -232,7 +234,7 @@ fn storage_lost() -> Response {
         StatusCode::INTERNAL_SERVER_ERROR,
         pages::message(
             "Not saved",
-            "The survey's database was removed or replaced while the server was running, so answers can no longer be stored. Nothing was saved; please tell the survey's organiser.",
+            "The survey's database (or its write-ahead log) was removed or replaced while the server was running, so answers can no longer be stored. Nothing was saved; please tell the survey's organiser.",
         ),
     )
 }
@@ -255,8 +257,27 @@ const CONFLICT: &str = "This form was already sent, with other answers, so these
 const CONFLICT_NEW: &str =
     " If you meant to change answers you sent earlier, use the private link you got then instead.";
 
+const FIRST_INTRO: &str = "First what you need the framework to do, then how much a few concerns matter, from 0 (doesn't matter) to 5 (critical). More questions follow only while your answers could still change which framework fits you best; then you see your own explained recommendation and get a private link to change your answers later.";
+const MORE_INTRO: &str = "Your answers so far leave more than one framework in the running: these questions can still change which fits you best.";
+
+/// How many ratings a page of the adaptive survey asks.
+const PER_PAGE: usize = 3;
+
+/// The first page of the adaptive survey: requirements and the ratings
+/// that tell frameworks apart most before anything is known.
+fn first_page(catalog: &Catalog) -> Page {
+    let needs = crate::score::adaptive::next_needs(
+        catalog,
+        &crate::profile::Require::default(),
+        &vec![None; catalog.criteria.len()],
+        PER_PAGE,
+    );
+    Page { first: true, needs, answered: 0 }
+}
+
 const NEW_INTRO: &str = "Rate how much each concern matters to you, from 0 (doesn't matter) to 5 (critical), then send the form. You will see your own explained recommendation and get a private link to change your answers later.";
 
+#[allow(clippy::too_many_arguments)]
 fn form_page(
     state: &AppState,
     action: &str,
@@ -265,32 +286,97 @@ fn form_page(
     values: &Fields,
     problems: &Problems,
     revising: bool,
+    page: Option<&Page>,
 ) -> String {
     let csrf = tokens::csrf(&state.store.links.csrf_key, cookie);
+    let later = page.is_some_and(|p| !p.first);
     let ctx = FormContext {
+        page,
+        blank_unanswered: revising,
         action,
         csrf: &csrf,
         form_id,
-        heading: if revising { "Revise your answers" } else { "Which deep-learning framework suits you?" },
+        heading: if revising {
+            "Revise your answers"
+        } else if later {
+            "A few more questions"
+        } else {
+            "Which deep-learning framework suits you?"
+        },
         intro: if revising {
-            "Change what you like and send the form again: your new answers replace the earlier ones (which are kept in the survey's history)."
+            "Change what you like and send the form again: your new answers replace the earlier ones (which are kept in the survey's history). A question left without an answer is stored as not answered."
+        } else if later {
+            MORE_INTRO
+        } else if page.is_some() {
+            FIRST_INTRO
         } else {
             NEW_INTRO
         },
-        button: if revising { "Save my new answers" } else { "Send my answers" },
+        button: if revising {
+            "Save my new answers"
+        } else if page.is_some() {
+            "Next"
+        } else {
+            "Send my answers"
+        },
     };
     let title = if problems.is_empty() { ctx.heading.to_string() } else { format!("Error: {}", ctx.heading) };
     pages::page(&title, &pages::form(&state.catalog, &ctx, values, problems))
 }
 
-async fn survey_form(State(state): State<Shared>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+async fn survey_form(
+    State(state): State<Shared>,
+    Path(token): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
     if !tokens::same(&token, &state.store.links.survey) {
         return not_found_response();
     }
     let (cookie, fresh) = csrf_cookie(&headers);
-    let body =
-        form_page(&state, &format!("/s/{token}"), &cookie, &tokens::random(), &Fields::new(), &Problems::new(), false);
+    // `?all`: every question on one page, as before the survey was adaptive.
+    let page = (query.as_deref() != Some("all")).then(|| first_page(&state.catalog));
+    let body = form_page(
+        &state,
+        &format!("/s/{token}"),
+        &cookie,
+        &tokens::random(),
+        &Fields::new(),
+        &Problems::new(),
+        false,
+        page.as_ref(),
+    );
     with_cookie(html(StatusCode::OK, body), &cookie, fresh)
+}
+
+/// A page of the adaptive survey, sent: the response to store once the top
+/// pick is settled; otherwise the page to show (the next few ratings, with
+/// status 200, or this page again with its problems).
+fn adaptive_page(
+    catalog: &Catalog,
+    fields: &Fields,
+    this_page: Option<Page>,
+) -> Result<super::Valid, (Problems, StatusCode, Option<Page>)> {
+    let invalid = |problems: Problems, page: Option<Page>| (problems, StatusCode::UNPROCESSABLE_ENTITY, page);
+    let mut read = super::read_form(catalog, fields).map_err(|p| invalid(p, this_page.clone()))?;
+    let next = ask::adaptive::mark_unanswered(catalog, &mut read.answers, &read.answered)
+        .map_err(|e| invalid(vec![(None, e.to_string())], this_page.clone()))?;
+    match next {
+        crate::score::adaptive::Next::Ask(_) => {
+            // Not settled: the next few ratings, the answers so far hidden.
+            let prefill = ask::adaptive::prefill_of(&read.answers, &read.answered);
+            let require = ask::adaptive::require_of(catalog, &prefill, None, InactivePolicy::default())
+                .map_err(|e| invalid(vec![(None, e.to_string())], this_page.clone()))?;
+            let needs = crate::score::adaptive::next_needs(catalog, &require, &prefill.needs, PER_PAGE);
+            let answered = read.answered.iter().filter(|a| **a).count();
+            Err((Problems::new(), StatusCode::OK, Some(Page { first: false, needs, answered })))
+        }
+        crate::score::adaptive::Next::NoNeeds => Err(invalid(
+            vec![(None, "Rate at least one question above 0, so there is something to compare.".to_string())],
+            None,
+        )),
+        crate::score::adaptive::Next::Settled { .. } => super::finish(catalog, read).map_err(|p| invalid(p, this_page)),
+    }
 }
 
 /// Validate and store a form; `edit` is the respondent's token for a
@@ -301,22 +387,53 @@ async fn submit(state: Shared, token: &str, edit: Option<&str>, headers: &Header
         Err(r) => return r,
     };
     let (mut fields, problems) = parse_fields(&state.catalog, &bytes);
-    if !csrf_ok(&state, headers, &fields, &problems) {
+    // A CSRF field sent twice is a malformed form like any field sent twice
+    // (422, below): it is never taken as checked, and nothing is stored.
+    let csrf_twice = problems.iter().any(|(_, m)| m.starts_with("The field `csrf`"));
+    if !csrf_twice && !csrf_ok(&state, headers, &fields) {
         return forbidden();
     }
     fields.remove("csrf");
     let form_id = fields.remove("form_id").filter(|f| tokens::well_formed(f)).unwrap_or_else(tokens::random);
     let action = edit.map_or_else(|| format!("/s/{token}"), |e| format!("/s/{token}/r/{e}"));
     let (cookie, _) = csrf_cookie(headers);
-    let show = |form_id: &str, problems: &Problems, status: StatusCode| {
-        html(status, form_page(&state, &action, &cookie, form_id, &fields, problems, edit.is_some()))
+    // A page of the adaptive survey says so, and which ratings it showed.
+    let mode = fields.remove(pages::MODE).filter(|_| edit.is_none());
+    let adaptive = matches!(mode.as_deref(), Some("first" | "more"));
+    let shown: Vec<usize> = fields
+        .remove(pages::SHOWN)
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|id| state.catalog.criterion_index(id.trim()))
+        .collect();
+    let answered_before = |fields: &Fields| {
+        state
+            .catalog
+            .criteria
+            .iter()
+            .enumerate()
+            .filter(|(c, k)| !shown.contains(c) && fields.contains_key(&k.id))
+            .count()
+    };
+    let this_page = adaptive.then(|| Page {
+        first: mode.as_deref() == Some("first"),
+        needs: shown.clone(),
+        answered: answered_before(&fields),
+    });
+    let show = |form_id: &str, problems: &Problems, status: StatusCode, page: Option<&Page>| {
+        html(status, form_page(&state, &action, &cookie, form_id, &fields, problems, edit.is_some(), page))
     };
     if !problems.is_empty() {
-        return show(&form_id, &problems, StatusCode::UNPROCESSABLE_ENTITY);
+        return show(&form_id, &problems, StatusCode::UNPROCESSABLE_ENTITY, this_page.as_ref());
     }
-    let valid = match validate(&state.catalog, &fields) {
+    let checked = if adaptive {
+        adaptive_page(&state.catalog, &fields, this_page)
+    } else {
+        validate(&state.catalog, &fields).map_err(|p| (p, StatusCode::UNPROCESSABLE_ENTITY, None))
+    };
+    let valid = match checked {
         Ok(v) => v,
-        Err(problems) => return show(&form_id, &problems, StatusCode::UNPROCESSABLE_ENTITY),
+        Err((problems, status, page)) => return show(&form_id, &problems, status, page.as_ref()),
     };
     // A first answer gets a new random private link; a revision keeps its own.
     let link = edit.map_or_else(tokens::random, str::to_string);
@@ -341,7 +458,7 @@ async fn submit(state: Shared, token: &str, edit: Option<&str>, headers: &Header
         },
         Ok(Stored::Conflict) => {
             let message = if edit.is_some() { CONFLICT.to_string() } else { format!("{CONFLICT}{CONFLICT_NEW}") };
-            show(&tokens::random(), &vec![(None, message)], StatusCode::CONFLICT)
+            show(&tokens::random(), &vec![(None, message)], StatusCode::CONFLICT, None)
         }
         Ok(Stored::UnknownRespondent) => not_found_response(),
         Err(store::StoreError::Lost(_)) => storage_lost(),
@@ -419,8 +536,16 @@ async fn revise_form(
     values.insert("name".to_string(), response.name);
     values.insert("team".to_string(), response.team);
     let (cookie, fresh) = csrf_cookie(&headers);
-    let body =
-        form_page(&state, &format!("/s/{token}/r/{edit}"), &cookie, &tokens::random(), &values, &Problems::new(), true);
+    let body = form_page(
+        &state,
+        &format!("/s/{token}/r/{edit}"),
+        &cookie,
+        &tokens::random(),
+        &values,
+        &Problems::new(),
+        true,
+        None,
+    );
     with_cookie(html(StatusCode::OK, body), &cookie, fresh)
 }
 
@@ -474,5 +599,28 @@ async fn export_jsonl(State(state): State<Shared>, Path(token): Path<String>) ->
             export::jsonl(&responses),
         ),
         Err(r) => r,
+    }
+}
+
+async fn export_decision(State(state): State<Shared>, Path(token): Path<String>) -> Response {
+    let responses = match current(&state, &token).await {
+        Ok((responses, _)) => responses,
+        Err(r) => return r,
+    };
+    if responses.is_empty() {
+        return html(
+            StatusCode::NOT_FOUND,
+            pages::message("No answers yet", "Nobody has answered the survey, so there is no decision to record yet."),
+        );
+    }
+    let worker = Arc::clone(&state);
+    match tokio::task::spawn_blocking(move || super::decision_record(&worker.catalog, &responses)).await {
+        Ok(Ok(record)) => download(
+            "text/markdown; charset=utf-8",
+            "attachment; filename=\"choose-a-deep-learning-framework.md\"",
+            record,
+        ),
+        Ok(Err(e)) => server_error(&e.to_string()),
+        Err(e) => server_error(&e.to_string()),
     }
 }

@@ -15,9 +15,14 @@
 //! [`Stored::Conflict`], never merged with the first and never answered with
 //! its link.
 //!
-//! The writer checks before and after each commit that the file at the
-//! database's path is still the one it opened: a database removed or
-//! replaced while the server runs stores and acknowledges nothing more.
+//! The writer checks before and after each commit that the files at the
+//! database's path and its write-ahead log's are still the ones it opened:
+//! a database removed or replaced while the server runs stores and
+//! acknowledges nothing more. The log counts as much as the database: a
+//! commit is durable once it is in the log, and SQLite keeps writing to a
+//! log that was removed (through its open handle), where a crash would lose
+//! it. So a removed log stops acknowledgements too, and what it holds is
+//! checkpointed into the database at once.
 //!
 //! The schema is versioned with `PRAGMA user_version`: [`MIGRATIONS`] lists
 //! every step; opening a database applies the ones it lacks, each in its own
@@ -32,7 +37,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::tokens;
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Location, Result};
 
 /// At most this many submissions share one transaction.
 const GROUP_MAX: usize = 512;
@@ -230,12 +235,41 @@ pub struct Response {
 
 type Reply = tokio::sync::oneshot::Sender<std::result::Result<Stored, StoreError>>;
 
-/// The file a database lives in: its device and inode.
+/// A file: its device and inode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct FileId(u64, u64);
 
 fn file_id(path: &Path) -> Option<FileId> {
     std::fs::metadata(path).ok().map(|m| FileId(m.dev(), m.ino()))
+}
+
+/// The files a database lives in: its own and its write-ahead log's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Files {
+    db: Option<FileId>,
+    log: Option<FileId>,
+}
+
+impl Files {
+    fn of(path: &Path) -> Self {
+        Self { db: file_id(path), log: file_id(&log_path(path)) }
+    }
+}
+
+/// The write-ahead log beside the database at `path`.
+pub fn log_path(path: &Path) -> PathBuf {
+    let mut log = path.as_os_str().to_owned();
+    log.push("-wal");
+    PathBuf::from(log)
+}
+
+/// Copy every commit in the write-ahead log into the database file (and
+/// sync it); true when all of them were copied.
+fn checkpoint(conn: &Connection) -> bool {
+    conn.query_row("PRAGMA wal_checkpoint(FULL)", [], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+    })
+    .is_ok_and(|(busy, log, copied)| busy == 0 && log == copied)
 }
 
 /// The database of one survey.
@@ -246,13 +280,13 @@ pub struct Store {
     reader: Mutex<Connection>,
     pub links: Links,
     pub path: PathBuf,
-    /// Set once the file at `path` is found not to be the database opened.
+    /// Set once the files at `path` are found not to be the ones opened.
     lost: Arc<AtomicBool>,
-    identity: Option<FileId>,
+    identity: Files,
 }
 
 fn db_error(path: &Path, e: &rusqlite::Error) -> Error {
-    Error::Usage(format!("{}: database error: {e}", path.display()))
+    Error::Storage(format!("{}: database error: {e}", path.display()))
 }
 
 /// An error opening a database to write, with a read-only medium or folder
@@ -262,7 +296,7 @@ fn open_error(path: &Path, e: &rusqlite::Error) -> Error {
     let read_only = matches!(code, Some(rusqlite::ErrorCode::ReadOnly))
         || (matches!(code, Some(rusqlite::ErrorCode::CannotOpen)) && !writable_folder(path));
     if read_only {
-        return Error::Usage(format!(
+        return Error::Storage(format!(
             "{}: cannot write the survey database there: the file or its folder is read-only (a read-only medium or mount?). \
              `dlpick serve` writes every answer; pass --db with a path on a writable disk. Reading a survey database \
              (`dlpick batch survey.db`) works from a read-only medium.",
@@ -285,7 +319,7 @@ fn configure(conn: &Connection, path: &Path) -> Result<()> {
     let mode: String =
         conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| open_error(path, &e))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(Error::Usage(format!("{}: the database cannot use write-ahead logging.", path.display())));
+        return Err(Error::Storage(format!("{}: the database cannot use write-ahead logging.", path.display())));
     }
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
         .map_err(|e| open_error(path, &e))
@@ -301,11 +335,11 @@ fn schema_version(conn: &Connection, path: &Path) -> Result<usize> {
 fn migrate(conn: &mut Connection, path: &Path) -> Result<bool> {
     let version = schema_version(conn, path)?;
     if version > MIGRATIONS.len() {
-        return Err(Error::Usage(format!(
-            "{}: the survey database has schema version {version}, newer than this dlpick knows ({}).",
-            path.display(),
+        let why = format!(
+            "the survey database has schema version {version}, newer than this dlpick knows ({}).",
             MIGRATIONS.len()
-        )));
+        );
+        return Err(Diagnostic::new(Location::file(path.display().to_string()), why).into());
     }
     for (i, step) in MIGRATIONS.iter().enumerate().skip(version) {
         let tx = conn.transaction().map_err(|e| open_error(path, &e))?;
@@ -344,7 +378,13 @@ impl Store {
         let links = links(&writer, path)?;
         let reader = Connection::open(path).map_err(|e| open_error(path, &e))?;
         configure(&reader, path)?;
-        let identity = file_id(path);
+        let identity = Files::of(path);
+        if identity.db.is_none() || identity.log.is_none() {
+            return Err(Error::Usage(format!(
+                "{}: the database or its write-ahead log vanished as it was opened.",
+                path.display()
+            )));
+        }
         let lost = Arc::new(AtomicBool::new(false));
         let (jobs, queue) = crossbeam_channel::unbounded();
         let (shown, flag) = (path.to_path_buf(), Arc::clone(&lost));
@@ -384,9 +424,18 @@ impl Store {
         self.lost.load(Ordering::SeqCst)
     }
 
-    /// Whether the file at the database's path is still the one opened.
+    /// Whether the files at the database's path and its log's are still
+    /// the ones opened.
     pub fn still_there(&self) -> bool {
-        self.identity.is_some() && file_id(&self.path) == self.identity
+        Files::of(&self.path) == self.identity
+    }
+
+    /// When only the write-ahead log was removed or replaced: copy what the
+    /// log held into the database, which is still there; true when it all
+    /// is there now.
+    pub fn rescue(&self) -> bool {
+        let db_there = file_id(&self.path) == self.identity.db;
+        db_there && checkpoint(&self.reader.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 }
 
@@ -405,19 +454,21 @@ fn write_loop(
     mut conn: Connection,
     queue: &crossbeam_channel::Receiver<(Submission, Reply)>,
     path: &Path,
-    identity: Option<FileId>,
+    identity: Files,
     lost: &AtomicBool,
 ) {
     let still_there = || {
-        let here = identity.is_some() && file_id(path) == identity;
-        if !here && !lost.swap(true, Ordering::SeqCst) {
+        let now = Files::of(path);
+        if now != identity && !lost.swap(true, Ordering::SeqCst) {
+            let what =
+                if now.db == identity.db { log_path(path).display().to_string() } else { path.display().to_string() };
             eprintln!(
-                "dlpick: error: {} was removed or replaced while the server ran; from now on no answer is stored or acknowledged.",
-                path.display()
+                "dlpick: error: {what} was removed or replaced while the server ran; from now on no answer is stored or acknowledged.",
             );
         }
-        here
+        now == identity
     };
+    let mut rescued = false;
     while let Ok(first) = queue.recv() {
         let mut group = vec![first];
         while group.len() < GROUP_MAX {
@@ -439,6 +490,11 @@ fn write_loop(
             // Committed to a file that is no longer the database: not acknowledged.
             .and_then(|results| if still_there() { Ok(results) } else { Err(lost_error(path)) })
         };
+        if lost.load(Ordering::SeqCst) && !rescued {
+            // What was acknowledged before may be only in a removed log.
+            rescued = true;
+            checkpoint(&conn);
+        }
         match outcome {
             Ok(results) => {
                 for ((_, reply), result) in group.into_iter().zip(results) {
@@ -455,7 +511,7 @@ fn write_loop(
 }
 
 fn lost_error(path: &Path) -> StoreError {
-    StoreError::Lost(format!("{} was removed or replaced while the server ran", path.display()))
+    StoreError::Lost(format!("{} or its write-ahead log was removed or replaced while the server ran", path.display()))
 }
 
 fn store_one(tx: &rusqlite::Transaction<'_>, s: &Submission) -> rusqlite::Result<Stored> {
@@ -548,15 +604,14 @@ pub fn read_current(path: &Path) -> Result<Vec<Response>> {
                 Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
             ) =>
         {
-            let mut log = path.as_os_str().to_owned();
-            log.push("-wal");
+            let log = log_path(path);
             if std::fs::metadata(&log).is_ok_and(|m| m.len() > 0) {
-                return Err(Error::Usage(format!(
+                return Err(Error::Storage(format!(
                     "{}: cannot read the survey database: it is on a read-only medium (or in a read-only folder) and \
                      its write-ahead log ({}) holds answers not yet merged into it. Copy both files to a writable \
                      folder and read the copy.",
                     path.display(),
-                    Path::new(&log).display()
+                    log.display()
                 )));
             }
             read_with(Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_URI), path)
@@ -573,10 +628,8 @@ fn read_with(conn: rusqlite::Result<Connection>, path: &Path) -> rusqlite::Resul
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let version = usize::try_from(version).unwrap_or(usize::MAX);
     if version == 0 || version > MIGRATIONS.len() {
-        return Ok(Err(Error::Usage(format!(
-            "{}: not a survey database made by `dlpick serve` (schema version {version}).",
-            path.display()
-        ))));
+        let why = format!("not a survey database made by `dlpick serve` (schema version {version}).");
+        return Ok(Err(Diagnostic::new(Location::file(path.display().to_string()), why).into()));
     }
     current(&conn).map(Ok)
 }

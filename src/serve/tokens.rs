@@ -15,16 +15,7 @@ use subtle::ConstantTimeEq;
 pub fn random() -> String {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).expect("the operating system's random generator failed");
-    hex(&bytes)
-}
-
-/// Lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    hex::encode(bytes)
 }
 
 /// Constant-time equality (the length is not secret).
@@ -39,7 +30,7 @@ pub fn well_formed(text: &str) -> bool {
 
 /// The SHA-256 of a token, as stored in the database.
 pub fn digest(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// The CSRF token for a browser's cookie: HMAC-SHA-256 under the server's
@@ -61,21 +52,14 @@ fn pad(form_id: &str) -> [u8; 16] {
 
 /// A private link (a token) sealed under the form that sent it, as hex.
 pub fn seal(token: &str, form_id: &str) -> String {
-    let bytes = unhex(token).unwrap_or_default();
-    hex(&bytes.iter().zip(pad(form_id)).map(|(b, p)| b ^ p).collect::<Vec<_>>())
+    let bytes = hex::decode(token).unwrap_or_default();
+    hex::encode(bytes.iter().zip(pad(form_id)).map(|(b, p)| b ^ p).collect::<Vec<_>>())
 }
 
 /// [`seal`] undone; `None` when `sealed` is not a sealed token.
 pub fn unseal(sealed: &str, form_id: &str) -> Option<String> {
-    let bytes = unhex(sealed).filter(|b| b.len() == 16)?;
-    Some(hex(&bytes.iter().zip(pad(form_id)).map(|(b, p)| b ^ p).collect::<Vec<_>>()))
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
+    let bytes = hex::decode(sealed).ok().filter(|b| b.len() == 16)?;
+    Some(hex::encode(bytes.iter().zip(pad(form_id)).map(|(b, p)| b ^ p).collect::<Vec<_>>()))
 }
 
 /// The private link dlpick 0.1 derived from the form a respondent first
@@ -90,7 +74,7 @@ fn derive(key: &str, label: &str, input: &str) -> String {
     mac.update(label.as_bytes());
     mac.update(b"\0");
     mac.update(input.as_bytes());
-    hex(&mac.finalize().into_bytes())
+    hex::encode(mac.finalize().into_bytes())
 }
 
 #[cfg(test)]

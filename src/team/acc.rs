@@ -17,6 +17,20 @@
 //!   members' allowed frameworks) and, for a framework some member rules
 //!   out, how many do and a few examples naming the constraint.
 //!
+//! A need a member was not asked (the adaptive questionnaire stops once no
+//! answer can change their top pick) is unknown, not "doesn't matter":
+//! - the combined need of a criterion is the mean over the members who
+//!   answered it (0 when nobody did), and the team's result says whether
+//!   its combined pick stays first whatever the others would have answered
+//!   ([`super::Unknown`]: the true mean of everyone then lies between the
+//!   answered sum over all members and that sum plus 5 per unknown answer);
+//! - for the consensus rules, agreement and regrets, each framework counts
+//!   with the member's *guaranteed* match: the lowest it could have for
+//!   them whatever they would answer to what they were not asked (their
+//!   worst case for it; [`crate::score::adaptive::lowest_match`]). So no
+//!   team pick rests on an answer a member never gave. The member's own
+//!   top pick is the one their answers settled.
+//!
 //! Accumulators of consecutive batches are merged in input order, so a run
 //! gives the same figures whatever the number of threads.
 
@@ -26,10 +40,12 @@ use super::consensus::{Rule, Tally};
 use super::regret::{Named, TOP_K, push_top};
 use super::{Conflict, Consensus, Member, RuleResult, TeamResult, agreement, may_be_adopted, team_label};
 use crate::catalog::Catalog;
+use crate::catalog::SCALE_MAX;
 use crate::explain::{constraint_words, explain, thousands};
 use crate::profile::{InactivePolicy, Profile};
+use crate::score::adaptive::{Bounds, lowest_match, settled_for};
 use crate::score::rows::{Pick, RowRequire, Scorer};
-use crate::score::{Standing, rank, reasons, tie_key};
+use crate::score::{Standing, rank, reasons, routed, tie_key};
 
 /// The stricter of two policies for unmaintained frameworks: a team keeps
 /// them in its combined ranking only if every member does.
@@ -70,12 +86,22 @@ pub struct Scratch {
     keys: Vec<i64>,
 }
 
+/// Members named per team (in a decision record), the first in input order.
+pub const NAMED: usize = 50;
+
 /// One team's running aggregates.
 #[derive(Debug, Clone)]
 pub struct TeamAcc {
     pub members: u64,
     pub rejected: u64,
+    /// The first [`NAMED`] members' names.
+    names: Vec<String>,
     need_sums: Vec<f64>,
+    /// Per criterion: members who answered it, and who were not asked it.
+    need_counts: Vec<u64>,
+    need_unknown: Vec<u64>,
+    /// Members with any need not asked.
+    unknown_members: u64,
     require: RowRequire,
     /// Frameworks every member's constraints allow.
     allowed: u64,
@@ -105,7 +131,11 @@ impl TeamAcc {
         Self {
             members: 0,
             rejected: 0,
+            names: Vec::new(),
             need_sums: vec![0.0; criteria],
+            need_counts: vec![0; criteria],
+            need_unknown: vec![0; criteria],
+            unknown_members: 0,
             require: RowRequire { deep_learning: false, ..RowRequire::default() },
             allowed: if frameworks == 64 { u64::MAX } else { (1u64 << frameworks) - 1 },
             sum: vec![0.0; frameworks],
@@ -141,8 +171,19 @@ impl TeamAcc {
     ) {
         let n = self.frameworks();
         self.members += 1;
-        for (sum, need) in self.need_sums.iter_mut().zip(r.needs) {
-            *sum += need;
+        if self.names.len() < NAMED {
+            self.names.push(r.name.to_string());
+        }
+        for (c, need) in r.needs.iter().enumerate() {
+            if r.unasked.contains(&c) {
+                self.need_unknown[c] += 1;
+            } else {
+                self.need_sums[c] += need;
+                self.need_counts[c] += 1;
+            }
+        }
+        if !r.unasked.is_empty() {
+            self.unknown_members += 1;
         }
         let u = &mut self.require;
         u.add_routes(&r.require.routes);
@@ -174,6 +215,9 @@ impl TeamAcc {
         for p in picks {
             s.scores[p.framework] = p.score.get();
             s.keys[p.framework] = p.key;
+        }
+        if !r.unasked.is_empty() {
+            guaranteed(ctx, r, s);
         }
         let mine = own & ctx.adoptable;
         let best = (0..n).filter(|f| mine & (1 << f) != 0).min_by_key(|&f| Standing::of_key(s.keys[f], f));
@@ -225,9 +269,18 @@ impl TeamAcc {
     pub fn merge(&mut self, later: TeamAcc) {
         self.members += later.members;
         self.rejected += later.rejected;
+        let room = NAMED.saturating_sub(self.names.len());
+        self.names.extend(later.names.into_iter().take(room));
         for (a, b) in self.need_sums.iter_mut().zip(&later.need_sums) {
             *a += b;
         }
+        for (a, b) in self.need_counts.iter_mut().zip(&later.need_counts) {
+            *a += b;
+        }
+        for (a, b) in self.need_unknown.iter_mut().zip(&later.need_unknown) {
+            *a += b;
+        }
+        self.unknown_members += later.unknown_members;
         let u = &mut self.require;
         u.add_routes(&later.require.routes);
         u.exclude |= later.require.exclude;
@@ -279,11 +332,13 @@ impl TeamAcc {
             team: team.to_string(),
             members: self.members,
             rejected: self.rejected,
+            names: self.names.clone(),
             advice: None,
             top_pick_share: None,
             kendall_w: None,
             dissenters: Vec::new(),
             consensus: None,
+            unknown: None,
         };
         if self.members == 0 {
             return result;
@@ -299,14 +354,26 @@ impl TeamAcc {
             } else {
                 format!("the combined needs of {} members", thousands(self.members))
             }),
-            needs: self.need_sums.iter().map(|s| s / m).collect(),
+            needs: self
+                .need_sums
+                .iter()
+                .zip(&self.need_counts)
+                .map(|(s, &n)| {
+                    #[allow(clippy::cast_precision_loss)]
+                    if n == 0 { 0.0 } else { s / n as f64 }
+                })
+                .collect(),
             require,
             chosen: None,
+            unasked: Vec::new(),
         };
         let matrix = &ctx.scorer.matrix;
         let ranking = rank(catalog, matrix, &profile, ctx.scorer.method.method());
         let candidates: Vec<usize> = ranking.ranked.iter().map(|r| r.framework).collect();
         let winner = candidates.first().copied();
+        if self.unknown_members > 0 {
+            result.unknown = Some(self.unknown(ctx, &profile.require, &candidates, winner, m));
+        }
         result.advice = Some(explain(catalog, matrix, profile, ranking));
 
         let tally = self.tally();
@@ -322,6 +389,33 @@ impl TeamAcc {
         }
         result.consensus = Some(self.consensus(ctx));
         result
+    }
+
+    /// What the unknown answers leave open: whether the combined pick stays
+    /// first for every mean the members' full answers could give.
+    fn unknown(
+        &self,
+        ctx: &Context,
+        require: &crate::profile::Require,
+        competing: &[usize],
+        winner: Option<usize>,
+        m: f64,
+    ) -> super::Unknown {
+        let settled = (ctx.scorer.method == crate::score::MethodId::WeightedSum).then(|| {
+            let bounds = Bounds {
+                lo: self.need_sums.iter().map(|s| s / m).collect(),
+                #[allow(clippy::cast_precision_loss)]
+                hi: self
+                    .need_sums
+                    .iter()
+                    .zip(&self.need_unknown)
+                    .map(|(s, &u)| (s + SCALE_MAX * u as f64) / m)
+                    .collect(),
+            };
+            let matrix = ctx.scorer.matrix.with_routed(&routed(ctx.catalog, require));
+            winner.is_none_or(|w| settled_for(&matrix, competing, &bounds, w))
+        });
+        super::Unknown { members: self.unknown_members, settled }
     }
 
     fn tally(&self) -> Tally<'_> {
@@ -378,12 +472,77 @@ impl TeamAcc {
     }
 }
 
+/// Replace the member's matches with their guaranteed ones: for each
+/// framework the lowest match it can have whatever the member would answer
+/// to the needs they were not asked.
+fn guaranteed(ctx: &Context, r: &Member<'_>, s: &mut Scratch) {
+    let routed = ctx.scorer.routed_matrix(r.require);
+    let matrix = routed.as_ref().unwrap_or(&ctx.scorer.matrix);
+    let mut bounds = Bounds { lo: r.needs.to_vec(), hi: r.needs.to_vec() };
+    for &c in r.unasked {
+        bounds.lo[c] = 0.0;
+        bounds.hi[c] = SCALE_MAX;
+    }
+    for f in 0..s.scores.len() {
+        if let Some(low) = lowest_match(matrix, &bounds, f) {
+            s.scores[f] = low;
+            s.keys[f] = tie_key(low);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn member((name, needs, require): &(String, Vec<f64>, RowRequire)) -> Member<'_> {
-        Member { name, needs, require }
+        Member { name, needs, require, unasked: &[] }
+    }
+
+    #[test]
+    fn unknown_needs_count_as_unknown_not_as_zero() {
+        use crate::score::{Method as _, WeightedSum};
+        let catalog = Catalog::builtin().unwrap();
+        let scorer = Scorer::new(&catalog, crate::score::MethodId::WeightedSum, InactivePolicy::Rank).unwrap();
+        let ctx = Context::new(&catalog, &scorer, 5.0);
+        let (c, n) = (catalog.criteria.len(), catalog.frameworks.len());
+        let require = RowRequire { deep_learning: false, ..RowRequire::default() };
+        // Ana answered everything; Ben was not asked criteria 1 and 2.
+        let mut ana = vec![1.0; c];
+        ana[0] = 5.0;
+        ana[1] = 3.0;
+        let mut ben = vec![0.0; c];
+        ben[0] = 4.0;
+        ben[3] = 2.0;
+        let mut acc = TeamAcc::new(c, n);
+        let mut s = Scratch::default();
+        acc.add(&ctx, &Member { name: "ana", needs: &ana, require: &require, unasked: &[] }, None, None, &mut s);
+        acc.add(&ctx, &Member { name: "ben", needs: &ben, require: &require, unasked: &[1, 2] }, None, None, &mut s);
+        let result = acc.finish(&ctx, "t");
+        // Combined needs: criteria 1 and 2 are Ana's alone (3 and 1), not
+        // halved by Ben's unknown answers; the rest are means of both.
+        let needs = &result.advice.as_ref().unwrap().profile.needs;
+        assert!((needs[0] - 4.5).abs() < 1e-12 && (needs[1] - 3.0).abs() < 1e-12 && (needs[2] - 1.0).abs() < 1e-12);
+        assert!((needs[3] - 1.5).abs() < 1e-12 && (needs[4] - 0.5).abs() < 1e-12);
+        assert_eq!(result.unknown.map(|u| u.members), Some(1));
+        // Ben counts with his worst case for each framework: the lowest match
+        // over the four corners of his unknown needs (each 0 or 5), found
+        // here by brute force.
+        let matrix = &scorer.matrix;
+        let all: Vec<usize> = (0..n).collect();
+        let match_of = |needs: &[f64]| WeightedSum.matches(matrix, &matrix.effective_weights(needs), &all);
+        let ana_matches = match_of(&ana);
+        for (f, ana_match) in ana_matches.iter().enumerate() {
+            let mut lowest = f64::INFINITY;
+            for corner in 0..4u8 {
+                let mut needs = ben.clone();
+                needs[1] = if corner & 1 == 0 { 0.0 } else { 5.0 };
+                needs[2] = if corner & 2 == 0 { 0.0 } else { 5.0 };
+                lowest = lowest.min(match_of(&needs)[f]);
+            }
+            assert!((acc.sum[f] - (ana_match + lowest)).abs() < 1e-9, "framework {f}");
+            assert!((acc.min[f] - ana_match.min(lowest)).abs() < 1e-9, "framework {f}");
+        }
     }
 
     #[test]
@@ -421,5 +580,8 @@ mod tests {
         assert_eq!(picks(&one), picks(&merged));
         assert_eq!(one.pair, merged.pair);
         assert_eq!(one.regrets, merged.regrets);
+        assert_eq!(one.names, merged.names);
+        assert_eq!(one.names.len(), 40);
+        assert_eq!(one.names[39], "m39");
     }
 }

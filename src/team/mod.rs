@@ -34,6 +34,8 @@ pub struct Member<'a> {
     /// One per criterion, 0–5.
     pub needs: &'a [f64],
     pub require: &'a RowRequire,
+    /// Criteria the member was not asked: unknown, not 0 (see [`acc`]).
+    pub unasked: &'a [usize],
 }
 
 /// Whether framework `f` may be adopted: it competes in the consensus. One
@@ -93,6 +95,8 @@ pub struct TeamResult {
     /// Members scored.
     pub members: u64,
     pub rejected: u64,
+    /// The names of the first [`acc::NAMED`] members scored, in input order.
+    pub names: Vec<String>,
     /// The combined-needs ranking; `None` when no member was scored.
     pub advice: Option<Advice>,
     /// Share (0–1) of members whose own top pick is the combined winner.
@@ -103,6 +107,18 @@ pub struct TeamResult {
     /// (value = how far the winner is behind their pick, by their needs).
     pub dissenters: Vec<Named>,
     pub consensus: Option<Consensus>,
+    /// Set when some members were not asked some needs.
+    pub unknown: Option<Unknown>,
+}
+
+/// What a team's unknown answers leave open (see [`acc`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unknown {
+    /// Members who were not asked every need.
+    pub members: u64,
+    /// Whether the combined pick stays first whatever they would have
+    /// answered; `None` for methods with no exact bound (not the weighted sum).
+    pub settled: Option<bool>,
 }
 
 /// Every team of a run finished, everyone together, and the run's counts:
@@ -122,6 +138,11 @@ pub struct Department {
     pub method: MethodId,
     pub approval_margin: f64,
 }
+
+/// The approval rule's margin unless one is given, in match points: a
+/// member approves every framework this close to their own best
+/// (`dlpick batch --approval-margin`, the survey server's team report).
+pub const APPROVAL_MARGIN: f64 = 5.0;
 
 /// Finish every team of `teams` and everyone together.
 pub fn finish(ctx: &Context, teams: &BTreeMap<String, TeamAcc>) -> (Vec<TeamResult>, TeamResult) {

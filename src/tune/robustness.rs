@@ -261,7 +261,14 @@ mod tests {
         for (id, v) in [("debuggability", 5.0), ("flexibility", 4.0), ("beginner_friendliness", 3.0)] {
             needs[catalog.criterion_index(id).unwrap()] = v;
         }
-        Profile { name: "p".into(), description: None, needs, require: Require::default(), chosen: None }
+        Profile {
+            name: "p".into(),
+            description: None,
+            needs,
+            require: Require::default(),
+            chosen: None,
+            unasked: Vec::new(),
+        }
     }
 
     #[test]
